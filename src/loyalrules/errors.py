@@ -1,0 +1,66 @@
+"""The typed errors loyalrules raises.
+
+Every error the library raises on purpose derives from :class:`LoyalRulesError`, so a
+host can catch the whole family with one ``except``. Messages say what was wrong and
+what to do instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+
+class LoyalRulesError(Exception):
+    """Root of every error raised by loyalrules."""
+
+
+class ValidationError(LoyalRulesError, ValueError):
+    """A value passed to a public entry point is not acceptable."""
+
+
+class WrongTypeError(ValidationError, TypeError):
+    """A value of the wrong Python type was passed (for example a float for money)."""
+
+
+class CurrencyMismatch(ValidationError):
+    """Two amounts in different currencies were combined or compared."""
+
+
+class DuplicateEntry(LoyalRulesError):
+    """An entry whose key is already in the ledger was appended."""
+
+
+@attrs.frozen
+class Problem:
+    """One problem found in a program file, with where it is and how to fix it."""
+
+    message: str
+    path: str = ""
+    source: str = "<string>"
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` (or just the file when the position is unknown)."""
+        if self.line is None:
+            return self.source
+        return f"{self.source}:{self.line}:{self.column}"
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " + (f"{self.path}: " if self.path else "")
+        text = where + self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class ProgramError(LoyalRulesError):
+    """A program file is invalid. ``problems`` lists every problem found, not only the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        header = f"{count} problem{'s' if count != 1 else ''} in the program:"
+        super().__init__("\n".join([header, *(f"  {p}" for p in self.problems)]))

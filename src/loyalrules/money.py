@@ -1,0 +1,183 @@
+"""Money: an exact decimal amount in one ISO 4217 currency.
+
+Floats are refused everywhere: ``Money("12.50", "USD")`` or ``Money(Decimal("12.50"), "USD")``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Final
+
+import attrs
+
+from loyalrules.errors import CurrencyMismatch, ValidationError, WrongTypeError
+
+# Currencies whose minor unit is not the cent. Everything else has two decimals.
+_MINOR_UNITS: Final = {
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+    "PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+}  # fmt: skip
+_SYMBOLS: Final = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩"}
+_CURRENCY_CODE: Final = re.compile(r"[A-Z]{3}")
+
+
+def to_decimal(value: object, what: str = "amount") -> Decimal:
+    """Convert ``value`` to a finite Decimal, refusing floats and non-numbers.
+
+    >>> to_decimal("12.50")
+    Decimal('12.50')
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise WrongTypeError(f"{what} must be a Decimal, int or str, not a bool ({value!r})")
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValidationError(
+                f"{what} {value!r} is not a number; write it like '12.50'"
+            ) from None
+    elif isinstance(value, float):
+        raise WrongTypeError(
+            f"{what} must not be a float ({value!r}): floats cannot hold cents exactly; "
+            f"pass Decimal('{value}') or the string '{value}'"
+        )
+    else:
+        raise WrongTypeError(
+            f"{what} must be a Decimal, int or str, not {type(value).__name__}"
+        )
+    if not result.is_finite():
+        raise ValidationError(f"{what} must be a finite number, not {value!r}")
+    return result
+
+
+def minor_units(currency: str) -> int:
+    """Number of decimals in ``currency``'s smallest unit (2 for USD, 0 for JPY)."""
+    return _MINOR_UNITS.get(currency, 2)
+
+
+def _check_currency(_: object, __: object, code: str) -> None:
+    if not isinstance(code, str) or not _CURRENCY_CODE.fullmatch(code):
+        raise ValidationError(
+            f"currency must be a three-letter ISO 4217 code such as 'USD', not {code!r}"
+        )
+
+
+@attrs.frozen(order=False)
+class Money:
+    """An exact amount of one currency.
+
+    >>> Money("12.50", "USD") + Money("0.50", "USD")
+    Money(amount=Decimal('13.00'), currency='USD')
+    """
+
+    amount: Decimal = attrs.field(converter=to_decimal)
+    currency: str = attrs.field(validator=_check_currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal(0), currency)
+
+    @property
+    def quantum(self) -> Decimal:
+        """The smallest unit of this currency (``Decimal('0.01')`` for USD)."""
+        return Decimal(1).scaleb(-minor_units(self.currency))
+
+    def _same(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise WrongTypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(
+                f"cannot combine {self.currency} with {other.currency}: "
+                "convert to one currency first"
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __mul__(self, factor: int | Decimal) -> Money:
+        return Money(self.amount * to_decimal(factor, "factor"), self.currency)
+
+    __rmul__ = __mul__
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    def __bool__(self) -> bool:
+        return bool(self.amount)
+
+    def round_half_up(self) -> Money:
+        """This amount rounded half-up to the currency's minor unit."""
+        return Money(self.amount.quantize(self.quantum, ROUND_HALF_UP), self.currency)
+
+    def __str__(self) -> str:
+        text = f"{self.amount.quantize(self.quantum, ROUND_HALF_UP):,}"
+        symbol = _SYMBOLS.get(self.currency)
+        if symbol is None:
+            return f"{text} {self.currency}"
+        return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"amount": str(self.amount), "currency": self.currency}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Money:
+        return cls(data["amount"], data["currency"])
+
+
+def allocate(total: Money, weights: Sequence[Money], tie_keys: Sequence[str]) -> tuple[Money, ...]:
+    """Split ``total`` over ``weights`` in proportion, to the minor unit, summing exactly.
+
+    Each part gets the floor of its exact share; the minor units left over go one each to
+    the parts with the largest remainders, ties broken by ``tie_keys`` (line ids), so the
+    result does not depend on the order of the weights.
+
+    >>> usd = lambda s: Money(s, "USD")
+    >>> [str(m) for m in allocate(usd("1.00"), [usd("1"), usd("1"), usd("1")], ["a", "b", "c"])]
+    ['$0.34', '$0.33', '$0.33']
+    """
+    quantum = total.quantum
+    units_total = total.amount / quantum
+    if units_total != units_total.to_integral_value():
+        raise ValidationError(f"{total} has more decimals than {total.currency} allows")
+    weight_sum = sum((Fraction(w.amount) for w in weights), Fraction(0))
+    if weight_sum <= 0:
+        if units_total:
+            raise ValidationError(f"cannot allocate {total} over parts worth nothing")
+        return tuple(Money.zero(total.currency) for _ in weights)
+    shares = [int(units_total) * Fraction(w.amount) / weight_sum for w in weights]
+    parts = [math.floor(share) for share in shares]
+    left = int(units_total) - sum(parts)
+    by_remainder = sorted(range(len(parts)), key=lambda i: (parts[i] - shares[i], tie_keys[i]))
+    for i in by_remainder[:left]:
+        parts[i] += 1
+    return tuple(Money(quantum * part, total.currency) for part in parts)

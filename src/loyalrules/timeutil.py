@@ -1,0 +1,50 @@
+"""Time helpers: every instant is timezone-aware; calendar questions use the program's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import tz
+
+from loyalrules.errors import ValidationError, WrongTypeError
+
+
+def require_aware(value: object, what: str) -> datetime:
+    """Return ``value`` if it is a timezone-aware datetime, else raise a clear error."""
+    if not isinstance(value, datetime):
+        raise WrongTypeError(
+            f"{what} must be a timezone-aware datetime, not {type(value).__name__}"
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(
+            f"{what} {value.isoformat()} has no time zone; pass an aware datetime such as "
+            "datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo('America/New_York'))"
+        )
+    return value
+
+
+def to_utc(value: object, what: str = "time") -> datetime:
+    """An aware datetime normalised to UTC, so stored times round-trip exactly."""
+    return require_aware(value, what).astimezone(UTC)
+
+
+def optional_date(value: object, what: str = "date") -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise WrongTypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
+    return value
+
+
+def zone(name: str) -> tzinfo:
+    """The IANA time zone called ``name`` (falls back to python-dateutil's bundled data)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        found = tz.gettz(name)
+        if found is None:
+            raise ValidationError(
+                f"unknown time zone {name!r}; use an IANA name such as 'Europe/London'"
+            ) from None
+        return found
