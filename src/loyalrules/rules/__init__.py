@@ -1,0 +1,1 @@
+"""Rules: conditions decide *whether*, effects decide *how much*, limits cap them."""

@@ -1,0 +1,282 @@
+"""Conditions: small objects that decide whether a rule applies to an event.
+
+Each is built once when the program loads and then called per event. A condition may
+also say what the customer is ``missing`` ("spend $8.00 more") when that is something
+they can still do in this cart; the engine turns that into a near-miss message.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from datetime import datetime, time
+from decimal import Decimal
+
+import attrs
+
+from loyalrules.money import Money
+from loyalrules.rules.context import Context
+from loyalrules.rules.selectors import LineSelector
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Condition(abc.ABC):
+    """Decides whether a rule applies. Subclass it to add a condition type."""
+
+    __slots__ = ()
+
+    @abc.abstractmethod
+    def __call__(self, ctx: Context) -> bool:
+        """True when the condition holds for the event in ``ctx``."""
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """The condition in plain words, e.g. ``"spend at least $50.00"``."""
+
+    def missing(self, ctx: Context) -> str | None:
+        """What the customer could still do to meet this condition, or None."""
+        return None
+
+
+@attrs.frozen
+class AllOf(Condition):
+    conditions: tuple[Condition, ...]
+
+    def __call__(self, ctx: Context) -> bool:
+        return all(condition(ctx) for condition in self.conditions)
+
+    def describe(self) -> str:
+        return " and ".join(c.describe() for c in self.conditions)
+
+    def missing(self, ctx: Context) -> str | None:
+        # A near miss only when every failing part is something the customer can fix.
+        hints = []
+        for condition in self.conditions:
+            if not condition(ctx):
+                hint = condition.missing(ctx)
+                if hint is None:
+                    return None
+                hints.append(hint)
+        return " and ".join(hints) if hints else None
+
+
+@attrs.frozen
+class AnyOf(Condition):
+    conditions: tuple[Condition, ...]
+
+    def __call__(self, ctx: Context) -> bool:
+        return any(condition(ctx) for condition in self.conditions)
+
+    def describe(self) -> str:
+        return "either " + " or ".join(c.describe() for c in self.conditions)
+
+    def missing(self, ctx: Context) -> str | None:
+        for condition in self.conditions:
+            hint = condition.missing(ctx)
+            if hint is not None:
+                return hint
+        return None
+
+
+@attrs.frozen
+class Not(Condition):
+    condition: Condition
+
+    def __call__(self, ctx: Context) -> bool:
+        return not self.condition(ctx)
+
+    def describe(self) -> str:
+        return f"not ({self.condition.describe()})"
+
+
+def selected_spend(ctx: Context, selector: LineSelector | None) -> Decimal:
+    """Eligible spend of the lines ``selector`` picks (all lines when None)."""
+    if selector is None:
+        return ctx.spend
+    return sum((el.spend for el in ctx.lines if selector(el.line)), Decimal(0))
+
+
+@attrs.frozen
+class MinSpend(Condition):
+    """Eligible spend (of the rule's lines, if it has a ``lines`` selector) >= amount."""
+
+    amount: Decimal
+    currency: str
+    lines: LineSelector | None = None
+
+    def __call__(self, ctx: Context) -> bool:
+        return selected_spend(ctx, self.lines) >= self.amount
+
+    def describe(self) -> str:
+        on = f" on {self.lines.describe()}" if self.lines else ""
+        return f"spend at least {Money(self.amount, self.currency)}{on}"
+
+    def missing(self, ctx: Context) -> str | None:
+        if ctx.cart is None:
+            return None
+        short = Money(self.amount - selected_spend(ctx, self.lines), self.currency)
+        on = f" on {self.lines.describe()}" if self.lines else ""
+        return f"spend {short} more{on}"
+
+
+@attrs.frozen
+class Contains(Condition):
+    """The cart holds at least ``min_quantity`` units of the selected items."""
+
+    lines: LineSelector
+    min_quantity: int = 1
+
+    def _quantity(self, ctx: Context) -> int:
+        return sum(el.line.quantity for el in ctx.lines if el.eligible and self.lines(el.line))
+
+    def __call__(self, ctx: Context) -> bool:
+        return self._quantity(ctx) >= self.min_quantity
+
+    def describe(self) -> str:
+        return f"buy at least {self.min_quantity} of {self.lines.describe()}"
+
+    def missing(self, ctx: Context) -> str | None:
+        if ctx.cart is None:
+            return None
+        return f"add {self.min_quantity - self._quantity(ctx)} more {self.lines.describe()}"
+
+
+@attrs.frozen
+class Window(Condition):
+    """The event happens in ``[start, end)``; either end may be open."""
+
+    start: datetime | None
+    end: datetime | None
+
+    def __call__(self, ctx: Context) -> bool:
+        return (self.start is None or ctx.at >= self.start) and (
+            self.end is None or ctx.at < self.end
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.start is not None:
+            parts.append(f"from {self.start.isoformat()}")
+        if self.end is not None:
+            parts.append(f"before {self.end.isoformat()}")
+        return " ".join(parts) or "at any time"
+
+
+@attrs.frozen
+class Weekdays(Condition):
+    """The event falls on one of ``days`` (0 = Monday) in the program's time zone."""
+
+    days: frozenset[int]
+
+    def __call__(self, ctx: Context) -> bool:
+        return ctx.local.weekday() in self.days
+
+    def describe(self) -> str:
+        return "on " + ", ".join(WEEKDAYS[d] for d in sorted(self.days))
+
+
+@attrs.frozen
+class TimeOfDay(Condition):
+    """Local time of day in ``[start, end)``; a window past midnight wraps around."""
+
+    start: time
+    end: time
+
+    def __call__(self, ctx: Context) -> bool:
+        now = ctx.local.time().replace(tzinfo=None)
+        if self.start <= self.end:
+            return self.start <= now < self.end
+        return now >= self.start or now < self.end
+
+    def describe(self) -> str:
+        return f"between {self.start:%H:%M} and {self.end:%H:%M}"
+
+
+@attrs.frozen
+class MemberAttribute(Condition):
+    """The member's attribute ``name`` is one of ``values``."""
+
+    name: str
+    values: frozenset[object]
+
+    def __call__(self, ctx: Context) -> bool:
+        return ctx.member.attributes.get(self.name) in self.values
+
+    def describe(self) -> str:
+        return f"member {self.name} is {' or '.join(sorted(map(str, self.values)))}"
+
+
+@attrs.frozen
+class EventAttribute(Condition):
+    """The purchase's or activity's attribute ``name`` is one of ``values``."""
+
+    name: str
+    values: frozenset[object]
+
+    def __call__(self, ctx: Context) -> bool:
+        source = ctx.cart if ctx.cart is not None else ctx.activity
+        value = source.attributes.get(self.name) if source is not None else None
+        return value in self.values
+
+    def describe(self) -> str:
+        return f"{self.name} is {' or '.join(sorted(map(str, self.values)))}"
+
+
+@attrs.frozen
+class Channel(Condition):
+    """The purchase was made through one of ``channels`` (web, app, store...)."""
+
+    channels: frozenset[str]
+
+    def __call__(self, ctx: Context) -> bool:
+        return ctx.cart is not None and ctx.cart.channel in self.channels
+
+    def describe(self) -> str:
+        return f"bought via {' or '.join(sorted(self.channels))}"
+
+
+@attrs.frozen
+class Payment(Condition):
+    """The purchase was paid with one of ``methods``."""
+
+    methods: frozenset[str]
+
+    def __call__(self, ctx: Context) -> bool:
+        return ctx.cart is not None and ctx.cart.payment in self.methods
+
+    def describe(self) -> str:
+        return f"paid with {' or '.join(sorted(self.methods))}"
+
+
+@attrs.frozen
+class BirthdayMonth(Condition):
+    """The event falls (or, with ``expected=False``, does not fall) in the birthday month."""
+
+    expected: bool = True
+
+    def __call__(self, ctx: Context) -> bool:
+        birthday = ctx.member.birthday
+        inside = birthday is not None and birthday.month == ctx.local.month
+        return inside is self.expected
+
+    def describe(self) -> str:
+        return "in the member's birthday month" if self.expected else "outside the birthday month"
+
+
+@attrs.frozen
+class NthPurchase(Condition):
+    """This purchase is the member's ``n``-th (1 = first), counted from the ledger."""
+
+    n: int
+
+    def __call__(self, ctx: Context) -> bool:
+        return ctx.cart is not None and ctx.history.purchases_before(ctx.at) + 1 == self.n
+
+    def describe(self) -> str:
+        return "the first purchase" if self.n == 1 else f"purchase number {self.n}"
+
+
+def all_of(conditions: Sequence[Condition]) -> Condition:
+    """One condition that holds when all of ``conditions`` hold."""
+    return conditions[0] if len(conditions) == 1 else AllOf(tuple(conditions))

@@ -1,0 +1,53 @@
+"""What a rule sees while one event is evaluated: the event, the member, their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from loyalrules.ledger import History
+from loyalrules.model import Activity, Cart, LineItem, Member
+from loyalrules.settings import Settings
+
+
+class EligibleLine:
+    """A cart line with its eligible spend (after discounts; zero when excluded)."""
+
+    __slots__ = ("eligible", "line", "spend")
+
+    def __init__(self, line: LineItem, spend: Decimal, eligible: bool) -> None:
+        self.line = line
+        self.spend = spend
+        self.eligible = eligible
+
+
+class Context:
+    """One event under evaluation. Built once per event by the engine; read by rules.
+
+    ``at`` is the event's instant (UTC) and ``local`` the same instant in the program's
+    time zone, for calendar questions. ``cart`` is ``None`` for activities.
+    """
+
+    __slots__ = ("activity", "at", "cart", "history", "lines", "local", "member", "settings",
+                 "spend")
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        member: Member,
+        history: History,
+        at: datetime,
+        cart: Cart | None = None,
+        lines: tuple[EligibleLine, ...] = (),
+        activity: Activity | None = None,
+    ) -> None:
+        self.settings = settings
+        self.member = member
+        self.history = history
+        self.at = at
+        self.local = at.astimezone(settings.timezone)
+        self.cart = cart
+        self.lines = lines
+        self.activity = activity
+        self.spend = sum((line.spend for line in lines), Decimal(0))

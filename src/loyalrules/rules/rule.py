@@ -1,0 +1,46 @@
+"""A rule: when (conditions) + what (an effect) + optional limits."""
+
+from __future__ import annotations
+
+import attrs
+
+from loyalrules.rules.conditions import Condition, Window
+from loyalrules.rules.context import Context
+from loyalrules.rules.effects import Effect
+from loyalrules.rules.limits import PeriodLimit
+from loyalrules.rules.selectors import LineSelector
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One earning rule, compiled once when the program loads.
+
+    ``lines`` scopes the rule to some lines (its effect and its spend conditions see only
+    those); ``activities`` makes it a rule for those activity kinds instead of purchases.
+    """
+
+    id: str
+    name: str
+    effect: Effect
+    description: str = ""
+    condition: Condition | None = None
+    active: Window | None = None
+    lines: LineSelector | None = None
+    activities: frozenset[str] | None = None
+    max_points: int | None = None
+    limit: PeriodLimit | None = None
+
+    def _open(self, ctx: Context) -> bool:
+        return (self.active is None or self.active(ctx)) and (
+            self.limit is None or self.limit.allows(ctx, self.id)
+        )
+
+    def applies(self, ctx: Context) -> bool:
+        """True when the rule is active, within its limit and its conditions hold."""
+        return self._open(ctx) and (self.condition is None or self.condition(ctx))
+
+    def near_miss(self, ctx: Context) -> str | None:
+        """For a rule that did not apply: what the customer could still do, if anything."""
+        if self.condition is None or not self._open(ctx):
+            return None
+        return self.condition.missing(ctx)

@@ -1,0 +1,66 @@
+"""Program-wide settings every rule shares: currency, time zone, rounding, stacking."""
+
+from __future__ import annotations
+
+import enum
+import math
+from datetime import tzinfo
+from fractions import Fraction
+
+import attrs
+
+from loyalrules.rules.selectors import LineSelector
+
+
+class RoundingMode(enum.Enum):
+    """How exact (fractional) points become whole points."""
+
+    FLOOR = "floor"
+    HALF_UP = "half_up"
+    CEIL = "ceil"
+
+    def round(self, value: Fraction) -> int:
+        """``value`` rounded to whole points in this mode."""
+        if self is RoundingMode.FLOOR:
+            return math.floor(value)
+        if self is RoundingMode.CEIL:
+            return math.ceil(value)
+        return math.floor(value + Fraction(1, 2))
+
+
+class RoundingStage(enum.Enum):
+    """Where rounding happens: once on the order's total, or on each line."""
+
+    ORDER = "order"
+    LINE = "line"
+
+
+class Stacking(enum.Enum):
+    """How several multipliers on the same line combine."""
+
+    MULTIPLY = "multiply"  # 2x and 3x make 6x
+    ADD = "add"  # 2x and 3x make 1 + 1 + 2 = 4x
+    BEST = "best"  # 2x and 3x make 3x
+
+
+@attrs.frozen(kw_only=True)
+class EligibleSpendPolicy:
+    """What counts as spend that earns: exclusions, discounts, tax and shipping."""
+
+    exclude: LineSelector | None = None
+    discounts_reduce: bool = True
+    include_tax: bool = False
+    include_shipping: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """Program-wide settings."""
+
+    currency: str
+    timezone: tzinfo
+    points_name: str = "points"
+    rounding: RoundingMode = RoundingMode.FLOOR
+    rounding_stage: RoundingStage = RoundingStage.ORDER
+    stacking: Stacking = Stacking.MULTIPLY
+    eligible_spend: EligibleSpendPolicy = EligibleSpendPolicy()
