@@ -28,7 +28,8 @@ def encode(value: object) -> Any:
     if isinstance(value, tuple):
         return [encode(item) for item in value]
     if attrs.has(type(value)):
-        return {f.name: encode(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        fields = attrs.fields(type(value))  # type: ignore[arg-type]
+        return {f.name: encode(getattr(value, f.name)) for f in fields}
     return value
 
 

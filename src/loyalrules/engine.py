@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import attrs
 
-from loyalrules.ledger import Earned, Entry, History, Recorded
+from loyalrules.ledger import Earned, Entry, Recorded
 from loyalrules.model import Activity, Cart, LineItem
 from loyalrules.outcome import Explanation
 from loyalrules.rules.context import Context, EligibleLine
@@ -41,8 +41,10 @@ def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLin
         else:
             spend = line.net.amount - shares[index].amount
         result.append(EligibleLine(line, spend, eligible))
-    for name, amount in (("shipping", cart.shipping if policy.include_shipping else None),
-                         ("tax", cart.tax if policy.include_tax else None)):
+    for name, amount in (
+        ("shipping", cart.shipping if policy.include_shipping else None),
+        ("tax", cart.tax if policy.include_tax else None),
+    ):
         if amount is not None:
             extra = LineItem(id=f"({name})", sku=name, category=name, unit_price=amount)
             result.append(EligibleLine(extra, amount.amount, True))
@@ -82,12 +84,16 @@ class Evaluation:
 
 def _selected(rule: Rule, lines: Sequence[EligibleLine]) -> list[int]:
     selector = rule.lines
-    return [i for i, el in enumerate(lines)
-            if el.eligible and (selector is None or selector(el.line))]
+    return [
+        i for i, el in enumerate(lines) if el.eligible and (selector is None or selector(el.line))
+    ]
 
 
-def _stack(base: Fraction, factors: list[tuple[int, Fraction]], mode: Stacking,
-           ) -> list[tuple[int, Fraction]]:
+def _stack(
+    base: Fraction,
+    factors: list[tuple[int, Fraction]],
+    mode: Stacking,
+) -> list[tuple[int, Fraction]]:
     """Extra points each multiplier adds on top of ``base`` under the stacking ``mode``."""
     if mode is Stacking.MULTIPLY:
         extras, running = [], base
@@ -136,30 +142,34 @@ def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
     applied: dict[int, Rule] = {}
     missed: dict[int, tuple[Rule, str]] = {}
 
-    def consider(pos: int, rule: Rule) -> bool:
-        if rule.applies(ctx):
+    def consider(pos: int, rule: Rule) -> list[int] | None:
+        """The indexes of the lines the rule acts on, or None when it does not apply.
+        A rule scoped to some lines does not apply to a cart without any of them."""
+        chosen = _selected(rule, lines)
+        if (rule.lines is None or chosen) and rule.applies(ctx):
             applied[pos] = rule
-            return True
+            return chosen
         hint = rule.near_miss(ctx)
         if hint is not None:
             missed[pos] = (rule, hint)
-        return False
+        return None
 
     for pos, rule in book.spend:
-        if consider(pos, rule):
+        chosen = consider(pos, rule)
+        if chosen is not None:
             assert isinstance(rule.effect, SpendEffect)
-            chosen = _selected(rule, lines)
             earned = rule.effect.line_points([lines[i] for i in chosen], per_line)
-            for i, points in zip(chosen, earned, strict=True):
-                base[i] += points
+            for i, exact in zip(chosen, earned, strict=True):
+                base[i] += exact
                 unit = units[i if per_line else 0]
-                unit[pos] = unit.get(pos, _ZERO) + points
+                unit[pos] = unit.get(pos, _ZERO) + exact
 
     factors: list[list[tuple[int, Fraction]]] = [[] for _ in lines]
     for pos, rule in book.multipliers:
-        if consider(pos, rule):
+        chosen = consider(pos, rule)
+        if chosen is not None:
             assert isinstance(rule.effect, Multiplier)
-            for i in _selected(rule, lines):
+            for i in chosen:
                 factors[i].append((pos, rule.effect.factor))
     for i, line_factors in enumerate(factors):
         if line_factors and base[i]:
@@ -169,9 +179,10 @@ def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
 
     awards: dict[int, int] = {}
     for pos, rule in book.bonuses:
-        if consider(pos, rule):
+        chosen = consider(pos, rule)
+        if chosen is not None:
             assert isinstance(rule.effect, BonusEffect)
-            bonus = rule.effect.points(ctx, [lines[i] for i in _selected(rule, lines)])
+            bonus = rule.effect.points(ctx, [lines[i] for i in chosen])
             awards[pos] = bonus if rule.max_points is None else min(bonus, rule.max_points)
 
     for pos, rule in applied.items():
@@ -198,14 +209,19 @@ def evaluate_activity(book: RuleBook, ctx: Context, kind: str) -> Evaluation:
     return _evaluation(ctx.settings, applied, missed, awards)
 
 
-def _evaluation(settings: Settings, applied: dict[int, Rule],
-                missed: dict[int, tuple[Rule, str]], awards: dict[int, int]) -> Evaluation:
+def _evaluation(
+    settings: Settings,
+    applied: dict[int, Rule],
+    missed: dict[int, tuple[Rule, str]],
+    awards: dict[int, int],
+) -> Evaluation:
     unit = settings.points_name
     lines: list[tuple[int, Explanation]] = []
     for pos, rule in applied.items():
         points = awards.get(pos, 0)
-        lines.append((pos, Explanation(rule.id, "applied", points,
-                                       f"{rule.name}: +{points} {unit}")))
+        lines.append(
+            (pos, Explanation(rule.id, "applied", points, f"{rule.name}: +{points} {unit}"))
+        )
     for pos, (rule, hint) in missed.items():
         text = f"{hint[0].upper()}{hint[1:]} to get {rule.effect.promise(unit)} ({rule.name})"
         lines.append((pos, Explanation(rule.id, "missed", 0, text)))
@@ -229,7 +245,13 @@ def entries_for(event_key: str, recorded: Recorded, evaluation: Evaluation) -> t
     entries: list[Entry] = [recorded]
     for rule, points in evaluation.awards:
         if points > 0:
-            entries.append(Earned(key=f"{event_key}:earn:{rule.id}", at=recorded.at,
-                                  points=points, rule_id=rule.id, source=event_key))
+            entries.append(
+                Earned(
+                    key=f"{event_key}:earn:{rule.id}",
+                    at=recorded.at,
+                    points=points,
+                    rule_id=rule.id,
+                    source=event_key,
+                )
+            )
     return tuple(entries)
-

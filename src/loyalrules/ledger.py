@@ -30,7 +30,7 @@ DEFAULT_ACCOUNT = "points"
 _KINDS: dict[str, type[Entry]] = {}
 
 
-def _key(_: object, __: object, value: object) -> None:
+def _key(_: object, __: object, value: str) -> None:
     if not isinstance(value, str) or not value:
         raise ValidationError(f"an entry key must be a non-empty string, not {value!r}")
 
@@ -82,14 +82,15 @@ class Recorded(Entry):
             bisect.insort(history.purchase_times, self.at)
             if self.spend is not None:
                 history.lifetime_spend = (
-                    self.spend if history.lifetime_spend is None
+                    self.spend
+                    if history.lifetime_spend is None
                     else history.lifetime_spend + self.spend
                 )
         if history.last_activity_at is None or self.at > history.last_activity_at:
             history.last_activity_at = self.at
 
 
-def _positive_points(_: object, __: object, value: object) -> None:
+def _positive_points(_: object, __: object, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise WrongTypeError(f"points must be a whole number, not {value!r}")
     if value <= 0:
@@ -212,6 +213,10 @@ class Balance:
         return self.available + self.pending
 
 
+def _entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    return tuple(entries)
+
+
 def _build_history(ledger: Ledger) -> History:
     history = History()
     for entry in ledger.entries:
@@ -228,10 +233,12 @@ class Ledger:
     (0, 0)
     """
 
-    entries: tuple[Entry, ...] = attrs.field(default=(), converter=tuple)
+    entries: tuple[Entry, ...] = attrs.field(default=(), converter=_entries)
     _history: History = attrs.field(
         default=attrs.Factory(_build_history, takes_self=True),
-        eq=False, repr=False, alias="_history",
+        eq=False,
+        repr=False,
+        alias="_history",
     )
 
     def __iter__(self) -> Iterator[Entry]:

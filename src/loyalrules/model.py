@@ -67,8 +67,7 @@ def _optional_identifier(instance: object, attribute: attrs.Attribute[Any], valu
 def _money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
         raise WrongTypeError(
-            f"{attribute.name} must be Money, e.g. Money('4.50', 'USD'), "
-            f"not {type(value).__name__}"
+            f"{attribute.name} must be Money, e.g. Money('4.50', 'USD'), not {type(value).__name__}"
         )
     if value.amount < 0:
         raise ValidationError(f"{attribute.name} must not be negative ({value})")
@@ -89,12 +88,20 @@ def _strings(value: Iterable[str] | str) -> tuple[str, ...]:
     return items
 
 
+def _joined_at(value: object) -> datetime:
+    return to_utc(value, "joined_at")
+
+
+def _occurred_at(value: object) -> datetime:
+    return to_utc(value, "occurred_at")
+
+
 @attrs.frozen(kw_only=True)
 class Member:
     """A program member. ``attributes`` hold host-defined facts (segment, opt-ins...)."""
 
     id: str = attrs.field(validator=_identifier)
-    joined_at: datetime = attrs.field(converter=lambda v: to_utc(v, "joined_at"))
+    joined_at: datetime = attrs.field(converter=_joined_at)
     birthday: date | None = attrs.field(default=None, converter=optional_date)
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
@@ -196,7 +203,9 @@ class Cart:
         for name in ("order_discount", "shipping", "tax"):
             extra: Money | None = getattr(self, name)
             if extra is not None and extra.currency != currency:
-                raise ValidationError(f"{name} is in {extra.currency} but the cart is in {currency}")
+                raise ValidationError(
+                    f"{name} is in {extra.currency} but the cart is in {currency}"
+                )
         if self.order_discount is not None and self.order_discount > self.subtotal:
             raise ValidationError(
                 f"order_discount {self.order_discount} exceeds the cart's value {self.subtotal}"
@@ -235,7 +244,7 @@ class Purchase(Cart):
 
     id: str = attrs.field(validator=_identifier)
     member_id: str = attrs.field(validator=_identifier)
-    occurred_at: datetime = attrs.field(converter=lambda v: to_utc(v, "occurred_at"))
+    occurred_at: datetime = attrs.field(converter=_occurred_at)
 
 
 @attrs.frozen(kw_only=True)
@@ -245,7 +254,7 @@ class Activity:
     id: str = attrs.field(validator=_identifier)
     member_id: str = attrs.field(validator=_identifier)
     kind: str = attrs.field(validator=_identifier)
-    occurred_at: datetime = attrs.field(converter=lambda v: to_utc(v, "occurred_at"))
+    occurred_at: datetime = attrs.field(converter=_occurred_at)
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )

@@ -51,9 +51,7 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
             f"pass Decimal('{value}') or the string '{value}'"
         )
     else:
-        raise WrongTypeError(
-            f"{what} must be a Decimal, int or str, not {type(value).__name__}"
-        )
+        raise WrongTypeError(f"{what} must be a Decimal, int or str, not {type(value).__name__}")
     if not result.is_finite():
         raise ValidationError(f"{what} must be a finite number, not {value!r}")
     return result

@@ -69,9 +69,7 @@ class Outcome:
 
     def awarded(self, account: str = DEFAULT_ACCOUNT) -> int:
         """Points credited to ``account`` by this outcome."""
-        return sum(
-            e.points for e in self.entries if isinstance(e, Earned) and e.account == account
-        )
+        return sum(e.points for e in self.entries if isinstance(e, Earned) and e.account == account)
 
     @property
     def points(self) -> int:

@@ -95,33 +95,72 @@ class Program:
     def _cart_context(self, cart: Cart, member: Member, ledger: Ledger, at: datetime) -> Context:
         self._check_currency(cart)
         lines = eligible_lines(cart, self.settings.eligible_spend)
-        return Context(settings=self.settings, member=member, history=ledger.history, at=at,
-                       cart=cart, lines=lines)
+        return Context(
+            settings=self.settings,
+            member=member,
+            history=ledger.history,
+            at=at,
+            cart=cart,
+            lines=lines,
+        )
 
     def _process_purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
         key = purchase_key(purchase.id)
         if key in ledger:
-            return Outcome(event_key=key, entries=(), explanation=(),
-                           ledger_version=ledger.version, duplicate=True)
+            return Outcome(
+                event_key=key,
+                entries=(),
+                explanation=(),
+                ledger_version=ledger.version,
+                duplicate=True,
+            )
         ctx = self._cart_context(purchase, member, ledger, purchase.occurred_at)
         evaluation = evaluate_cart(self._book, ctx)
-        recorded = Recorded(key=key, at=purchase.occurred_at, event_type="purchase",
-                            event_id=purchase.id, spend=Money(ctx.spend, purchase.currency))
-        return Outcome(event_key=key, entries=entries_for(key, recorded, evaluation),
-                       explanation=evaluation.explanation, ledger_version=ledger.version)
+        recorded = Recorded(
+            key=key,
+            at=purchase.occurred_at,
+            event_type="purchase",
+            event_id=purchase.id,
+            spend=Money(ctx.spend, purchase.currency),
+        )
+        return Outcome(
+            event_key=key,
+            entries=entries_for(key, recorded, evaluation),
+            explanation=evaluation.explanation,
+            ledger_version=ledger.version,
+        )
 
     def _process_activity(self, activity: Activity, member: Member, ledger: Ledger) -> Outcome:
         key = activity_key(activity)
         if key in ledger:
-            return Outcome(event_key=key, entries=(), explanation=(),
-                           ledger_version=ledger.version, duplicate=True)
-        ctx = Context(settings=self.settings, member=member, history=ledger.history,
-                      at=activity.occurred_at, activity=activity)
+            return Outcome(
+                event_key=key,
+                entries=(),
+                explanation=(),
+                ledger_version=ledger.version,
+                duplicate=True,
+            )
+        ctx = Context(
+            settings=self.settings,
+            member=member,
+            history=ledger.history,
+            at=activity.occurred_at,
+            activity=activity,
+        )
         evaluation = evaluate_activity(self._book, ctx, activity.kind)
-        recorded = Recorded(key=key, at=activity.occurred_at, event_type="activity",
-                            event_id=activity.id, activity=activity.kind)
-        return Outcome(event_key=key, entries=entries_for(key, recorded, evaluation),
-                       explanation=evaluation.explanation, ledger_version=ledger.version)
+        recorded = Recorded(
+            key=key,
+            at=activity.occurred_at,
+            event_type="activity",
+            event_id=activity.id,
+            activity=activity.kind,
+        )
+        return Outcome(
+            event_key=key,
+            entries=entries_for(key, recorded, evaluation),
+            explanation=evaluation.explanation,
+            ledger_version=ledger.version,
+        )
 
     def quote(self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime) -> Quote:
         """What ``cart`` would earn if bought at ``at``: the same numbers, no entries."""
@@ -130,6 +169,8 @@ class Program:
         _check(ledger, Ledger, "ledger")
         ctx = self._cart_context(cart, member, ledger, to_utc(at, "at"))
         evaluation = evaluate_cart(self._book, ctx)
-        return Quote(points=sum(points for _, points in evaluation.awards),
-                     eligible_spend=Money(ctx.spend, cart.currency),
-                     explanation=evaluation.explanation)
+        return Quote(
+            points=sum(points for _, points in evaluation.awards),
+            eligible_spend=Money(ctx.spend, cart.currency),
+            explanation=evaluation.explanation,
+        )

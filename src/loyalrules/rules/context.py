@@ -28,8 +28,17 @@ class Context:
     time zone, for calendar questions. ``cart`` is ``None`` for activities.
     """
 
-    __slots__ = ("activity", "at", "cart", "history", "lines", "local", "member", "settings",
-                 "spend")
+    __slots__ = (
+        "activity",
+        "at",
+        "cart",
+        "history",
+        "lines",
+        "local",
+        "member",
+        "settings",
+        "spend",
+    )
 
     def __init__(
         self,

@@ -39,8 +39,10 @@ class Period(enum.Enum):
             start, step = day.replace(month=1, day=1), relativedelta(years=1)
         # Attach the zone to local wall-clock midnights, so DST changes cannot shift them.
         zone = local.tzinfo
-        return (start.replace(tzinfo=zone).astimezone(UTC),
-                (start + step).replace(tzinfo=zone).astimezone(UTC))
+        return (
+            start.replace(tzinfo=zone).astimezone(UTC),
+            (start + step).replace(tzinfo=zone).astimezone(UTC),
+        )
 
 
 @attrs.frozen

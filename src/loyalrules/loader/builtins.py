@@ -1,0 +1,262 @@
+"""The condition and effect types every program file can use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from loyalrules.loader.registry import CONDITIONS, BuildEnv, register_condition, register_effect
+from loyalrules.loader.schema import (
+    Boolean,
+    ByShape,
+    ClockTime,
+    Field,
+    Fields,
+    Instant,
+    Integer,
+    ListOf,
+    MapOf,
+    Number,
+    PlainValue,
+    Text,
+)
+from loyalrules.rules.conditions import (
+    WEEKDAYS,
+    AllOf,
+    AnyOf,
+    BirthdayMonth,
+    Channel,
+    Condition,
+    Contains,
+    EventAttribute,
+    MemberAttribute,
+    MinSpend,
+    Not,
+    NthPurchase,
+    Payment,
+    TimeOfDay,
+    Weekdays,
+    Window,
+    all_of,
+)
+from loyalrules.rules.effects import Bonus, Multiply, PointsPerItem, PointsPerSpend
+from loyalrules.rules.selectors import LineSelector
+
+NAMES = ListOf(Text(), one_or_many=True)
+AMOUNT = Number(minimum=Decimal(0), words="an amount")
+
+_SELECTOR_FIELDS = {
+    "categories": Field(NAMES, "line categories to include", default=()),
+    "skus": Field(NAMES, "SKUs to include", default=()),
+    "tags": Field(NAMES, "line tags to include", default=()),
+}
+
+
+def _selector(values: dict[str, Any]) -> LineSelector:
+    exclude = values.get("exclude") or {}
+    return LineSelector(
+        categories=values["categories"],
+        skus=values["skus"],
+        tags=values["tags"],
+        exclude_categories=exclude.get("categories", ()),
+        exclude_skus=exclude.get("skus", ()),
+        exclude_tags=exclude.get("tags", ()),
+    )
+
+
+EXCLUDE = Fields(_SELECTOR_FIELDS)
+SELECTOR_FIELDS = {
+    **_SELECTOR_FIELDS,
+    "exclude": Field(EXCLUDE, "lines to leave out even if included above"),
+}
+SELECTOR = Fields(SELECTOR_FIELDS, build=lambda values, where: _selector(values))
+
+
+def _local(moment: date | datetime, zone: tzinfo, end: bool) -> datetime:
+    if isinstance(moment, datetime):
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    day = moment + timedelta(days=1) if end else moment  # a date "until" includes that day
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
+
+
+def window(values: dict[str, Any], env: BuildEnv) -> Window:
+    """``from``/``until`` in the program's zone; a date ``until`` includes the whole day."""
+    zone = env.settings.timezone
+    start = _local(values["from"], zone, end=False) if values["from"] is not None else None
+    end = _local(values["until"], zone, end=True) if values["until"] is not None else None
+    if start is None and end is None:
+        raise ValueError("give 'from', 'until' or both")
+    if start is not None and end is not None and end <= start:
+        raise ValueError(f"'until' ({values['until']}) must be after 'from' ({values['from']})")
+    return Window(start, end)
+
+
+WINDOW = Fields(
+    {
+        "from": Field(Instant(), "first date (or date-time) included, in the program's time zone"),
+        "until": Field(Instant(), "last date included (a date-time is excluded)"),
+    }
+)
+
+
+def _attributes(
+    values: dict[str, Any],
+    kind: type[MemberAttribute | EventAttribute],
+) -> Condition:
+    if not values:
+        raise ValueError("name at least one attribute")
+    return all_of(
+        [kind(name, frozenset(v if isinstance(v, tuple) else (v,))) for name, v in values.items()]
+    )
+
+
+ATTRIBUTES = MapOf(ByShape(scalar=PlainValue(), sequence=ListOf(PlainValue())))
+
+
+def _min_spend(value: Decimal | dict[str, Any], env: BuildEnv) -> MinSpend:
+    if isinstance(value, dict):
+        return MinSpend(value["amount"], env.settings.currency, value["lines"] or env.lines)
+    return MinSpend(value, env.settings.currency, env.lines)
+
+
+register_condition(
+    "min_spend",
+    _min_spend,
+    spec=ByShape(
+        scalar=AMOUNT,
+        mapping=Fields(
+            {
+                "amount": Field(AMOUNT, "the minimum eligible spend", required=True),
+                "lines": Field(SELECTOR, "count only these lines' spend"),
+            }
+        ),
+    ),
+    doc="Eligible spend (of the rule's lines, if it has 'lines') is at least this amount.",
+)
+register_condition(
+    "contains",
+    lambda v, env: Contains(_selector(v), v["min_quantity"]),
+    spec=Fields(
+        {**SELECTOR_FIELDS, "min_quantity": Field(Integer(minimum=1), "units needed", default=1)}
+    ),
+    doc="The cart holds at least min_quantity units of the selected items.",
+)
+register_condition(
+    "between",
+    window,
+    spec=WINDOW,
+    doc="The event happens between 'from' and 'until' (program time zone).",
+)
+register_condition(
+    "weekday",
+    lambda v, env: Weekdays(frozenset(WEEKDAYS.index(d) for d in v)),
+    spec=ListOf(Text(choices=WEEKDAYS), one_or_many=True, min_items=1),
+    doc="The event falls on one of these days (mon..sun), in the program's time zone.",
+)
+register_condition(
+    "time_of_day",
+    lambda v, env: TimeOfDay(v["from"], v["until"]),
+    spec=Fields(
+        {
+            "from": Field(ClockTime(), "start, included", required=True),
+            "until": Field(ClockTime(), "end, excluded", required=True),
+        }
+    ),
+    doc="Local time of day is from 'from' until 'until' (wraps past midnight).",
+)
+register_condition(
+    "member",
+    lambda v, env: _attributes(v, MemberAttribute),
+    spec=ATTRIBUTES,
+    doc="Member attributes equal these values (a list means any of them).",
+)
+register_condition(
+    "event",
+    lambda v, env: _attributes(v, EventAttribute),
+    spec=ATTRIBUTES,
+    doc="Purchase or activity attributes equal these values.",
+)
+register_condition(
+    "channel",
+    lambda v, env: Channel(frozenset(v)),
+    spec=NAMES,
+    doc="The purchase was made through one of these channels.",
+)
+register_condition(
+    "payment",
+    lambda v, env: Payment(frozenset(v)),
+    spec=NAMES,
+    doc="The purchase was paid with one of these methods.",
+)
+register_condition(
+    "birthday_month",
+    lambda v, env: BirthdayMonth(v),
+    spec=Boolean(),
+    doc="The event is (true) or is not (false) in the member's birthday month.",
+)
+register_condition(
+    "first_purchase",
+    lambda v, env: NthPurchase(1) if v else Not(NthPurchase(1)),
+    spec=Boolean(),
+    doc="This is (true) or is not (false) the member's first purchase.",
+)
+register_condition(
+    "nth_purchase",
+    lambda v, env: NthPurchase(v),
+    spec=Integer(minimum=1),
+    doc="This is the member's n-th purchase (1 = first).",
+)
+register_condition(
+    "all",
+    lambda v, env: AllOf(tuple(v)),
+    spec=ListOf(CONDITIONS, min_items=1),
+    doc="Every one of these condition mappings holds.",
+)
+register_condition(
+    "any",
+    lambda v, env: AnyOf(tuple(v)),
+    spec=ListOf(CONDITIONS, min_items=1),
+    doc="At least one of these condition mappings holds.",
+)
+register_condition(
+    "not", lambda v, env: Not(v), spec=CONDITIONS, doc="This condition mapping does not hold."
+)
+
+POSITIVE = Number(minimum=Decimal(0), exclusive=True)
+
+register_effect(
+    "points_per_spend",
+    lambda v, env: PointsPerSpend(
+        v["points"], v["per"], env.settings.currency, whole=v["counting"] == "whole"
+    ),
+    fields={
+        "points": Field(POSITIVE, "points earned per 'per' of eligible spend", required=True),
+        "per": Field(POSITIVE, "the spend increment, in the program currency", default=Decimal(1)),
+        "counting": Field(
+            Text(choices=("whole", "pro_rata")),
+            "'whole': only whole increments earn; 'pro_rata': spend * rate",
+            default="whole",
+        ),
+    },
+    doc="Base points from eligible spend.",
+)
+register_effect(
+    "multiply",
+    lambda v, env: Multiply(Fraction(v["factor"])),
+    fields={"factor": Field(Number(minimum=Decimal(1)), "e.g. 2 for double points", required=True)},
+    doc="Multiply the base points of the rule's lines (all lines if it has none).",
+)
+register_effect(
+    "bonus",
+    lambda v, env: Bonus(v["points"]),
+    fields={"points": Field(Integer(minimum=1), "points added", required=True)},
+    doc="A fixed number of points (not multiplied).",
+)
+register_effect(
+    "points_per_item",
+    lambda v, env: PointsPerItem(v["points"]),
+    fields={"points": Field(Integer(minimum=1), "points per unit bought", required=True)},
+    doc="Points for each unit bought of the rule's lines.",
+)

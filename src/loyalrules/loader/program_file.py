@@ -1,0 +1,307 @@
+"""Program files: the top-level keys, the rules under ``earn``, and building a Program."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import yaml
+
+from loyalrules.errors import Problem, ProgramError
+from loyalrules.loader import builtins
+from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
+from loyalrules.loader.schema import (
+    INVALID,
+    Boolean,
+    Built,
+    Field,
+    Fields,
+    Integer,
+    Spec,
+    Text,
+    Where,
+    mapping_pairs,
+)
+from loyalrules.loader.yaml_source import Report, compose
+from loyalrules.program import Program
+from loyalrules.rules.effects import BonusEffect
+from loyalrules.rules.limits import Period, PeriodLimit
+from loyalrules.rules.rule import Rule
+from loyalrules.settings import (
+    EligibleSpendPolicy,
+    RoundingMode,
+    RoundingStage,
+    Settings,
+    Stacking,
+)
+from loyalrules.timeutil import zone
+
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+IDENTIFIER = Text(pattern=ID_PATTERN, pattern_words="an id of letters, digits, '_', '.', '-'")
+
+
+class RawNode(Spec):
+    """Passes the node through, to be checked later with more context."""
+
+    def __init__(self, later: Spec) -> None:
+        self.later = later
+
+    def check(self, node: yaml.Node, where: Where) -> Any:
+        return node
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.later.json_schema()
+
+
+def _enum(kind: type[Any], doc: str, default: Any) -> Field:
+    choices = tuple(member.value for member in kind)
+    return Field(Built(Text(choices=choices), lambda v, env: kind(v)), doc, default=default)
+
+
+RULE_FIELDS = {
+    "id": Field(IDENTIFIER, "unique id of the rule (used in entry keys)", required=True),
+    "name": Field(Text(), "human name shown in explanations (defaults to the id)"),
+    "description": Field(Text(), "longer text for staff and docs", default=""),
+    "active": Field(
+        Built(builtins.WINDOW, builtins.window),
+        "only in this window: {from, until} (program time zone)",
+    ),
+    "lines": Field(builtins.SELECTOR, "only these lines count for the effect and spend"),
+    "activity": Field(builtins.NAMES, "apply to these activity kinds instead of purchases"),
+    "when": Field(RawNode(CONDITIONS), "conditions that must all hold"),
+    "effect": Field(RawNode(EFFECT), "what the rule gives: {type: ..., ...}", required=True),
+    "max_points": Field(Integer(minimum=1), "at most this many points per event"),
+    "limit": Field(
+        Fields(
+            {
+                "times": Field(Integer(minimum=1), "how many times", default=1),
+                "per": _enum(Period, "calendar period (program time zone) or lifetime", None),
+            }
+        ),
+        "earn at most 'times' times per member per 'per'",
+    ),
+}
+
+
+class RuleSpec(Spec):
+    expected = "a rule mapping"
+
+    def check(self, node: yaml.Node, where: Where) -> Any:
+        values = Fields(RULE_FIELDS).check(node, where)
+        if values is INVALID:
+            return INVALID
+        env = BuildEnv(settings=where.env.settings, lines=values["lines"])
+        condition = None
+        if values["when"] is not None:
+            condition = CONDITIONS.check(values["when"], where.key("when").with_env(env))
+        effect = EFFECT.check(values["effect"], where.key("effect").with_env(env))
+        if condition is INVALID or effect is INVALID:
+            return INVALID
+        activities = frozenset(values["activity"]) if values["activity"] else None
+        if activities is not None and not isinstance(effect, BonusEffect):
+            return where.key("effect").problem(
+                values["effect"],
+                "a rule for activities can only give fixed points",
+                "use an effect of type 'bonus'",
+            )
+        limit = values["limit"]
+        return Rule(
+            id=values["id"],
+            name=values["name"] or values["id"],
+            description=values["description"],
+            effect=effect,
+            condition=condition,
+            active=values["active"],
+            lines=values["lines"],
+            activities=activities,
+            max_points=values["max_points"],
+            limit=None
+            if limit is None or limit["per"] is None
+            else PeriodLimit(limit["times"], limit["per"]),
+        )
+
+    def json_schema(self) -> dict[str, Any]:
+        return Fields(RULE_FIELDS).json_schema()
+
+
+def _id_node(node: yaml.Node) -> yaml.ScalarNode | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "id" and isinstance(value, yaml.ScalarNode):
+                return value
+    return None
+
+
+class RulesSpec(Spec):
+    """The ``earn`` list: every rule checked, ids unique."""
+
+    expected = "a list of rules"
+
+    def check(self, node: yaml.Node, where: Where) -> Any:
+        if not isinstance(node, yaml.SequenceNode):
+            return self.wrong(node, where)
+        rules: list[Any] = []
+        seen: dict[str, int] = {}
+        spec = RuleSpec()
+        for i, child in enumerate(node.value):
+            rule = spec.check(child, where.index(i))
+            rules.append(rule)
+            id_node = _id_node(child)
+            if id_node is None:
+                continue
+            if id_node.value in seen:
+                where.index(i).key("id").problem(
+                    id_node,
+                    f"rule id {id_node.value!r} is already used by earn[{seen[id_node.value]}]",
+                    "give every rule its own id",
+                )
+                rules.append(INVALID)
+            seen.setdefault(id_node.value, i)
+        return tuple(rules) if all(r is not INVALID for r in rules) else INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": RuleSpec().json_schema()}
+
+
+PROGRAM_FIELDS = {
+    "program": Field(IDENTIFIER, "the program's id", required=True),
+    "name": Field(Text(), "the program's display name (defaults to the id)"),
+    "description": Field(Text(), "what the program is", default=""),
+    "currency": Field(
+        Text(pattern="[A-Z]{3}", pattern_words="a three-letter ISO 4217 code"),
+        "currency of all amounts, e.g. USD",
+        required=True,
+    ),
+    "timezone": Field(
+        Built(Text(), lambda v, env: zone(v)),
+        "IANA time zone for calendar rules, e.g. America/New_York",
+        required=True,
+    ),
+    "points_name": Field(Text(), "what points are called in messages", default="points"),
+    "rounding": Field(
+        Fields(
+            {
+                "mode": _enum(RoundingMode, "floor, half_up or ceil", RoundingMode.FLOOR),
+                "stage": _enum(
+                    RoundingStage, "round once per order or on each line", RoundingStage.ORDER
+                ),
+            }
+        ),
+        "how exact points become whole points",
+    ),
+    "stacking": _enum(Stacking, "how multipliers on one line combine", Stacking.MULTIPLY),
+    "eligible_spend": Field(
+        Fields(
+            {
+                "exclude": Field(builtins.SELECTOR, "lines that never earn (e.g. gift cards)"),
+                "discounts_reduce": Field(
+                    Boolean(), "discounts reduce eligible spend", default=True
+                ),
+                "include_tax": Field(Boolean(), "tax counts as eligible spend", default=False),
+                "include_shipping": Field(
+                    Boolean(), "shipping counts as eligible spend", default=False
+                ),
+            }
+        ),
+        "what counts as spend that earns",
+    ),
+    "earn": Field(RawNode(RulesSpec()), "the earning rules, evaluated in order", required=True),
+}
+
+
+def _settings(values: dict[str, Any]) -> Settings:
+    rounding = values["rounding"] or {"mode": RoundingMode.FLOOR, "stage": RoundingStage.ORDER}
+    spend = values["eligible_spend"]
+    policy = EligibleSpendPolicy(**spend) if spend else EligibleSpendPolicy()
+    return Settings(
+        currency=values["currency"],
+        timezone=values["timezone"],
+        points_name=values["points_name"],
+        rounding=rounding["mode"],
+        rounding_stage=rounding["stage"],
+        stacking=values["stacking"],
+        eligible_spend=policy,
+    )
+
+
+def _program(node: yaml.Node, report: Report) -> Program | None:
+    where = Where("", report)
+    values = Fields(PROGRAM_FIELDS, expected="a mapping of program keys").check(node, where)
+    if values is INVALID:
+        # Still check the rules (with placeholder settings) so every problem is reported.
+        earn = (
+            next((v for k, _, v in mapping_pairs(node, where) if k == "earn"), None)
+            if isinstance(node, yaml.MappingNode)
+            else None
+        )
+        if earn is not None:
+            fallback = Settings(currency="XXX", timezone=zone("UTC"))
+            RulesSpec().check(earn, where.key("earn").with_env(BuildEnv(fallback)))
+        return None
+    settings = _settings(values)
+    rules = RulesSpec().check(values["earn"], where.key("earn").with_env(BuildEnv(settings)))
+    if rules is INVALID:
+        return None
+    return Program(
+        id=values["program"],
+        name=values["name"] or values["program"],
+        description=values["description"],
+        settings=settings,
+        rules=rules,
+    )
+
+
+def loads_program(text: str, source: str = "<string>") -> Program:
+    """Load a program from YAML text; ``source`` names it in error messages.
+
+    Raises :class:`ProgramError` listing every problem, each with ``file:line:column``.
+
+    >>> loads_program('''
+    ... program: demo
+    ... currency: USD
+    ... timezone: UTC
+    ... earn:
+    ...   - id: base
+    ...     effect: {type: points_per_spend, points: 1}
+    ... ''').rules[0].id
+    'base'
+    """
+    if not isinstance(text, str):
+        raise ProgramError(
+            [Problem(f"expected YAML text, not {type(text).__name__}", source=source)]
+        )
+    report = Report(source)
+    node = compose(text, report)
+    program = _program(node, report) if node is not None else None
+    if report.problems or program is None:
+        raise ProgramError(sorted(report.problems, key=lambda p: (p.line or 0, p.column or 0)))
+    return program
+
+
+def load_program(path: str | os.PathLike[str]) -> Program:
+    """Load a program from a YAML file (see :func:`loads_program`)."""
+    name = os.fspath(path)
+    try:
+        with open(name, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as error:
+        raise ProgramError(
+            [Problem(f"cannot read the program file: {error.strerror}", source=name)]
+        ) from None
+    except UnicodeDecodeError:
+        raise ProgramError([Problem("the program file is not UTF-8 text", source=name)]) from None
+    return loads_program(text, source=name)
+
+
+def program_json_schema() -> dict[str, Any]:
+    """JSON Schema of program files, for editors' validation and completion."""
+    schema = Fields(PROGRAM_FIELDS).json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "loyalrules program",
+        **schema,
+        "$defs": {"conditions": ConditionsSpec.definition()},
+    }
+
+
+__all__ = ["load_program", "loads_program", "program_json_schema"]
