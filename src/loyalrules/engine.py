@@ -8,7 +8,7 @@ no I/O and reads no clock: the event carries its time.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -23,23 +23,25 @@ from loyalrules.rules.rule import Rule
 from loyalrules.settings import EligibleSpendPolicy, RoundingStage, Settings, Stacking
 
 _ZERO = Fraction(0)
+_NO_SPEND = Decimal(0)
 
 
 def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLine, ...]:
     """Each line with the spend that earns: net of line and (allocated) order discounts
     unless discounts do not reduce spend; zero for excluded lines. Shipping and tax join
     as lines of their own category when the policy includes them."""
-    shares = cart.order_discount_shares() if policy.discounts_reduce else None
+    reduce = policy.discounts_reduce
+    shares = cart.order_discount_shares() if reduce and cart.order_discount else None
     exclude = policy.exclude
     result = []
     for index, line in enumerate(cart.lines):
         eligible = exclude is None or not exclude(line)
-        if not eligible:
-            spend = Decimal(0)
-        elif shares is None:
-            spend = line.gross.amount
-        else:
-            spend = line.net.amount - shares[index].amount
+        spend = line.unit_price.amount * line.quantity if eligible else _NO_SPEND
+        if eligible and reduce:
+            if line.discount is not None:
+                spend -= line.discount.amount
+            if shares is not None:
+                spend -= shares[index].amount
         result.append(EligibleLine(line, spend, eligible))
     for name, amount in (
         ("shipping", cart.shipping if policy.include_shipping else None),
@@ -90,9 +92,7 @@ def _selected(rule: Rule, lines: Sequence[EligibleLine]) -> list[int]:
 
 
 def _stack(
-    base: Fraction,
-    factors: list[tuple[int, Fraction]],
-    mode: Stacking,
+    base: Fraction, factors: Sequence[tuple[int, Fraction]], mode: Stacking
 ) -> list[tuple[int, Fraction]]:
     """Extra points each multiplier adds on top of ``base`` under the stacking ``mode``."""
     if mode is Stacking.MULTIPLY:
@@ -132,13 +132,69 @@ def _cap(rule: Rule, pos: int, units: list[dict[int, Fraction]]) -> None:
                 unit[pos] *= scale
 
 
+_Pool = tuple[int, tuple[int, ...], tuple[int, ...]]
+"""(rounding unit, spend rules, multiplier rules) shared by the lines of one pool."""
+
+
+def _spend_points(
+    book: RuleBook, ctx: Context, consider: Callable[[int, Rule], list[int] | None]
+) -> list[dict[int, Fraction]]:
+    """Exact base and multiplier points per rounding unit, keyed by rule position.
+
+    Lines that the same spend rules and multipliers select, in the same rounding unit,
+    are pooled: stacking is linear, so pooling gives exactly the per-line result with
+    far less arithmetic.
+    """
+    settings, lines = ctx.settings, ctx.lines
+    per_line = settings.rounding_stage is RoundingStage.LINE
+    earners: list[list[int]] = [[] for _ in lines]
+    multipliers: list[list[int]] = [[] for _ in lines]
+    spend_rules: dict[int, SpendEffect] = {}
+    factors: dict[int, Fraction] = {}
+    for pos, rule in book.spend:
+        chosen = consider(pos, rule)
+        if chosen is not None:
+            assert isinstance(rule.effect, SpendEffect)
+            spend_rules[pos] = rule.effect
+            for i in chosen:
+                earners[i].append(pos)
+    for pos, rule in book.multipliers:
+        chosen = consider(pos, rule)
+        if chosen is not None:
+            assert isinstance(rule.effect, Multiplier)
+            factors[pos] = rule.effect.factor
+            for i in chosen:
+                multipliers[i].append(pos)
+
+    pools: dict[_Pool, Decimal] = {}
+    seen: dict[tuple[int, int], Decimal] = {}  # spend each rule sees in each unit
+    for i, el in enumerate(lines):
+        if not earners[i]:
+            continue
+        unit = i if per_line else 0
+        key = (unit, tuple(earners[i]), tuple(multipliers[i]))
+        pools[key] = pools[key] + el.spend if key in pools else el.spend
+        for pos in earners[i]:
+            seen[unit, pos] = seen[unit, pos] + el.spend if (unit, pos) in seen else el.spend
+
+    units: list[dict[int, Fraction]] = [{} for _ in (lines if per_line else (None,))]
+    for (unit, earning, multiplying), spend in pools.items():
+        exact = units[unit]
+        base = _ZERO
+        for pos in earning:
+            points = spend_rules[pos].earn(spend, seen[unit, pos])
+            exact[pos] = exact[pos] + points if pos in exact else points
+            base += points
+        if multiplying and base:
+            stacked = [(pos, factors[pos]) for pos in multiplying]
+            for pos, extra in _stack(base, stacked, settings.stacking):
+                exact[pos] = exact[pos] + extra if pos in exact else extra
+    return units
+
+
 def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
     """Run a purchase (or a quoted cart) through the pipeline."""
-    settings = ctx.settings
     lines = ctx.lines
-    per_line = settings.rounding_stage is RoundingStage.LINE
-    units: list[dict[int, Fraction]] = [{} for _ in (lines if per_line else (None,))]
-    base = [_ZERO] * len(lines)
     applied: dict[int, Rule] = {}
     missed: dict[int, tuple[Rule, str]] = {}
 
@@ -154,28 +210,7 @@ def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
             missed[pos] = (rule, hint)
         return None
 
-    for pos, rule in book.spend:
-        chosen = consider(pos, rule)
-        if chosen is not None:
-            assert isinstance(rule.effect, SpendEffect)
-            earned = rule.effect.line_points([lines[i] for i in chosen], per_line)
-            for i, exact in zip(chosen, earned, strict=True):
-                base[i] += exact
-                unit = units[i if per_line else 0]
-                unit[pos] = unit.get(pos, _ZERO) + exact
-
-    factors: list[list[tuple[int, Fraction]]] = [[] for _ in lines]
-    for pos, rule in book.multipliers:
-        chosen = consider(pos, rule)
-        if chosen is not None:
-            assert isinstance(rule.effect, Multiplier)
-            for i in chosen:
-                factors[i].append((pos, rule.effect.factor))
-    for i, line_factors in enumerate(factors):
-        if line_factors and base[i]:
-            unit = units[i if per_line else 0]
-            for pos, extra in _stack(base[i], line_factors, settings.stacking):
-                unit[pos] = unit.get(pos, _ZERO) + extra
+    units = _spend_points(book, ctx, consider)
 
     awards: dict[int, int] = {}
     for pos, rule in book.bonuses:
@@ -188,11 +223,12 @@ def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
     for pos, rule in applied.items():
         if pos not in awards:
             _cap(rule, pos, units)
+    rounding = ctx.settings.rounding
     for unit in units:
-        rounded = settings.rounding.round(sum(unit.values(), _ZERO))
+        rounded = rounding.round(sum(unit.values(), _ZERO))
         for pos, points in _apportion(rounded, unit).items():
             awards[pos] = awards.get(pos, 0) + points
-    return _evaluation(settings, applied, missed, awards)
+    return _evaluation(ctx.settings, applied, missed, awards)
 
 
 def evaluate_activity(book: RuleBook, ctx: Context, kind: str) -> Evaluation:

@@ -5,11 +5,9 @@ Floats are refused everywhere: ``Money("12.50", "USD")`` or ``Money(Decimal("12.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from fractions import Fraction
 from typing import Final
 
 import attrs
@@ -55,6 +53,11 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
     if not result.is_finite():
         raise ValidationError(f"{what} must be a finite number, not {value!r}")
     return result
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0
 
 
 def minor_units(currency: str) -> int:
@@ -164,18 +167,24 @@ def allocate(total: Money, weights: Sequence[Money], tie_keys: Sequence[str]) ->
     ['$0.34', '$0.33', '$0.33']
     """
     quantum = total.quantum
-    units_total = total.amount / quantum
-    if units_total != units_total.to_integral_value():
+    units = total.amount / quantum
+    if units != units.to_integral_value():
         raise ValidationError(f"{total} has more decimals than {total.currency} allows")
-    weight_sum = sum((Fraction(w.amount) for w in weights), Fraction(0))
+    # Scale the weights to integers so every share is an exact integer division.
+    places = max((_decimals(w.amount) for w in weights), default=0)
+    scaled = [int(w.amount.scaleb(max(places, 0))) for w in weights]
+    weight_sum = sum(scaled)
     if weight_sum <= 0:
-        if units_total:
+        if units:
             raise ValidationError(f"cannot allocate {total} over parts worth nothing")
         return tuple(Money.zero(total.currency) for _ in weights)
-    shares = [int(units_total) * Fraction(w.amount) / weight_sum for w in weights]
-    parts = [math.floor(share) for share in shares]
-    left = int(units_total) - sum(parts)
-    by_remainder = sorted(range(len(parts)), key=lambda i: (parts[i] - shares[i], tie_keys[i]))
+    parts, remainders = [], []
+    for weight in scaled:
+        part, remainder = divmod(int(units) * weight, weight_sum)
+        parts.append(part)
+        remainders.append(remainder)
+    left = int(units) - sum(parts)
+    by_remainder = sorted(range(len(parts)), key=lambda i: (-remainders[i], tie_keys[i]))
     for i in by_remainder[:left]:
         parts[i] += 1
     return tuple(Money(quantum * part, total.currency) for part in parts)

@@ -26,6 +26,8 @@ def require_aware(value: object, what: str) -> datetime:
 
 def to_utc(value: object, what: str = "time") -> datetime:
     """An aware datetime normalised to UTC, so stored times round-trip exactly."""
+    if type(value) is datetime and value.tzinfo is UTC:
+        return value  # already normalised: the common case for engine-made entries
     return require_aware(value, what).astimezone(UTC)
 
 

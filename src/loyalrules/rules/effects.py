@@ -12,7 +12,6 @@ Subclass one of them to add an effect type.
 from __future__ import annotations
 
 import abc
-import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -44,8 +43,14 @@ class SpendEffect(Effect):
     __slots__ = ()
 
     @abc.abstractmethod
-    def line_points(self, lines: Sequence[EligibleLine], per_line: bool) -> list[Fraction]:
-        """Exact points for each of ``lines``; ``per_line`` when rounding is per line."""
+    def earn(self, part: Decimal, whole: Decimal) -> Fraction:
+        """Exact points for ``part`` of the spend this rule sees in one rounding unit.
+
+        ``whole`` is all the spend the rule sees in that unit (the order's selected
+        lines, or one line when rounding per line); ``part`` is a share of it whose lines
+        are multiplied alike. Points must be proportional to ``part`` for a given
+        ``whole``, so that pooling lines never changes the result.
+        """
 
 
 class Multiplier(Effect):
@@ -83,21 +88,15 @@ class PointsPerSpend(SpendEffect):
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_rate", Fraction(self.points) / Fraction(self.per))
 
-    def line_points(self, lines: Sequence[EligibleLine], per_line: bool) -> list[Fraction]:
-        rate = self._rate
+    def earn(self, part: Decimal, whole: Decimal) -> Fraction:
         if not self.whole:
-            return [Fraction(el.spend) * rate for el in lines]
-        points, per = Fraction(self.points), Fraction(self.per)
-        if per_line:
-            return [math.floor(Fraction(el.spend) / per) * points for el in lines]
-        # Whole increments of the order's spend, shared out by each line's spend so
-        # that line multipliers can apply to their part.
-        spends = [Fraction(el.spend) for el in lines]
-        total_spend = sum(spends, Fraction(0))
-        if not total_spend:
-            return [Fraction(0)] * len(lines)
-        total = math.floor(total_spend / per) * points
-        return [total * spend / total_spend for spend in spends]
+            return Fraction(part) * self._rate
+        if not whole:
+            return Fraction(0)
+        # Whole increments of all the spend the rule sees, shared out in proportion to
+        # spend so that line multipliers can apply to their part.
+        points = Fraction((whole // self.per) * self.points)
+        return points if part == whole else points * Fraction(part) / Fraction(whole)
 
     def promise(self, unit: str) -> str:
         whole = "whole " if self.whole else ""
