@@ -60,4 +60,10 @@ def decode(hint: Any, value: Any) -> Any:
 def decode_fields(cls: type[Any], data: dict[str, Any]) -> Any:
     """Build an attrs instance of ``cls`` from a mapping of encoded field values."""
     hints = typing.get_type_hints(cls)
-    return cls(**{f.name: decode(hints[f.name], data[f.name]) for f in attrs.fields(cls)})
+    return cls(
+        **{
+            f.name: decode(hints[f.name], data[f.name])
+            for f in attrs.fields(cls)
+            if f.name in data or f.default is attrs.NOTHING  # a missing default keeps it
+        }
+    )

@@ -228,6 +228,10 @@ def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
         rounded = rounding.round(sum(unit.values(), _ZERO))
         for pos, points in _apportion(rounded, unit).items():
             awards[pos] = awards.get(pos, 0) + points
+    for pos, rule in applied.items():
+        # Rounding up per line can pass a cap met exactly before rounding.
+        if rule.max_points is not None and awards.get(pos, 0) > rule.max_points:
+            awards[pos] = rule.max_points
     return _evaluation(ctx.settings, applied, missed, awards)
 
 

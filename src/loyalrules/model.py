@@ -21,13 +21,19 @@ from loyalrules.errors import ValidationError, WrongTypeError
 from loyalrules.money import Money, allocate
 from loyalrules.timeutil import optional_date, to_utc
 
-AttributeValue = str | int | bool | Decimal | date | datetime | None | tuple[Any, ...]
+AttributeValue = (
+    str | int | bool | Decimal | date | datetime | None | tuple[Any, ...] | frozenset[Any]
+)
 _SCALARS = (str, int, bool, Decimal, date, type(None))
 
 
 def _freeze_value(key: str, value: object) -> AttributeValue:
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, set | frozenset):
+        return frozenset(_freeze_value(key, item) for item in value)
+    if isinstance(value, list | tuple):
         return tuple(_freeze_value(key, item) for item in value)
+    if isinstance(value, datetime):
+        return to_utc(value, f"attribute {key!r}")
     if isinstance(value, float):
         raise WrongTypeError(
             f"attribute {key!r} is a float ({value!r}); pass a Decimal or a str instead"
@@ -206,6 +212,11 @@ class Cart:
                 raise ValidationError(
                     f"{name} is in {extra.currency} but the cart is in {currency}"
                 )
+        if self.order_discount is not None and not self.order_discount.is_whole_minor_units:
+            raise ValidationError(
+                f"order_discount {self.order_discount.amount} has more decimals than "
+                f"{currency} allows; round it to whole {currency} minor units"
+            )
         if self.order_discount is not None and self.order_discount > self.subtotal:
             raise ValidationError(
                 f"order_discount {self.order_discount} exceeds the cart's value {self.subtotal}"

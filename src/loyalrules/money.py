@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
 import attrs
@@ -88,6 +88,11 @@ class Money:
         return cls(Decimal(0), currency)
 
     @property
+    def is_whole_minor_units(self) -> bool:
+        """True when the amount has no more decimals than the currency's minor unit."""
+        return _decimals(self.amount.normalize()) <= minor_units(self.currency)
+
+    @property
     def quantum(self) -> Decimal:
         """The smallest unit of this currency (``Decimal('0.01')`` for USD)."""
         return Decimal(1).scaleb(-minor_units(self.currency))
@@ -136,12 +141,17 @@ class Money:
     def __bool__(self) -> bool:
         return bool(self.amount)
 
+    def round_up(self) -> Money:
+        """This amount rounded up (toward +infinity) to the currency's minor unit."""
+        return Money(self.amount.quantize(self.quantum, ROUND_CEILING), self.currency)
+
     def round_half_up(self) -> Money:
         """This amount rounded half-up to the currency's minor unit."""
         return Money(self.amount.quantize(self.quantum, ROUND_HALF_UP), self.currency)
 
     def __str__(self) -> str:
-        text = f"{self.amount.quantize(self.quantum, ROUND_HALF_UP):,}"
+        shown = self.amount.quantize(self.quantum, ROUND_HALF_UP)
+        text = f"{shown if shown else abs(shown):,}"  # no "-$0.00"
         symbol = _SYMBOLS.get(self.currency)
         if symbol is None:
             return f"{text} {self.currency}"
@@ -169,7 +179,9 @@ def allocate(total: Money, weights: Sequence[Money], tie_keys: Sequence[str]) ->
     quantum = total.quantum
     units = total.amount / quantum
     if units != units.to_integral_value():
-        raise ValidationError(f"{total} has more decimals than {total.currency} allows")
+        raise ValidationError(
+            f"{total.amount} {total.currency} has more decimals than {total.currency} allows"
+        )
     # Scale the weights to integers so every share is an exact integer division.
     places = max((_decimals(w.amount) for w in weights), default=0)
     scaled = [int(w.amount.scaleb(max(places, 0))) for w in weights]

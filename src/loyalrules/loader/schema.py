@@ -442,8 +442,9 @@ def build_at(node: yaml.Node, where: Where, build: Callable[[Any, Any], Any], va
     """``build(value, env)``, with a failure reported as a problem located at ``node``."""
     try:
         return build(value, where.env)
-    except (ValueError, TypeError, LoyalRulesError) as error:
-        return where.problem(node, str(error))
+    except (ValueError, TypeError, LookupError, LoyalRulesError) as error:
+        message = str(error) if isinstance(error, ValueError | LoyalRulesError) else repr(error)
+        return where.problem(node, message)
 
 
 class Anything(Spec):

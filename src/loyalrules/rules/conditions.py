@@ -115,7 +115,7 @@ class MinSpend(Condition):
     def missing(self, ctx: Context) -> str | None:
         if ctx.cart is None:
             return None
-        short = Money(self.amount - selected_spend(ctx, self.lines), self.currency)
+        short = Money(self.amount - selected_spend(ctx, self.lines), self.currency).round_up()
         on = f" on {self.lines.describe()}" if self.lines else ""
         return f"spend {short} more{on}"
 
@@ -193,34 +193,48 @@ class TimeOfDay(Condition):
         return f"between {self.start:%H:%M} and {self.end:%H:%M}"
 
 
+def _match_key(value: object) -> tuple[bool, object]:
+    # In Python True == 1; an attribute set to true must not match the number 1.
+    return (isinstance(value, bool), value)
+
+
 @attrs.frozen
-class MemberAttribute(Condition):
+class _AttributeIn(Condition):
+    name: str
+    values: frozenset[object]
+    _keys: frozenset[tuple[bool, object]] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_keys", frozenset(_match_key(v) for v in self.values))
+
+    def _matches(self, value: object) -> bool:
+        return _match_key(value) in self._keys
+
+    def _values_text(self) -> str:
+        return " or ".join(sorted(map(str, self.values)))
+
+
+@attrs.frozen
+class MemberAttribute(_AttributeIn):
     """The member's attribute ``name`` is one of ``values``."""
 
-    name: str
-    values: frozenset[object]
-
     def __call__(self, ctx: Context) -> bool:
-        return ctx.member.attributes.get(self.name) in self.values
+        return self._matches(ctx.member.attributes.get(self.name))
 
     def describe(self) -> str:
-        return f"member {self.name} is {' or '.join(sorted(map(str, self.values)))}"
+        return f"member {self.name} is {self._values_text()}"
 
 
 @attrs.frozen
-class EventAttribute(Condition):
+class EventAttribute(_AttributeIn):
     """The purchase's or activity's attribute ``name`` is one of ``values``."""
-
-    name: str
-    values: frozenset[object]
 
     def __call__(self, ctx: Context) -> bool:
         source = ctx.cart if ctx.cart is not None else ctx.activity
-        value = source.attributes.get(self.name) if source is not None else None
-        return value in self.values
+        return source is not None and self._matches(source.attributes.get(self.name))
 
     def describe(self) -> str:
-        return f"{self.name} is {' or '.join(sorted(map(str, self.values)))}"
+        return f"{self.name} is {self._values_text()}"
 
 
 @attrs.frozen
