@@ -395,7 +395,7 @@ def test_from_dict_refuses_an_unknown_kind() -> None:
 def test_from_dict_refuses_a_missing_field() -> None:
     data = earned("k", 5, day(1)).to_dict()
     del data["points"]
-    with pytest.raises(ValidationError, match="malformed 'earned' entry"):
+    with pytest.raises(ValidationError, match="'earned' entry 'k': missing the field 'points'"):
         entry_from_dict(data)
 
 

@@ -41,7 +41,8 @@ def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLin
             if line.discount is not None:
                 spend -= line.discount.amount
             if shares is not None:
-                spend -= shares[index].amount
+                # Never below zero, even when a sub-cent line had to take a whole cent.
+                spend = max(spend - shares[index].amount, _NO_SPEND)
         result.append(EligibleLine(line, spend, eligible))
     for name, amount in (
         ("shipping", cart.shipping if policy.include_shipping else None),
@@ -108,15 +109,24 @@ def _stack(
     return [(best_pos, base * (best - 1))]
 
 
-def _apportion(total: int, parts: dict[int, Fraction]) -> dict[int, int]:
-    """Split a rounded whole ``total`` over exact ``parts`` (largest remainder, ties by
-    program order) so that the per-rule points always add up to the rounded total."""
-    floors = {pos: math.floor(value) for pos, value in parts.items()}
+def _apportion(total: int, parts: dict[int, Fraction], room: dict[int, int]) -> dict[int, int]:
+    """Split a rounded whole ``total`` over exact ``parts`` so that the per-rule points
+    add up to it: floors first, then one point each by largest remainder (ties by
+    program order). A rule with no ``room`` left under its cap is passed over, so its
+    point goes to the next rule; only when every rule is capped is a point dropped."""
+    floors = {}
+    for pos, value in parts.items():
+        cap = room.get(pos)
+        floors[pos] = math.floor(value) if cap is None else min(math.floor(value), cap)
     left = total - sum(floors.values())
-    if left:
-        by_remainder = sorted(parts, key=lambda pos: (floors[pos] - parts[pos], pos))
-        for pos in by_remainder[:left]:
+    order = sorted(parts, key=lambda pos: (floors[pos] - parts[pos], pos))
+    while left > 0:
+        open_ = [pos for pos in order if pos not in room or floors[pos] < room[pos]]
+        for pos in open_[:left]:
             floors[pos] += 1
+        if not open_:
+            break
+        left -= min(left, len(open_))
     return floors
 
 
@@ -224,14 +234,15 @@ def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
         if pos not in awards:
             _cap(rule, pos, units)
     rounding = ctx.settings.rounding
-    for unit in units:
+    room = {pos: rule.max_points for pos, rule in applied.items() if rule.max_points is not None}
+    # Units in line-id order (not cart order), as caps are used up unit by unit.
+    for index in sorted(range(len(units)), key=lambda i: lines[i].line.id if lines else ""):
+        unit = units[index]
         rounded = rounding.round(sum(unit.values(), _ZERO))
-        for pos, points in _apportion(rounded, unit).items():
+        for pos, points in _apportion(rounded, unit, room).items():
             awards[pos] = awards.get(pos, 0) + points
-    for pos, rule in applied.items():
-        # Rounding up per line can pass a cap met exactly before rounding.
-        if rule.max_points is not None and awards.get(pos, 0) > rule.max_points:
-            awards[pos] = rule.max_points
+            if pos in room:
+                room[pos] -= points
     return _evaluation(ctx.settings, applied, missed, awards)
 
 

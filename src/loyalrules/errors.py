@@ -28,6 +28,13 @@ class CurrencyMismatch(ValidationError):
     """Two amounts in different currencies were combined or compared."""
 
 
+class UnknownRule(LoyalRulesError, KeyError):
+    """A rule id the program does not define was asked for."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0])
+
+
 class DuplicateEntry(LoyalRulesError):
     """An entry whose key is already in the ledger was appended."""
 

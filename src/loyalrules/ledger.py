@@ -30,9 +30,9 @@ DEFAULT_ACCOUNT = "points"
 _KINDS: dict[str, type[Entry]] = {}
 
 
-def _key(_: object, __: object, value: str) -> None:
+def _key(_: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value:
-        raise ValidationError(f"an entry key must be a non-empty string, not {value!r}")
+        raise ValidationError(f"entry {attribute.name} must be a non-empty string, not {value!r}")
 
 
 def _utc(value: object) -> datetime:
@@ -72,8 +72,8 @@ class Recorded(Entry):
     """
 
     kind: ClassVar[str] = "recorded"
-    event_type: str
-    event_id: str
+    event_type: str = attrs.field(validator=_key)
+    event_id: str = attrs.field(validator=_key)
     activity: str | None = None
     spend: Money | None = None
 
@@ -106,9 +106,9 @@ class Earned(Entry):
 
     kind: ClassVar[str] = "earned"
     points: int = attrs.field(validator=_positive_points)
-    rule_id: str
-    source: str
-    account: str = DEFAULT_ACCOUNT
+    rule_id: str = attrs.field(validator=_key)
+    source: str = attrs.field(validator=_key)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=_key)
     available_at: datetime = attrs.field(
         converter=_utc, default=attrs.Factory(lambda self: self.at, takes_self=True)
     )
@@ -138,6 +138,13 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     if cls is None:
         raise ValidationError(f"unknown entry kind {kind!r}; expected one of {sorted(_KINDS)}")
     fields = {k: v for k, v in data.items() if k not in ("v", "kind")}
+    known = {f.name: f for f in attrs.fields(cls)}
+    unknown = sorted(set(fields) - set(known))
+    missing = [n for n, f in known.items() if n not in fields and f.default is attrs.NOTHING]
+    if unknown or missing:
+        problems = [f"unknown field {n!r}" for n in unknown]
+        problems += [f"missing the field {n!r}" for n in missing]
+        raise ValidationError(f"{kind!r} entry {data.get('key')!r}: {', '.join(problems)}")
     try:
         entry: Entry = decode_fields(cls, fields)
     except (KeyError, TypeError, ValueError) as error:
@@ -262,6 +269,11 @@ class Ledger:
 
     def append(self, entries: Iterable[Entry]) -> Ledger:
         """A new ledger with ``entries`` added; refuses a key that is already present."""
+        if isinstance(entries, Entry) or entries is None:
+            raise WrongTypeError(
+                f"append() takes a list of entries, not a single {type(entries).__name__}; "
+                "e.g. ledger.append(outcome.entries)"
+            )
         new = tuple(entries)
         history = self._history.copy()
         for entry in new:

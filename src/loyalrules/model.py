@@ -84,7 +84,9 @@ def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: ob
         _money(instance, attribute, value)
 
 
-def _strings(value: Iterable[str] | str) -> tuple[str, ...]:
+def _strings(value: Iterable[str] | str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
     if isinstance(value, str):
         return (value,)
     items = tuple(value)
@@ -165,6 +167,11 @@ class LineItem:
 
 
 def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
+    if isinstance(value, LineItem) or not isinstance(value, Iterable):
+        raise WrongTypeError(
+            f"lines must be a list of LineItem values, e.g. lines=[line], not "
+            f"{type(value).__name__}"
+        )
     lines = tuple(value)
     for line in lines:
         if not isinstance(line, LineItem):

@@ -162,29 +162,35 @@ class Money:
 
     @classmethod
     def from_dict(cls, data: dict[str, str]) -> Money:
+        """Rebuild Money from ``to_dict()`` output."""
+        if not isinstance(data, dict) or not {"amount", "currency"} <= data.keys():
+            raise ValidationError(
+                f"money must be a mapping with 'amount' and 'currency', not {data!r}"
+            )
         return cls(data["amount"], data["currency"])
 
 
 def allocate(total: Money, weights: Sequence[Money], tie_keys: Sequence[str]) -> tuple[Money, ...]:
-    """Split ``total`` over ``weights`` in proportion, to the minor unit, summing exactly.
+    """Split ``total`` over ``weights`` in proportion, summing exactly.
 
-    Each part gets the floor of its exact share; the minor units left over go one each to
-    the parts with the largest remainders, ties broken by ``tie_keys`` (line ids), so the
-    result does not depend on the order of the weights.
+    Parts are whole minor units (cents), or whole units of the finest decimal among the
+    weights when that is finer (prices such as $0.005). Each part gets the floor of its
+    exact share; the units left over go one each to the parts with the largest
+    remainders, ties broken by ``tie_keys`` (line ids). When the weights add up to at
+    least the total (a discount over lines), no part ever exceeds its weight. The result
+    does not depend on the order of the weights.
 
     >>> usd = lambda s: Money(s, "USD")
     >>> [str(m) for m in allocate(usd("1.00"), [usd("1"), usd("1"), usd("1")], ["a", "b", "c"])]
     ['$0.34', '$0.33', '$0.33']
     """
-    quantum = total.quantum
-    units = total.amount / quantum
+    places = max([minor_units(total.currency)] + [_decimals(w.amount.normalize()) for w in weights])
+    units = total.amount.scaleb(places)
     if units != units.to_integral_value():
         raise ValidationError(
             f"{total.amount} {total.currency} has more decimals than {total.currency} allows"
         )
-    # Scale the weights to integers so every share is an exact integer division.
-    places = max((_decimals(w.amount) for w in weights), default=0)
-    scaled = [int(w.amount.scaleb(max(places, 0))) for w in weights]
+    scaled = [int(w.amount.scaleb(places)) for w in weights]  # exact: places covers them
     weight_sum = sum(scaled)
     if weight_sum <= 0:
         if units:
@@ -196,7 +202,11 @@ def allocate(total: Money, weights: Sequence[Money], tie_keys: Sequence[str]) ->
         parts.append(part)
         remainders.append(remainder)
     left = int(units) - sum(parts)
-    by_remainder = sorted(range(len(parts)), key=lambda i: (-remainders[i], tie_keys[i]))
-    for i in by_remainder[:left]:
-        parts[i] += 1
-    return tuple(Money(quantum * part, total.currency) for part in parts)
+    # When the weights cover the total (a discount over the lines it reduces), no part
+    # may pass its weight; every part starts at most at its weight, so there is room.
+    capped = weight_sum >= units
+    for i in sorted(range(len(parts)), key=lambda i: (-remainders[i], tie_keys[i])):
+        if left and (not capped or parts[i] < scaled[i]):
+            parts[i] += 1
+            left -= 1
+    return tuple(Money(Decimal(part).scaleb(-places), total.currency) for part in parts)

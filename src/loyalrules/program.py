@@ -17,7 +17,7 @@ from loyalrules.engine import (
     evaluate_cart,
     purchase_key,
 )
-from loyalrules.errors import CurrencyMismatch, ValidationError, WrongTypeError
+from loyalrules.errors import CurrencyMismatch, UnknownRule, ValidationError, WrongTypeError
 from loyalrules.ledger import Ledger, Recorded
 from loyalrules.model import Activity, Cart, Member, Purchase
 from loyalrules.money import Money
@@ -56,7 +56,8 @@ class Program:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        raise KeyError(f"program {self.id!r} has no rule {rule_id!r}")
+        known = ", ".join(rule.id for rule in self.rules)
+        raise UnknownRule(f"program {self.id!r} has no rule {rule_id!r}; its rules are: {known}")
 
     def process(self, event: Purchase | Activity, *, member: Member, ledger: Ledger) -> Outcome:
         """Evaluate ``event`` for ``member`` against their ``ledger``.

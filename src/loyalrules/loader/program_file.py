@@ -125,11 +125,12 @@ class RuleSpec(Spec):
 
 
 def _id_node(node: yaml.Node) -> yaml.ScalarNode | None:
+    found = None
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
+        for key, value in node.value:  # the last one wins, as after a "<<" merge
             if getattr(key, "value", None) == "id" and isinstance(value, yaml.ScalarNode):
-                return value
-    return None
+                found = value
+    return found
 
 
 class RulesSpec(Spec):
@@ -226,7 +227,9 @@ def _settings(values: dict[str, Any]) -> Settings:
 
 def _program(node: yaml.Node, report: Report) -> Program | None:
     where = Where("", report)
-    values = Fields(PROGRAM_FIELDS, expected="a mapping of program keys").check(node, where)
+    values = Fields(PROGRAM_FIELDS, expected="a mapping of program keys", extensions=True).check(
+        node, where
+    )
     if values is INVALID:
         # Still check the rules (with placeholder settings) so every problem is reported.
         earn = (
@@ -273,6 +276,7 @@ def loads_program(text: str, source: str = "<string>") -> Program:
     report = Report(source)
     node = compose(text, report)
     program = _program(node, report) if node is not None else None
+    report.report_remaining_duplicates()
     if report.problems or program is None:
         raise ProgramError(sorted(report.problems, key=lambda p: (p.line or 0, p.column or 0)))
     return program
@@ -289,7 +293,15 @@ def load_program(path: str | os.PathLike[str]) -> Program:
             [Problem(f"cannot read the program file: {error.strerror}", source=name)]
         ) from None
     except UnicodeDecodeError:
-        raise ProgramError([Problem("the program file is not UTF-8 text", source=name)]) from None
+        raise ProgramError(
+            [
+                Problem(
+                    "the program file is not UTF-8 text",
+                    source=name,
+                    hint="save it with UTF-8 encoding",
+                )
+            ]
+        ) from None
     return loads_program(text, source=name)
 
 

@@ -26,6 +26,7 @@ INVALID: Final = object()
 
 _INT = re.compile(r"[-+]?[0-9]+")
 _NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_CURRENCY_SIGNS = frozenset("$€£¥₹₩")
 _TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _NODE_NAMES = {
     yaml.ScalarNode: "a single value",
@@ -169,6 +170,12 @@ class Number(ScalarSpec):
 
     def parse(self, node: yaml.ScalarNode, where: Where) -> Any:
         text = node.value.strip()
+        if text[:1] in _CURRENCY_SIGNS:
+            return where.problem(
+                node,
+                f"expected {self.expected}, got {text!r}",
+                f"write amounts without a currency sign, e.g. {text[1:]!r}",
+            )
         if not _NUMBER.fullmatch(text):
             return self.wrong(node, where)
         try:
@@ -318,6 +325,7 @@ def mapping_pairs(node: yaml.MappingNode, where: Where) -> list[tuple[str, yaml.
         if not isinstance(key_node, yaml.ScalarNode):
             where.problem(key_node, "keys must be plain names, not lists or mappings")
             continue
+        where.report.report_duplicate(key_node, where.key(str(key_node.value)).path)
         pairs[str(key_node.value)] = (key_node, value_node)
     return [(key, k, v) for key, (k, v) in pairs.items()]
 
@@ -329,6 +337,7 @@ class Fields(Spec):
     fields: Mapping[str, Field]
     expected: str = "a mapping"
     build: Callable[[dict[str, Any], Where], Any] | None = None
+    extensions: bool = False  # ignore keys starting with "x-"
 
     def check(self, node: yaml.Node, where: Where) -> Any:
         if not isinstance(node, yaml.MappingNode):
@@ -337,6 +346,8 @@ class Fields(Spec):
         values: dict[str, Any] = {}
         for key, key_node, value_node in mapping_pairs(node, where):
             field = self.fields.get(key)
+            if field is None and self.extensions and key.startswith("x-"):
+                continue  # a place for the author's own notes and YAML anchors
             if field is None:
                 where.key(key).problem(
                     key_node,

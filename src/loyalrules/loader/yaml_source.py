@@ -16,6 +16,9 @@ from loyalrules.errors import Problem
 MAX_EXPANDED_NODES = 100_000
 """A document whose aliases would expand past this many nodes is refused."""
 
+MAX_DEPTH = 64
+"""A document nested deeper than this is refused (no program needs it)."""
+
 
 class Report:
     """Collects every problem found in one source, so all are reported at once."""
@@ -23,6 +26,25 @@ class Report:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        # Duplicate key nodes found while composing, with the line of the first one;
+        # reported with their document path when the mapping is checked.
+        self.duplicates: dict[int, tuple[yaml.Node, int]] = {}
+
+    def report_duplicate(self, key_node: yaml.Node, path: str) -> None:
+        """Report ``key_node`` if it repeats an earlier key (once)."""
+        found = self.duplicates.pop(id(key_node), None)
+        if found is not None:
+            node, first = found
+            self.add(
+                node,
+                path,
+                f"duplicate key {node.value!r} (first given on line {first})",
+                "keep one of them",
+            )
+
+    def report_remaining_duplicates(self) -> None:
+        for node_id in list(self.duplicates):
+            self.report_duplicate(self.duplicates[node_id][0], "")
 
     def add(
         self,
@@ -50,6 +72,16 @@ class _Composer(yaml.SafeLoader):
     def __init__(self, stream: str, report: Report) -> None:
         super().__init__(stream)
         self.report = report
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
         node: yaml.MappingNode = super().compose_mapping_node(anchor)
@@ -58,12 +90,7 @@ class _Composer(yaml.SafeLoader):
             if isinstance(key, yaml.ScalarNode) and key.value != "<<":
                 if key.value in seen:
                     first = seen[key.value].start_mark.line + 1
-                    self.report.add(
-                        key,
-                        "",
-                        f"duplicate key {key.value!r} (first given on line {first})",
-                        "keep one of them",
-                    )
+                    self.report.duplicates[id(key)] = (key, first)
                 seen[key.value] = key
         self.flatten_mapping(node)  # resolve "<<" merge keys, as the safe loader would
         return node
@@ -99,6 +126,12 @@ class _TooLarge(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__()
+        self.mark = mark
+
+
 def compose(text: str, report: Report) -> yaml.Node | None:
     """The document's node tree, or None with the reason in ``report``."""
     try:
@@ -107,6 +140,17 @@ def compose(text: str, report: Report) -> yaml.Node | None:
             node = composer.get_single_node()
         finally:
             composer.dispose()
+    except _TooDeep as error:
+        report.problems.append(
+            Problem(
+                message=f"document refused: nested too deeply (more than {MAX_DEPTH} levels)",
+                source=report.source,
+                line=error.mark.line + 1,
+                column=error.mark.column + 1,
+                hint="flatten the structure; no program needs this depth",
+            )
+        )
+        return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         report.problems.append(
