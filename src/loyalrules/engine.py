@@ -3,14 +3,17 @@
 eligible spend → base points → multipliers (stacking) → bonuses → limits → rounding →
 entries. The engine knows the three effect phases, never a rule kind by name. It does
 no I/O and reads no clock: the event carries its time.
+
+Points before rounding are exact rationals, kept as ``(numerator, denominator)`` pairs
+of integers: the same exactness as ``fractions.Fraction`` at a fraction of its cost on
+this hot path (see docs/decisions/0001-exact-arithmetic.md).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from fractions import Fraction
 
 import attrs
 
@@ -20,10 +23,18 @@ from loyalrules.outcome import Explanation
 from loyalrules.rules.context import Context, EligibleLine
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
 from loyalrules.rules.rule import Rule
-from loyalrules.settings import EligibleSpendPolicy, RoundingStage, Settings, Stacking
+from loyalrules.settings import EligibleSpendPolicy, RoundingStage, Stacking
 
-_ZERO = Fraction(0)
+Ratio = tuple[int, int]
+"""An exact rational ``numerator / denominator`` with a positive denominator."""
+
 _NO_SPEND = Decimal(0)
+
+
+def _plus(a: Ratio, b: Ratio) -> Ratio:
+    if a[1] == b[1]:
+        return a[0] + b[0], a[1]
+    return a[0] * b[1] + b[0] * a[1], a[1] * b[1]
 
 
 def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLine, ...]:
@@ -55,232 +66,283 @@ def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLin
 
 
 @attrs.frozen
+class PlannedRule:
+    """A rule with what evaluating it needs precomputed once, at load."""
+
+    pos: int
+    rule: Rule
+    earn_key: str
+    applied_text: str
+    missed_text: str
+    can_miss: bool
+    factor: Ratio | None = None
+
+    @classmethod
+    def of(cls, pos: int, rule: Rule, unit: str) -> PlannedRule:
+        effect = rule.effect
+        factor = effect.factor.as_integer_ratio() if isinstance(effect, Multiplier) else None
+        return cls(
+            pos=pos,
+            rule=rule,
+            earn_key=f":earn:{rule.id}",
+            applied_text=f"{rule.name}: +{{}} {unit}",
+            missed_text=f" to get {effect.promise(unit)} ({rule.name})",
+            can_miss=rule.condition is not None and rule.condition.can_miss,
+            factor=factor,
+        )
+
+    def explain(self, points: int) -> Explanation:
+        return Explanation(self.rule.id, "applied", points, self.applied_text.format(points))
+
+    def explain_miss(self, hint: str) -> Explanation:
+        return Explanation(self.rule.id, "missed", 0, hint[0].upper() + hint[1:] + self.missed_text)
+
+
+def _grouped(plans: list[PlannedRule], kind: type) -> tuple[PlannedRule, ...]:
+    return tuple(p for p in plans if isinstance(p.rule.effect, kind))
+
+
+@attrs.frozen
 class RuleBook:
-    """The program's rules grouped once, at load, by event and phase."""
+    """The program's rules planned once, at load, by event and phase."""
 
     rules: tuple[Rule, ...]
-    spend: tuple[tuple[int, Rule], ...] = attrs.field(init=False)
-    multipliers: tuple[tuple[int, Rule], ...] = attrs.field(init=False)
-    bonuses: tuple[tuple[int, Rule], ...] = attrs.field(init=False)
-    activities: dict[str, tuple[tuple[int, Rule], ...]] = attrs.field(init=False)
+    points_name: str
+    spend: tuple[PlannedRule, ...] = attrs.field(init=False)
+    multipliers: tuple[PlannedRule, ...] = attrs.field(init=False)
+    bonuses: tuple[PlannedRule, ...] = attrs.field(init=False)
+    activities: dict[str, tuple[PlannedRule, ...]] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        purchase = [(i, r) for i, r in enumerate(self.rules) if r.activities is None]
-        by_kind: dict[str, list[tuple[int, Rule]]] = {}
-        for i, rule in enumerate(self.rules):
-            for kind in sorted(rule.activities or ()):
-                by_kind.setdefault(kind, []).append((i, rule))
+        plans = [PlannedRule.of(i, r, self.points_name) for i, r in enumerate(self.rules)]
+        purchase = [p for p in plans if p.rule.activities is None]
+        by_kind: dict[str, list[PlannedRule]] = {}
+        for plan in plans:
+            for kind in sorted(plan.rule.activities or ()):
+                by_kind.setdefault(kind, []).append(plan)
         set_ = object.__setattr__
-        set_(self, "spend", tuple(p for p in purchase if isinstance(p[1].effect, SpendEffect)))
-        set_(self, "multipliers", tuple(p for p in purchase if isinstance(p[1].effect, Multiplier)))
-        set_(self, "bonuses", tuple(p for p in purchase if isinstance(p[1].effect, BonusEffect)))
-        set_(self, "activities", {kind: tuple(rules) for kind, rules in by_kind.items()})
+        set_(self, "spend", _grouped(purchase, SpendEffect))
+        set_(self, "multipliers", _grouped(purchase, Multiplier))
+        set_(self, "bonuses", _grouped(purchase, BonusEffect))
+        set_(self, "activities", {kind: tuple(p) for kind, p in by_kind.items()})
 
 
 @attrs.frozen
 class Evaluation:
-    """Points per rule (in program order) and the explanation, before any entry exists."""
+    """Points per applied rule (in program order) and the explanation."""
 
-    awards: tuple[tuple[Rule, int], ...]
+    awards: tuple[tuple[PlannedRule, int], ...]
     explanation: tuple[Explanation, ...]
 
 
-def _selected(rule: Rule, lines: Sequence[EligibleLine]) -> list[int]:
-    selector = rule.lines
-    return [
-        i for i, el in enumerate(lines) if el.eligible and (selector is None or selector(el.line))
-    ]
+class _Run:
+    """The bookkeeping of one evaluation: which rules applied, which were just missed."""
+
+    __slots__ = ("applied", "ctx", "eligible", "missed")
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.eligible = [i for i, el in enumerate(ctx.lines) if el.eligible]
+        self.applied: dict[int, PlannedRule] = {}
+        self.missed: list[tuple[int, Explanation]] = []
+
+    def consider(self, plan: PlannedRule) -> list[int] | None:
+        """The lines the rule acts on, or None when it does not apply. A rule scoped to
+        some lines does not apply to a cart without any of them."""
+        rule, ctx = plan.rule, self.ctx
+        chosen = self.eligible
+        if rule.lines is not None:
+            selector, lines = rule.lines, ctx.lines
+            chosen = [i for i in chosen if selector(lines[i].line)]
+            if not chosen:
+                return None
+        if rule.applies(ctx):
+            self.applied[plan.pos] = plan
+            return chosen
+        if plan.can_miss:
+            hint = rule.near_miss(ctx)
+            if hint is not None:
+                self.missed.append((plan.pos, plan.explain_miss(hint)))
+        return None
+
+    def result(self, awards: dict[int, int]) -> Evaluation:
+        lines = [(pos, plan.explain(awards.get(pos, 0))) for pos, plan in self.applied.items()]
+        lines += self.missed
+        lines.sort(key=lambda item: item[0])
+        return Evaluation(
+            awards=tuple((plan, awards.get(pos, 0)) for pos, plan in sorted(self.applied.items())),
+            explanation=tuple(line for _, line in lines),
+        )
 
 
 def _stack(
-    base: Fraction, factors: Sequence[tuple[int, Fraction]], mode: Stacking
-) -> list[tuple[int, Fraction]]:
+    base: Ratio, factors: Sequence[tuple[int, Ratio]], mode: Stacking
+) -> list[tuple[int, Ratio]]:
     """Extra points each multiplier adds on top of ``base`` under the stacking ``mode``."""
+    n, d = base
     if mode is Stacking.MULTIPLY:
-        extras, running = [], base
-        for pos, factor in factors:  # program order: each multiplies what came before
-            extra = running * (factor - 1)
-            extras.append((pos, extra))
-            running += extra
+        extras = []
+        for pos, (a, b) in factors:  # program order: each multiplies what came before
+            extras.append((pos, (n * (a - b), d * b)))
+            n, d = n * a, d * b
         return extras
     if mode is Stacking.ADD:
-        return [(pos, base * (factor - 1)) for pos, factor in factors]
-    best_pos, best = max(factors, key=lambda pf: (pf[1], -pf[0]))
-    return [(best_pos, base * (best - 1))]
+        return [(pos, (n * (a - b), d * b)) for pos, (a, b) in factors]
+    best_pos, (a, b) = factors[0]
+    for pos, (a2, b2) in factors[1:]:
+        if a2 * b > a * b2:  # strictly better; ties keep the rule written first
+            best_pos, a, b = pos, a2, b2
+    return [(best_pos, (n * (a - b), d * b))]
 
 
-def _apportion(total: int, parts: dict[int, Fraction], room: dict[int, int]) -> dict[int, int]:
-    """Split a rounded whole ``total`` over exact ``parts`` so that the per-rule points
-    add up to it: floors first, then one point each by largest remainder (ties by
-    program order). A rule with no ``room`` left under its cap is passed over, so its
-    point goes to the next rule; only when every rule is capped is a point dropped."""
-    floors = {}
-    for pos, value in parts.items():
-        cap = room.get(pos)
-        floors[pos] = math.floor(value) if cap is None else min(math.floor(value), cap)
-    left = total - sum(floors.values())
-    order = sorted(parts, key=lambda pos: (floors[pos] - parts[pos], pos))
-    while left > 0:
-        open_ = [pos for pos in order if pos not in room or floors[pos] < room[pos]]
-        for pos in open_[:left]:
-            floors[pos] += 1
-        if not open_:
-            break
-        left -= min(left, len(open_))
-    return floors
-
-
-def _cap(rule: Rule, pos: int, units: list[dict[int, Fraction]]) -> None:
-    """Scale a spend-derived rule's exact points down to its ``max_points``."""
-    if rule.max_points is None:
-        return
-    total = sum((unit.get(pos, _ZERO) for unit in units), _ZERO)
-    if total > rule.max_points:
-        scale = Fraction(rule.max_points) / total
-        for unit in units:
-            if pos in unit:
-                unit[pos] *= scale
-
-
-_Pool = tuple[int, tuple[int, ...], tuple[int, ...]]
-"""(rounding unit, spend rules, multiplier rules) shared by the lines of one pool."""
-
-
-def _spend_points(
-    book: RuleBook, ctx: Context, consider: Callable[[int, Rule], list[int] | None]
-) -> list[dict[int, Fraction]]:
+def _spend_points(book: RuleBook, run: _Run) -> list[dict[int, Ratio]]:
     """Exact base and multiplier points per rounding unit, keyed by rule position.
 
     Lines that the same spend rules and multipliers select, in the same rounding unit,
     are pooled: stacking is linear, so pooling gives exactly the per-line result with
     far less arithmetic.
     """
-    settings, lines = ctx.settings, ctx.lines
-    per_line = settings.rounding_stage is RoundingStage.LINE
-    earners: list[list[int]] = [[] for _ in lines]
-    multipliers: list[list[int]] = [[] for _ in lines]
-    spend_rules: dict[int, SpendEffect] = {}
-    factors: dict[int, Fraction] = {}
-    for pos, rule in book.spend:
-        chosen = consider(pos, rule)
-        if chosen is not None:
-            assert isinstance(rule.effect, SpendEffect)
-            spend_rules[pos] = rule.effect
+    ctx = run.ctx
+    lines = ctx.lines
+    per_line = ctx.settings.rounding_stage is RoundingStage.LINE
+    # Per line, the positions of the spend rules and multipliers that act on it.
+    earners: dict[int, list[int]] = {}
+    multipliers: dict[int, list[int]] = {}
+    spend_effects: dict[int, SpendEffect] = {}
+    factors: dict[int, Ratio] = {}
+    for plan in book.spend:
+        chosen = run.consider(plan)
+        if chosen:
+            assert isinstance(plan.rule.effect, SpendEffect)
+            spend_effects[plan.pos] = plan.rule.effect
             for i in chosen:
-                earners[i].append(pos)
-    for pos, rule in book.multipliers:
-        chosen = consider(pos, rule)
-        if chosen is not None:
-            assert isinstance(rule.effect, Multiplier)
-            factors[pos] = rule.effect.factor
+                earners.setdefault(i, []).append(plan.pos)
+    for plan in book.multipliers:
+        chosen = run.consider(plan)
+        if chosen and plan.factor is not None:
+            factors[plan.pos] = plan.factor
             for i in chosen:
-                multipliers[i].append(pos)
+                multipliers.setdefault(i, []).append(plan.pos)
 
-    pools: dict[_Pool, Decimal] = {}
+    pools: dict[tuple[int, tuple[int, ...], tuple[int, ...]], Decimal] = {}
     seen: dict[tuple[int, int], Decimal] = {}  # spend each rule sees in each unit
-    for i, el in enumerate(lines):
-        if not earners[i]:
-            continue
+    for i, earning in earners.items():
+        spend = lines[i].spend
         unit = i if per_line else 0
-        key = (unit, tuple(earners[i]), tuple(multipliers[i]))
-        pools[key] = pools[key] + el.spend if key in pools else el.spend
-        for pos in earners[i]:
-            seen[unit, pos] = seen[unit, pos] + el.spend if (unit, pos) in seen else el.spend
-
-    units: list[dict[int, Fraction]] = [{} for _ in (lines if per_line else (None,))]
-    for (unit, earning, multiplying), spend in pools.items():
-        exact = units[unit]
-        base = _ZERO
+        key = (unit, tuple(earning), tuple(multipliers.get(i, ())))
+        pools[key] = pools[key] + spend if key in pools else spend
         for pos in earning:
-            points = spend_rules[pos].earn(spend, seen[unit, pos])
-            exact[pos] = exact[pos] + points if pos in exact else points
-            base += points
-        if multiplying and base:
+            seen[unit, pos] = seen[unit, pos] + spend if (unit, pos) in seen else spend
+
+    units: dict[int, dict[int, Ratio]] = {}
+    stacking = ctx.settings.stacking
+    for (unit, earning_at, multiplying), spend in pools.items():
+        exact = units.setdefault(unit, {})
+        base = (0, 1)
+        for pos in earning_at:
+            points = spend_effects[pos].earn_exact(spend, seen[unit, pos])
+            exact[pos] = _plus(exact[pos], points) if pos in exact else points
+            base = _plus(base, points)
+        if multiplying and base[0]:
             stacked = [(pos, factors[pos]) for pos in multiplying]
-            for pos, extra in _stack(base, stacked, settings.stacking):
-                exact[pos] = exact[pos] + extra if pos in exact else extra
-    return units
+            for pos, extra in _stack(base, stacked, stacking):
+                exact[pos] = _plus(exact[pos], extra) if pos in exact else extra
+    # Units in line-id order (not cart order): caps are used up unit by unit.
+    order = sorted(units, key=lambda unit: lines[unit].line.id) if per_line else list(units)
+    return [units[unit] for unit in order]
+
+
+def _cap(pos: int, cap: int, units: list[dict[int, Ratio]]) -> None:
+    """Scale a spend-derived rule's exact points down to its ``max_points``."""
+    total = (0, 1)
+    for unit in units:
+        if pos in unit:
+            total = _plus(total, unit[pos])
+    n, d = total
+    if n > cap * d:
+        for unit in units:
+            if pos in unit:
+                un, ud = unit[pos]
+                unit[pos] = (un * cap * d, ud * n)
+
+
+def _apportion(
+    total: int, numerators: dict[int, int], denominator: int, room: dict[int, int]
+) -> dict[int, int]:
+    """Split a rounded whole ``total`` over exact parts ``numerators / denominator`` so
+    that the per-rule points add up to it: floors first, then one point each by largest
+    remainder (ties by program order). A rule with no ``room`` left under its cap is
+    passed over, so its point goes to the next rule; only when every rule is capped is a
+    point dropped."""
+    floors = {}
+    for pos, n in numerators.items():
+        cap = room.get(pos)
+        floors[pos] = n // denominator if cap is None else min(n // denominator, cap)
+    left = total - sum(floors.values())
+    if left:
+        order = sorted(numerators, key=lambda pos: (-(numerators[pos] % denominator), pos))
+        while left > 0:
+            open_ = [pos for pos in order if pos not in room or floors[pos] < room[pos]]
+            if not open_:
+                break
+            for pos in open_[:left]:
+                floors[pos] += 1
+            left -= min(left, len(open_))
+    return floors
 
 
 def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
     """Run a purchase (or a quoted cart) through the pipeline."""
-    lines = ctx.lines
-    applied: dict[int, Rule] = {}
-    missed: dict[int, tuple[Rule, str]] = {}
-
-    def consider(pos: int, rule: Rule) -> list[int] | None:
-        """The indexes of the lines the rule acts on, or None when it does not apply.
-        A rule scoped to some lines does not apply to a cart without any of them."""
-        chosen = _selected(rule, lines)
-        if (rule.lines is None or chosen) and rule.applies(ctx):
-            applied[pos] = rule
-            return chosen
-        hint = rule.near_miss(ctx)
-        if hint is not None:
-            missed[pos] = (rule, hint)
-        return None
-
-    units = _spend_points(book, ctx, consider)
+    run = _Run(ctx)
+    units = _spend_points(book, run)
 
     awards: dict[int, int] = {}
-    for pos, rule in book.bonuses:
-        chosen = consider(pos, rule)
+    lines = ctx.lines
+    for plan in book.bonuses:
+        chosen = run.consider(plan)
         if chosen is not None:
-            assert isinstance(rule.effect, BonusEffect)
-            bonus = rule.effect.points(ctx, [lines[i] for i in chosen])
-            awards[pos] = bonus if rule.max_points is None else min(bonus, rule.max_points)
+            assert isinstance(plan.rule.effect, BonusEffect)
+            bonus = plan.rule.effect.points(ctx, [lines[i] for i in chosen])
+            cap = plan.rule.max_points
+            awards[plan.pos] = bonus if cap is None else min(bonus, cap)
 
-    for pos, rule in applied.items():
-        if pos not in awards:
-            _cap(rule, pos, units)
+    room = {}
+    for pos, plan in run.applied.items():
+        cap = plan.rule.max_points
+        if cap is not None and pos not in awards:
+            _cap(pos, cap, units)
+            room[pos] = cap
     rounding = ctx.settings.rounding
-    room = {pos: rule.max_points for pos, rule in applied.items() if rule.max_points is not None}
-    # Units in line-id order (not cart order), as caps are used up unit by unit.
-    for index in sorted(range(len(units)), key=lambda i: lines[i].line.id if lines else ""):
-        unit = units[index]
-        rounded = rounding.round(sum(unit.values(), _ZERO))
-        for pos, points in _apportion(rounded, unit, room).items():
+    for unit in units:
+        if len(unit) == 1:  # one rule: no apportioning needed
+            ((pos, (n, d)),) = unit.items()
+            points = rounding.round_ratio(n, d)
+            if pos in room:
+                points = min(points, room[pos])
+                room[pos] -= points
+            awards[pos] = awards.get(pos, 0) + points
+            continue
+        denominator = math.lcm(*(d for _, d in unit.values()))
+        numerators = {pos: n * (denominator // d) for pos, (n, d) in unit.items()}
+        rounded = rounding.round_ratio(sum(numerators.values()), denominator)
+        for pos, points in _apportion(rounded, numerators, denominator, room).items():
             awards[pos] = awards.get(pos, 0) + points
             if pos in room:
                 room[pos] -= points
-    return _evaluation(ctx.settings, applied, missed, awards)
+    return run.result(awards)
 
 
 def evaluate_activity(book: RuleBook, ctx: Context, kind: str) -> Evaluation:
     """Run an activity (review, newsletter signup...) through its bonus rules."""
-    applied: dict[int, Rule] = {}
-    missed: dict[int, tuple[Rule, str]] = {}
+    run = _Run(ctx)
     awards: dict[int, int] = {}
-    for pos, rule in book.activities.get(kind, ()):
-        if rule.applies(ctx):
-            assert isinstance(rule.effect, BonusEffect)
-            applied[pos] = rule
-            bonus = rule.effect.points(ctx, ())
-            awards[pos] = bonus if rule.max_points is None else min(bonus, rule.max_points)
-    return _evaluation(ctx.settings, applied, missed, awards)
-
-
-def _evaluation(
-    settings: Settings,
-    applied: dict[int, Rule],
-    missed: dict[int, tuple[Rule, str]],
-    awards: dict[int, int],
-) -> Evaluation:
-    unit = settings.points_name
-    lines: list[tuple[int, Explanation]] = []
-    for pos, rule in applied.items():
-        points = awards.get(pos, 0)
-        lines.append(
-            (pos, Explanation(rule.id, "applied", points, f"{rule.name}: +{points} {unit}"))
-        )
-    for pos, (rule, hint) in missed.items():
-        text = f"{hint[0].upper()}{hint[1:]} to get {rule.effect.promise(unit)} ({rule.name})"
-        lines.append((pos, Explanation(rule.id, "missed", 0, text)))
-    lines.sort(key=lambda item: item[0])
-    return Evaluation(
-        awards=tuple((rule, awards.get(pos, 0)) for pos, rule in sorted(applied.items())),
-        explanation=tuple(line for _, line in lines),
-    )
+    for plan in book.activities.get(kind, ()):
+        if run.consider(plan) is not None:
+            assert isinstance(plan.rule.effect, BonusEffect)
+            bonus = plan.rule.effect.points(ctx, ())
+            cap = plan.rule.max_points
+            awards[plan.pos] = bonus if cap is None else min(bonus, cap)
+    return run.result(awards)
 
 
 def purchase_key(purchase_id: str) -> str:
@@ -294,15 +356,17 @@ def activity_key(activity: Activity) -> str:
 def entries_for(event_key: str, recorded: Recorded, evaluation: Evaluation) -> tuple[Entry, ...]:
     """The ``Recorded`` entry plus one ``Earned`` lot per rule that gave points."""
     entries: list[Entry] = [recorded]
-    for rule, points in evaluation.awards:
+    at = recorded.at
+    for plan, points in evaluation.awards:
         if points > 0:
             entries.append(
                 Earned(
-                    key=f"{event_key}:earn:{rule.id}",
-                    at=recorded.at,
+                    key=event_key + plan.earn_key,
+                    at=at,
                     points=points,
-                    rule_id=rule.id,
+                    rule_id=plan.rule.id,
                     source=event_key,
+                    available_at=at,
                 )
             )
     return tuple(entries)

@@ -11,6 +11,7 @@ exactly. The format carries a version number (``"v": 1``).
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
@@ -155,18 +156,27 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
 
 
 class History:
-    """Facts derived from a ledger's entries, kept up to date as entries are folded in."""
+    """Facts derived from a ledger's entries, kept up to date as entries are folded in.
+
+    ``size`` is the number of entries folded. The newest ledger of a line of appends
+    shares its history with its parent and extends it in place (no copy per append); a
+    ledger whose history has moved past it rebuilds its own when next asked.
+    """
 
     __slots__ = (
         "keys",
         "last_activity_at",
         "lifetime_spend",
+        "lock",
         "lots",
         "purchase_times",
         "rule_earn_times",
+        "size",
     )
 
     def __init__(self) -> None:
+        self.size = 0
+        self.lock = threading.Lock()
         self.keys: set[str] = set()
         self.purchase_times: list[datetime] = []
         self.lifetime_spend: Money | None = None
@@ -174,26 +184,30 @@ class History:
         self.lots: dict[str, list[Earned]] = {}
         self.rule_earn_times: dict[str, list[datetime]] = {}
 
-    def copy(self) -> History:
-        other = History()
-        other.keys = set(self.keys)
-        other.purchase_times = list(self.purchase_times)
-        other.lifetime_spend = self.lifetime_spend
-        other.last_activity_at = self.last_activity_at
-        other.lots = {account: list(lots) for account, lots in self.lots.items()}
-        other.rule_earn_times = {rule: list(times) for rule, times in self.rule_earn_times.items()}
-        return other
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> History:
+        history = cls()
+        history.extend(tuple(entries))
+        return history
 
-    def add(self, entry: Entry) -> None:
-        if not isinstance(entry, Entry):
-            raise WrongTypeError(f"ledger entries must be Entry values, not {type(entry).__name__}")
-        if entry.key in self.keys:
-            raise DuplicateEntry(
-                f"the ledger already has an entry with key {entry.key!r}; entries are "
-                "append-only and keys unique (was this event processed already?)"
-            )
-        self.keys.add(entry.key)
-        entry.fold(self)
+    def extend(self, entries: tuple[Entry, ...]) -> None:
+        """Fold ``entries`` in, all or nothing: every check runs before any change."""
+        batch: set[str] = set()
+        for entry in entries:
+            if not isinstance(entry, Entry):
+                raise WrongTypeError(
+                    f"ledger entries must be Entry values, not {type(entry).__name__}"
+                )
+            if entry.key in self.keys or entry.key in batch:
+                raise DuplicateEntry(
+                    f"the ledger already has an entry with key {entry.key!r}; entries are "
+                    "append-only and keys unique (was this event processed already?)"
+                )
+            batch.add(entry.key)
+        self.keys |= batch
+        for entry in entries:
+            entry.fold(self)
+        self.size += len(entries)
 
     def purchases_before(self, at: datetime) -> int:
         """How many purchases were recorded strictly before ``at``."""
@@ -225,10 +239,7 @@ def _entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
 
 
 def _build_history(ledger: Ledger) -> History:
-    history = History()
-    for entry in ledger.entries:
-        history.add(entry)
-    return history
+    return History.of(ledger.entries)
 
 
 @attrs.frozen
@@ -255,7 +266,7 @@ class Ledger:
         return len(self.entries)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._history.keys
+        return key in self.history.keys
 
     @property
     def version(self) -> int:
@@ -265,7 +276,11 @@ class Ledger:
     @property
     def history(self) -> History:
         """Facts derived from the entries (read-only by convention)."""
-        return self._history
+        history = self._history
+        if history.size != len(self.entries):  # a later ledger extended it: rebuild ours
+            history = History.of(self.entries)
+            object.__setattr__(self, "_history", history)
+        return history
 
     def append(self, entries: Iterable[Entry]) -> Ledger:
         """A new ledger with ``entries`` added; refuses a key that is already present."""
@@ -275,16 +290,20 @@ class Ledger:
                 "e.g. ledger.append(outcome.entries)"
             )
         new = tuple(entries)
-        history = self._history.copy()
-        for entry in new:
-            history.add(entry)
+        history = self._history
+        with history.lock:
+            if history.size == len(self.entries):  # this is the newest ledger: extend
+                history.extend(new)
+                return Ledger(self.entries + new, _history=history)
+        history = History.of(self.entries)  # a fork from an older ledger: its own copy
+        history.extend(new)
         return Ledger(self.entries + new, _history=history)
 
     def balance(self, as_of: datetime, account: str = DEFAULT_ACCOUNT) -> Balance:
         """Points of ``account`` as of ``as_of``: available, pending, lifetime earned."""
         as_of = to_utc(as_of, "as_of")
         available = pending = earned = 0
-        for lot in self._history.lots.get(account, ()):
+        for lot in self.history.lots.get(account, ()):
             if lot.at > as_of:
                 continue
             earned += lot.points

@@ -20,8 +20,11 @@ _MINOR_UNITS: Final = {
     "PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
     "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
 }  # fmt: skip
+_CENT: Final = Decimal("0.01")
+_QUANTA: Final = {code: Decimal(1).scaleb(-places) for code, places in _MINOR_UNITS.items()}
 _SYMBOLS: Final = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩"}
 _CURRENCY_CODE: Final = re.compile(r"[A-Z]{3}")
+_SEEN_CODES: set[str] = set()
 
 
 def to_decimal(value: object, what: str = "amount") -> Decimal:
@@ -60,16 +63,32 @@ def _decimals(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) else 0
 
 
+def format_money(amount: Decimal, currency: str, up: bool = False) -> str:
+    """``amount`` for people: ``$1,234.50``, ``12.00 CHF``; rounded half-up to the minor
+    unit, or up (toward +infinity) with ``up=True``, as for "spend $0.01 more"."""
+    quantum = _QUANTA.get(currency, _CENT)
+    shown = amount.quantize(quantum, ROUND_CEILING if up else ROUND_HALF_UP)
+    text = f"{shown if shown else abs(shown):,}"  # no "-$0.00"
+    symbol = _SYMBOLS.get(currency)
+    if symbol is None:
+        return f"{text} {currency}"
+    return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+
+
 def minor_units(currency: str) -> int:
     """Number of decimals in ``currency``'s smallest unit (2 for USD, 0 for JPY)."""
     return _MINOR_UNITS.get(currency, 2)
 
 
 def _check_currency(_: object, __: object, code: str) -> None:
+    if code in _SEEN_CODES:  # the same few codes over and over: skip the pattern
+        return
     if not isinstance(code, str) or not _CURRENCY_CODE.fullmatch(code):
         raise ValidationError(
             f"currency must be a three-letter ISO 4217 code such as 'USD', not {code!r}"
         )
+    if len(_SEEN_CODES) < 400:  # bounded: there are fewer than 200 ISO 4217 codes
+        _SEEN_CODES.add(code)
 
 
 @attrs.frozen(order=False)
@@ -141,21 +160,12 @@ class Money:
     def __bool__(self) -> bool:
         return bool(self.amount)
 
-    def round_up(self) -> Money:
-        """This amount rounded up (toward +infinity) to the currency's minor unit."""
-        return Money(self.amount.quantize(self.quantum, ROUND_CEILING), self.currency)
-
     def round_half_up(self) -> Money:
         """This amount rounded half-up to the currency's minor unit."""
         return Money(self.amount.quantize(self.quantum, ROUND_HALF_UP), self.currency)
 
     def __str__(self) -> str:
-        shown = self.amount.quantize(self.quantum, ROUND_HALF_UP)
-        text = f"{shown if shown else abs(shown):,}"  # no "-$0.00"
-        symbol = _SYMBOLS.get(self.currency)
-        if symbol is None:
-            return f"{text} {self.currency}"
-        return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+        return format_money(self.amount, self.currency)
 
     def to_dict(self) -> dict[str, str]:
         return {"amount": str(self.amount), "currency": self.currency}

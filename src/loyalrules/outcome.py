@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 
@@ -10,9 +10,8 @@ from loyalrules.ledger import DEFAULT_ACCOUNT, Earned, Entry
 from loyalrules.money import Money
 
 
-@attrs.frozen
-class Explanation:
-    """One line of an explanation.
+class Explanation(NamedTuple):
+    """One line of an explanation (an immutable record, cheap to build per event).
 
     ``status`` is ``"applied"`` for a rule that applied (``points`` it gave, possibly 0)
     or ``"missed"`` for a threshold rule the customer just missed (``points`` is 0).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import math
 from datetime import tzinfo
 from fractions import Fraction
 
@@ -21,11 +20,15 @@ class RoundingMode(enum.Enum):
 
     def round(self, value: Fraction) -> int:
         """``value`` rounded to whole points in this mode."""
+        return self.round_ratio(value.numerator, value.denominator)
+
+    def round_ratio(self, numerator: int, denominator: int) -> int:
+        """``numerator / denominator`` (denominator > 0) rounded in this mode, exactly."""
         if self is RoundingMode.FLOOR:
-            return math.floor(value)
+            return numerator // denominator
         if self is RoundingMode.CEIL:
-            return math.ceil(value)
-        return math.floor(value + Fraction(1, 2))
+            return -(-numerator // denominator)
+        return (2 * numerator + denominator) // (2 * denominator)
 
 
 class RoundingStage(enum.Enum):

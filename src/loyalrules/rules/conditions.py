@@ -14,9 +14,10 @@ from decimal import Decimal
 
 import attrs
 
-from loyalrules.money import Money
+from loyalrules.money import Money, format_money
 from loyalrules.rules.context import Context
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.timeutil import to_utc
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -38,6 +39,11 @@ class Condition(abc.ABC):
         """What the customer could still do to meet this condition, or None."""
         return None
 
+    @property
+    def can_miss(self) -> bool:
+        """Whether :meth:`missing` can ever give a hint (lets the engine skip asking)."""
+        return type(self).missing is not Condition.missing
+
 
 @attrs.frozen
 class AllOf(Condition):
@@ -48,6 +54,10 @@ class AllOf(Condition):
 
     def describe(self) -> str:
         return " and ".join(c.describe() for c in self.conditions)
+
+    @property
+    def can_miss(self) -> bool:
+        return any(c.can_miss for c in self.conditions)
 
     def missing(self, ctx: Context) -> str | None:
         # A near miss only when every failing part is something the customer can fix.
@@ -70,6 +80,10 @@ class AnyOf(Condition):
 
     def describe(self) -> str:
         return "either " + " or ".join(c.describe() for c in self.conditions)
+
+    @property
+    def can_miss(self) -> bool:
+        return any(c.can_miss for c in self.conditions)
 
     def missing(self, ctx: Context) -> str | None:
         for condition in self.conditions:
@@ -115,7 +129,9 @@ class MinSpend(Condition):
     def missing(self, ctx: Context) -> str | None:
         if ctx.cart is None:
             return None
-        short = Money(self.amount - selected_spend(ctx, self.lines), self.currency).round_up()
+        short = format_money(
+            (self.amount - selected_spend(ctx, self.lines)), self.currency, up=True
+        )
         on = f" on {self.lines.describe()}" if self.lines else ""
         return f"spend {short} more{on}"
 
@@ -142,12 +158,17 @@ class Contains(Condition):
         return f"add {self.min_quantity - self._quantity(ctx)} more {self.lines.describe()}"
 
 
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    # Stored in UTC like event times, so comparing them needs no zone arithmetic.
+    return None if value is None else to_utc(value, "window bound")
+
+
 @attrs.frozen
 class Window(Condition):
     """The event happens in ``[start, end)``; either end may be open."""
 
-    start: datetime | None
-    end: datetime | None
+    start: datetime | None = attrs.field(converter=_utc_or_none)
+    end: datetime | None = attrs.field(converter=_utc_or_none)
 
     def __call__(self, ctx: Context) -> bool:
         return (self.start is None or ctx.at >= self.start) and (

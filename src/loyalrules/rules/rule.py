@@ -31,13 +31,13 @@ class Rule:
     limit: PeriodLimit | None = None
 
     def _open(self, ctx: Context) -> bool:
-        return (self.active is None or self.active(ctx)) and (
-            self.limit is None or self.limit.allows(ctx, self.id)
-        )
+        active, limit = self.active, self.limit
+        return (active is None or active(ctx)) and (limit is None or limit.allows(ctx, self.id))
 
     def applies(self, ctx: Context) -> bool:
         """True when the rule is active, within its limit and its conditions hold."""
-        return self._open(ctx) and (self.condition is None or self.condition(ctx))
+        condition = self.condition
+        return self._open(ctx) and (condition is None or condition(ctx))
 
     def near_miss(self, ctx: Context) -> str | None:
         """For a rule that did not apply: what the customer could still do, if anything."""

@@ -30,12 +30,17 @@ class LineSelector:
     exclude_skus: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
     exclude_tags: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
 
-    @property
-    def _includes_all(self) -> bool:
-        return not (self.categories or self.skus or self.tags)
+    _excludes: bool = attrs.field(init=False, repr=False, eq=False)
+    _includes_all: bool = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Precomputed so that a call only tests the sets that are not empty.
+        excludes = bool(self.exclude_categories or self.exclude_skus or self.exclude_tags)
+        object.__setattr__(self, "_excludes", excludes)
+        object.__setattr__(self, "_includes_all", not (self.categories or self.skus or self.tags))
 
     def __call__(self, line: LineItem) -> bool:
-        if (
+        if self._excludes and (
             line.category in self.exclude_categories
             or line.sku in self.exclude_skus
             or not self.exclude_tags.isdisjoint(line.tags)
@@ -45,7 +50,7 @@ class LineSelector:
             self._includes_all
             or line.category in self.categories
             or line.sku in self.skus
-            or not self.tags.isdisjoint(line.tags)
+            or (bool(self.tags) and not self.tags.isdisjoint(line.tags))
         )
 
     def describe(self) -> str:
