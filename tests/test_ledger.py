@@ -153,6 +153,10 @@ def test_an_entry_needs_a_key() -> None:
 # --- balance ---------------------------------------------------------------------------------
 
 
+def figures(balance: Balance) -> tuple[int, int, int]:
+    return balance.available, balance.pending, balance.lifetime_earned
+
+
 @pytest.fixture
 def lots() -> Ledger:
     return Ledger().append(
@@ -167,12 +171,12 @@ def lots() -> Ledger:
 
 def test_balance_before_expiry_counts_the_expiring_lot(lots: Ledger) -> None:
     # Dec 4: old 30 (until Dec 5) + now 100 available; pending 50; later not yet earned
-    assert lots.balance(day(4)) == Balance("points", 130, 50, 180)
+    assert figures(lots.balance(day(4))) == (130, 50, 180)
 
 
 def test_balance_leaves_out_expired_lots_but_keeps_them_in_lifetime(lots: Ledger) -> None:
     # Dec 6: old 30 expired Dec 5; available 100, pending 50; lifetime 30+100+50 = 180
-    assert lots.balance(day(6)) == Balance("points", 100, 50, 180)
+    assert figures(lots.balance(day(6))) == (100, 50, 180)
 
 
 def test_a_lot_expires_at_exactly_its_expiry_instant(lots: Ledger) -> None:
@@ -181,18 +185,18 @@ def test_a_lot_expires_at_exactly_its_expiry_instant(lots: Ledger) -> None:
 
 def test_a_pending_lot_becomes_available_at_exactly_available_at(lots: Ledger) -> None:
     # Dec 10 12:00: now 100 + pending 50 = 150 available, nothing pending
-    assert lots.balance(day(10)) == Balance("points", 150, 0, 180)
+    assert figures(lots.balance(day(10))) == (150, 0, 180)
     assert lots.balance(day(10) - timedelta(microseconds=1)).pending == 50
 
 
 def test_entries_after_as_of_are_not_counted(lots: Ledger) -> None:
     # Dec 20 11:59 misses "later" (12:00); at 12:00 it counts: 150 + 20 = 170
     assert lots.balance(day(20, hour=11)).lifetime_earned == 180
-    assert lots.balance(day(20)) == Balance("points", 170, 0, 200)
+    assert figures(lots.balance(day(20))) == (170, 0, 200)
 
 
 def test_balance_of_an_empty_ledger_is_zero() -> None:
-    assert Ledger().balance(day(1)) == Balance("points", 0, 0, 0)
+    assert Ledger().balance(day(1)) == Balance("points", 0, 0)
 
 
 def test_balance_total_is_available_plus_pending(lots: Ledger) -> None:
@@ -202,7 +206,8 @@ def test_balance_total_is_available_plus_pending(lots: Ledger) -> None:
 def test_balance_counts_only_the_asked_account() -> None:
     ledger = Ledger().append([earned("p", 10, day(1)), earned("c", 7, day(1), account="cashback")])
     assert ledger.balance(day(2)).available == 10
-    assert ledger.balance(day(2), account="cashback") == Balance("cashback", 7, 0, 7)
+    cashback = ledger.balance(day(2), account="cashback")
+    assert (cashback.account, *figures(cashback)) == ("cashback", 7, 0, 7)
 
 
 def test_balance_as_of_a_non_utc_time_means_the_same_instant(lots: Ledger) -> None:
@@ -267,7 +272,7 @@ def test_history_sums_lifetime_spend_of_purchases() -> None:
 
 def test_history_remembers_the_latest_activity_time() -> None:
     ledger = Ledger().append([bought("o-2", day(5)), bought("o-1", day(1))])
-    assert ledger.history.last_activity_at == day(5)
+    assert ledger.history.last_activity() == day(5)
 
 
 # --- dict round trip -------------------------------------------------------------------------
@@ -290,6 +295,8 @@ def test_recorded_purchase_to_dict_is_json_safe_and_exact() -> None:
         "event_id": "o-1",
         "activity": None,
         "spend": {"amount": "12.50", "currency": "USD"},
+        "source": None,
+        "returned": [],
     }
 
 
@@ -326,6 +333,7 @@ def test_earned_to_dict_writes_every_field() -> None:
         "account": "points",
         "available_at": "2026-12-01T12:00:00+00:00",
         "expires_at": "2027-12-01T12:00:00+00:00",
+        "inactivity": None,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from dateutil.relativedelta import relativedelta
@@ -23,7 +24,14 @@ def parse_duration(text: str) -> relativedelta:
     >>> parse_duration("P1Y6M")
     relativedelta(years=+1, months=+6)
     """
-    match = _DURATION.fullmatch(text.strip()) if isinstance(text, str) else None
+    if not isinstance(text, str):
+        raise ValidationError(f"a duration must be text such as 'P14D', not {text!r}")
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=256)  # pure: the same text always gives the same value
+def _parse(text: str) -> relativedelta:
+    match = _DURATION.fullmatch(text.strip())
     if match is None or text.strip() in ("P", "PT") or text.strip().endswith("T"):
         raise ValidationError(
             f"{text!r} is not an ISO 8601 duration; write e.g. P14D (14 days), P12M "

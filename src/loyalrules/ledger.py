@@ -5,236 +5,103 @@ deterministic ``key`` (from its source event and rule), so a host can store entr
 ``(member_id, key)`` as a unique constraint and replays add nothing.
 
 Entries serialise to JSON-safe dicts with ``to_dict()``; ``entry_from_dict`` reverses it
-exactly. The format carries a version number (``"v": 1``).
+exactly. ``compact`` folds old history into one checkpoint entry; ``verify`` reports
+broken invariants.
 """
 
 from __future__ import annotations
 
-import bisect
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from types import MappingProxyType
+from typing import Any
 
 import attrs
 
-from loyalrules.codec import decode_fields, encode
-from loyalrules.errors import DuplicateEntry, ValidationError, WrongTypeError
-from loyalrules.money import Money
+from loyalrules.entries import (
+    DEFAULT_ACCOUNT,
+    AccountTotal,
+    Adjusted,
+    Checkpoint,
+    Debit,
+    Earned,
+    Entry,
+    Expired,
+    OpenLot,
+    Recorded,
+    Reversed,
+    RuleCount,
+    entry_from_dict,
+)
+from loyalrules.errors import ValidationError, WrongTypeError
+from loyalrules.history import NEVER, RULE_HORIZON, AccountState, History, LotState
 from loyalrules.timeutil import to_utc
 
-ENTRY_FORMAT = 1
-"""Version of the dict form written by ``Entry.to_dict``."""
 
-DEFAULT_ACCOUNT = "points"
-
-_KINDS: dict[str, type[Entry]] = {}
-
-
-def _key(_: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not value:
-        raise ValidationError(f"entry {attribute.name} must be a non-empty string, not {value!r}")
-
-
-def _utc(value: object) -> datetime:
-    return to_utc(value, "entry time")
-
-
-def _optional_utc(value: object) -> datetime | None:
-    return None if value is None else to_utc(value, "entry time")
-
-
-@attrs.frozen(kw_only=True)
-class Entry:
-    """Base of every ledger entry: a unique ``key`` and the instant ``at`` it happened."""
-
-    kind: ClassVar[str]
-    key: str = attrs.field(validator=_key)
-    at: datetime = attrs.field(converter=_utc)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "kind" in cls.__dict__:
-            _KINDS[cls.kind] = cls
-
-    def fold(self, history: History) -> None:
-        """Add what this entry tells about the member to ``history``."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-safe form of this entry, for any database."""
-        return {"v": ENTRY_FORMAT, "kind": self.kind, **encode(self)}
-
-
-@attrs.frozen(kw_only=True)
-class Recorded(Entry):
-    """The engine saw an event (even one that earned nothing).
-
-    ``spend`` is the purchase's eligible spend; ``activity`` the kind of an activity.
-    """
-
-    kind: ClassVar[str] = "recorded"
-    event_type: str = attrs.field(validator=_key)
-    event_id: str = attrs.field(validator=_key)
-    activity: str | None = None
-    spend: Money | None = None
-
-    def fold(self, history: History) -> None:
-        if self.event_type == "purchase":
-            bisect.insort(history.purchase_times, self.at)
-            if self.spend is not None:
-                history.lifetime_spend = (
-                    self.spend
-                    if history.lifetime_spend is None
-                    else history.lifetime_spend + self.spend
-                )
-        if history.last_activity_at is None or self.at > history.last_activity_at:
-            history.last_activity_at = self.at
-
-
-def _positive_points(_: object, __: object, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise WrongTypeError(f"points must be a whole number, not {value!r}")
-    if value <= 0:
-        raise ValidationError(f"an Earned entry must carry positive points, not {value}")
-
-
-@attrs.frozen(kw_only=True)
-class Earned(Entry):
-    """A lot of points credited to ``account`` by ``rule_id`` for the event ``source``.
-
-    Pending until ``available_at``; gone at ``expires_at`` (``None``: never expires).
-    """
-
-    kind: ClassVar[str] = "earned"
-    points: int = attrs.field(validator=_positive_points)
-    rule_id: str = attrs.field(validator=_key)
-    source: str = attrs.field(validator=_key)
-    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=_key)
-    available_at: datetime = attrs.field(
-        converter=_utc, default=attrs.Factory(lambda self: self.at, takes_self=True)
-    )
-    expires_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
-
-    def fold(self, history: History) -> None:
-        history.lots.setdefault(self.account, []).append(self)
-        bisect.insort(history.rule_earn_times.setdefault(self.rule_id, []), self.at)
-
-
-def entry_from_dict(data: Mapping[str, Any]) -> Entry:
-    """Rebuild an entry from ``Entry.to_dict()`` output.
-
-    >>> entry_from_dict(Recorded(key="k", at=datetime(2026, 1, 1, tzinfo=UTC),
-    ...                          event_type="purchase", event_id="o-1").to_dict()).key
-    'k'
-    """
-    if not isinstance(data, Mapping):
-        raise WrongTypeError(f"an entry must be a mapping, not {type(data).__name__}")
-    version, kind = data.get("v"), data.get("kind")
-    if version != ENTRY_FORMAT:
-        raise ValidationError(
-            f"unsupported entry format version {version!r}; this loyalrules reads "
-            f"version {ENTRY_FORMAT}"
-        )
-    cls = _KINDS.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        raise ValidationError(f"unknown entry kind {kind!r}; expected one of {sorted(_KINDS)}")
-    fields = {k: v for k, v in data.items() if k not in ("v", "kind")}
-    known = {f.name: f for f in attrs.fields(cls)}
-    unknown = sorted(set(fields) - set(known))
-    missing = [n for n, f in known.items() if n not in fields and f.default is attrs.NOTHING]
-    if unknown or missing:
-        problems = [f"unknown field {n!r}" for n in unknown]
-        problems += [f"missing the field {n!r}" for n in missing]
-        raise ValidationError(f"{kind!r} entry {data.get('key')!r}: {', '.join(problems)}")
-    try:
-        entry: Entry = decode_fields(cls, fields)
-    except (KeyError, TypeError, ValueError) as error:
-        if isinstance(error, ValidationError):
-            raise
-        raise ValidationError(f"malformed {kind!r} entry {dict(data)!r}: {error!r}") from None
-    return entry
-
-
-class History:
-    """Facts derived from a ledger's entries, kept up to date as entries are folded in.
-
-    ``size`` is the number of entries folded. The newest ledger of a line of appends
-    shares its history with its parent and extends it in place (no copy per append); a
-    ledger whose history has moved past it rebuilds its own when next asked.
-    """
-
-    __slots__ = (
-        "keys",
-        "last_activity_at",
-        "lifetime_spend",
-        "lock",
-        "lots",
-        "purchase_times",
-        "rule_earn_times",
-        "size",
-    )
-
-    def __init__(self) -> None:
-        self.size = 0
-        self.lock = threading.Lock()
-        self.keys: set[str] = set()
-        self.purchase_times: list[datetime] = []
-        self.lifetime_spend: Money | None = None
-        self.last_activity_at: datetime | None = None
-        self.lots: dict[str, list[Earned]] = {}
-        self.rule_earn_times: dict[str, list[datetime]] = {}
-
-    @classmethod
-    def of(cls, entries: Iterable[Entry]) -> History:
-        history = cls()
-        history.extend(tuple(entries))
-        return history
-
-    def extend(self, entries: tuple[Entry, ...]) -> None:
-        """Fold ``entries`` in, all or nothing: every check runs before any change."""
-        batch: set[str] = set()
-        for entry in entries:
-            if not isinstance(entry, Entry):
-                raise WrongTypeError(
-                    f"ledger entries must be Entry values, not {type(entry).__name__}"
-                )
-            if entry.key in self.keys or entry.key in batch:
-                raise DuplicateEntry(
-                    f"the ledger already has an entry with key {entry.key!r}; entries are "
-                    "append-only and keys unique (was this event processed already?)"
-                )
-            batch.add(entry.key)
-        self.keys |= batch
-        for entry in entries:
-            entry.fold(self)
-        self.size += len(entries)
-
-    def purchases_before(self, at: datetime) -> int:
-        """How many purchases were recorded strictly before ``at``."""
-        return bisect.bisect_left(self.purchase_times, at)
-
-    def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
-        """How many times ``rule_id`` earned in ``[start, end)``."""
-        times = self.rule_earn_times.get(rule_id, ())
-        return bisect.bisect_left(times, end) - bisect.bisect_left(times, start)
+def _counts(value: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(value))
 
 
 @attrs.frozen
 class Balance:
-    """Points of one account as of an instant."""
+    """One account as of an instant.
+
+    ``available`` can be spent now (less any ``deficit`` owed, so it may be negative);
+    ``pending`` is earned but not yet spendable. ``expiring`` lists the open points by
+    the instant they expire, soonest first. ``credited`` and ``debited`` are lifetime
+    totals by entry kind (``earned``, ``adjusted``, ``transferred_in``; ``redeemed``,
+    ``expired``, ``reversed``, ...); ``expired`` counts expiries whether or not
+    ``Program.expire`` has written them yet. ``written_off`` is what debits could not
+    cover and did not carry as a deficit.
+    """
 
     account: str
     available: int
     pending: int
-    lifetime_earned: int
+    deficit: int = 0
+    expiring: tuple[tuple[datetime, int], ...] = ()
+    credited: Mapping[str, int] = attrs.field(default={}, converter=_counts, hash=False)
+    debited: Mapping[str, int] = attrs.field(default={}, converter=_counts, hash=False)
+    written_off: int = 0
 
     @property
     def total(self) -> int:
         """Available plus pending points."""
         return self.available + self.pending
 
+    @property
+    def lifetime_earned(self) -> int:
+        """Points credited by earning rules (not adjustments or transfers)."""
+        return self.credited.get("earned", 0)
+
+    @property
+    def lifetime_redeemed(self) -> int:
+        return self.debited.get("redeemed", 0)
+
+    @property
+    def lifetime_expired(self) -> int:
+        return self.debited.get("expired", 0)
+
+    def expiring_by(self, moment: datetime) -> int:
+        """Open points that will have expired by ``moment``."""
+        moment = to_utc(moment, "moment")
+        return sum(points for when, points in self.expiring if when <= moment)
+
+
+@attrs.frozen
+class Inconsistency:
+    """A broken invariant found by :meth:`Ledger.verify`, on the entry ``key``."""
+
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
 
 def _entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    if isinstance(entries, Entry) or isinstance(entries, str | bytes):
+        raise WrongTypeError("a ledger takes a list of entries, e.g. Ledger([entry])")
     return tuple(entries)
 
 
@@ -282,6 +149,11 @@ class Ledger:
             object.__setattr__(self, "_history", history)
         return history
 
+    @property
+    def checkpoint(self) -> Checkpoint | None:
+        """The checkpoint this ledger starts from, if it was compacted."""
+        return self.history.checkpoint
+
     def append(self, entries: Iterable[Entry]) -> Ledger:
         """A new ledger with ``entries`` added; refuses a key that is already present."""
         if isinstance(entries, Entry) or entries is None:
@@ -299,21 +171,84 @@ class Ledger:
         history.extend(new)
         return Ledger(self.entries + new, _history=history)
 
+    def check_after_checkpoint(self, moment: datetime, what: str) -> None:
+        """Refuse ``moment`` if it lies before this ledger's checkpoint."""
+        checkpoint = self.history.checkpoint
+        if checkpoint is not None and moment < checkpoint.at:
+            raise ValidationError(
+                f"{what} {moment.isoformat()} is before the ledger's checkpoint "
+                f"({checkpoint.at.isoformat()}); history before it was compacted away"
+            )
+
     def balance(self, as_of: datetime, account: str = DEFAULT_ACCOUNT) -> Balance:
-        """Points of ``account`` as of ``as_of``: available, pending, lifetime earned."""
+        """Points of ``account`` as of ``as_of``.
+
+        Lots are counted by their own dates (pending, expiry, inactivity), so expiries
+        count whether or not ``Program.expire`` has written them yet.
+        """
         as_of = to_utc(as_of, "as_of")
-        available = pending = earned = 0
-        for lot in self.history.lots.get(account, ()):
+        self.check_after_checkpoint(as_of, "as_of")
+        history = self.history
+        state = history.accounts.get(account)
+        if state is None:
+            return Balance(account, 0, 0)
+        available = pending = unwritten_expired = 0
+        expiring: dict[datetime, int] = {}
+        for lot in state.lots.values():
             if lot.at > as_of:
                 continue
-            earned += lot.points
-            if lot.expires_at is not None and lot.expires_at <= as_of:
+            expiry = history.expiry_of(lot)
+            left = lot.remaining(as_of)
+            if expiry <= as_of:
+                if not lot.expired_by_entry:
+                    unwritten_expired += max(left, 0)
                 continue
-            if lot.available_at <= as_of:
-                available += lot.points
+            if left <= 0:
+                continue
+            if lot.available_at is not None and lot.available_at <= as_of:
+                available += left
             else:
-                pending += lot.points
-        return Balance(account, available, pending, earned)
+                pending += left
+            if expiry != NEVER:
+                expiring[expiry] = expiring.get(expiry, 0) + left
+        deficit = sum(points for when, points in state.deficit if when <= as_of)
+        debited = _by_kind(state.debits, as_of)
+        if unwritten_expired:
+            debited["expired"] = debited.get("expired", 0) + unwritten_expired
+        return Balance(
+            account,
+            available - deficit,
+            pending,
+            deficit,
+            tuple(sorted(expiring.items())),
+            _by_kind(state.credited, as_of),
+            debited,
+            state.written_off,
+        )
+
+    def compact(self, as_of: datetime) -> Ledger:
+        """A ledger whose history before ``as_of`` is one :class:`Checkpoint` entry.
+
+        The checkpoint keeps the open lots (what is left of them, with their dates) and
+        the aggregates later rules consult: purchase count, lifetime spend, last
+        activity, recent rule earnings and lifetime totals per account. Balances as of
+        ``as_of`` or later, and every rule decision for events from ``as_of`` on, are the
+        same as before. Events dated before the checkpoint are refused afterwards, so
+        compact only history older than your longest return window.
+        """
+        cutoff = to_utc(as_of, "as_of")
+        self.check_after_checkpoint(cutoff, "as_of")
+        old = tuple(entry for entry in self.entries if entry.at < cutoff)
+        if not old or (len(old) == 1 and isinstance(old[0], Checkpoint)):
+            return self
+        kept = tuple(entry for entry in self.entries if entry.at >= cutoff)
+        return Ledger((_checkpoint(History.of(old), cutoff), *kept))
+
+    def verify(self) -> tuple[Inconsistency, ...]:
+        """Broken invariants: debits of unknown lots or of lots they could not take from
+        (not yet earned, pending, expired), lots taken beyond their points, debits whose
+        parts do not add up, returns of unknown purchases. Empty when all is well."""
+        return tuple(_verify(self))
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """Every entry in its JSON-safe form, oldest first."""
@@ -323,3 +258,119 @@ class Ledger:
     def from_dicts(cls, rows: Iterable[Mapping[str, Any]]) -> Ledger:
         """Rebuild a ledger from stored ``to_dict()`` rows (oldest first)."""
         return cls(tuple(entry_from_dict(row) for row in rows))
+
+
+def _by_kind(rows: list[tuple[datetime, str, int]], as_of: datetime) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for when, kind, points in rows:
+        if when <= as_of:
+            totals[kind] = totals.get(kind, 0) + points
+    return totals
+
+
+def _checkpoint(history: History, cutoff: datetime) -> Checkpoint:
+    lots, totals = [], []
+    for name, state in history.accounts.items():
+        unwritten_expired = 0
+        for lot in state.lots.values():
+            left = lot.remaining()
+            if history.expiry_of(lot) <= cutoff:
+                if not lot.expired_by_entry:
+                    unwritten_expired += max(left, 0)
+            elif left > 0:
+                lots.append(_open_lot(lot, left))
+        totals.append(_account_total(name, state, unwritten_expired))
+    horizon = cutoff - RULE_HORIZON
+    counts = []
+    for rule_id, times in history.rule_earn_times.items():
+        recent = tuple(t for t in times if t >= horizon)
+        earlier = history.rule_counts.get(rule_id, 0) + len(times) - len(recent)
+        counts.append(RuleCount(rule_id, earlier, recent))
+    return Checkpoint(
+        key=f"checkpoint:{cutoff.isoformat()}",
+        at=cutoff,
+        lots=tuple(lots),
+        accounts=tuple(totals),
+        purchases=history.purchases_before(NEVER),
+        spend=history.lifetime_spend,
+        last_activity_at=history.last_activity(),
+        rule_counts=tuple(counts),
+    )
+
+
+def _open_lot(lot: LotState, left: int) -> OpenLot:
+    return OpenLot(
+        lot.key,
+        lot.account,
+        left,
+        lot.at,
+        lot.available_at,
+        lot.expires_at,
+        lot.inactivity,
+        lot.source,
+    )
+
+
+def _account_total(name: str, state: AccountState, unwritten_expired: int) -> AccountTotal:
+    debited = _by_kind(state.debits, NEVER)
+    if unwritten_expired:
+        debited["expired"] = debited.get("expired", 0) + unwritten_expired
+    return AccountTotal(
+        name,
+        deficit=state.deficit_now(),
+        credited=tuple(sorted(_by_kind(state.credited, NEVER).items())),
+        debited=tuple(sorted(debited.items())),
+        written_off=state.written_off,
+    )
+
+
+def _verify(ledger: Ledger) -> Iterator[Inconsistency]:
+    history = ledger.history
+    lots: dict[str, LotState] = {}
+    for state in history.accounts.values():
+        lots.update(state.lots)
+    for entry in ledger.entries:
+        if isinstance(entry, Debit | Adjusted) and not (
+            isinstance(entry, Adjusted) and entry.points > 0
+        ):
+            yield from _verify_debit(entry, lots, history)
+        if isinstance(entry, Reversed) and entry.source not in history.keys:
+            yield Inconsistency(entry.key, f"reverses {entry.source!r}, not in the ledger")
+    for lot in lots.values():
+        if lot.remaining() < 0:
+            yield Inconsistency(lot.key, f"lot taken beyond its {lot.points} points")
+
+
+def _verify_debit(
+    entry: Debit | Adjusted, lots: dict[str, LotState], history: History
+) -> Iterator[Inconsistency]:
+    for consumption in entry.consumed:
+        lot = lots.get(consumption.lot)
+        if lot is None:
+            yield Inconsistency(entry.key, f"takes from {consumption.lot!r}, not a lot here")
+        elif lot.account != entry.account:
+            yield Inconsistency(entry.key, f"takes from {lot.key!r} of account {lot.account}")
+        elif entry.at < lot.at:
+            yield Inconsistency(entry.key, f"takes from {lot.key!r} before it was earned")
+        elif not isinstance(entry, Expired) and history.expiry_of(lot) <= entry.at:
+            yield Inconsistency(entry.key, f"takes from {lot.key!r} after it expired")
+        elif not isinstance(entry, Reversed) and not _available(lot, entry.at):
+            yield Inconsistency(entry.key, f"takes from {lot.key!r} while it is pending")
+
+
+def _available(lot: LotState, at: datetime) -> bool:
+    return lot.available_at is not None and lot.available_at <= at
+
+
+# Re-exported: the engine and rules read entries and history through this module.
+__all__ = [
+    "DEFAULT_ACCOUNT",
+    "Balance",
+    "Earned",
+    "Entry",
+    "History",
+    "Inconsistency",
+    "Ledger",
+    "Recorded",
+    "entry_from_dict",
+]

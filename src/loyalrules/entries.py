@@ -1,0 +1,383 @@
+"""Ledger entries: small frozen records, one kind per thing that can happen to points.
+
+Credits are **lots**: ``Earned`` (a rule gave points), ``Adjusted`` with positive points,
+``TransferredIn``. Each lot carries its own ``available_at`` (``None`` while it waits for
+an activation) and ``expires_at``, and optionally an ``inactivity`` period, so a ledger
+means the same thing whatever the program says later.
+
+Debits name the lots they took points from (``consumed``) and what they could not cover:
+``deficit`` (carried, paid by the next credit) or ``written_off`` (recorded, not carried).
+``Reversed`` (returns), ``Expired``, ``TransferredOut`` and ``Adjusted`` with negative
+points are debits.
+
+Every entry serialises to a JSON-safe dict (``to_dict``) and back (``entry_from_dict``),
+with a format version (``"v": 1``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+from loyalrules.codec import decode_fields, encode
+from loyalrules.durations import parse_duration
+from loyalrules.errors import ValidationError, WrongTypeError
+from loyalrules.money import Money
+from loyalrules.timeutil import to_utc, zone
+
+if TYPE_CHECKING:
+    from loyalrules.history import History
+
+ENTRY_FORMAT = 1
+"""Version of the dict form written by ``Entry.to_dict``."""
+
+DEFAULT_ACCOUNT = "points"
+
+_KINDS: dict[str, type[Entry]] = {}
+
+
+def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValidationError(f"entry {attribute.name} must be a non-empty string, not {value!r}")
+
+
+def _optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _text(instance, attribute, value)  # type: ignore[arg-type]
+
+
+def _utc(value: object) -> datetime:
+    return to_utc(value, "entry time")
+
+
+def _optional_utc(value: object) -> datetime | None:
+    return None if value is None else to_utc(value, "entry time")
+
+
+def _whole(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise WrongTypeError(f"{what} must be a whole number, not {value!r}")
+    return value
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if _whole(value, attribute.name) <= 0:
+        what = getattr(instance, "kind", type(instance).__name__)
+        raise ValidationError(f"a {what} entry must carry positive {attribute.name}, not {value}")
+
+
+def _not_negative(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if _whole(value, attribute.name) < 0:
+        raise ValidationError(f"{attribute.name} must not be negative, not {value}")
+
+
+@attrs.frozen
+class Inactivity:
+    """"Gone after ``period`` (ISO 8601) without activity", counted in ``timezone``."""
+
+    period: str
+    timezone: str
+
+    def __attrs_post_init__(self) -> None:
+        parse_duration(self.period)  # both raise a ValidationError saying what to write
+        zone(self.timezone)
+
+    def deadline(self, after: datetime) -> datetime:
+        """``period`` after the instant ``after``, on the local calendar, in UTC."""
+        local = after.astimezone(zone(self.timezone))
+        return to_utc(local + parse_duration(self.period))
+
+
+def _inactivity(value: object) -> Inactivity | None:
+    if value is None or isinstance(value, Inactivity):
+        return value
+    raise WrongTypeError(f"inactivity must be an Inactivity value, not {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Entry:
+    """Base of every ledger entry: a unique ``key`` and the instant ``at`` it happened."""
+
+    kind: ClassVar[str]
+    key: str = attrs.field(validator=_text)
+    at: datetime = attrs.field(converter=_utc)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            _KINDS[cls.kind] = cls
+
+    def fold(self, history: History) -> None:
+        """Add what this entry tells about the member to ``history``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-safe form of this entry, for any database."""
+        return {"v": ENTRY_FORMAT, "kind": self.kind, **encode(self)}
+
+
+@attrs.frozen(kw_only=True)
+class Recorded(Entry):
+    """The engine saw an event (even one that earned nothing).
+
+    ``event_type`` is ``purchase``, ``activity`` or ``return``. ``spend`` is a purchase's
+    eligible spend, or the eligible spend a return took back; ``activity`` the kind of an
+    activity. A return also names its purchase (``source``) and the ``returned`` units
+    per line id.
+    """
+
+    kind: ClassVar[str] = "recorded"
+    event_type: str = attrs.field(validator=_text)
+    event_id: str = attrs.field(validator=_text)
+    activity: str | None = None
+    spend: Money | None = None
+    source: str | None = attrs.field(default=None, validator=_optional_text)
+    returned: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=tuple)
+
+    def fold(self, history: History) -> None:
+        history.record(self)
+
+
+@attrs.frozen(kw_only=True)
+class Lot(Entry):
+    """Fields every credit shares. Pending until ``available_at`` (``None``: until the
+    source event is activated); gone at ``expires_at`` (``None``: no fixed date) or
+    after ``inactivity`` without activity, whichever is first."""
+
+    points: int = attrs.field(validator=_positive)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=_text)
+    available_at: datetime | None = attrs.field(
+        converter=_optional_utc, default=attrs.Factory(lambda self: self.at, takes_self=True)
+    )
+    expires_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
+    inactivity: Inactivity | None = attrs.field(default=None, converter=_inactivity)
+
+    def fold(self, history: History) -> None:
+        history.credit(self)
+
+
+@attrs.frozen(kw_only=True)
+class Earned(Lot):
+    """A lot of points credited to ``account`` by ``rule_id`` for the event ``source``."""
+
+    kind: ClassVar[str] = "earned"
+    rule_id: str = attrs.field(validator=_text)
+    source: str = attrs.field(validator=_text)
+
+    def fold(self, history: History) -> None:
+        history.credit(self)
+        history.rule_earned(self.rule_id, self.at)
+
+
+@attrs.frozen(kw_only=True)
+class TransferredIn(Lot):
+    """Points received from another member; expiry is kept from the sender's lots."""
+
+    kind: ClassVar[str] = "transferred_in"
+    transfer_id: str = attrs.field(validator=_text)
+    from_member: str = attrs.field(validator=_text)
+
+
+@attrs.frozen
+class Consumption:
+    """``points`` taken from the lot whose key is ``lot``."""
+
+    lot: str = attrs.field(validator=_text)
+    points: int = attrs.field(validator=_positive)
+
+
+def _consumptions(value: object) -> tuple[Consumption, ...]:
+    items = tuple(value)  # type: ignore[call-overload]
+    for item in items:
+        if not isinstance(item, Consumption):
+            raise WrongTypeError(f"consumed must hold Consumption values, not {item!r}")
+    return items
+
+
+@attrs.frozen(kw_only=True)
+class Debit(Entry):
+    """Fields every debit shares: ``points`` = sum of ``consumed`` + ``deficit`` +
+    ``written_off``."""
+
+    points: int = attrs.field(validator=_positive)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=_text)
+    consumed: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
+    deficit: int = attrs.field(default=0, validator=_not_negative)
+    written_off: int = attrs.field(default=0, validator=_not_negative)
+
+    def __attrs_post_init__(self) -> None:
+        covered = sum(c.points for c in self.consumed) + self.deficit + self.written_off
+        if covered != self.points:
+            raise ValidationError(
+                f"{self.kind} entry {self.key!r}: consumed + deficit + written_off is "
+                f"{covered}, not its {self.points} points"
+            )
+
+    def fold(self, history: History) -> None:
+        history.debit(self)
+
+
+@attrs.frozen(kw_only=True)
+class Reversed(Debit):
+    """Points taken back because ``source`` (a purchase) was returned or cancelled."""
+
+    kind: ClassVar[str] = "reversed"
+    source: str = attrs.field(validator=_text)
+    return_id: str = attrs.field(validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class Expired(Debit):
+    """What was left of the lot ``lot`` when it expired at ``at``."""
+
+    kind: ClassVar[str] = "expired"
+    lot: str = attrs.field(validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class TransferredOut(Debit):
+    """Points given to another member."""
+
+    kind: ClassVar[str] = "transferred_out"
+    transfer_id: str = attrs.field(validator=_text)
+    to_member: str = attrs.field(validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class Adjusted(Entry):
+    """A manual correction by ``actor`` for ``reason``: a lot when ``points`` > 0, a debit
+    when ``points`` < 0 (then ``consumed``, ``deficit`` and ``written_off`` cover it)."""
+
+    kind: ClassVar[str] = "adjusted"
+    points: int
+    reason: str = attrs.field(validator=_text)
+    actor: str = attrs.field(validator=_text)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=_text)
+    expires_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
+    inactivity: Inactivity | None = attrs.field(default=None, converter=_inactivity)
+    consumed: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
+    deficit: int = attrs.field(default=0, validator=_not_negative)
+    written_off: int = attrs.field(default=0, validator=_not_negative)
+
+    def __attrs_post_init__(self) -> None:
+        points = _whole(self.points, "points")
+        covered = sum(c.points for c in self.consumed) + self.deficit + self.written_off
+        if points == 0 or (points > 0 and covered) or (points < 0 and covered != -points):
+            raise ValidationError(
+                f"adjusted entry {self.key!r}: points must be non-zero, and a debit's "
+                f"consumed + deficit + written_off must equal -points ({covered} vs {points})"
+            )
+
+    def fold(self, history: History) -> None:
+        if self.points > 0:
+            history.credit(self)
+        else:
+            history.debit(self)
+
+    @property
+    def available_at(self) -> datetime:
+        """A credit adjustment is available at once."""
+        return self.at
+
+
+@attrs.frozen(kw_only=True)
+class Activated(Entry):
+    """The event ``source`` was activated (e.g. the order shipped): its lots waiting for
+    activation become available at ``at``."""
+
+    kind: ClassVar[str] = "activated"
+    source: str = attrs.field(validator=_text)
+
+    def fold(self, history: History) -> None:
+        history.activate(self.source, self.at)
+
+
+@attrs.frozen
+class OpenLot:
+    """A lot as a checkpoint keeps it: what was left of it, and its dates."""
+
+    key: str
+    account: str
+    points: int = attrs.field(validator=_positive)
+    at: datetime = attrs.field(converter=_utc)
+    available_at: datetime | None = attrs.field(converter=_optional_utc)
+    expires_at: datetime | None = attrs.field(converter=_optional_utc)
+    inactivity: Inactivity | None = attrs.field(converter=_inactivity)
+    source: str | None
+
+
+@attrs.frozen
+class RuleCount:
+    """How often a rule earned before a checkpoint: ``earlier`` times before its
+    horizon, and the instants of the ``recent`` ones (enough for yearly limits)."""
+
+    rule_id: str
+    earlier: int
+    recent: tuple[datetime, ...] = attrs.field(converter=tuple)
+
+
+@attrs.frozen
+class AccountTotal:
+    """An account's lifetime figures at a checkpoint, by entry kind."""
+
+    account: str
+    deficit: int = 0
+    credited: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=tuple)
+    debited: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=tuple)
+    written_off: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class Checkpoint(Entry):
+    """History before ``at``, compacted: open lots plus the aggregates rules consult.
+
+    Only the first entry of a ledger may be a checkpoint (see ``Ledger.compact``).
+    """
+
+    kind: ClassVar[str] = "checkpoint"
+    lots: tuple[OpenLot, ...] = attrs.field(default=(), converter=tuple)
+    accounts: tuple[AccountTotal, ...] = attrs.field(default=(), converter=tuple)
+    purchases: int = 0
+    spend: Money | None = None
+    last_activity_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
+    rule_counts: tuple[RuleCount, ...] = attrs.field(default=(), converter=tuple)
+
+    def fold(self, history: History) -> None:
+        history.restore(self)
+
+
+def entry_from_dict(data: Mapping[str, Any]) -> Entry:
+    """Rebuild an entry from ``Entry.to_dict()`` output.
+
+    >>> entry_from_dict(Recorded(key="k", at=datetime(2026, 1, 1, tzinfo=UTC),
+    ...                          event_type="purchase", event_id="o-1").to_dict()).key
+    'k'
+    """
+    if not isinstance(data, Mapping):
+        raise WrongTypeError(f"an entry must be a mapping, not {type(data).__name__}")
+    version, kind = data.get("v"), data.get("kind")
+    if version != ENTRY_FORMAT:
+        raise ValidationError(
+            f"unsupported entry format version {version!r}; this loyalrules reads "
+            f"version {ENTRY_FORMAT}"
+        )
+    cls = _KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValidationError(f"unknown entry kind {kind!r}; expected one of {sorted(_KINDS)}")
+    fields = {k: v for k, v in data.items() if k not in ("v", "kind")}
+    known = {f.name: f for f in attrs.fields(cls)}
+    unknown = sorted(set(fields) - set(known))
+    missing = [n for n, f in known.items() if n not in fields and f.default is attrs.NOTHING]
+    if unknown or missing:
+        problems = [f"unknown field {n!r}" for n in unknown]
+        problems += [f"missing the field {n!r}" for n in missing]
+        raise ValidationError(f"{kind!r} entry {data.get('key')!r}: {', '.join(problems)}")
+    try:
+        entry: Entry = decode_fields(cls, fields)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        if isinstance(error, ValidationError):
+            raise
+        raise ValidationError(f"malformed {kind!r} entry {dict(data)!r}: {error!r}") from None
+    return entry

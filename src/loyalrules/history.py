@@ -1,0 +1,365 @@
+"""What a ledger's entries tell about a member, kept up to date as entries are folded in.
+
+The engine asks it questions while evaluating events (purchases so far, how often a rule
+earned in a period, which lots are open); ``Ledger.balance`` asks it for points as of an
+instant. Folding an entry is cheap; the questions cost at most one pass over the lots.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+
+from loyalrules.entries import (
+    Adjusted,
+    Checkpoint,
+    Consumption,
+    Debit,
+    Entry,
+    Inactivity,
+    Lot,
+    Recorded,
+)
+from loyalrules.errors import DuplicateEntry, WrongTypeError
+from loyalrules.money import Money
+
+NEVER = datetime.max.replace(tzinfo=UTC)
+"""Stands for "no date" where a date is compared (a lot that never expires)."""
+
+# A checkpoint keeps the instants a rule earned within this horizon: enough for every
+# calendar period a limit can name (the longest is a year), whatever the time zone.
+RULE_HORIZON = timedelta(days=368)
+
+_QUALIFYING = frozenset(
+    {"recorded", "earned", "adjusted", "transferred_in", "transferred_out", "redeemed"}
+)
+"""Entry kinds that reset an inactivity clock: what the member did or was given."""
+
+
+class LotState:
+    """A lot while the ledger is folded: its dates and the points taken from it."""
+
+    __slots__ = (
+        "account",
+        "at",
+        "available_at",
+        "expired_by_entry",
+        "expires_at",
+        "inactivity",
+        "key",
+        "points",
+        "source",
+        "taken",
+    )
+
+    def __init__(
+        self,
+        key: str,
+        account: str,
+        points: int,
+        at: datetime,
+        available_at: datetime | None,
+        expires_at: datetime | None,
+        inactivity: Inactivity | None,
+        source: str | None,
+    ) -> None:
+        self.key = key
+        self.account = account
+        self.points = points
+        self.at = at
+        self.available_at = available_at
+        self.expires_at = expires_at
+        self.inactivity = inactivity
+        self.source = source
+        self.taken: list[tuple[datetime, int]] = []  # (when, points), in fold order
+        self.expired_by_entry = False  # an Expired entry wrote its expiry
+
+    def remaining(self, as_of: datetime = NEVER) -> int:
+        """Points not yet taken by debits dated up to ``as_of``."""
+        return self.points - sum(points for when, points in self.taken if when <= as_of)
+
+
+class AccountState:
+    """One account's lots and its running totals."""
+
+    __slots__ = ("credited", "debits", "deficit", "lots", "written_off")
+
+    def __init__(self) -> None:
+        self.lots: dict[str, LotState] = {}
+        self.debits: list[tuple[datetime, str, int]] = []  # (when, kind, points)
+        self.credited: list[tuple[datetime, str, int]] = []
+        self.deficit: list[tuple[datetime, int]] = []  # + carried by a debit, - paid back
+        self.written_off = 0
+
+    def deficit_now(self) -> int:
+        return sum(points for _, points in self.deficit)
+
+
+class History:
+    """Facts derived from a ledger's entries.
+
+    ``size`` is the number of entries folded. The newest ledger of a line of appends
+    shares its history with its parent and extends it in place (no copy per append); a
+    ledger whose history has moved past it rebuilds its own when next asked.
+    """
+
+    __slots__ = (
+        "accounts",
+        "activations",
+        "activity_times",
+        "activity_version",
+        "deadline_cache",
+        "checkpoint",
+        "keys",
+        "lifetime_spend",
+        "lock",
+        "purchase_count_base",
+        "purchase_times",
+        "returned",
+        "rule_counts",
+        "rule_earn_times",
+        "size",
+        "sources",
+    )
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.lock = threading.Lock()
+        self.keys: set[str] = set()
+        self.checkpoint: Checkpoint | None = None
+        self.purchase_count_base = 0
+        self.purchase_times: list[datetime] = []
+        self.lifetime_spend: Money | None = None
+        self.activity_times: list[datetime] = []
+        self.activity_version = 0  # bumped when activity_times changes
+        self.deadline_cache: dict[Inactivity, tuple[int, list[datetime]]] = {}
+        self.rule_earn_times: dict[str, list[datetime]] = {}
+        self.rule_counts: dict[str, int] = {}  # earnings before a checkpoint's horizon
+        self.accounts: dict[str, AccountState] = {}
+        self.sources: dict[str, list[LotState]] = {}  # event key -> the lots it created
+        self.activations: dict[str, datetime] = {}
+        self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> History:
+        history = cls()
+        history.extend(tuple(entries))
+        return history
+
+    def extend(self, entries: tuple[Entry, ...]) -> None:
+        """Fold ``entries`` in, all or nothing: every check runs before any change."""
+        batch: set[str] = set()
+        for position, entry in enumerate(entries, start=self.size):
+            if not isinstance(entry, Entry):
+                raise WrongTypeError(
+                    f"ledger entries must be Entry values, not {type(entry).__name__}"
+                )
+            if entry.key in self.keys or entry.key in batch:
+                raise DuplicateEntry(
+                    f"the ledger already has an entry with key {entry.key!r}; entries are "
+                    "append-only and keys unique (was this event processed already?)"
+                )
+            if isinstance(entry, Checkpoint) and position:
+                raise DuplicateEntry(
+                    f"checkpoint {entry.key!r} must be the ledger's first entry; build the "
+                    "ledger from the checkpoint and the entries after it"
+                )
+            batch.add(entry.key)
+        self.keys |= batch
+        for entry in entries:
+            if entry.kind in _QUALIFYING:
+                _insert(self.activity_times, entry.at)
+                self.activity_version += 1
+            entry.fold(self)
+        self.size += len(entries)
+
+    # --- folding -----------------------------------------------------------------
+
+    def account(self, name: str) -> AccountState:
+        state = self.accounts.get(name)
+        if state is None:
+            state = self.accounts[name] = AccountState()
+        return state
+
+    def record(self, entry: Recorded) -> None:
+        if entry.event_type == "purchase":
+            _insert(self.purchase_times, entry.at)
+            self._add_spend(entry.spend)
+        elif entry.event_type == "return" and entry.source is not None:
+            if entry.spend is not None:
+                self._add_spend(-entry.spend)
+            units = self.returned.setdefault(entry.source, {})
+            for line_id, quantity in entry.returned:
+                units[line_id] = units.get(line_id, 0) + quantity
+
+    def _add_spend(self, spend: Money | None) -> None:
+        if spend is not None:
+            total = self.lifetime_spend
+            self.lifetime_spend = spend if total is None else total + spend
+
+    def credit(self, entry: Lot | Adjusted) -> None:
+        source = getattr(entry, "source", None)
+        available_at = entry.available_at
+        if available_at is None and source in self.activations:
+            available_at = max(entry.at, self.activations[source])
+        lot = LotState(
+            entry.key,
+            entry.account,
+            entry.points,
+            entry.at,
+            available_at,
+            entry.expires_at,
+            entry.inactivity,
+            source,
+        )
+        state = self.account(entry.account)
+        state.lots[entry.key] = lot
+        state.credited.append((entry.at, entry.kind, entry.points))
+        if source is not None:
+            self.sources.setdefault(source, []).append(lot)
+        owed = state.deficit_now()
+        if owed > 0:  # a deficit is paid by the next credit
+            paid = min(owed, entry.points)
+            lot.taken.append((entry.at, paid))
+            state.deficit.append((entry.at, -paid))
+
+    def debit(self, entry: Debit | Adjusted) -> None:
+        state = self.account(entry.account)
+        for consumption in entry.consumed:
+            lot = state.lots.get(consumption.lot)
+            if lot is not None:  # Ledger.verify reports debits of unknown lots
+                lot.taken.append((entry.at, consumption.points))
+                lot.expired_by_entry |= entry.kind == "expired"
+        if entry.deficit:
+            state.deficit.append((entry.at, entry.deficit))
+        state.written_off += entry.written_off
+        state.debits.append((entry.at, entry.kind, abs(entry.points)))
+
+    def rule_earned(self, rule_id: str, at: datetime) -> None:
+        _insert(self.rule_earn_times.setdefault(rule_id, []), at)
+
+    def activate(self, source: str, at: datetime) -> None:
+        self.activations.setdefault(source, at)
+        for lot in self.sources.get(source, ()):
+            if lot.available_at is None:
+                lot.available_at = max(at, lot.at)
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        self.checkpoint = checkpoint
+        self.purchase_count_base = checkpoint.purchases
+        self.lifetime_spend = checkpoint.spend
+        if checkpoint.last_activity_at is not None:
+            _insert(self.activity_times, checkpoint.last_activity_at)
+            self.activity_version += 1
+        for count in checkpoint.rule_counts:
+            self.rule_counts[count.rule_id] = count.earlier
+            self.rule_earn_times[count.rule_id] = sorted(count.recent)
+        for total in checkpoint.accounts:
+            state = self.account(total.account)
+            if total.deficit:
+                state.deficit.append((checkpoint.at, total.deficit))
+            state.credited += [(checkpoint.at, kind, points) for kind, points in total.credited]
+            state.debits += [(checkpoint.at, kind, points) for kind, points in total.debited]
+            state.written_off += total.written_off
+        for open_lot in checkpoint.lots:
+            lot = LotState(
+                open_lot.key,
+                open_lot.account,
+                open_lot.points,
+                open_lot.at,
+                open_lot.available_at,
+                open_lot.expires_at,
+                open_lot.inactivity,
+                open_lot.source,
+            )
+            self.account(open_lot.account).lots[lot.key] = lot
+            if lot.source is not None:
+                self.sources.setdefault(lot.source, []).append(lot)
+
+    # --- questions the engine asks -------------------------------------------------
+
+    def purchases_before(self, at: datetime) -> int:
+        """How many purchases were recorded strictly before ``at``."""
+        return self.purchase_count_base + bisect.bisect_left(self.purchase_times, at)
+
+    def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
+        """How many times ``rule_id`` earned in ``[start, end)``."""
+        times = self.rule_earn_times.get(rule_id, ())
+        count = bisect.bisect_left(times, end) - bisect.bisect_left(times, start)
+        checkpoint = self.checkpoint
+        if checkpoint is not None and start <= checkpoint.at - RULE_HORIZON:
+            count += self.rule_counts.get(rule_id, 0)
+        return count
+
+    def last_activity(self, as_of: datetime = NEVER) -> datetime | None:
+        """The last instant up to ``as_of`` the member did something (inactivity clock)."""
+        index = bisect.bisect_right(self.activity_times, as_of)
+        return self.activity_times[index - 1] if index else None
+
+    def lots(self, account: str) -> Iterator[LotState]:
+        state = self.accounts.get(account)
+        return iter(state.lots.values()) if state is not None else iter(())
+
+    def expiry_of(self, lot: LotState) -> datetime:
+        """When ``lot`` expires: its fixed date or the end of the first inactivity gap
+        after it was earned, whichever is first (``NEVER`` when neither applies)."""
+        expires = lot.expires_at or NEVER
+        if lot.inactivity is None:
+            return expires
+        deadlines = self._deadlines(lot.inactivity)
+        index = bisect.bisect_right(deadlines, lot.at)
+        return min(expires, deadlines[index]) if index < len(deadlines) else expires
+
+    def _deadlines(self, rule: Inactivity) -> list[datetime]:
+        """The instants at which ``rule`` makes points expire: after every gap between
+        activities longer than its period, and after the last activity. Lots are
+        credited together with an activity, so a lot expires at the first deadline
+        after it was earned."""
+        cached = self.deadline_cache.get(rule)
+        if cached is not None and cached[0] == self.activity_version:
+            return cached[1]
+        times = self.activity_times
+        deadlines = []
+        for index, moment in enumerate(times):
+            deadline = rule.deadline(moment)
+            if index + 1 == len(times) or times[index + 1] > deadline:
+                deadlines.append(deadline)
+        self.deadline_cache[rule] = (self.activity_version, deadlines)
+        return deadlines
+
+
+def _insert(times: list[datetime], at: datetime) -> None:
+    if not times or at >= times[-1]:
+        times.append(at)  # the common case: entries arrive in time order
+    else:
+        bisect.insort(times, at)
+
+
+def consumption_order(lot: LotState, expiry: datetime) -> tuple[datetime, datetime, str]:
+    """Soonest-expiring first, never-expiring last, ties by earn time then key."""
+    return (expiry, lot.at, lot.key)
+
+
+def take(
+    lots: Iterable[tuple[LotState, datetime]], points: int, at: datetime
+) -> tuple[list[Consumption], int]:
+    """Take ``points`` from ``lots`` (each with its expiry) in consumption order, among
+    those open and available at ``at``. Returns what was taken and the shortfall."""
+    candidates = [
+        (consumption_order(lot, expiry), lot)
+        for lot, expiry in lots
+        if lot.at <= at and expiry > at and lot.available_at is not None and lot.available_at <= at
+    ]
+    candidates.sort(key=lambda item: item[0])
+    consumed = []
+    for _, lot in candidates:
+        if points <= 0:
+            break
+        left = lot.remaining()
+        if left > 0:
+            part = min(left, points)
+            consumed.append(Consumption(lot.key, part))
+            points -= part
+    return consumed, points
