@@ -16,7 +16,7 @@ with a format version (``"v": 1``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -76,7 +76,7 @@ def _not_negative(_: object, attribute: attrs.Attribute[int], value: int) -> Non
 
 @attrs.frozen
 class Inactivity:
-    """"Gone after ``period`` (ISO 8601) without activity", counted in ``timezone``."""
+    """ "Gone after ``period`` (ISO 8601) without activity", counted in ``timezone``."""
 
     period: str
     timezone: str
@@ -134,7 +134,7 @@ class Recorded(Entry):
     activity: str | None = None
     spend: Money | None = None
     source: str | None = attrs.field(default=None, validator=_optional_text)
-    returned: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=tuple)
+    returned: tuple[tuple[str, int], ...] = ()
 
     def fold(self, history: History) -> None:
         history.record(self)
@@ -188,8 +188,8 @@ class Consumption:
     points: int = attrs.field(validator=_positive)
 
 
-def _consumptions(value: object) -> tuple[Consumption, ...]:
-    items = tuple(value)  # type: ignore[call-overload]
+def _consumptions(value: Iterable[Consumption]) -> tuple[Consumption, ...]:
+    items = tuple(value)
     for item in items:
         if not isinstance(item, Consumption):
             raise WrongTypeError(f"consumed must hold Consumption values, not {item!r}")
@@ -226,6 +226,10 @@ class Reversed(Debit):
     kind: ClassVar[str] = "reversed"
     source: str = attrs.field(validator=_text)
     return_id: str = attrs.field(validator=_text)
+
+    def fold(self, history: History) -> None:
+        history.debit(self)
+        history.reverse(self.source, self.account, self.points)
 
 
 @attrs.frozen(kw_only=True)
@@ -315,7 +319,7 @@ class RuleCount:
 
     rule_id: str
     earlier: int
-    recent: tuple[datetime, ...] = attrs.field(converter=tuple)
+    recent: tuple[datetime, ...]
 
 
 @attrs.frozen
@@ -324,8 +328,8 @@ class AccountTotal:
 
     account: str
     deficit: int = 0
-    credited: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=tuple)
-    debited: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=tuple)
+    credited: tuple[tuple[str, int], ...] = ()
+    debited: tuple[tuple[str, int], ...] = ()
     written_off: int = 0
 
 
@@ -337,12 +341,12 @@ class Checkpoint(Entry):
     """
 
     kind: ClassVar[str] = "checkpoint"
-    lots: tuple[OpenLot, ...] = attrs.field(default=(), converter=tuple)
-    accounts: tuple[AccountTotal, ...] = attrs.field(default=(), converter=tuple)
+    lots: tuple[OpenLot, ...] = ()
+    accounts: tuple[AccountTotal, ...] = ()
     purchases: int = 0
     spend: Money | None = None
     last_activity_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
-    rule_counts: tuple[RuleCount, ...] = attrs.field(default=(), converter=tuple)
+    rule_counts: tuple[RuleCount, ...] = ()
 
     def fold(self, history: History) -> None:
         history.restore(self)

@@ -39,6 +39,22 @@ class DuplicateEntry(LoyalRulesError):
     """An entry whose key is already in the ledger was appended."""
 
 
+class InsufficientPoints(LoyalRulesError):
+    """A debit needs more available points than the member has."""
+
+    def __init__(self, needed: int, available: int, what: str = "points") -> None:
+        self.needed = needed
+        self.available = available
+        super().__init__(
+            f"needs {needed} {what} but only {max(available, 0)} are available "
+            f"({needed - max(available, 0)} short)"
+        )
+
+
+class NotAllowed(LoyalRulesError):
+    """The program does not allow this operation, or one of its limits forbids it."""
+
+
 @attrs.frozen
 class Problem:
     """One problem found in a program file, with where it is and how to fix it."""

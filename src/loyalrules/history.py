@@ -11,6 +11,7 @@ import bisect
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from loyalrules.entries import (
     Adjusted,
@@ -116,12 +117,15 @@ class History:
         "lifetime_spend",
         "lock",
         "purchase_count_base",
+        "purchase_spend",
         "purchase_times",
         "returned",
+        "reversed",
         "rule_counts",
         "rule_earn_times",
         "size",
         "sources",
+        "spend_returned",
     )
 
     def __init__(self) -> None:
@@ -141,6 +145,9 @@ class History:
         self.sources: dict[str, list[LotState]] = {}  # event key -> the lots it created
         self.activations: dict[str, datetime] = {}
         self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
+        self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
+        self.spend_returned: dict[str, Decimal] = {}  # purchase key -> spend taken back
+        self.reversed: dict[tuple[str, str], int] = {}  # (purchase key, account) -> points
 
     @classmethod
     def of(cls, entries: Iterable[Entry]) -> History:
@@ -187,9 +194,13 @@ class History:
         if entry.event_type == "purchase":
             _insert(self.purchase_times, entry.at)
             self._add_spend(entry.spend)
+            if entry.spend is not None:
+                self.purchase_spend[entry.key] = entry.spend.amount
         elif entry.event_type == "return" and entry.source is not None:
             if entry.spend is not None:
                 self._add_spend(-entry.spend)
+                taken = self.spend_returned.get(entry.source, Decimal(0))
+                self.spend_returned[entry.source] = taken + entry.spend.amount
             units = self.returned.setdefault(entry.source, {})
             for line_id, quantity in entry.returned:
                 units[line_id] = units.get(line_id, 0) + quantity
@@ -236,6 +247,14 @@ class History:
             state.deficit.append((entry.at, entry.deficit))
         state.written_off += entry.written_off
         state.debits.append((entry.at, entry.kind, abs(entry.points)))
+
+    def reverse(self, source: str, account: str, points: int) -> None:
+        key = (source, account)
+        self.reversed[key] = self.reversed.get(key, 0) + points
+
+    def reversed_points(self, source: str, account: str) -> int:
+        """Points of ``account`` taken back so far from the purchase ``source``."""
+        return self.reversed.get((source, account), 0)
 
     def rule_earned(self, rule_id: str, at: datetime) -> None:
         _insert(self.rule_earn_times.setdefault(rule_id, []), at)

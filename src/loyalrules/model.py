@@ -276,3 +276,80 @@ class Activity:
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )
+
+
+def _returned_units(value: Mapping[str, int] | None) -> Mapping[str, int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise WrongTypeError(
+            f"lines must map line ids to quantities, e.g. {{'BEANS': 1}}, not "
+            f"{type(value).__name__}; leave it out to return everything"
+        )
+    units: dict[str, int] = {}
+    for line_id, quantity in value.items():
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise WrongTypeError(f"returned quantity of {line_id!r} must be a whole number")
+        if quantity <= 0:
+            raise ValidationError(f"returned quantity of {line_id!r} must be at least 1")
+        units[line_id] = quantity
+    if not units:
+        raise ValidationError("a return needs at least one line; leave lines out to return all")
+    return MappingProxyType(units)
+
+
+@attrs.frozen(kw_only=True)
+class Return:
+    """Units of ``purchase`` given back (``lines``: line id -> quantity).
+
+    Without ``lines`` everything not yet returned goes back: that is how an order is
+    cancelled. The event carries the original purchase so the engine can re-evaluate
+    what remains.
+    """
+
+    id: str = attrs.field(validator=_identifier)
+    purchase: Purchase = attrs.field()
+    occurred_at: datetime = attrs.field(converter=_occurred_at)
+    lines: Mapping[str, int] | None = attrs.field(
+        default=None, converter=_returned_units, hash=False
+    )
+
+    @purchase.validator
+    def _check_purchase(self, _: object, value: object) -> None:
+        if not isinstance(value, Purchase):
+            raise WrongTypeError(
+                f"purchase must be the original Purchase, not {type(value).__name__}"
+            )
+
+    def __attrs_post_init__(self) -> None:
+        if self.occurred_at < self.purchase.occurred_at:
+            raise ValidationError(
+                f"return {self.id!r} at {self.occurred_at.isoformat()} is before its purchase "
+                f"({self.purchase.occurred_at.isoformat()})"
+            )
+        bought = {line.id: line.quantity for line in self.purchase.lines}
+        for line_id, quantity in (self.lines or {}).items():
+            if line_id not in bought:
+                raise ValidationError(
+                    f"return {self.id!r}: purchase {self.purchase.id!r} has no line "
+                    f"{line_id!r}; its lines are {', '.join(bought)}"
+                )
+            if quantity > bought[line_id]:
+                raise ValidationError(
+                    f"return {self.id!r}: {quantity} of line {line_id!r} returned but only "
+                    f"{bought[line_id]} bought"
+                )
+
+    @property
+    def member_id(self) -> str:
+        return self.purchase.member_id
+
+
+@attrs.frozen(kw_only=True)
+class Activation:
+    """The host reports a purchase final (shipped, fulfilled, past its return window):
+    its points pending ``until: activated`` become available at ``occurred_at``."""
+
+    purchase_id: str = attrs.field(validator=_identifier)
+    member_id: str = attrs.field(validator=_identifier)
+    occurred_at: datetime = attrs.field(converter=_occurred_at)

@@ -6,8 +6,13 @@ from typing import Literal, NamedTuple
 
 import attrs
 
-from loyalrules.ledger import DEFAULT_ACCOUNT, Earned, Entry
+from loyalrules.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot
 from loyalrules.money import Money
+
+
+ExplanationStatus = Literal[
+    "applied", "missed", "reversed", "expired", "activated", "adjusted", "transferred"
+]
 
 
 class Explanation(NamedTuple):
@@ -15,10 +20,12 @@ class Explanation(NamedTuple):
 
     ``status`` is ``"applied"`` for a rule that applied (``points`` it gave, possibly 0)
     or ``"missed"`` for a threshold rule the customer just missed (``points`` is 0).
+    Lifecycle operations explain their entries as ``"reversed"``, ``"expired"``,
+    ``"activated"``, ``"adjusted"`` or ``"transferred"``; debits have negative points.
     """
 
     rule_id: str
-    status: Literal["applied", "missed"]
+    status: ExplanationStatus
     points: int
     text: str
 
@@ -74,6 +81,19 @@ class Outcome:
     def points(self) -> int:
         """Points credited to the default ``points`` account."""
         return self.awarded()
+
+    def change(self, account: str = DEFAULT_ACCOUNT) -> int:
+        """Net change of ``account``'s balance once the entries are appended: credits
+        minus debits (a written-off shortfall changes nothing)."""
+        total = 0
+        for entry in self.entries:
+            if getattr(entry, "account", None) != account:
+                continue
+            if isinstance(entry, Lot) or (isinstance(entry, Adjusted) and entry.points > 0):
+                total += entry.points
+            elif isinstance(entry, Debit | Adjusted):
+                total -= abs(entry.points) - entry.written_off
+        return total
 
     @property
     def messages(self) -> tuple[str, ...]:

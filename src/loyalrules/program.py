@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -18,13 +19,16 @@ from loyalrules.engine import (
     purchase_key,
 )
 from loyalrules.errors import CurrencyMismatch, UnknownRule, ValidationError, WrongTypeError
+from loyalrules import lifecycle
+from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger import Ledger, Recorded
-from loyalrules.model import Activity, Cart, Member, Purchase
+from loyalrules.model import Activation, Activity, Cart, Member, Purchase, Return
 from loyalrules.money import Money
 from loyalrules.outcome import Outcome, Quote
 from loyalrules.rules.context import Context
 from loyalrules.rules.rule import Rule
 from loyalrules.settings import Settings
+from loyalrules.status import Status, status_of
 from loyalrules.timeutil import to_utc
 
 
@@ -73,7 +77,8 @@ class Program:
         handler = self._handlers().get(type(event))
         if handler is None:
             raise WrongTypeError(
-                f"process() takes a Purchase or an Activity, not {type(event).__name__}"
+                "process() takes a Purchase, Activity, Return or Activation, not "
+                f"{type(event).__name__}"
             )
         if event.member_id != member.id:
             raise ValidationError(
@@ -83,7 +88,112 @@ class Program:
         return handler(event, member, ledger)
 
     def _handlers(self) -> dict[type[Any], Callable[[Any, Member, Ledger], Outcome]]:
-        return {Purchase: self._process_purchase, Activity: self._process_activity}
+        return {
+            Purchase: self._process_purchase,
+            Activity: self._process_activity,
+            Return: self._process_return,
+            Activation: self._process_activation,
+        }
+
+    def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
+        self._check_currency(ret.purchase)
+        return lifecycle.process_return(ret, ledger, self.settings, self._earnings(member))
+
+    def _process_activation(self, event: Activation, member: Member, ledger: Ledger) -> Outcome:
+        return lifecycle.process_activation(event.purchase_id, event.occurred_at, ledger)
+
+    def _earnings(self, member: Member) -> lifecycle.Earnings:
+        """What a cart earns per account, for re-evaluating what a return leaves."""
+
+        def earn(cart: Cart, ledger: Ledger, at: datetime) -> tuple[dict[str, int], Decimal]:
+            ctx = self._cart_context(cart, member, ledger, at)
+            points: dict[str, int] = {}
+            for plan, awarded in evaluate_cart(self._book, ctx).awards:
+                account = plan.rule.account
+                points[account] = points.get(account, 0) + awarded
+            return points, ctx.spend
+
+        return earn
+
+    def expire(self, member: Member, ledger: Ledger, as_of: datetime) -> Outcome:
+        """``Expired`` entries for the points that expired by ``as_of`` (a nightly job).
+
+        Balances already leave expired points out; this writes the expiries down so the
+        host can notify members and book them. Running it twice adds nothing.
+        """
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        return lifecycle.expire(ledger, to_utc(as_of, "as_of"), self.settings)
+
+    def adjust(
+        self,
+        member: Member,
+        ledger: Ledger,
+        points: int,
+        *,
+        reason: str,
+        actor: str,
+        at: datetime,
+        key: str,
+        account: str = DEFAULT_ACCOUNT,
+    ) -> Outcome:
+        """A manual credit (``points`` > 0) or debit (< 0) by ``actor`` for ``reason``.
+
+        ``key`` identifies the adjustment (a ticket number): the same key twice adds
+        nothing. A credit is a new lot under the account's expiry policy; a debit takes
+        points soonest-expiring first and raises ``InsufficientPoints`` when the account
+        clamps at zero and too few are available.
+        """
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        if isinstance(points, bool) or not isinstance(points, int) or points == 0:
+            raise WrongTypeError(f"points must be a non-zero whole number, not {points!r}")
+        for name, value in (("reason", reason), ("actor", actor), ("key", key)):
+            if not isinstance(value, str) or not value.strip():
+                raise ValidationError(f"{name} must be a non-empty string, not {value!r}")
+        request = lifecycle.AdjustmentRequest(
+            points=points, reason=reason, actor=actor, at=to_utc(at, "at"), key=key, account=account
+        )
+        return lifecycle.adjust(request, ledger, self.settings)
+
+    def transfer(
+        self,
+        points: int,
+        *,
+        sender: Member,
+        sender_ledger: Ledger,
+        recipient: Member,
+        recipient_ledger: Ledger,
+        at: datetime,
+        key: str,
+    ) -> tuple[Outcome, Outcome]:
+        """Give ``points`` from ``sender`` to ``recipient``, if the program allows it.
+
+        Returns the sender's Outcome and the recipient's; append each to its own
+        ledger (in one transaction). Raises ``NotAllowed`` outside the program's
+        transfer rules and ``InsufficientPoints`` when the sender has too few.
+        """
+        for value, kind, what in (
+            (sender, Member, "sender"),
+            (recipient, Member, "recipient"),
+            (sender_ledger, Ledger, "sender_ledger"),
+            (recipient_ledger, Ledger, "recipient_ledger"),
+        ):
+            _check(value, kind, what)
+        if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
+            raise WrongTypeError(f"points must be a positive whole number, not {points!r}")
+        if not isinstance(key, str) or not key:
+            raise ValidationError(f"key must be a non-empty string, not {key!r}")
+        request = lifecycle.TransferRequest(
+            points=points, sender=sender.id, recipient=recipient.id, at=to_utc(at, "at"), key=key
+        )
+        return lifecycle.transfer(request, sender_ledger, recipient_ledger, self.settings)
+
+    def status(self, member: Member, ledger: Ledger, as_of: datetime) -> Status:
+        """Balances of every account as of ``as_of`` and the points expiring next."""
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        return status_of(member.id, ledger, to_utc(as_of, "as_of"), self.settings)
 
     def _check_currency(self, cart: Cart) -> None:
         if cart.currency != self.settings.currency:

@@ -8,6 +8,8 @@ from fractions import Fraction
 
 import attrs
 
+from loyalrules.errors import ValidationError
+from loyalrules.policies import Account, TransferPolicy
 from loyalrules.rules.selectors import LineSelector
 
 
@@ -67,3 +69,18 @@ class Settings:
     rounding_stage: RoundingStage = RoundingStage.ORDER
     stacking: Stacking = Stacking.MULTIPLY
     eligible_spend: EligibleSpendPolicy = EligibleSpendPolicy()
+    accounts: tuple[Account, ...] = (Account(),)
+    transfers: TransferPolicy | None = None
+
+    @property
+    def timezone_name(self) -> str:
+        """The IANA name of the program's time zone (stored on inactivity rules)."""
+        return str(getattr(self.timezone, "key", None) or self.timezone)
+
+    def account(self, name: str) -> Account:
+        """The account called ``name``; a clear error for one the program lacks."""
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        known = ", ".join(a.name for a in self.accounts)
+        raise ValidationError(f"the program has no account {name!r}; its accounts are: {known}")

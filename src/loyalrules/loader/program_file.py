@@ -25,7 +25,7 @@ from loyalrules.loader.schema import (
 from loyalrules.loader.yaml_source import Report, compose
 from loyalrules.program import Program
 from loyalrules.rules.effects import BonusEffect
-from loyalrules.rules.limits import Period, PeriodLimit
+from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.rule import Rule
 from loyalrules.settings import (
     EligibleSpendPolicy,
@@ -34,7 +34,7 @@ from loyalrules.settings import (
     Settings,
     Stacking,
 )
-from loyalrules.timeutil import zone
+from loyalrules.timeutil import Period, zone
 
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 IDENTIFIER = Text(pattern=ID_PATTERN, pattern_words="an id of letters, digits, '_', '.', '-'")

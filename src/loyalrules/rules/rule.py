@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import attrs
 
+from loyalrules.entries import DEFAULT_ACCOUNT
+from loyalrules.policies import Expiry, Pending
 from loyalrules.rules.conditions import Condition, Window
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import Effect
@@ -29,6 +31,9 @@ class Rule:
     activities: frozenset[str] | None = None
     max_points: int | None = None
     limit: PeriodLimit | None = None
+    account: str = DEFAULT_ACCOUNT
+    pending: Pending | None = None  # None: the account's
+    expiry: Expiry | None = None  # None: the account's
 
     def _open(self, ctx: Context) -> bool:
         active, limit = self.active, self.limit

@@ -1,0 +1,497 @@
+"""What happens to points after they are earned: returns, activation, expiry, manual
+adjustments and transfers. Each operation reads a ledger and returns the entries to
+append, never changing anything itself.
+
+Debits take points lot by lot: soonest-expiring first, never-expiring last, ties by
+earn time then key (see ``history.take``). A return first takes back the purchase's own
+lots (pending ones first), then other available points; what no lot covers becomes a
+deficit or is written off, as the account's ``negative_balance`` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+import attrs
+
+from loyalrules.entries import (
+    Activated,
+    Adjusted,
+    Consumption,
+    Entry,
+    Expired,
+    Inactivity,
+    Recorded,
+    Reversed,
+    TransferredIn,
+    TransferredOut,
+)
+from loyalrules.errors import InsufficientPoints, NotAllowed, ValidationError
+from loyalrules.history import NEVER, History, LotState, consumption_order, take
+from loyalrules.ledger import Ledger
+from loyalrules.model import Cart, Purchase, Return
+from loyalrules.money import Money
+from loyalrules.outcome import Explanation, Outcome
+from loyalrules.policies import Account, NegativeBalance
+from loyalrules.settings import Settings
+
+Earnings = Callable[[Cart, Ledger, datetime], tuple[dict[str, int], Decimal]]
+"""Points per account and eligible spend a cart earns against a ledger at an instant."""
+
+
+def purchase_key(purchase_id: str) -> str:
+    return f"purchase:{purchase_id}"
+
+
+def duplicate(key: str, ledger: Ledger) -> Outcome:
+    """The empty Outcome of an event the ledger already holds."""
+    return Outcome(
+        event_key=key, entries=(), explanation=(), ledger_version=ledger.version, duplicate=True
+    )
+
+
+def _cover(shortfall: int, account: Account) -> tuple[int, int]:
+    """(deficit, written_off) for what no lot could cover."""
+    if account.negative_balance is NegativeBalance.ALLOW:
+        return shortfall, 0
+    return 0, shortfall
+
+
+def _open(history: History, lots: Iterable[LotState]) -> list[tuple[LotState, datetime]]:
+    return [(lot, history.expiry_of(lot)) for lot in lots]
+
+
+# --- returns -----------------------------------------------------------------------
+
+
+def _share(amount: Decimal, part: int, whole: int, currency: str) -> Decimal:
+    """``amount * part / whole``, to the currency's minor unit, half up."""
+    return (amount * part / whole).quantize(Money.zero(currency).quantum, ROUND_HALF_UP)
+
+
+def remaining_basket(purchase: Purchase, returned: Mapping[str, int]) -> Cart | None:
+    """The purchase without the ``returned`` units (``None`` when nothing is left).
+
+    Each returned unit takes its share of its line's discount and of the order
+    discount with it (to the cent, half up); shipping and tax stay with what is left.
+    """
+    currency = purchase.currency
+    lines, order_discount = [], Decimal(0)
+    for line, share in zip(purchase.lines, purchase.order_discount_shares(), strict=True):
+        bought = line.quantity
+        back = returned.get(line.id, 0)
+        if back >= bought:
+            continue
+        order_discount += share.amount - _share(share.amount, back, bought, currency)
+        if back:
+            discount = None
+            if line.discount is not None:
+                left = line.discount.amount - _share(line.discount.amount, back, bought, currency)
+                discount = Money(left, currency) if left else None
+            line = attrs.evolve(line, quantity=bought - back, discount=discount)
+        lines.append(line)
+    if not lines:
+        return None
+    return Cart(
+        lines=lines,
+        order_discount=Money(order_discount, currency) if order_discount else None,
+        shipping=purchase.shipping,
+        tax=purchase.tax,
+        channel=purchase.channel,
+        payment=purchase.payment,
+        attributes=purchase.attributes,
+    )
+
+
+def _before(ledger: Ledger, key: str) -> Ledger:
+    """The ledger as it stood when the entry ``key`` was appended."""
+    for index, entry in enumerate(ledger.entries):
+        if entry.key == key:
+            return Ledger(ledger.entries[:index])
+    raise AssertionError(f"{key} is in the ledger's keys but not in its entries")
+
+
+def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Earnings) -> Outcome:
+    """Take back what the returned units earned (see docs/lifecycle.md)."""
+    purchase = ret.purchase
+    key = f"return:{purchase.id}:{ret.id}"
+    if key in ledger:
+        return duplicate(key, ledger)
+    source = purchase_key(purchase.id)
+    history = ledger.history
+    if source not in history.keys:
+        raise ValidationError(
+            f"purchase {purchase.id!r} is not in this ledger: process the purchase before "
+            "its return (or it is older than the ledger's checkpoint)"
+        )
+    ledger.check_after_checkpoint(ret.occurred_at, "the return")
+    before = history.returned.get(source, {})
+    units = ret.lines or {
+        line.id: line.quantity - before.get(line.id, 0)
+        for line in purchase.lines
+        if line.quantity > before.get(line.id, 0)
+    }
+    if not units:
+        raise ValidationError(f"every unit of purchase {purchase.id!r} was returned already")
+    bought = {line.id: line.quantity for line in purchase.lines}
+    for line_id, quantity in units.items():
+        if before.get(line_id, 0) + quantity > bought[line_id]:
+            left = bought[line_id] - before.get(line_id, 0)
+            raise ValidationError(
+                f"return {ret.id!r}: {quantity} of line {line_id!r} returned but only {left} "
+                f"of the {bought[line_id]} bought are left to return"
+            )
+    returned = {i: before.get(i, 0) + units.get(i, 0) for i in bought}
+    earned = _earned_by(history, source)
+    remaining = remaining_basket(purchase, returned)
+    left_points: dict[str, int] = {}
+    left_spend = Decimal(0)
+    if remaining is not None:
+        left_points, left_spend = earnings(remaining, _before(ledger, source), purchase.occurred_at)
+    entries: list[Entry] = [
+        Recorded(
+            key=key,
+            at=ret.occurred_at,
+            event_type="return",
+            event_id=ret.id,
+            source=source,
+            spend=Money(_spend_back(history, source, left_spend), purchase.currency),
+            returned=tuple(units.items()),
+        )
+    ]
+    explanation = []
+    for account, points in sorted(earned.items()):
+        due = points - left_points.get(account, 0) - history.reversed_points(source, account)
+        if due <= 0:
+            continue
+        entries.append(
+            _reverse(history, settings.account(account), due, ret, source, f"{key}:{account}")
+        )
+        what = "everything" if remaining is None else _units_text(units)
+        explanation.append(
+            Explanation(
+                "return",
+                "reversed",
+                -due,
+                f"Returned {what} from order {purchase.id}: -{due} {_unit(settings, account)}",
+            )
+        )
+    return Outcome(
+        event_key=key,
+        entries=tuple(entries),
+        explanation=tuple(explanation),
+        ledger_version=ledger.version,
+    )
+
+
+def _earned_by(history: History, source: str) -> dict[str, int]:
+    earned: dict[str, int] = {}
+    for lot in history.sources.get(source, ()):
+        earned[lot.account] = earned.get(lot.account, 0) + lot.points
+    return earned
+
+
+def _spend_back(history: History, source: str, left: Decimal) -> Decimal:
+    """Eligible spend this return takes back: the purchase's, less what is left, less
+    what earlier returns took."""
+    spend = history.purchase_spend.get(source, Decimal(0))
+    return spend - left - history.spend_returned.get(source, Decimal(0))
+
+
+def _units_text(units: Mapping[str, int]) -> str:
+    return ", ".join(f"{quantity} x {line_id}" for line_id, quantity in units.items())
+
+
+def _unit(settings: Settings, account: str) -> str:
+    return settings.points_name if account == "points" else account
+
+
+def _reverse(
+    history: History, account: Account, due: int, ret: Return, source: str, key: str
+) -> Reversed:
+    at = ret.occurred_at
+    own = [
+        (lot, expiry)
+        for lot, expiry in _open(history, history.sources.get(source, ()))
+        if lot.account == account.name and expiry > at and lot.remaining() > 0
+    ]
+    # The purchase's own points first, pending before available; then any available.
+    own.sort(key=lambda item: (_available(item[0], at), consumption_order(*item)))
+    consumed: list[Consumption] = []
+    for lot, _ in own:
+        part = min(lot.remaining(), due - sum(c.points for c in consumed))
+        if part <= 0:
+            break
+        consumed.append(Consumption(lot.key, part))
+    taken_own = {c.lot for c in consumed}
+    rest = due - sum(c.points for c in consumed)
+    others = [
+        item for item in _open(history, history.lots(account.name)) if item[0].key not in taken_own
+    ]
+    more, shortfall = take(others, rest, at)
+    deficit, written_off = _cover(shortfall, account)
+    return Reversed(
+        key=key,
+        at=at,
+        account=account.name,
+        points=due,
+        consumed=(*consumed, *more),
+        deficit=deficit,
+        written_off=written_off,
+        source=source,
+        return_id=ret.id,
+    )
+
+
+def _available(lot: LotState, at: datetime) -> bool:
+    return lot.available_at is not None and lot.available_at <= at
+
+
+# --- activation --------------------------------------------------------------------
+
+
+def process_activation(purchase_id: str, at: datetime, ledger: Ledger) -> Outcome:
+    """Make the purchase's points pending ``until: activated`` available at ``at``."""
+    source = purchase_key(purchase_id)
+    key = f"activated:{source}"
+    if key in ledger:
+        return duplicate(key, ledger)
+    ledger.check_after_checkpoint(at, "the activation")
+    waiting = [lot for lot in ledger.history.sources.get(source, ()) if lot.available_at is None]
+    points = sum(lot.remaining() for lot in waiting)
+    text = f"Order {purchase_id} activated: {points} pending points now available"
+    return Outcome(
+        event_key=key,
+        entries=(Activated(key=key, at=at, source=source),),
+        explanation=(Explanation("activation", "activated", points, text),),
+        ledger_version=ledger.version,
+    )
+
+
+# --- expiry ------------------------------------------------------------------------
+
+
+def expire(ledger: Ledger, as_of: datetime, settings: Settings) -> Outcome:
+    """``Expired`` entries for every lot that expired by ``as_of`` with points left.
+
+    Idempotent: a lot's expiry has one key, so running it again adds nothing.
+    """
+    ledger.check_after_checkpoint(as_of, "as_of")
+    history = ledger.history
+    entries: list[Entry] = []
+    explanation = []
+    for account in settings.accounts:
+        for lot, expiry in _open(history, history.lots(account.name)):
+            left = lot.remaining()
+            if expiry > as_of or left <= 0 or lot.expired_by_entry:
+                continue
+            key = f"expired:{lot.key}"
+            entries.append(
+                Expired(
+                    key=key,
+                    at=expiry,
+                    account=account.name,
+                    points=left,
+                    consumed=(Consumption(lot.key, left),),
+                    lot=lot.key,
+                )
+            )
+            text = f"{left} {_unit(settings, account.name)} expired on {expiry.isoformat()}"
+            explanation.append(Explanation(lot.key, "expired", -left, text))
+    return Outcome(
+        event_key=f"expire:{as_of.isoformat()}",
+        entries=tuple(entries),
+        explanation=tuple(explanation),
+        ledger_version=ledger.version,
+    )
+
+
+# --- adjustments ---------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class AdjustmentRequest:
+    """A manual correction as the host passes it in."""
+
+    points: int
+    reason: str
+    actor: str
+    at: datetime
+    key: str
+    account: str
+
+
+def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Outcome:
+    """An ``Adjusted`` entry: a new lot for a credit, lots taken for a debit.
+
+    A debit larger than the available points carries a deficit when the account allows
+    a negative balance, and is refused with ``InsufficientPoints`` when it clamps.
+    """
+    key = f"adjust:{request.key}"
+    if key in ledger:
+        return duplicate(key, ledger)
+    ledger.check_after_checkpoint(request.at, "the adjustment")
+    account = settings.account(request.account)
+    history, at, points = ledger.history, request.at, request.points
+    if points > 0:
+        entry = Adjusted(
+            key=key,
+            at=at,
+            points=points,
+            reason=request.reason,
+            actor=request.actor,
+            account=account.name,
+            expires_at=account.expiry.expires_at(at, settings.timezone),
+            inactivity=account.expiry.inactivity_for(settings.timezone_name),
+        )
+    else:
+        consumed, shortfall = take(_open(history, history.lots(account.name)), -points, at)
+        if shortfall and account.negative_balance is NegativeBalance.CLAMP:
+            raise InsufficientPoints(needed=-points, available=-points - shortfall)
+        entry = Adjusted(
+            key=key,
+            at=at,
+            points=points,
+            reason=request.reason,
+            actor=request.actor,
+            account=account.name,
+            consumed=consumed,
+            deficit=shortfall,
+        )
+    sign = "+" if points > 0 else ""
+    text = f"Adjusted by {request.actor} ({request.reason}): {sign}{points} " + _unit(
+        settings, account.name
+    )
+    return Outcome(
+        event_key=key,
+        entries=(entry,),
+        explanation=(Explanation("adjustment", "adjusted", points, text),),
+        ledger_version=ledger.version,
+    )
+
+
+# --- transfers -----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class TransferRequest:
+    points: int
+    sender: str
+    recipient: str
+    at: datetime
+    key: str
+
+
+def transfer(
+    request: TransferRequest, sender: Ledger, recipient: Ledger, settings: Settings
+) -> tuple[Outcome, Outcome]:
+    """Move points from one member to another; together the outcomes conserve points.
+
+    The recipient's lots keep the expiry of the sender's lots they came from, so giving
+    points away never extends their life.
+    """
+    policy = settings.transfers
+    if policy is None:
+        raise NotAllowed("this program does not allow transfers; declare 'transfers:' to")
+    out_key, in_key = f"transfer:{request.key}:out", f"transfer:{request.key}:in"
+    if out_key in sender and in_key + ":0" in recipient:
+        return duplicate(out_key, sender), duplicate(in_key, recipient)
+    if out_key in sender or in_key + ":0" in recipient:
+        raise ValidationError(
+            f"transfer {request.key!r} is in only one of the two ledgers; append the missing "
+            "outcome from the first attempt instead of transferring again"
+        )
+    points, at, name = request.points, request.at, policy.account
+    if request.sender == request.recipient:
+        raise ValidationError("a member cannot transfer points to themselves")
+    if points < policy.min_points or (policy.max_points and points > policy.max_points):
+        most = f" and at most {policy.max_points}" if policy.max_points else ""
+        raise NotAllowed(f"a transfer must be at least {policy.min_points} points{most}")
+    sender.check_after_checkpoint(at, "the transfer")
+    recipient.check_after_checkpoint(at, "the transfer")
+    if policy.limit_points is not None:
+        start, end = policy.limit_period.bounds(at.astimezone(settings.timezone))
+        sent = _sent_between(sender, name, start, end)
+        if sent + points > policy.limit_points:
+            raise NotAllowed(
+                f"transfers are limited to {policy.limit_points} points per "
+                f"{policy.limit_period.value}; {sent} sent already this "
+                f"{policy.limit_period.value}"
+            )
+    history = sender.history
+    lots = _open(history, history.lots(name))
+    consumed, shortfall = take(lots, points, at)
+    if shortfall:
+        raise InsufficientPoints(needed=points, available=points - shortfall)
+    out = TransferredOut(
+        key=out_key,
+        at=at,
+        account=name,
+        points=points,
+        consumed=consumed,
+        transfer_id=request.key,
+        to_member=request.recipient,
+    )
+    incoming = _incoming(request, consumed, {lot.key: lot for lot, _ in lots}, in_key)
+    unit = _unit(settings, name)
+    return (
+        Outcome(
+            event_key=out_key,
+            entries=(out,),
+            explanation=(
+                Explanation(
+                    "transfer", "transferred", -points, f"Gave {points} {unit} to a member"
+                ),
+            ),
+            ledger_version=sender.version,
+        ),
+        Outcome(
+            event_key=in_key,
+            entries=incoming,
+            explanation=(
+                Explanation(
+                    "transfer", "transferred", points, f"Received {points} {unit} from a member"
+                ),
+            ),
+            ledger_version=recipient.version,
+        ),
+    )
+
+
+def _sent_between(ledger: Ledger, account: str, start: datetime, end: datetime) -> int:
+    return sum(
+        entry.points
+        for entry in ledger.entries
+        if isinstance(entry, TransferredOut)
+        and entry.account == account
+        and start <= entry.at < end
+    )
+
+
+def _incoming(
+    request: TransferRequest,
+    consumed: list[Consumption],
+    lots: dict[str, LotState],
+    key: str,
+) -> tuple[TransferredIn, ...]:
+    """One lot per distinct expiry of the lots the points came from."""
+    groups: dict[tuple[datetime, Inactivity | None], int] = {}
+    for part in consumed:
+        lot = lots[part.lot]
+        group = (lot.expires_at or NEVER, lot.inactivity)
+        groups[group] = groups.get(group, 0) + part.points
+    return tuple(
+        TransferredIn(
+            key=f"{key}:{number}",
+            at=request.at,
+            account=lots[consumed[0].lot].account,
+            points=points,
+            expires_at=None if expires_at == NEVER else expires_at,
+            inactivity=inactivity,
+            transfer_id=request.key,
+            from_member=request.sender,
+        )
+        for number, ((expires_at, inactivity), points) in enumerate(groups.items())
+    )
