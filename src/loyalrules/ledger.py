@@ -100,7 +100,7 @@ class Inconsistency:
 
 
 def _entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
-    if isinstance(entries, Entry) or isinstance(entries, str | bytes):
+    if isinstance(entries, Entry | str | bytes):
         raise WrongTypeError("a ledger takes a list of entries, e.g. Ledger([entry])")
     return tuple(entries)
 

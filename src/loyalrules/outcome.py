@@ -9,7 +9,6 @@ import attrs
 from loyalrules.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot
 from loyalrules.money import Money
 
-
 ExplanationStatus = Literal[
     "applied", "missed", "reversed", "expired", "activated", "adjusted", "transferred"
 ]

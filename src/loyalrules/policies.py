@@ -17,8 +17,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from loyalrules.entries import DEFAULT_ACCOUNT, Inactivity
-from loyalrules.timeutil import Period
-from loyalrules.timeutil import to_utc
+from loyalrules.timeutil import Period, to_utc
 
 
 def _local_midnight(day: date, zone: tzinfo) -> datetime:

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from loyalrules import lifecycle
 from loyalrules.engine import (
     RuleBook,
     activity_key,
@@ -18,9 +19,8 @@ from loyalrules.engine import (
     evaluate_cart,
     purchase_key,
 )
-from loyalrules.errors import CurrencyMismatch, UnknownRule, ValidationError, WrongTypeError
-from loyalrules import lifecycle
 from loyalrules.entries import DEFAULT_ACCOUNT
+from loyalrules.errors import CurrencyMismatch, UnknownRule, ValidationError, WrongTypeError
 from loyalrules.ledger import Ledger, Recorded
 from loyalrules.model import Activation, Activity, Cart, Member, Purchase, Return
 from loyalrules.money import Money
