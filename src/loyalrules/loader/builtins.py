@@ -22,6 +22,8 @@ from loyalrules.loader.schema import (
     PlainValue,
     Text,
 )
+from loyalrules.money import minor_units
+from loyalrules.policies import Unit
 from loyalrules.rules.conditions import (
     WEEKDAYS,
     AllOf,
@@ -41,7 +43,7 @@ from loyalrules.rules.conditions import (
     Window,
     all_of,
 )
-from loyalrules.rules.effects import Bonus, Multiply, PointsPerItem, PointsPerSpend
+from loyalrules.rules.effects import Bonus, Cashback, Multiply, PointsPerItem, PointsPerSpend
 from loyalrules.rules.selectors import LineSelector
 
 NAMES = ListOf(Text(), one_or_many=True)
@@ -259,4 +261,27 @@ register_effect(
     lambda v, env: PointsPerItem(v["points"]),
     fields={"points": Field(Integer(minimum=1), "points per unit bought", required=True)},
     doc="Points for each unit bought of the rule's lines.",
+)
+
+
+def _cashback(values: dict[str, Any], env: BuildEnv) -> Cashback:
+    if env.account.unit is not Unit.MONEY:
+        raise ValueError(
+            f"cashback credits money, but account {env.account.name!r} counts points; "
+            "declare an account with 'unit: money' and give the rule 'account: <its name>'"
+        )
+    currency = env.settings.currency
+    per_unit = values["percent"] * Decimal(10) ** minor_units(currency) / 100
+    return Cashback(per_unit, Decimal(1), currency, whole=False, percent=values["percent"])
+
+
+register_effect(
+    "cashback",
+    _cashback,
+    fields={
+        "percent": Field(
+            Number(minimum=Decimal(0), exclusive=True), "percent of eligible spend", required=True
+        )
+    },
+    doc="A percentage of eligible spend credited to a money account, to the cent.",
 )

@@ -7,8 +7,10 @@ from typing import Any
 
 import yaml
 
+from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.errors import Problem, ProgramError
-from loyalrules.loader import builtins
+from loyalrules.loader import builtins, lifecycle_keys
+from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS, PENDING, TRANSFERS
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
 from loyalrules.loader.schema import (
     INVALID,
@@ -21,8 +23,10 @@ from loyalrules.loader.schema import (
     Text,
     Where,
     mapping_pairs,
+    suggest,
 )
 from loyalrules.loader.yaml_source import Report, compose
+from loyalrules.policies import Account, UntilActivated
 from loyalrules.program import Program
 from loyalrules.rules.effects import BonusEffect
 from loyalrules.rules.limits import PeriodLimit
@@ -71,6 +75,9 @@ RULE_FIELDS = {
     "when": Field(RawNode(CONDITIONS), "conditions that must all hold"),
     "effect": Field(RawNode(EFFECT), "what the rule gives: {type: ..., ...}", required=True),
     "max_points": Field(Integer(minimum=1), "at most this many points per event"),
+    "account": Field(IDENTIFIER, "the account the rule credits", default=DEFAULT_ACCOUNT),
+    "pending": Field(PENDING, "overrides the account's pending period for this rule"),
+    "expiry": Field(EXPIRY, "overrides the account's expiry for this rule (promo points)"),
     "limit": Field(
         Fields(
             {
@@ -90,7 +97,11 @@ class RuleSpec(Spec):
         values = Fields(RULE_FIELDS).check(node, where)
         if values is INVALID:
             return INVALID
-        env = BuildEnv(settings=where.env.settings, lines=values["lines"])
+        settings = where.env.settings
+        account = _account(settings, values["account"], node, where)
+        if account is None:
+            return INVALID
+        env = BuildEnv(settings=settings, lines=values["lines"], account=account)
         condition = None
         if values["when"] is not None:
             condition = CONDITIONS.check(values["when"], where.key("when").with_env(env))
@@ -103,6 +114,12 @@ class RuleSpec(Spec):
                 values["effect"],
                 "a rule for activities can only give fixed points",
                 "use an effect of type 'bonus'",
+            )
+        if activities is not None and isinstance(values["pending"], UntilActivated):
+            return where.key("pending").problem(
+                _value_node(node, "pending") or node,
+                "activation applies to purchases; a rule for activities cannot wait for one",
+                "give a period such as P14D, or none",
             )
         limit = values["limit"]
         return Rule(
@@ -118,10 +135,34 @@ class RuleSpec(Spec):
             limit=None
             if limit is None or limit["per"] is None
             else PeriodLimit(limit["times"], limit["per"]),
+            account=account.name,
+            pending=values["pending"],
+            expiry=values["expiry"],
         )
 
     def json_schema(self) -> dict[str, Any]:
         return Fields(RULE_FIELDS).json_schema()
+
+
+def _account(settings: Settings, name: str, node: yaml.Node, where: Where) -> Account | None:
+    for account in settings.accounts:
+        if account.name == name:
+            return account
+    names = [account.name for account in settings.accounts]
+    where.key("account").problem(
+        _value_node(node, "account") or node,
+        f"no account {name!r} in this program",
+        suggest(name, names) or f"declare it under 'accounts:' (accounts: {', '.join(names)})",
+    )
+    return None
+
+
+def _value_node(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            if getattr(key_node, "value", None) == key:
+                return value  # type: ignore[no-any-return]
+    return None
 
 
 def _id_node(node: yaml.Node) -> yaml.ScalarNode | None:
@@ -206,15 +247,18 @@ PROGRAM_FIELDS = {
         ),
         "what counts as spend that earns",
     ),
+    **LIFECYCLE_FIELDS,
+    "accounts": Field(ACCOUNTS, "accounts beyond points (cashback, tier counters)"),
+    "transfers": Field(TRANSFERS, "members may give points to each other (off when absent)"),
     "earn": Field(RawNode(RulesSpec()), "the earning rules, evaluated in order", required=True),
 }
 
 
-def _settings(values: dict[str, Any]) -> Settings:
+def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings | None:
     rounding = values["rounding"] or {"mode": RoundingMode.FLOOR, "stage": RoundingStage.ORDER}
     spend = values["eligible_spend"]
     policy = EligibleSpendPolicy(**spend) if spend else EligibleSpendPolicy()
-    return Settings(
+    settings = Settings(
         currency=values["currency"],
         timezone=values["timezone"],
         points_name=values["points_name"],
@@ -222,7 +266,13 @@ def _settings(values: dict[str, Any]) -> Settings:
         rounding_stage=rounding["stage"],
         stacking=values["stacking"],
         eligible_spend=policy,
+        accounts=lifecycle_keys.accounts(values, values["accounts"]),
+        transfers=values["transfers"],
     )
+    transfers = settings.transfers
+    if transfers is not None and _account(settings, transfers.account, node, where) is None:
+        return None
+    return settings
 
 
 def _program(node: yaml.Node, report: Report) -> Program | None:
@@ -241,7 +291,9 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
             fallback = Settings(currency="XXX", timezone=zone("UTC"))
             RulesSpec().check(earn, where.key("earn").with_env(BuildEnv(fallback)))
         return None
-    settings = _settings(values)
+    settings = _settings(values, node, where)
+    if settings is None:
+        return None
     rules = RulesSpec().check(values["earn"], where.key("earn").with_env(BuildEnv(settings)))
     if rules is INVALID:
         return None

@@ -37,6 +37,7 @@ from loyalrules.loader.schema import (
     mapping_pairs,
     suggest,
 )
+from loyalrules.policies import Account
 from loyalrules.rules.conditions import Condition, all_of
 from loyalrules.rules.effects import Effect
 from loyalrules.rules.selectors import LineSelector
@@ -47,10 +48,12 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 @attrs.frozen
 class BuildEnv:
-    """What a build function may need: program settings and the rule's line scope."""
+    """What a build function may need: program settings, the rule's line scope and
+    the account it credits."""
 
     settings: Settings
     lines: LineSelector | None = None
+    account: Account = Account()
 
 
 @attrs.frozen

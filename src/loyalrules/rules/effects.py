@@ -152,3 +152,14 @@ class PointsPerItem(BonusEffect):
 
     def promise(self, unit: str) -> str:
         return f"+{self.amount} {unit} per item"
+
+
+@attrs.frozen
+class Cashback(PointsPerSpend):
+    """``percent`` of eligible spend, pro rata, in whole minor units of the currency
+    (cents) for a money account; built with ``points`` = cents per one currency unit."""
+
+    percent: Decimal = Decimal(0)
+
+    def promise(self, unit: str) -> str:
+        return f"{_number(self.percent)}% back"
