@@ -53,7 +53,7 @@ class BuildEnv:
 
     settings: Settings
     lines: LineSelector | None = None
-    account: Account = Account()
+    account: Account = attrs.field(factory=Account)
 
 
 @attrs.frozen
