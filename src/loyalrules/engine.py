@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import datetime, tzinfo
 from decimal import Decimal
 
 import attrs
 
-from loyalrules.ledger import Earned, Entry, Recorded
+from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Entry, Inactivity, Recorded
 from loyalrules.model import Activity, Cart, LineItem
 from loyalrules.outcome import Explanation
 from loyalrules.rules.context import Context, EligibleLine
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
 from loyalrules.rules.rule import Rule
-from loyalrules.settings import EligibleSpendPolicy, RoundingStage, Stacking
+from loyalrules.money import format_money, minor_units
+from loyalrules.policies import Account, Expiry, Pending, Unit
+from loyalrules.settings import EligibleSpendPolicy, RoundingStage, Settings, Stacking
 
 Ratio = tuple[int, int]
 """An exact rational ``numerator / denominator`` with a positive denominator."""
@@ -67,7 +70,8 @@ def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLin
 
 @attrs.frozen
 class PlannedRule:
-    """A rule with what evaluating it needs precomputed once, at load."""
+    """A rule with what evaluating it needs precomputed once, at load: its texts, its
+    account and how that account dates the lots the rule credits."""
 
     pos: int
     rule: Rule
@@ -75,12 +79,21 @@ class PlannedRule:
     applied_text: str
     missed_text: str
     can_miss: bool
+    account: Account
+    pending: Pending
+    expiry: Expiry
+    inactivity: Inactivity | None
+    zone: tzinfo
+    currency: str
     factor: Ratio | None = None
 
     @classmethod
-    def of(cls, pos: int, rule: Rule, unit: str) -> PlannedRule:
+    def of(cls, pos: int, rule: Rule, settings: Settings) -> PlannedRule:
         effect = rule.effect
         factor = effect.factor.as_integer_ratio() if isinstance(effect, Multiplier) else None
+        account = settings.account(rule.account)
+        unit = settings.points_name if account.name == DEFAULT_ACCOUNT else account.name
+        expiry = rule.expiry or account.expiry
         return cls(
             pos=pos,
             rule=rule,
@@ -88,14 +101,39 @@ class PlannedRule:
             applied_text=f"{rule.name}: +{{}} {unit}",
             missed_text=f" to get {effect.promise(unit)} ({rule.name})",
             can_miss=rule.condition is not None and rule.condition.can_miss,
+            account=account,
+            pending=rule.pending or account.pending,
+            expiry=expiry,
+            inactivity=expiry.inactivity_for(settings.timezone_name),
+            zone=settings.timezone,
+            currency=settings.currency,
             factor=factor,
         )
 
     def explain(self, points: int) -> Explanation:
-        return Explanation(self.rule.id, "applied", points, self.applied_text.format(points))
+        if self.account.unit is Unit.MONEY:
+            amount = Decimal(points).scaleb(-minor_units(self.currency))
+            text = f"{self.rule.name}: +{format_money(amount, self.currency)}"
+        else:
+            text = self.applied_text.format(points)
+        return Explanation(self.rule.id, "applied", points, text)
 
     def explain_miss(self, hint: str) -> Explanation:
         return Explanation(self.rule.id, "missed", 0, hint[0].upper() + hint[1:] + self.missed_text)
+
+    def lot(self, event_key: str, at: datetime, points: int) -> Earned:
+        """The lot this rule credits for the event ``event_key``, dated by its policies."""
+        return Earned(
+            key=event_key + self.earn_key,
+            at=at,
+            points=points,
+            rule_id=self.rule.id,
+            source=event_key,
+            account=self.account.name,
+            available_at=self.pending.available_at(at, self.zone),
+            expires_at=self.expiry.expires_at(at, self.zone),
+            inactivity=self.inactivity,
+        )
 
 
 def _grouped(plans: list[PlannedRule], kind: type) -> tuple[PlannedRule, ...]:
@@ -107,14 +145,15 @@ class RuleBook:
     """The program's rules planned once, at load, by event and phase."""
 
     rules: tuple[Rule, ...]
-    points_name: str
+    settings: Settings
     spend: tuple[PlannedRule, ...] = attrs.field(init=False)
     multipliers: tuple[PlannedRule, ...] = attrs.field(init=False)
     bonuses: tuple[PlannedRule, ...] = attrs.field(init=False)
     activities: dict[str, tuple[PlannedRule, ...]] = attrs.field(init=False)
+    account_of: tuple[str, ...] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        plans = [PlannedRule.of(i, r, self.points_name) for i, r in enumerate(self.rules)]
+        plans = [PlannedRule.of(i, r, self.settings) for i, r in enumerate(self.rules)]
         purchase = [p for p in plans if p.rule.activities is None]
         by_kind: dict[str, list[PlannedRule]] = {}
         for plan in plans:
@@ -125,6 +164,7 @@ class RuleBook:
         set_(self, "multipliers", _grouped(purchase, Multiplier))
         set_(self, "bonuses", _grouped(purchase, BonusEffect))
         set_(self, "activities", {kind: tuple(p) for kind, p in by_kind.items()})
+        set_(self, "account_of", tuple(p.account.name for p in plans))
 
 
 @attrs.frozen
@@ -224,17 +264,23 @@ def _spend_points(book: RuleBook, run: _Run) -> list[dict[int, Ratio]]:
             for i in chosen:
                 multipliers.setdefault(i, []).append(plan.pos)
 
-    pools: dict[tuple[int, tuple[int, ...], tuple[int, ...]], Decimal] = {}
-    seen: dict[tuple[int, int], Decimal] = {}  # spend each rule sees in each unit
+    # A rounding unit is a line (or the order) in one account: multipliers act on the
+    # points of their own account, and each account is rounded on its own.
+    pools: dict[tuple[tuple[int, str], tuple[int, ...], tuple[int, ...]], Decimal] = {}
+    seen: dict[tuple[tuple[int, str], int], Decimal] = {}  # spend each rule sees per unit
     for i, earning in earners.items():
         spend = lines[i].spend
-        unit = i if per_line else 0
-        key = (unit, tuple(earning), tuple(multipliers.get(i, ())))
-        pools[key] = pools[key] + spend if key in pools else spend
-        for pos in earning:
-            seen[unit, pos] = seen[unit, pos] + spend if (unit, pos) in seen else spend
+        for account, earning_here in _by_account(book, earning):
+            unit = (i if per_line else 0, account)
+            multiplying = tuple(
+                pos for pos in multipliers.get(i, ()) if book.account_of[pos] == account
+            )
+            key = (unit, earning_here, multiplying)
+            pools[key] = pools[key] + spend if key in pools else spend
+            for pos in earning_here:
+                seen[unit, pos] = seen[unit, pos] + spend if (unit, pos) in seen else spend
 
-    units: dict[int, dict[int, Ratio]] = {}
+    units: dict[tuple[int, str], dict[int, Ratio]] = {}
     stacking = ctx.settings.stacking
     for (unit, earning_at, multiplying), spend in pools.items():
         exact = units.setdefault(unit, {})
@@ -248,8 +294,20 @@ def _spend_points(book: RuleBook, run: _Run) -> list[dict[int, Ratio]]:
             for pos, extra in _stack(base, stacked, stacking):
                 exact[pos] = _plus(exact[pos], extra) if pos in exact else extra
     # Units in line-id order (not cart order): caps are used up unit by unit.
-    order = sorted(units, key=lambda unit: lines[unit].line.id) if per_line else list(units)
+    order = sorted(units, key=lambda unit: (lines[unit[0]].line.id, unit[1]))
     return [units[unit] for unit in order]
+
+
+def _by_account(book: RuleBook, earning: list[int]) -> list[tuple[str, tuple[int, ...]]]:
+    """Spend rule positions grouped by the account they credit."""
+    accounts = book.account_of
+    first = accounts[earning[0]]
+    if all(accounts[pos] == first for pos in earning):  # the common case: one account
+        return [(first, tuple(earning))]
+    grouped: dict[str, list[int]] = {}
+    for pos in earning:
+        grouped.setdefault(accounts[pos], []).append(pos)
+    return [(account, tuple(positions)) for account, positions in grouped.items()]
 
 
 def _cap(pos: int, cap: int, units: list[dict[int, Ratio]]) -> None:
@@ -355,18 +413,8 @@ def activity_key(activity: Activity) -> str:
 
 def entries_for(event_key: str, recorded: Recorded, evaluation: Evaluation) -> tuple[Entry, ...]:
     """The ``Recorded`` entry plus one ``Earned`` lot per rule that gave points."""
-    entries: list[Entry] = [recorded]
     at = recorded.at
-    for plan, points in evaluation.awards:
-        if points > 0:
-            entries.append(
-                Earned(
-                    key=event_key + plan.earn_key,
-                    at=at,
-                    points=points,
-                    rule_id=plan.rule.id,
-                    source=event_key,
-                    available_at=at,
-                )
-            )
-    return tuple(entries)
+    return (
+        recorded,
+        *(plan.lot(event_key, at, points) for plan, points in evaluation.awards if points > 0),
+    )

@@ -85,17 +85,20 @@ class LotState:
 class AccountState:
     """One account's lots and its running totals."""
 
-    __slots__ = ("credited", "debits", "deficit", "lots", "written_off")
+    __slots__ = ("credited", "debits", "deficit", "lots", "owed", "written_off")
 
     def __init__(self) -> None:
         self.lots: dict[str, LotState] = {}
         self.debits: list[tuple[datetime, str, int]] = []  # (when, kind, points)
         self.credited: list[tuple[datetime, str, int]] = []
         self.deficit: list[tuple[datetime, int]] = []  # + carried by a debit, - paid back
+        self.owed = 0  # the deficit after every entry folded so far
         self.written_off = 0
 
-    def deficit_now(self) -> int:
-        return sum(points for _, points in self.deficit)
+    def carry(self, at: datetime, points: int) -> None:
+        """Change the deficit by ``points`` (negative: paid back) at ``at``."""
+        self.deficit.append((at, points))
+        self.owed += points
 
 
 class History:
@@ -230,11 +233,10 @@ class History:
         state.credited.append((entry.at, entry.kind, entry.points))
         if source is not None:
             self.sources.setdefault(source, []).append(lot)
-        owed = state.deficit_now()
-        if owed > 0:  # a deficit is paid by the next credit
-            paid = min(owed, entry.points)
+        if state.owed > 0:  # a deficit is paid by the next credit
+            paid = min(state.owed, entry.points)
             lot.taken.append((entry.at, paid))
-            state.deficit.append((entry.at, -paid))
+            state.carry(entry.at, -paid)
 
     def debit(self, entry: Debit | Adjusted) -> None:
         state = self.account(entry.account)
@@ -244,7 +246,7 @@ class History:
                 lot.taken.append((entry.at, consumption.points))
                 lot.expired_by_entry |= entry.kind == "expired"
         if entry.deficit:
-            state.deficit.append((entry.at, entry.deficit))
+            state.carry(entry.at, entry.deficit)
         state.written_off += entry.written_off
         state.debits.append((entry.at, entry.kind, abs(entry.points)))
 
@@ -278,7 +280,7 @@ class History:
         for total in checkpoint.accounts:
             state = self.account(total.account)
             if total.deficit:
-                state.deficit.append((checkpoint.at, total.deficit))
+                state.carry(checkpoint.at, total.deficit)
             state.credited += [(checkpoint.at, kind, points) for kind, points in total.credited]
             state.debits += [(checkpoint.at, kind, points) for kind, points in total.debited]
             state.written_off += total.written_off

@@ -317,7 +317,7 @@ def _account_total(name: str, state: AccountState, unwritten_expired: int) -> Ac
         debited["expired"] = debited.get("expired", 0) + unwritten_expired
     return AccountTotal(
         name,
-        deficit=state.deficit_now(),
+        deficit=state.owed,
         credited=tuple(sorted(_by_kind(state.credited, NEVER).items())),
         debited=tuple(sorted(debited.items())),
         written_off=state.written_off,

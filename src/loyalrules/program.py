@@ -53,7 +53,7 @@ class Program:
     _book: RuleBook = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_book", RuleBook(self.rules, self.settings.points_name))
+        object.__setattr__(self, "_book", RuleBook(self.rules, self.settings))
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``."""
