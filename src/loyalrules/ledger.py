@@ -234,13 +234,29 @@ class Ledger:
         activity, recent rule earnings and lifetime totals per account. Balances as of
         ``as_of`` or later, and every rule decision for events from ``as_of`` on, are the
         same as before. Events dated before the checkpoint are refused afterwards, so
-        compact only history older than your longest return window.
+        compact only history older than your longest return window. Write expiries down
+        first (``Program.expire(..., as_of)``): compaction refuses to drop a lot whose
+        ``Expired`` entry is still missing.
         """
         cutoff = to_utc(as_of, "as_of")
         self.check_after_checkpoint(cutoff, "as_of")
         old = tuple(entry for entry in self.entries if entry.at < cutoff)
         if not old or (len(old) == 1 and isinstance(old[0], Checkpoint)):
             return self
+        history = self.history
+        for state in history.accounts.values():
+            for lot in state.lots.values():
+                if (
+                    lot.at < cutoff
+                    and history.expiry_of(lot) <= cutoff
+                    and lot.remaining() > 0
+                    and not lot.expired_by_entry
+                ):
+                    raise ValidationError(
+                        f"lot {lot.key!r} expired by {cutoff.isoformat()} but its Expired "
+                        "entry is not written yet; append program.expire(member, ledger, "
+                        "as_of) before compacting"
+                    )
         kept = tuple(entry for entry in self.entries if entry.at >= cutoff)
         return Ledger((_checkpoint(History.of(old), cutoff), *kept))
 
@@ -271,15 +287,11 @@ def _by_kind(rows: list[tuple[datetime, str, int]], as_of: datetime) -> dict[str
 def _checkpoint(history: History, cutoff: datetime) -> Checkpoint:
     lots, totals = [], []
     for name, state in history.accounts.items():
-        unwritten_expired = 0
         for lot in state.lots.values():
             left = lot.remaining()
-            if history.expiry_of(lot) <= cutoff:
-                if not lot.expired_by_entry:
-                    unwritten_expired += max(left, 0)
-            elif left > 0:
+            if history.expiry_of(lot) > cutoff and left > 0:
                 lots.append(_open_lot(lot, left))
-        totals.append(_account_total(name, state, unwritten_expired))
+        totals.append(_account_total(name, state))
     horizon = cutoff - RULE_HORIZON
     counts = []
     for rule_id, times in history.rule_earn_times.items():
@@ -311,15 +323,12 @@ def _open_lot(lot: LotState, left: int) -> OpenLot:
     )
 
 
-def _account_total(name: str, state: AccountState, unwritten_expired: int) -> AccountTotal:
-    debited = _by_kind(state.debits, NEVER)
-    if unwritten_expired:
-        debited["expired"] = debited.get("expired", 0) + unwritten_expired
+def _account_total(name: str, state: AccountState) -> AccountTotal:
     return AccountTotal(
         name,
         deficit=state.owed,
         credited=tuple(sorted(_by_kind(state.credited, NEVER).items())),
-        debited=tuple(sorted(debited.items())),
+        debited=tuple(sorted(_by_kind(state.debits, NEVER).items())),
         written_off=state.written_off,
     )
 
@@ -334,7 +343,12 @@ def _verify(ledger: Ledger) -> Iterator[Inconsistency]:
             isinstance(entry, Adjusted) and entry.points > 0
         ):
             yield from _verify_debit(entry, lots, history)
-        if isinstance(entry, Reversed) and entry.source not in history.keys:
+        # Without a checkpoint the purchase a return reverses must be in the ledger.
+        if (
+            isinstance(entry, Reversed)
+            and entry.source not in history.keys
+            and history.checkpoint is None
+        ):
             yield Inconsistency(entry.key, f"reverses {entry.source!r}, not in the ledger")
     for lot in lots.values():
         if lot.remaining() < 0:
@@ -354,7 +368,7 @@ def _verify_debit(
             yield Inconsistency(entry.key, f"takes from {lot.key!r} before it was earned")
         elif not isinstance(entry, Expired) and history.expiry_of(lot) <= entry.at:
             yield Inconsistency(entry.key, f"takes from {lot.key!r} after it expired")
-        elif not isinstance(entry, Reversed) and not _available(lot, entry.at):
+        elif not isinstance(entry, Reversed | Expired) and not _available(lot, entry.at):
             yield Inconsistency(entry.key, f"takes from {lot.key!r} while it is pending")
 
 
