@@ -4,6 +4,7 @@ pending, expiry and negative-balance policy."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -144,7 +145,8 @@ class Run:
                 )
             )
         elif kind == "adjust":
-            try:
+            # A clamped account refuses a debit beyond the balance, and nothing changes.
+            with contextlib.suppress(InsufficientPoints):
                 self.apply(
                     self.program.adjust(
                         MEMBER,
@@ -156,8 +158,6 @@ class Run:
                         key=f"a-{len(self.outcomes)}",
                     )
                 )
-            except InsufficientPoints:
-                pass  # a clamped account refuses it, and nothing changes
         elif kind == "expire":
             self.apply(self.program.expire(MEMBER, self.ledger, self.now))
         elif kind == "activate" and n:

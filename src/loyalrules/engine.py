@@ -20,12 +20,12 @@ import attrs
 
 from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Entry, Inactivity, Recorded
 from loyalrules.model import Activity, Cart, LineItem
+from loyalrules.money import format_money, minor_units
 from loyalrules.outcome import Explanation
+from loyalrules.policies import Account, Expiry, Pending, Unit
 from loyalrules.rules.context import Context, EligibleLine
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
 from loyalrules.rules.rule import Rule
-from loyalrules.money import format_money, minor_units
-from loyalrules.policies import Account, Expiry, Pending, Unit
 from loyalrules.settings import EligibleSpendPolicy, RoundingStage, Settings, Stacking
 
 Ratio = tuple[int, int]
