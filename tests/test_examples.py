@@ -37,3 +37,36 @@ def test_quickstart_prints_the_worked_numbers(capsys: pytest.CaptureFixture[str]
     assert "Purchase o-1002: +346 stars" in out
     assert "Replaying o-1001: duplicate=True, +0 stars" in out
     assert "Balance on Dec 31: 499 stars available" in out
+
+
+def test_lifecycle_prints_the_worked_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(EXAMPLES / "lifecycle.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    # W-1001: $180 tent + 2 x $25 headlamps + 3 x $10 socks = $260 eligible: 260 base;
+    # spring double points on the $230 of outdoor gear adds 230; $260 >= $250: +100;
+    # paid with the card: 5% of $260 = 1300 cents.
+    assert "Order W-1001 on 2026-04-18: +590 points, +$13.00 Northwind Cash" in out
+    # Pending P30D from Apr 18 14:30; expiry P12M lands in April 2027, end of month; the
+    # promo rule's own expiry is the fixed day Aug 31, 2026.
+    assert "base: available 2026-05-18 14:30, expires the end of 2027-04-30" in out
+    assert "spring-outdoor: available 2026-05-18 14:30, expires the end of 2026-08-31" in out
+    # R-1: $235 kept: base 235 (-25), spring doubles $205 of outdoor gear (-25), under
+    # $250 the bonus goes (-100): 150 back. Cashback: 5% of $235 = $11.75, so -$1.25.
+    assert "Return R-1 of one headlamp: -150 points, -$1.25 Northwind Cash" in out
+    assert "eligible spend taken back: $25.00" in out
+    # W-1002: $30 pre-order, 30 base + 50 per pre-ordered item; paid with PayPal: no cash.
+    assert "Order W-1002 on 2026-05-02: +80 points\n" in out
+    assert "Shipped on 2026-06-10: Order W-1002 activated: 50 pending points now available" in out
+    # Jun 15: W-1001 keeps 590 - 150 = 440 (available since May 18), W-1002 30 (since
+    # Jun 1) + 50 (activated Jun 10): 520. The return took its 150 from the purchase's
+    # soonest-expiring lot, the spring points: 230 - 150 = 80 left, expiring Aug 31.
+    assert "  520 points available\n  80 points expire at the end of 2026-08-31" in out
+    assert "  $11.75 available" in out
+    # Apr 30, 2027: the 80 spring points expired on Aug 31; 260 + 100 + 30 + 50 = 440.
+    assert "Balance on 2027-04-30: 440 points available, 80 expired so far" in out
+    # May 1, 2027: W-1001's base 260 and bonus 100 expired at the end of April, and the
+    # spring 80 are written down too: 440 in 3 lots; W-1002's 80 expire end of May 2027.
+    assert "Expiry run on 2027-05-01: 440 points in 3 lots" in out
+    assert "80 points before writing the expiries, 80 after; 440 expired in all" in out
+    assert "Northwind Cash on 2027-05-01: $11.75 (it never expires)" in out
+    assert "Replaying the expiry run adds 0" in out
