@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from loyalrules.entries import (
     Adjusted,
@@ -50,6 +51,7 @@ class LotState:
         "expires_at",
         "inactivity",
         "key",
+        "left",
         "points",
         "source",
         "taken",
@@ -75,25 +77,43 @@ class LotState:
         self.inactivity = inactivity
         self.source = source
         self.taken: list[tuple[datetime, int]] = []  # (when, points), in fold order
+        self.left = points  # after every debit folded so far
         self.expired_by_entry = False  # an Expired entry wrote its expiry
 
     def remaining(self, as_of: datetime = NEVER) -> int:
         """Points not yet taken by debits dated up to ``as_of``."""
+        if as_of is NEVER:
+            return self.left
         return self.points - sum(points for when, points in self.taken if when <= as_of)
+
+    def take(self, at: datetime, points: int) -> None:
+        self.taken.append((at, points))
+        self.left -= points
 
 
 class AccountState:
     """One account's lots and its running totals."""
 
-    __slots__ = ("credited", "debits", "deficit", "lots", "owed", "written_off")
+    __slots__ = ("credited", "debits", "deficit", "lots", "open", "owed", "written_off")
 
     def __init__(self) -> None:
         self.lots: dict[str, LotState] = {}
+        self.open: dict[str, LotState] = {}  # lots with points left, so debits skip the rest
         self.debits: list[tuple[datetime, str, int]] = []  # (when, kind, points)
         self.credited: list[tuple[datetime, str, int]] = []
         self.deficit: list[tuple[datetime, int]] = []  # + carried by a debit, - paid back
         self.owed = 0  # the deficit after every entry folded so far
         self.written_off = 0
+
+    def add(self, lot: LotState) -> None:
+        self.lots[lot.key] = lot
+        if lot.left > 0:
+            self.open[lot.key] = lot
+
+    def take(self, lot: LotState, at: datetime, points: int) -> None:
+        lot.take(at, points)
+        if lot.left <= 0:
+            self.open.pop(lot.key, None)
 
     def carry(self, at: datetime, points: int) -> None:
         """Change the deficit by ``points`` (negative: paid back) at ``at``."""
@@ -229,13 +249,13 @@ class History:
             source,
         )
         state = self.account(entry.account)
-        state.lots[entry.key] = lot
+        state.add(lot)
         state.credited.append((entry.at, entry.kind, entry.points))
         if source is not None:
             self.sources.setdefault(source, []).append(lot)
         if state.owed > 0:  # a deficit is paid by the next credit
             paid = min(state.owed, entry.points)
-            lot.taken.append((entry.at, paid))
+            state.take(lot, entry.at, paid)
             state.carry(entry.at, -paid)
 
     def debit(self, entry: Debit | Adjusted) -> None:
@@ -243,7 +263,7 @@ class History:
         for consumption in entry.consumed:
             lot = state.lots.get(consumption.lot)
             if lot is not None:  # Ledger.verify reports debits of unknown lots
-                lot.taken.append((entry.at, consumption.points))
+                state.take(lot, entry.at, consumption.points)
                 lot.expired_by_entry |= entry.kind == "expired"
         if entry.deficit:
             state.carry(entry.at, entry.deficit)
@@ -295,7 +315,7 @@ class History:
                 open_lot.inactivity,
                 open_lot.source,
             )
-            self.account(open_lot.account).lots[lot.key] = lot
+            self.account(open_lot.account).add(lot)
             if lot.source is not None:
                 self.sources.setdefault(lot.source, []).append(lot)
 
@@ -314,14 +334,24 @@ class History:
             count += self.rule_counts.get(rule_id, 0)
         return count
 
+    def before(self, moment: datetime) -> HistoryBefore:
+        """This history as rules saw it just before ``moment``."""
+        return HistoryBefore(self, moment)
+
     def last_activity(self, as_of: datetime = NEVER) -> datetime | None:
         """The last instant up to ``as_of`` the member did something (inactivity clock)."""
         index = bisect.bisect_right(self.activity_times, as_of)
         return self.activity_times[index - 1] if index else None
 
     def lots(self, account: str) -> Iterator[LotState]:
+        """Every lot of ``account``, in the order they were credited."""
         state = self.accounts.get(account)
         return iter(state.lots.values()) if state is not None else iter(())
+
+    def open_lots(self, account: str) -> list[LotState]:
+        """The lots of ``account`` with points left (expired or not)."""
+        state = self.accounts.get(account)
+        return list(state.open.values()) if state is not None else []
 
     def expiry_of(self, lot: LotState) -> datetime:
         """When ``lot`` expires: its fixed date or the end of the first inactivity gap
@@ -349,6 +379,32 @@ class History:
                 deadlines.append(deadline)
         self.deadline_cache[rule] = (self.activity_version, deadlines)
         return deadlines
+
+
+class Facts(Protocol):
+    """What rules may ask about a member's past while an event is evaluated."""
+
+    def purchases_before(self, at: datetime) -> int: ...
+
+    def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int: ...
+
+
+class HistoryBefore:
+    """A history seen from just before ``moment``: what rules saw when an event at
+    ``moment`` was first evaluated (used to re-evaluate what a return leaves)."""
+
+    __slots__ = ("history", "moment")
+
+    def __init__(self, history: History, moment: datetime) -> None:
+        self.history = history
+        self.moment = moment
+
+    def purchases_before(self, at: datetime) -> int:
+        return self.history.purchases_before(min(at, self.moment))
+
+    def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
+        end = min(end, self.moment)
+        return self.history.rule_earnings_between(rule_id, start, end) if start < end else 0
 
 
 def _insert(times: list[datetime], at: datetime) -> None:

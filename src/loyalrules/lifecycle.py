@@ -29,7 +29,7 @@ from loyalrules.entries import (
     TransferredOut,
 )
 from loyalrules.errors import InsufficientPoints, NotAllowed, ValidationError
-from loyalrules.history import NEVER, History, LotState, consumption_order, take
+from loyalrules.history import NEVER, Facts, History, LotState, consumption_order, take
 from loyalrules.ledger import Ledger
 from loyalrules.model import Cart, Purchase, Return
 from loyalrules.money import Money
@@ -37,8 +37,9 @@ from loyalrules.outcome import Explanation, Outcome
 from loyalrules.policies import Account, NegativeBalance
 from loyalrules.settings import Settings
 
-Earnings = Callable[[Cart, Ledger, datetime], tuple[dict[str, int], Decimal]]
-"""Points per account and eligible spend a cart earns against a ledger at an instant."""
+Earnings = Callable[[Cart, Facts, datetime], tuple[dict[str, int], Decimal]]
+"""Points per account and eligible spend a cart earns, given the member's past, at an
+instant."""
 
 
 def purchase_key(purchase_id: str) -> str:
@@ -105,14 +106,6 @@ def remaining_basket(purchase: Purchase, returned: Mapping[str, int]) -> Cart | 
     )
 
 
-def _before(ledger: Ledger, key: str) -> Ledger:
-    """The ledger as it stood when the entry ``key`` was appended."""
-    for index, entry in enumerate(ledger.entries):
-        if entry.key == key:
-            return Ledger(ledger.entries[:index])
-    raise AssertionError(f"{key} is in the ledger's keys but not in its entries")
-
-
 def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Earnings) -> Outcome:
     """Take back what the returned units earned (see docs/lifecycle.md)."""
     purchase = ret.purchase
@@ -149,7 +142,9 @@ def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Ea
     left_points: dict[str, int] = {}
     left_spend = Decimal(0)
     if remaining is not None:
-        left_points, left_spend = earnings(remaining, _before(ledger, source), purchase.occurred_at)
+        # Against the history as it stood just before the purchase, as first evaluated.
+        facts = history.before(purchase.occurred_at)
+        left_points, left_spend = earnings(remaining, facts, purchase.occurred_at)
     entries: list[Entry] = [
         Recorded(
             key=key,
@@ -228,7 +223,9 @@ def _reverse(
     taken_own = {c.lot for c in consumed}
     rest = due - sum(c.points for c in consumed)
     others = [
-        item for item in _open(history, history.lots(account.name)) if item[0].key not in taken_own
+        item
+        for item in _open(history, history.open_lots(account.name))
+        if item[0].key not in taken_own
     ]
     more, shortfall = take(others, rest, at)
     deficit, written_off = _cover(shortfall, account)
@@ -283,7 +280,7 @@ def expire(ledger: Ledger, as_of: datetime, settings: Settings) -> Outcome:
     entries: list[Entry] = []
     explanation = []
     for account in settings.accounts:
-        for lot, expiry in _open(history, history.lots(account.name)):
+        for lot, expiry in _open(history, history.open_lots(account.name)):
             left = lot.remaining()
             if expiry > as_of or left <= 0 or lot.expired_by_entry:
                 continue
@@ -347,7 +344,7 @@ def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Ou
             inactivity=account.expiry.inactivity_for(settings.timezone_name),
         )
     else:
-        consumed, shortfall = take(_open(history, history.lots(account.name)), -points, at)
+        consumed, shortfall = take(_open(history, history.open_lots(account.name)), -points, at)
         if shortfall and account.negative_balance is NegativeBalance.CLAMP:
             raise InsufficientPoints(needed=-points, available=-points - shortfall)
         entry = Adjusted(
@@ -421,7 +418,7 @@ def transfer(
                 f"{policy.limit_period.value}"
             )
     history = sender.history
-    lots = _open(history, history.lots(name))
+    lots = _open(history, history.open_lots(name))
     consumed, shortfall = take(lots, points, at)
     if shortfall:
         raise InsufficientPoints(needed=points, available=points - shortfall)

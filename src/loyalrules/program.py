@@ -21,6 +21,7 @@ from loyalrules.engine import (
 )
 from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.errors import CurrencyMismatch, UnknownRule, ValidationError, WrongTypeError
+from loyalrules.history import Facts
 from loyalrules.ledger import Ledger, Recorded
 from loyalrules.model import Activation, Activity, Cart, Member, Purchase, Return
 from loyalrules.money import Money
@@ -105,8 +106,8 @@ class Program:
     def _earnings(self, member: Member) -> lifecycle.Earnings:
         """What a cart earns per account, for re-evaluating what a return leaves."""
 
-        def earn(cart: Cart, ledger: Ledger, at: datetime) -> tuple[dict[str, int], Decimal]:
-            ctx = self._cart_context(cart, member, ledger, at)
+        def earn(cart: Cart, facts: Facts, at: datetime) -> tuple[dict[str, int], Decimal]:
+            ctx = self._cart_context(cart, member, facts, at)
             points: dict[str, int] = {}
             for plan, awarded in evaluate_cart(self._book, ctx).awards:
                 account = plan.rule.account
@@ -203,13 +204,13 @@ class Program:
                 f"{cart.currency}"
             )
 
-    def _cart_context(self, cart: Cart, member: Member, ledger: Ledger, at: datetime) -> Context:
+    def _cart_context(self, cart: Cart, member: Member, facts: Facts, at: datetime) -> Context:
         self._check_currency(cart)
         lines = eligible_lines(cart, self.settings.eligible_spend)
         return Context(
             settings=self.settings,
             member=member,
-            history=ledger.history,
+            history=facts,
             at=at,
             cart=cart,
             lines=lines,
@@ -225,7 +226,7 @@ class Program:
                 ledger_version=ledger.version,
                 duplicate=True,
             )
-        ctx = self._cart_context(purchase, member, ledger, purchase.occurred_at)
+        ctx = self._cart_context(purchase, member, ledger.history, purchase.occurred_at)
         evaluation = evaluate_cart(self._book, ctx)
         recorded = Recorded(
             key=key,
@@ -278,7 +279,7 @@ class Program:
         _check(cart, Cart, "cart")
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        ctx = self._cart_context(cart, member, ledger, to_utc(at, "at"))
+        ctx = self._cart_context(cart, member, ledger.history, to_utc(at, "at"))
         evaluation = evaluate_cart(self._book, ctx)
         return Quote(
             points=sum(points for _, points in evaluation.awards),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from loyalrules.ledger import History
+from loyalrules.history import Facts
 from loyalrules.model import Activity, Cart, LineItem, Member
 from loyalrules.settings import Settings
 
@@ -45,7 +45,7 @@ class Context:
         *,
         settings: Settings,
         member: Member,
-        history: History,
+        history: Facts,
         at: datetime,
         cart: Cart | None = None,
         lines: tuple[EligibleLine, ...] = (),
