@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import platform
 import random
 import sys
@@ -175,8 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"one member, seed {args.seed}, sizes {', '.join(f'{s:,}' for s in sizes)} entries")
     header = f"{'entries':>8} {'load':>10} {'balance':>10} {'by hand':>10} {'ratio':>6}"
     print(header + f" {'status':>10} {'process':>10}")
-    previous: list[float] | None = None
-    growth_rows = []
+    measured: dict[int, list[float]] = {}
     for size in sizes:
         ledger = Ledger(full.entries[:size])
         entries = ledger.entries
@@ -205,17 +205,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{by_hand * 1e3:>8.2f}ms {balance / by_hand:>5.1f}x {status * 1e3:>8.2f}ms "
             f"{process * 1e3:>8.3f}ms"
         )
-        if previous is not None:
-            growth_rows.append(
-                [now / before for now, before in zip(figures, previous, strict=True)]
-            )
-        previous = figures
-    for row, (small, large) in zip(growth_rows, zip(sizes, sizes[1:], strict=False), strict=True):
-        factor = large / small
-        names = ("load", "balance", "status", "process")
-        picked = (row[0], row[1], row[3], row[4])
-        text = ", ".join(f"{n} x{g:.1f}" for n, g in zip(names, picked, strict=True))
-        print(f"{small:,} -> {large:,} entries (x{factor:g}): {text}")
+        measured[size] = [load, balance, status, process]
+    names = ("load", "balance", "status", "process")
+    for small, large in itertools.pairwise(sizes):
+        growth = (
+            after / before for after, before in zip(measured[large], measured[small], strict=True)
+        )
+        text = ", ".join(f"{name} x{g:.1f}" for name, g in zip(names, growth, strict=True))
+        print(f"{small:,} -> {large:,} entries (x{large / small:g}): {text}")
     print(f"best of {RUNS} runs each; Python {platform.python_version()} on {platform.platform()}")
     return 0
 
