@@ -113,6 +113,12 @@ class Entry:
     def fold(self, history: History) -> None:
         """Add what this entry tells about the member to ``history``."""
 
+    @property
+    def active(self) -> bool:
+        """Whether the member did (or was given) something here, which resets an
+        inactivity clock. Returns, expiries and activations do not."""
+        return False
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-safe form of this entry, for any database."""
         return {"v": ENTRY_FORMAT, "kind": self.kind, **encode(self)}
@@ -139,6 +145,10 @@ class Recorded(Entry):
     def fold(self, history: History) -> None:
         history.record(self)
 
+    @property
+    def active(self) -> bool:
+        return self.event_type != "return"
+
 
 @attrs.frozen(kw_only=True)
 class Lot(Entry):
@@ -156,6 +166,10 @@ class Lot(Entry):
 
     def fold(self, history: History) -> None:
         history.credit(self)
+
+    @property
+    def active(self) -> bool:
+        return True
 
 
 @attrs.frozen(kw_only=True)
@@ -248,6 +262,14 @@ class TransferredOut(Debit):
     transfer_id: str = attrs.field(validator=_text)
     to_member: str = attrs.field(validator=_text)
 
+    @property
+    def active(self) -> bool:
+        return True
+
+    def fold(self, history: History) -> None:
+        history.debit(self)
+        history.sent(self.account, self.at, self.points)
+
 
 @attrs.frozen(kw_only=True)
 class Adjusted(Entry):
@@ -279,6 +301,10 @@ class Adjusted(Entry):
             history.credit(self)
         else:
             history.debit(self)
+
+    @property
+    def active(self) -> bool:
+        return True
 
     @property
     def available_at(self) -> datetime:
@@ -347,6 +373,7 @@ class Checkpoint(Entry):
     spend: Money | None = None
     last_activity_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
     rule_counts: tuple[RuleCount, ...] = ()
+    sent: tuple[tuple[str, datetime, int], ...] = ()  # recent transfers out: account, at
 
     def fold(self, history: History) -> None:
         history.restore(self)

@@ -34,11 +34,6 @@ NEVER = datetime.max.replace(tzinfo=UTC)
 # calendar period a limit can name (the longest is a year), whatever the time zone.
 RULE_HORIZON = timedelta(days=368)
 
-_QUALIFYING = frozenset(
-    {"recorded", "earned", "adjusted", "transferred_in", "transferred_out", "redeemed"}
-)
-"""Entry kinds that reset an inactivity clock: what the member did or was given."""
-
 
 class LotState:
     """A lot while the ledger is folded: its dates and the points taken from it."""
@@ -94,7 +89,7 @@ class LotState:
 class AccountState:
     """One account's lots and its running totals."""
 
-    __slots__ = ("credited", "debits", "deficit", "lots", "open", "owed", "written_off")
+    __slots__ = ("credited", "debits", "deficit", "lots", "open", "owed", "sent", "written_off")
 
     def __init__(self) -> None:
         self.lots: dict[str, LotState] = {}
@@ -103,7 +98,8 @@ class AccountState:
         self.credited: list[tuple[datetime, str, int]] = []
         self.deficit: list[tuple[datetime, int]] = []  # + carried by a debit, - paid back
         self.owed = 0  # the deficit after every entry folded so far
-        self.written_off = 0
+        self.written_off: list[tuple[datetime, int]] = []
+        self.sent: list[tuple[datetime, int]] = []  # transfers out
 
     def add(self, lot: LotState) -> None:
         self.lots[lot.key] = lot
@@ -199,7 +195,7 @@ class History:
             batch.add(entry.key)
         self.keys |= batch
         for entry in entries:
-            if entry.kind in _QUALIFYING:
+            if entry.active:
                 _insert(self.activity_times, entry.at)
                 self.activity_version += 1
             entry.fold(self)
@@ -267,8 +263,19 @@ class History:
                 lot.expired_by_entry |= entry.kind == "expired"
         if entry.deficit:
             state.carry(entry.at, entry.deficit)
-        state.written_off += entry.written_off
+        if entry.written_off:
+            state.written_off.append((entry.at, entry.written_off))
         state.debits.append((entry.at, entry.kind, abs(entry.points)))
+
+    def sent(self, account: str, at: datetime, points: int) -> None:
+        _insert_pair(self.account(account).sent, (at, points))
+
+    def sent_between(self, account: str, start: datetime, end: datetime) -> int:
+        """Points of ``account`` transferred out in ``[start, end)``."""
+        state = self.accounts.get(account)
+        if state is None:
+            return 0
+        return sum(points for at, points in state.sent if start <= at < end)
 
     def reverse(self, source: str, account: str, points: int) -> None:
         key = (source, account)
@@ -294,6 +301,8 @@ class History:
         if checkpoint.last_activity_at is not None:
             _insert(self.activity_times, checkpoint.last_activity_at)
             self.activity_version += 1
+        for account, at, points in checkpoint.sent:
+            self.sent(account, at, points)
         for count in checkpoint.rule_counts:
             self.rule_counts[count.rule_id] = count.earlier
             self.rule_earn_times[count.rule_id] = sorted(count.recent)
@@ -303,7 +312,8 @@ class History:
                 state.carry(checkpoint.at, total.deficit)
             state.credited += [(checkpoint.at, kind, points) for kind, points in total.credited]
             state.debits += [(checkpoint.at, kind, points) for kind, points in total.debited]
-            state.written_off += total.written_off
+            if total.written_off:
+                state.written_off.append((checkpoint.at, total.written_off))
         for open_lot in checkpoint.lots:
             lot = LotState(
                 open_lot.key,
@@ -405,6 +415,13 @@ class HistoryBefore:
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
         end = min(end, self.moment)
         return self.history.rule_earnings_between(rule_id, start, end) if start < end else 0
+
+
+def _insert_pair(rows: list[tuple[datetime, int]], row: tuple[datetime, int]) -> None:
+    if not rows or row >= rows[-1]:
+        rows.append(row)
+    else:
+        bisect.insort(rows, row)
 
 
 def _insert(times: list[datetime], at: datetime) -> None:

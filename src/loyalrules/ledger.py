@@ -38,7 +38,8 @@ from loyalrules.history import NEVER, RULE_HORIZON, AccountState, History, LotSt
 from loyalrules.timeutil import to_utc
 
 
-def _counts(value: Mapping[str, int]) -> Mapping[str, int]:
+def frozen_counts(value: Mapping[str, int]) -> Mapping[str, int]:
+    """A read-only copy of totals by name (per entry kind, per account)."""
     return MappingProxyType(dict(value))
 
 
@@ -60,8 +61,8 @@ class Balance:
     pending: int
     deficit: int = 0
     expiring: tuple[tuple[datetime, int], ...] = ()
-    credited: Mapping[str, int] = attrs.field(default={}, converter=_counts, hash=False)
-    debited: Mapping[str, int] = attrs.field(default={}, converter=_counts, hash=False)
+    credited: Mapping[str, int] = attrs.field(default={}, converter=frozen_counts, hash=False)
+    debited: Mapping[str, int] = attrs.field(default={}, converter=frozen_counts, hash=False)
     written_off: int = 0
 
     @property
@@ -223,7 +224,7 @@ class Ledger:
             tuple(sorted(expiring.items())),
             _by_kind(state.credited, as_of),
             debited,
-            state.written_off,
+            sum(points for when, points in state.written_off if when <= as_of),
         )
 
     def compact(self, as_of: datetime) -> Ledger:
@@ -298,8 +299,15 @@ def _checkpoint(history: History, cutoff: datetime) -> Checkpoint:
         recent = tuple(t for t in times if t >= horizon)
         earlier = history.rule_counts.get(rule_id, 0) + len(times) - len(recent)
         counts.append(RuleCount(rule_id, earlier, recent))
+    sent = tuple(
+        (name, at, points)
+        for name, state in history.accounts.items()
+        for at, points in state.sent
+        if at >= horizon
+    )
     return Checkpoint(
         key=f"checkpoint:{cutoff.isoformat()}",
+        sent=sent,
         at=cutoff,
         lots=tuple(lots),
         accounts=tuple(totals),
@@ -329,7 +337,7 @@ def _account_total(name: str, state: AccountState) -> AccountTotal:
         deficit=state.owed,
         credited=tuple(sorted(_by_kind(state.credited, NEVER).items())),
         debited=tuple(sorted(_by_kind(state.debits, NEVER).items())),
-        written_off=state.written_off,
+        written_off=sum(points for _, points in state.written_off),
     )
 
 

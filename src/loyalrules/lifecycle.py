@@ -391,7 +391,10 @@ def transfer(
     """
     policy = settings.transfers
     if policy is None:
-        raise NotAllowed("this program does not allow transfers; declare 'transfers:' to")
+        raise NotAllowed(
+            "this program does not allow transfers; add a 'transfers:' section to the "
+            "program file to let members give points to each other"
+        )
     out_key, in_key = f"transfer:{request.key}:out", f"transfer:{request.key}:in"
     if out_key in sender and in_key + ":0" in recipient:
         return duplicate(out_key, sender), duplicate(in_key, recipient)
@@ -410,7 +413,7 @@ def transfer(
     recipient.check_after_checkpoint(at, "the transfer")
     if policy.limit_points is not None:
         start, end = policy.limit_period.bounds(at.astimezone(settings.timezone))
-        sent = _sent_between(sender, name, start, end)
+        sent = sender.history.sent_between(name, start, end)
         if sent + points > policy.limit_points:
             raise NotAllowed(
                 f"transfers are limited to {policy.limit_points} points per "
@@ -454,16 +457,6 @@ def transfer(
             ),
             ledger_version=recipient.version,
         ),
-    )
-
-
-def _sent_between(ledger: Ledger, account: str, start: datetime, end: datetime) -> int:
-    return sum(
-        entry.points
-        for entry in ledger.entries
-        if isinstance(entry, TransferredOut)
-        and entry.account == account
-        and start <= entry.at < end
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal, NamedTuple
 
 import attrs
 
 from loyalrules.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot
+from loyalrules.ledger import frozen_counts
 from loyalrules.money import Money
 
 ExplanationStatus = Literal[
@@ -42,11 +44,13 @@ def _messages(explanation: tuple[Explanation, ...]) -> tuple[str, ...]:
 
 @attrs.frozen(kw_only=True)
 class Quote:
-    """What a cart would earn, without committing anything."""
+    """What a cart would earn, without committing anything: ``points`` in the
+    ``points`` account, ``awarded`` per account (cashback in cents)."""
 
     points: int
     eligible_spend: Money
     explanation: tuple[Explanation, ...]
+    awarded: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_counts, hash=False)
 
     @property
     def messages(self) -> tuple[str, ...]:

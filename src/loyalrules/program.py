@@ -281,8 +281,12 @@ class Program:
         _check(ledger, Ledger, "ledger")
         ctx = self._cart_context(cart, member, ledger.history, to_utc(at, "at"))
         evaluation = evaluate_cart(self._book, ctx)
+        awarded: dict[str, int] = {}
+        for plan, points in evaluation.awards:
+            awarded[plan.rule.account] = awarded.get(plan.rule.account, 0) + points
         return Quote(
-            points=sum(points for _, points in evaluation.awards),
+            points=awarded.get(DEFAULT_ACCOUNT, 0),
+            awarded=awarded,
             eligible_spend=Money(ctx.spend, cart.currency),
             explanation=evaluation.explanation,
         )
