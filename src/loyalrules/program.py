@@ -29,7 +29,7 @@ from loyalrules.timeutil import to_utc
 
 
 def _check(value: object, kind: type[Any], what: str) -> None:
-    if not isinstance(value, kind):
+    if type(value) is not kind and not isinstance(value, kind):  # the first test is cheaper
         raise WrongTypeError(f"{what} must be a {kind.__name__}, not {type(value).__name__}")
 
 
@@ -70,7 +70,7 @@ class Program:
         """
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        handler = self._handlers().get(type(event))
+        handler = _HANDLERS.get(type(event))
         if handler is None:
             raise WrongTypeError(
                 f"process() takes a Purchase or an Activity, not {type(event).__name__}"
@@ -80,10 +80,7 @@ class Program:
                 f"the event belongs to member {event.member_id!r} but member {member.id!r} "
                 "was passed; pass that member and their ledger"
             )
-        return handler(event, member, ledger)
-
-    def _handlers(self) -> dict[type[Any], Callable[[Any, Member, Ledger], Outcome]]:
-        return {Purchase: self._process_purchase, Activity: self._process_activity}
+        return handler(self, event, member, ledger)
 
     def _check_currency(self, cart: Cart) -> None:
         if cart.currency != self.settings.currency:
@@ -94,7 +91,8 @@ class Program:
             )
 
     def _cart_context(self, cart: Cart, member: Member, ledger: Ledger, at: datetime) -> Context:
-        self._check_currency(cart)
+        if cart.lines[0].unit_price.currency != self.settings.currency:  # cart.currency
+            self._check_currency(cart)
         lines = eligible_lines(cart, self.settings.eligible_spend)
         return Context(
             settings=self.settings,
@@ -122,7 +120,7 @@ class Program:
             at=purchase.occurred_at,
             event_type="purchase",
             event_id=purchase.id,
-            spend=Money(ctx.spend, purchase.currency),
+            spend=Money(ctx.spend, self.settings.currency),  # the purchase's, checked above
         )
         return Outcome(
             event_key=key,
@@ -175,3 +173,10 @@ class Program:
             eligible_spend=Money(ctx.spend, cart.currency),
             explanation=evaluation.explanation,
         )
+
+
+_HANDLERS: dict[type[Any], Callable[[Program, Any, Member, Ledger], Outcome]] = {
+    Purchase: Program._process_purchase,
+    Activity: Program._process_activity,
+}
+"""How ``Program.process`` handles each kind of event (exact types, no subclasses)."""

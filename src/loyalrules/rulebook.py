@@ -1,0 +1,146 @@
+"""A program's rules planned once, at load, for the engine's hot path.
+
+Everything about a rule that does not depend on the event is decided here: which phase
+of the pipeline its effect belongs to, the cheapest call that says whether it applies,
+its exact factor or spend rate, its entry key suffix and the fixed parts of its
+explanation texts.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from decimal import Decimal
+
+import attrs
+
+from loyalrules.outcome import Explanation
+from loyalrules.rules.context import Context
+from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
+from loyalrules.rules.rule import Rule
+from loyalrules.rules.selectors import LineSelector
+
+Ratio = tuple[int, int]
+"""An exact rational ``numerator / denominator`` with a positive denominator."""
+
+_new_explanation = tuple.__new__  # Explanation(...) without its Python-level __new__
+
+
+class Phase(enum.Enum):
+    """The pipeline step a rule's effect belongs to."""
+
+    SPEND = "spend"
+    MULTIPLY = "multiply"
+    BONUS = "bonus"
+
+
+_PHASES = ((SpendEffect, Phase.SPEND), (Multiplier, Phase.MULTIPLY), (BonusEffect, Phase.BONUS))
+
+
+def _phase(effect: object) -> Phase | None:
+    for kind, phase in _PHASES:
+        if isinstance(effect, kind):
+            return phase
+    return None
+
+
+def _test(rule: Rule) -> Callable[[Context], bool] | None:
+    """The cheapest call that says whether ``rule`` applies (None: it always does).
+
+    ``Rule.applies`` checks the window, the limit and the condition; most rules have
+    only one of them, and calling that one directly saves two calls per rule per event.
+    """
+    if type(rule).applies is not Rule.applies or rule.limit is not None:
+        return rule.applies
+    if rule.active is None:
+        return rule.condition
+    return rule.active if rule.condition is None else rule.applies
+
+
+@attrs.frozen(eq=False)
+class PlannedRule:
+    """A rule with what evaluating it needs precomputed once, at load.
+
+    ``test`` is the cheapest call deciding whether the rule applies (``None``: always);
+    ``lines`` its line scope; ``earn`` the exact points of a spend rule; ``factor`` the
+    exact factor of a multiplier (1 for other rules). Planned rules compare and hash by
+    identity, which is cheap: the engine pools lines by the rules acting on them.
+    """
+
+    pos: int
+    rule: Rule
+    earn_key: str
+    applied_text: tuple[str, str]
+    missed_text: str
+    can_miss: bool
+    phase: Phase | None = None
+    test: Callable[[Context], bool] | None = None
+    lines: LineSelector | None = None
+    earn: Callable[[Decimal, Decimal], Ratio] | None = None
+    factor: Ratio = (1, 1)
+
+    @classmethod
+    def of(cls, pos: int, rule: Rule, unit: str) -> PlannedRule:
+        effect = rule.effect
+        return cls(
+            pos=pos,
+            rule=rule,
+            earn_key=f":earn:{rule.id}",
+            # Two halves joined around the points: a rule name may hold braces, so the
+            # text must never be used as a format template.
+            applied_text=(f"{rule.name}: +", f" {unit}"),
+            missed_text=f" to get {effect.promise(unit)} ({rule.name})",
+            can_miss=rule.condition is not None and rule.condition.can_miss,
+            phase=_phase(effect),
+            test=_test(rule),
+            lines=rule.lines,
+            earn=effect.earn_exact if isinstance(effect, SpendEffect) else None,
+            factor=effect.factor.as_integer_ratio() if isinstance(effect, Multiplier) else (1, 1),
+        )
+
+    def explain(self, points: int) -> Explanation:
+        """The explanation line of this rule when it applied and gave ``points``."""
+        before, after = self.applied_text
+        text = f"{before}{points}{after}"
+        return _new_explanation(Explanation, (self.rule.id, "applied", points, text))
+
+    def explain_miss(self, hint: str) -> Explanation:
+        """The near-miss line of this rule, from its condition's ``hint``."""
+        text = hint[0].upper() + hint[1:] + self.missed_text
+        return _new_explanation(Explanation, (self.rule.id, "missed", 0, text))
+
+
+def _grouped(plans: list[PlannedRule], phase: Phase) -> tuple[PlannedRule, ...]:
+    return tuple(p for p in plans if p.phase is phase)
+
+
+@attrs.frozen
+class RuleBook:
+    """The program's rules planned once, at load, by event and phase.
+
+    ``purchase`` holds the purchase rules of the three phases in program order, which is
+    the order of their explanation lines; ``spend``, ``multipliers`` and ``bonuses`` hold
+    the same rules by phase; ``activities`` the rules of each activity kind.
+    """
+
+    rules: tuple[Rule, ...]
+    points_name: str
+    purchase: tuple[PlannedRule, ...] = attrs.field(init=False)
+    spend: tuple[PlannedRule, ...] = attrs.field(init=False)
+    multipliers: tuple[PlannedRule, ...] = attrs.field(init=False)
+    bonuses: tuple[PlannedRule, ...] = attrs.field(init=False)
+    activities: dict[str, tuple[PlannedRule, ...]] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        plans = [PlannedRule.of(i, r, self.points_name) for i, r in enumerate(self.rules)]
+        purchase = [p for p in plans if p.rule.activities is None and p.phase is not None]
+        by_kind: dict[str, list[PlannedRule]] = {}
+        for plan in plans:
+            for kind in sorted(plan.rule.activities or ()):
+                by_kind.setdefault(kind, []).append(plan)
+        set_ = object.__setattr__
+        set_(self, "purchase", tuple(purchase))
+        set_(self, "spend", _grouped(purchase, Phase.SPEND))
+        set_(self, "multipliers", _grouped(purchase, Phase.MULTIPLY))
+        set_(self, "bonuses", _grouped(purchase, Phase.BONUS))
+        set_(self, "activities", {kind: tuple(p) for kind, p in by_kind.items()})
