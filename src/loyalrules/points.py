@@ -81,12 +81,7 @@ def _earn(
         _add(exact, best.pos, base_n * (a - b), base_d * b)
 
 
-def _acting_on(rules: Acting, el: EligibleLine) -> tuple[PlannedRule, ...]:
-    return tuple([plan for plan, chosen in rules if chosen is None or el in chosen])
-
-
-def _line_id(el: EligibleLine | None) -> str:
-    assert el is not None
+def _line_id(el: EligibleLine) -> str:
     return el.line.id
 
 
@@ -95,7 +90,7 @@ def spend_points(
 ) -> list[dict[int, Ratio]]:
     """Exact base and multiplier points per rounding unit, keyed by rule position.
 
-    Lines that the same spend rules and multipliers select, in the same rounding unit,
+    Lines that the same spend rules and multipliers act on, in the same rounding unit,
     are pooled: stacking is linear, so pooling gives exactly the per-line result with
     far less arithmetic. When rounding is per order and no rule that applied is
     ``scoped`` to some lines, every eligible line is in one pool.
@@ -106,37 +101,77 @@ def spend_points(
     if not per_line and not scoped:
         if not eligible:
             return []
-        spend = (
-            ctx.spend if eligible is ctx.lines else sum([el.spend for el in eligible], _NO_SPEND)
-        )
+        spend = ctx.spend  # every line is eligible, or a shorter sum:
+        if eligible is not ctx.lines:
+            spend = sum([el.spend for el in eligible], _NO_SPEND)
         exact: dict[int, Ratio] = {}
         earners = [plan for plan, _ in earning]
         _earn(exact, spend, earners, [plan for plan, _ in multiplying], None, stacking)
         return [exact]
-    # pools[unit][(spend rules, multipliers)]: spend; seen[unit][pos]: spend the rule sees
-    pools: dict[EligibleLine | None, dict[tuple[tuple[PlannedRule, ...], ...], Decimal]] = {}
-    seen: dict[EligibleLine | None, dict[int, Decimal]] = {}
+    # A line's pool is the set of scoped rules acting on it, as bits; rules that are
+    # not scoped act on every line.
+    earn_bits = _bits(earning, 0)
+    multiply_bits = _bits(multiplying, len(earning))
+    scopes = [
+        (bit, chosen)
+        for (_, bit), (_, chosen) in zip(
+            earn_bits + multiply_bits, earning + multiplying, strict=True
+        )
+        if chosen is not None
+    ]
+    if per_line:  # each line a unit of its own, in line-id order: caps are used up so
+        units = []
+        for el in sorted(eligible, key=_line_id):
+            exact = {}
+            _pools(exact, {_mask(el, scopes): el.spend}, earn_bits, multiply_bits, stacking)
+            if exact:
+                units.append(exact)
+        return units
+    pools: dict[int, Decimal] = {}
     for el in eligible:
-        acting = _acting_on(earning, el)
-        if not acting:
-            continue
-        unit = el if per_line else None
-        spend = el.spend
-        key = (acting, _acting_on(multiplying, el))
-        pooled = pools.setdefault(unit, {})
-        pooled[key] = pooled[key] + spend if key in pooled else spend
-        sees = seen.setdefault(unit, {})
-        for plan in acting:
-            pos = plan.pos
-            sees[pos] = sees[pos] + spend if pos in sees else spend
-    units = []
-    # Units in line-id order (not cart order): caps are used up unit by unit.
-    for unit in sorted(pools, key=_line_id) if per_line else pools:
-        exact = {}
-        for (acting, multipliers), spend in pools[unit].items():
-            _earn(exact, spend, acting, multipliers, seen[unit], stacking)
-        units.append(exact)
-    return units
+        mask = _mask(el, scopes)
+        pools[mask] = pools[mask] + el.spend if mask in pools else el.spend
+    exact = {}
+    _pools(exact, pools, earn_bits, multiply_bits, stacking)
+    return [exact] if exact else []
+
+
+def _bits(acting: Acting, start: int) -> list[tuple[PlannedRule, int]]:
+    """Each rule with its bit, or 0 for a rule acting on every line."""
+    return [
+        (plan, 0 if chosen is None else 1 << i) for i, (plan, chosen) in enumerate(acting, start)
+    ]
+
+
+def _mask(el: EligibleLine, scopes: list[tuple[int, Chosen]]) -> int:
+    mask = 0
+    for bit, chosen in scopes:
+        if el in chosen:
+            mask |= bit
+    return mask
+
+
+def _pools(
+    exact: dict[int, Ratio],
+    pools: dict[int, Decimal],
+    earn_bits: list[tuple[PlannedRule, int]],
+    multiply_bits: list[tuple[PlannedRule, int]],
+    stacking: Stacking,
+) -> None:
+    """Add the points of every pool of one rounding unit to ``exact``. Lines that no
+    spend rule acts on earn nothing, and are not counted in what spend rules see."""
+    acting = {}
+    seen: dict[int, Decimal] = {}
+    for mask, spend in pools.items():
+        earners = [plan for plan, bit in earn_bits if not bit or mask & bit]
+        if earners:
+            acting[mask] = earners
+            for plan in earners:
+                pos = plan.pos
+                seen[pos] = seen[pos] + spend if pos in seen else spend
+    for mask, earners in acting.items():
+        multipliers = [plan for plan, bit in multiply_bits if not bit or mask & bit]
+        _earn(exact, pools[mask], earners, multipliers, seen, stacking)
 
 
 def cap(pos: int, cap: int, units: list[dict[int, Ratio]]) -> None:
@@ -169,7 +204,11 @@ def _apportion(
             floor = min(floor, room[pos])
         floors[pos] = floor
         left -= floor
-    if left:
+    if not room and 0 < left <= len(numerators):  # no caps: one point each at most
+        ranked = sorted([(-(n % denominator), pos) for pos, n in numerators.items()])
+        for _, pos in ranked[:left]:
+            floors[pos] += 1
+    elif left:
         order = sorted(numerators, key=lambda pos: (-(numerators[pos] % denominator), pos))
         while left > 0:
             open_ = [pos for pos in order if pos not in room or floors[pos] < room[pos]]
