@@ -142,8 +142,8 @@ def _evaluate(
                 most = plan.rule.max_points
                 awards[plan.pos] = bonus if most is None else min(bonus, most)
             scoped = scoped or chosen is not None
-        elif plan.can_miss:
-            hint = plan.rule.near_miss(ctx)
+        elif plan.miss is not None:
+            hint = plan.miss(ctx)
             if hint is not None:
                 slots.append(plan.explain_miss(hint))
 

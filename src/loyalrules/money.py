@@ -198,27 +198,32 @@ def allocate(total: Money, weights: Sequence[Money], tie_keys: Sequence[str]) ->
     return tuple(Money(amount, total.currency) for amount in amounts)
 
 
-def _places(currency: str, weights: Sequence[Decimal]) -> int:
-    """Decimals to allocate in: the currency's minor unit, or the finest weight's."""
+def _scaled(currency: str, weights: Sequence[Decimal]) -> tuple[int, list[int] | None]:
+    """Decimals to allocate in (the currency's minor unit, or the finest weight's) and,
+    when that is the minor unit, the weights in whole minor units."""
     places = minor_units(currency)
-    # Almost every weight is whole minor units: a weight's reduced denominator divides
-    # 10**places exactly then, which is much cheaper to test than counting its digits.
+    # Almost every weight is whole minor units: its reduced denominator divides
+    # 10**places then, which is much cheaper to test than counting its digits.
     scale = 10**places
+    scaled = []
     for weight in weights:
-        if scale % weight.as_integer_ratio()[1]:
-            return max([places] + [_decimals(w.normalize()) for w in weights])
-    return places
+        n, d = weight.as_integer_ratio()
+        if scale % d:
+            return max([places] + [_decimals(w.normalize()) for w in weights]), None
+        scaled.append(n * (scale // d))
+    return places, scaled
 
 
 def allocate_amounts(
     total: Decimal, currency: str, weights: Sequence[Decimal], tie_keys: Sequence[str]
 ) -> list[Decimal]:
     """:func:`allocate` over bare amounts of ``currency``, for the engine's hot path."""
-    places = _places(currency, weights)
+    places, scaled = _scaled(currency, weights)
     units = total.scaleb(places)
     if units != units.to_integral_value():
         raise ValidationError(f"{total} {currency} has more decimals than {currency} allows")
-    scaled = [int(w.scaleb(places)) for w in weights]  # exact: places covers them
+    if scaled is None:
+        scaled = [int(w.scaleb(places)) for w in weights]  # exact: places covers them
     weight_sum = sum(scaled)
     if weight_sum <= 0:
         if units:
@@ -237,7 +242,7 @@ def allocate_amounts(
         # When the weights cover the total (a discount over the lines it reduces), no
         # part may pass its weight; every part starts at most at its weight, so there
         # is room.
-        capped = weight_sum >= units
+        capped = weight_sum >= whole
         for i in sorted(range(len(parts)), key=lambda i: (-remainders[i], tie_keys[i])):
             if left and (not capped or parts[i] < scaled[i]):
                 parts[i] += 1

@@ -57,11 +57,24 @@ def _test(rule: Rule) -> Callable[[Context], bool] | None:
     return rule.active if rule.condition is None else rule.applies
 
 
+def _miss(rule: Rule) -> Callable[[Context], str | None] | None:
+    """The cheapest call giving ``rule``'s near-miss hint (None: it never has one).
+
+    Without a window or a limit, ``Rule.near_miss`` is its condition's ``missing``."""
+    condition = rule.condition
+    if condition is None or not condition.can_miss:
+        return None
+    if type(rule).near_miss is Rule.near_miss and rule.active is None and rule.limit is None:
+        return condition.missing
+    return rule.near_miss
+
+
 @attrs.frozen(eq=False)
 class PlannedRule:
     """A rule with what evaluating it needs precomputed once, at load.
 
     ``test`` is the cheapest call deciding whether the rule applies (``None``: always);
+    ``miss`` the cheapest call giving its near-miss hint (``None``: it never has one);
     ``lines`` its line scope; ``earn`` the exact points of a spend rule; ``factor`` the
     exact factor of a multiplier (1 for other rules). Planned rules compare and hash by
     identity, which is cheap: the engine pools lines by the rules acting on them.
@@ -75,6 +88,7 @@ class PlannedRule:
     can_miss: bool
     phase: Phase | None = None
     test: Callable[[Context], bool] | None = None
+    miss: Callable[[Context], str | None] | None = None
     lines: LineSelector | None = None
     earn: Callable[[Decimal, Decimal], Ratio] | None = None
     factor: Ratio = (1, 1)
@@ -93,6 +107,7 @@ class PlannedRule:
             can_miss=rule.condition is not None and rule.condition.can_miss,
             phase=_phase(effect),
             test=_test(rule),
+            miss=_miss(rule),
             lines=rule.lines,
             earn=effect.earn_exact if isinstance(effect, SpendEffect) else None,
             factor=effect.factor.as_integer_ratio() if isinstance(effect, Multiplier) else (1, 1),

@@ -131,9 +131,8 @@ class MinSpend(Condition):
     def missing(self, ctx: Context) -> str | None:
         if ctx.cart is None:
             return None
-        short = format_money(
-            (self.amount - selected_spend(ctx, self.lines)), self.currency, up=True
-        )
+        spent = ctx.spend if self.lines is None else selected_spend(ctx, self.lines)
+        short = format_money(self.amount - spent, self.currency, up=True)
         on = f" on {self.lines.describe()}" if self.lines else ""
         return f"spend {short} more{on}"
 
