@@ -263,6 +263,17 @@ def test_explanation_has_one_applied_line_per_rule(cafe: Program) -> None:
     ]
 
 
+def test_a_rule_name_with_braces_is_explained_as_written() -> None:
+    program = load(
+        '- id: promo\n  name: "Promo {x} {}"\n  when: {min_spend: 50}\n'
+        "  effect: {type: bonus, points: 5}"
+    )
+    assert texts(run(program, buy(latte("60.00")))) == ["Promo {x} {}: +5 points"]
+    assert texts(run(program, buy(latte("40.00"), order="o-2"))) == [
+        "Spend $10.00 more to get +5 bonus points (Promo {x} {})"
+    ]
+
+
 def test_a_just_missed_threshold_gives_a_near_miss_line() -> None:
     program = load(
         "- id: big\n  name: Big order\n  when: {min_spend: 50}\n"

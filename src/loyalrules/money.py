@@ -194,29 +194,57 @@ def allocate(total: Money, weights: Sequence[Money], tie_keys: Sequence[str]) ->
     >>> [str(m) for m in allocate(usd("1.00"), [usd("1"), usd("1"), usd("1")], ["a", "b", "c"])]
     ['$0.34', '$0.33', '$0.33']
     """
-    places = max([minor_units(total.currency)] + [_decimals(w.amount.normalize()) for w in weights])
-    units = total.amount.scaleb(places)
+    amounts = allocate_amounts(total.amount, total.currency, [w.amount for w in weights], tie_keys)
+    return tuple(Money(amount, total.currency) for amount in amounts)
+
+
+def _scaled(currency: str, weights: Sequence[Decimal]) -> tuple[int, list[int] | None]:
+    """Decimals to allocate in (the currency's minor unit, or the finest weight's) and,
+    when that is the minor unit, the weights in whole minor units."""
+    places = minor_units(currency)
+    # Almost every weight is whole minor units: its reduced denominator divides
+    # 10**places then, which is much cheaper to test than counting its digits.
+    scale = 10**places
+    scaled = []
+    for weight in weights:
+        n, d = weight.as_integer_ratio()
+        if scale % d:
+            return max([places] + [_decimals(w.normalize()) for w in weights]), None
+        scaled.append(n * (scale // d))
+    return places, scaled
+
+
+def allocate_amounts(
+    total: Decimal, currency: str, weights: Sequence[Decimal], tie_keys: Sequence[str]
+) -> list[Decimal]:
+    """:func:`allocate` over bare amounts of ``currency``, for the engine's hot path."""
+    places, scaled = _scaled(currency, weights)
+    units = total.scaleb(places)
     if units != units.to_integral_value():
-        raise ValidationError(
-            f"{total.amount} {total.currency} has more decimals than {total.currency} allows"
-        )
-    scaled = [int(w.amount.scaleb(places)) for w in weights]  # exact: places covers them
+        raise ValidationError(f"{total} {currency} has more decimals than {currency} allows")
+    if scaled is None:
+        scaled = [int(w.scaleb(places)) for w in weights]  # exact: places covers them
     weight_sum = sum(scaled)
     if weight_sum <= 0:
         if units:
-            raise ValidationError(f"cannot allocate {total} over parts worth nothing")
-        return tuple(Money.zero(total.currency) for _ in weights)
+            raise ValidationError(
+                f"cannot allocate {format_money(total, currency)} over parts worth nothing"
+            )
+        return [Decimal(0) for _ in weights]
+    whole = int(units)
     parts, remainders = [], []
     for weight in scaled:
-        part, remainder = divmod(int(units) * weight, weight_sum)
+        part, remainder = divmod(whole * weight, weight_sum)
         parts.append(part)
         remainders.append(remainder)
-    left = int(units) - sum(parts)
-    # When the weights cover the total (a discount over the lines it reduces), no part
-    # may pass its weight; every part starts at most at its weight, so there is room.
-    capped = weight_sum >= units
-    for i in sorted(range(len(parts)), key=lambda i: (-remainders[i], tie_keys[i])):
-        if left and (not capped or parts[i] < scaled[i]):
-            parts[i] += 1
-            left -= 1
-    return tuple(Money(Decimal(part).scaleb(-places), total.currency) for part in parts)
+    left = whole - sum(parts)
+    if left:
+        # When the weights cover the total (a discount over the lines it reduces), no
+        # part may pass its weight; every part starts at most at its weight, so there
+        # is room.
+        capped = weight_sum >= whole
+        for i in sorted(range(len(parts)), key=lambda i: (-remainders[i], tie_keys[i])):
+            if left and (not capped or parts[i] < scaled[i]):
+                parts[i] += 1
+                left -= 1
+    return [Decimal(part).scaleb(-places) for part in parts]

@@ -78,7 +78,11 @@ class Outcome:
 
     def awarded(self, account: str = DEFAULT_ACCOUNT) -> int:
         """Points credited to ``account`` by this outcome."""
-        return sum(e.points for e in self.entries if isinstance(e, Earned) and e.account == account)
+        total = 0
+        for entry in self.entries:
+            if isinstance(entry, Earned) and entry.account == account:
+                total += entry.points
+        return total
 
     @property
     def points(self) -> int:

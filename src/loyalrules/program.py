@@ -34,7 +34,7 @@ from loyalrules.timeutil import to_utc
 
 
 def _check(value: object, kind: type[Any], what: str) -> None:
-    if not isinstance(value, kind):
+    if type(value) is not kind and not isinstance(value, kind):  # the first test is cheaper
         raise WrongTypeError(f"{what} must be a {kind.__name__}, not {type(value).__name__}")
 
 
@@ -75,7 +75,7 @@ class Program:
         """
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        handler = self._handlers().get(type(event))
+        handler = _HANDLERS.get(type(event))
         if handler is None:
             raise WrongTypeError(
                 "process() takes a Purchase, Activity, Return or Activation, not "
@@ -86,15 +86,7 @@ class Program:
                 f"the event belongs to member {event.member_id!r} but member {member.id!r} "
                 "was passed; pass that member and their ledger"
             )
-        return handler(event, member, ledger)
-
-    def _handlers(self) -> dict[type[Any], Callable[[Any, Member, Ledger], Outcome]]:
-        return {
-            Purchase: self._process_purchase,
-            Activity: self._process_activity,
-            Return: self._process_return,
-            Activation: self._process_activation,
-        }
+        return handler(self, event, member, ledger)
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
         self._check_currency(ret.purchase)
@@ -205,7 +197,8 @@ class Program:
             )
 
     def _cart_context(self, cart: Cart, member: Member, facts: Facts, at: datetime) -> Context:
-        self._check_currency(cart)
+        if cart.lines[0].unit_price.currency != self.settings.currency:  # cart.currency
+            self._check_currency(cart)
         lines = eligible_lines(cart, self.settings.eligible_spend)
         return Context(
             settings=self.settings,
@@ -233,7 +226,7 @@ class Program:
             at=purchase.occurred_at,
             event_type="purchase",
             event_id=purchase.id,
-            spend=Money(ctx.spend, purchase.currency),
+            spend=Money(ctx.spend, self.settings.currency),  # the purchase's, checked above
         )
         return Outcome(
             event_key=key,
@@ -290,3 +283,12 @@ class Program:
             eligible_spend=Money(ctx.spend, cart.currency),
             explanation=evaluation.explanation,
         )
+
+
+_HANDLERS: dict[type[Any], Callable[[Program, Any, Member, Ledger], Outcome]] = {
+    Purchase: Program._process_purchase,
+    Activity: Program._process_activity,
+    Return: Program._process_return,
+    Activation: Program._process_activation,
+}
+"""How ``Program.process`` handles each kind of event (exact types, no subclasses)."""

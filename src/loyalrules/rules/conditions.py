@@ -120,6 +120,8 @@ class MinSpend(Condition):
     lines: LineSelector | None = None
 
     def __call__(self, ctx: Context) -> bool:
+        if self.lines is None:  # the usual case, without a call
+            return ctx.spend >= self.amount
         return selected_spend(ctx, self.lines) >= self.amount
 
     def describe(self) -> str:
@@ -129,9 +131,8 @@ class MinSpend(Condition):
     def missing(self, ctx: Context) -> str | None:
         if ctx.cart is None:
             return None
-        short = format_money(
-            (self.amount - selected_spend(ctx, self.lines)), self.currency, up=True
-        )
+        spent = ctx.spend if self.lines is None else selected_spend(ctx, self.lines)
+        short = format_money(self.amount - spent, self.currency, up=True)
         on = f" on {self.lines.describe()}" if self.lines else ""
         return f"spend {short} more{on}"
 
@@ -240,7 +241,8 @@ class MemberAttribute(_AttributeIn):
     """The member's attribute ``name`` is one of ``values``."""
 
     def __call__(self, ctx: Context) -> bool:
-        return self._matches(ctx.member.attributes.get(self.name))
+        value = ctx.member.attributes.get(self.name)
+        return (isinstance(value, bool), value) in self._keys  # as _matches, one call less
 
     def describe(self) -> str:
         return f"member {self.name} is {self._values_text()}"

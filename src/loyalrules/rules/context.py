@@ -9,6 +9,8 @@ from loyalrules.history import Facts
 from loyalrules.model import Activity, Cart, LineItem, Member
 from loyalrules.settings import Settings
 
+_NO_SPEND = Decimal(0)
+
 
 class EligibleLine:
     """A cart line with its eligible spend (after discounts; zero when excluded)."""
@@ -59,4 +61,7 @@ class Context:
         self.cart = cart
         self.lines = lines
         self.activity = activity
-        self.spend = sum((line.spend for line in lines), Decimal(0))
+        spend = _NO_SPEND
+        for line in lines:
+            spend += line.spend
+        self.spend = spend

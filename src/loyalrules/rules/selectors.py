@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
 from loyalrules.model import LineItem
+
+if TYPE_CHECKING:  # rules.context imports settings, which imports this module
+    from loyalrules.rules.context import EligibleLine
 
 
 def _frozen(values: Iterable[str]) -> frozenset[str]:
@@ -32,12 +36,15 @@ class LineSelector:
 
     _excludes: bool = attrs.field(init=False, repr=False, eq=False)
     _includes_all: bool = attrs.field(init=False, repr=False, eq=False)
+    _categories_only: bool = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         # Precomputed so that a call only tests the sets that are not empty.
         excludes = bool(self.exclude_categories or self.exclude_skus or self.exclude_tags)
         object.__setattr__(self, "_excludes", excludes)
         object.__setattr__(self, "_includes_all", not (self.categories or self.skus or self.tags))
+        only = not excludes and bool(self.categories) and not (self.skus or self.tags)
+        object.__setattr__(self, "_categories_only", only)
 
     def __call__(self, line: LineItem) -> bool:
         if self._excludes and (
@@ -52,6 +59,13 @@ class LineSelector:
             or line.sku in self.skus
             or (bool(self.tags) and not self.tags.isdisjoint(line.tags))
         )
+
+    def select(self, lines: Sequence[EligibleLine]) -> list[EligibleLine]:
+        """The ``lines`` this selector picks, in their order."""
+        if self._categories_only:  # the usual scope: one test per line, no call
+            categories = self.categories
+            return [el for el in lines if el.line.category in categories]
+        return [el for el in lines if self(el.line)]
 
     def describe(self) -> str:
         """Human words for the selection, e.g. ``"beans or merch"``."""
