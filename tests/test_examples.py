@@ -56,17 +56,17 @@ def test_lifecycle_prints_the_worked_numbers(capsys: pytest.CaptureFixture[str])
     assert "eligible spend taken back: $25.00" in out
     # W-1002: $30 pre-order, 30 base + 50 per pre-ordered item; paid with PayPal: no cash.
     assert "Order W-1002 on 2026-05-02: +80 points\n" in out
-    assert "Shipped on 2026-06-10: Order W-1002 activated: 50 pending points now available" in out
+    assert "Shipped on 2026-06-10: Order W-1002 activated: 50 points now available" in out
     # Jun 15: W-1001 keeps 590 - 150 = 440 (available since May 18), W-1002 30 (since
-    # Jun 1) + 50 (activated Jun 10): 520. The return took its 150 from the purchase's
-    # soonest-expiring lot, the spring points: 230 - 150 = 80 left, expiring Aug 31.
-    assert "  520 points available\n  80 points expire at the end of 2026-08-31" in out
+    # Jun 1) + 50 (activated Jun 10): 520. Each of W-1001's lots gave back its own share:
+    # base 260 - 25 = 235, spring 230 - 25 = 205 (expiring Aug 31), bonus 100 - 100 = 0.
+    assert "  520 points available\n  205 points expire at the end of 2026-08-31" in out
     assert "  $11.75 available" in out
-    # Apr 30, 2027: the 80 spring points expired on Aug 31; 260 + 100 + 30 + 50 = 440.
-    assert "Balance on 2027-04-30: 440 points available, 80 expired so far" in out
-    # May 1, 2027: W-1001's base 260 and bonus 100 expired at the end of April, and the
-    # spring 80 are written down too: 440 in 3 lots; W-1002's 80 expire end of May 2027.
-    assert "Expiry run on 2027-05-01: 440 points in 3 lots" in out
+    # Apr 30, 2027: the 205 spring points expired on Aug 31; 235 + 30 + 50 = 315.
+    assert "Balance on 2027-04-30: 315 points available, 205 expired so far" in out
+    # May 1, 2027: W-1001's base 235 expired at the end of April, and the spring 205 are
+    # written down too: 440 in 2 lots; W-1002's 80 expire at the end of May 2027.
+    assert "Expiry run on 2027-05-01: 440 points in 2 lots" in out
     assert "80 points before writing the expiries, 80 after; 440 expired in all" in out
     assert "Northwind Cash on 2027-05-01: $11.75 (it never expires)" in out
     assert "Replaying the expiry run adds 0" in out

@@ -721,3 +721,38 @@ def test_verify_reports_a_lot_taken_while_pending() -> None:
         ]
     )
     assert [str(p) for p in ledger.verify()] == ["a: takes from 'lot' while it is pending"]
+
+
+def test_a_return_does_not_take_again_points_of_the_purchase_that_expired() -> None:
+    # o-1 earns 60 base (never expire) + 100 bonus (expire after a month). The bonus
+    # expires unused; returning everything takes back the 60 and records the 100 as
+    # already expired instead of taking them from o-2's points.
+    prog = program("expiry: never", rules="    expiry: {after: P1M}\n")
+    bought = order("o-1", at(3, 1), SHOES)
+    ledger, _ = run(prog, Ledger(), bought, order("o-2", at(3, 2), SHOES))
+    ledger, (outcome,) = run(prog, ledger, Return(id="r", purchase=bought, occurred_at=at(5, 1)))
+    (reversed_,) = [e for e in outcome.entries if isinstance(e, Reversed)]
+    assert reversed_.points == 160
+    assert reversed_.expired == (Consumption("purchase:o-1:earn:big", 100),)
+    assert reversed_.consumed == (Consumption("purchase:o-1:earn:base", 60),)
+    assert outcome.change() == -60
+    assert outcome.messages == (
+        "Returned everything from order o-1: -60 points (100 points of it had expired already)",
+    )
+    assert ledger.balance(at(5, 1)).available == 60  # o-2's base 60; its bonus expired too
+
+
+def test_a_return_after_the_purchase_points_were_spent_takes_them_elsewhere() -> None:
+    # o-1's 160 were spent on a debit; returning o-1 takes its 160 from o-2's lots.
+    prog = program()
+    bought = order("o-1", at(3, 1), SHOES)
+    ledger, _ = run(prog, Ledger(), bought)
+    spent = prog.adjust(MEMBER, ledger, -160, reason="x", actor="y", at=at(3, 2), key="k")
+    ledger, _ = run(prog, ledger.append(spent.entries), order("o-2", at(3, 3), SHOES))
+    _, (outcome,) = run(prog, ledger, Return(id="r", purchase=bought, occurred_at=at(3, 4)))
+    (reversed_,) = [e for e in outcome.entries if isinstance(e, Reversed)]
+    assert {c.lot for c in reversed_.consumed} == {
+        "purchase:o-2:earn:base",
+        "purchase:o-2:earn:big",
+    }
+    assert outcome.change() == -160

@@ -222,12 +222,21 @@ class Debit(Entry):
     written_off: int = attrs.field(default=0, validator=_not_negative)
 
     def __attrs_post_init__(self) -> None:
-        covered = sum(c.points for c in self.consumed) + self.deficit + self.written_off
+        covered = self._covered()
         if covered != self.points:
             raise ValidationError(
-                f"{self.kind} entry {self.key!r}: consumed + deficit + written_off is "
-                f"{covered}, not its {self.points} points"
+                f"{self.kind} entry {self.key!r}: its parts (consumed, deficit, written_off"
+                f"...) add up to {covered}, not its {self.points} points"
             )
+
+    def _covered(self) -> int:
+        return sum(c.points for c in self.consumed) + self.deficit + self.written_off
+
+    @property
+    def charged(self) -> int:
+        """What the debit takes off the balance (its points, less what it wrote off or
+        forgave)."""
+        return self.points - self.written_off
 
     def fold(self, history: History) -> None:
         history.debit(self)
@@ -235,15 +244,29 @@ class Debit(Entry):
 
 @attrs.frozen(kw_only=True)
 class Reversed(Debit):
-    """Points taken back because ``source`` (a purchase) was returned or cancelled."""
+    """Points taken back because ``source`` (a purchase) was returned or cancelled.
+
+    ``reverses`` says what each of the purchase's lots gave back; ``expired`` the part
+    of that whose points had expired already, so nothing was taken for it. ``points`` =
+    ``consumed`` + ``deficit`` + ``written_off`` + ``expired``.
+    """
 
     kind: ClassVar[str] = "reversed"
     source: str = attrs.field(validator=_text)
     return_id: str = attrs.field(validator=_text)
+    reverses: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
+    expired: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
+
+    def _covered(self) -> int:
+        return super()._covered() + sum(c.points for c in self.expired)
+
+    @property
+    def charged(self) -> int:
+        return super().charged - sum(c.points for c in self.expired)
 
     def fold(self, history: History) -> None:
         history.debit(self)
-        history.reverse(self.source, self.account, self.points)
+        history.reverse(self)
 
 
 @attrs.frozen(kw_only=True)

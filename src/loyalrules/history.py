@@ -23,6 +23,7 @@ from loyalrules.entries import (
     Inactivity,
     Lot,
     Recorded,
+    Reversed,
 )
 from loyalrules.errors import DuplicateEntry, WrongTypeError
 from loyalrules.money import Money
@@ -43,11 +44,15 @@ class LotState:
         "at",
         "available_at",
         "expired_by_entry",
+        "expired_points",
         "expires_at",
+        "forgiven",
         "inactivity",
         "key",
         "left",
         "points",
+        "reversed",
+        "rule_id",
         "source",
         "taken",
     )
@@ -62,8 +67,13 @@ class LotState:
         expires_at: datetime | None,
         inactivity: Inactivity | None,
         source: str | None,
+        rule_id: str | None = None,
     ) -> None:
         self.key = key
+        self.rule_id = rule_id
+        self.reversed = 0  # what returns of its purchase attributed to it
+        self.forgiven = 0  # ... of which its points had expired already
+        self.expired_points = 0  # taken by an Expired entry
         self.account = account
         self.points = points
         self.at = at
@@ -139,7 +149,6 @@ class History:
         "purchase_spend",
         "purchase_times",
         "returned",
-        "reversed",
         "rule_counts",
         "rule_earn_times",
         "size",
@@ -166,7 +175,6 @@ class History:
         self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
         self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
         self.spend_returned: dict[str, Decimal] = {}  # purchase key -> spend taken back
-        self.reversed: dict[tuple[str, str], int] = {}  # (purchase key, account) -> points
 
     @classmethod
     def of(cls, entries: Iterable[Entry]) -> History:
@@ -243,6 +251,7 @@ class History:
             entry.expires_at,
             entry.inactivity,
             source,
+            getattr(entry, "rule_id", None),
         )
         state = self.account(entry.account)
         state.add(lot)
@@ -260,12 +269,15 @@ class History:
             lot = state.lots.get(consumption.lot)
             if lot is not None:  # Ledger.verify reports debits of unknown lots
                 state.take(lot, entry.at, consumption.points)
-                lot.expired_by_entry |= entry.kind == "expired"
+                if entry.kind == "expired":
+                    lot.expired_by_entry = True
+                    lot.expired_points += consumption.points
         if entry.deficit:
             state.carry(entry.at, entry.deficit)
         if entry.written_off:
             state.written_off.append((entry.at, entry.written_off))
-        state.debits.append((entry.at, entry.kind, abs(entry.points)))
+        charged = entry.charged if isinstance(entry, Debit) else -entry.points
+        state.debits.append((entry.at, entry.kind, charged + entry.written_off))
 
     def sent(self, account: str, at: datetime, points: int) -> None:
         _insert_pair(self.account(account).sent, (at, points))
@@ -277,13 +289,14 @@ class History:
             return 0
         return sum(points for at, points in state.sent if start <= at < end)
 
-    def reverse(self, source: str, account: str, points: int) -> None:
-        key = (source, account)
-        self.reversed[key] = self.reversed.get(key, 0) + points
-
-    def reversed_points(self, source: str, account: str) -> int:
-        """Points of ``account`` taken back so far from the purchase ``source``."""
-        return self.reversed.get((source, account), 0)
+    def reverse(self, entry: Reversed) -> None:
+        lots = {lot.key: lot for lot in self.sources.get(entry.source, ())}
+        for part in entry.reverses:
+            if part.lot in lots:
+                lots[part.lot].reversed += part.points
+        for part in entry.expired:
+            if part.lot in lots:
+                lots[part.lot].forgiven += part.points
 
     def rule_earned(self, rule_id: str, at: datetime) -> None:
         _insert(self.rule_earn_times.setdefault(rule_id, []), at)

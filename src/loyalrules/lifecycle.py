@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from loyalrules.entries import (
+    DEFAULT_ACCOUNT,
     Activated,
     Adjusted,
     Consumption,
@@ -36,10 +37,11 @@ from loyalrules.money import Money
 from loyalrules.outcome import Explanation, Outcome
 from loyalrules.policies import Account, NegativeBalance
 from loyalrules.settings import Settings
+from loyalrules.timeutil import local_moment
 
-Earnings = Callable[[Cart, Facts, datetime], tuple[dict[str, int], Decimal]]
-"""Points per account and eligible spend a cart earns, given the member's past, at an
-instant."""
+Earnings = Callable[[Cart, Facts, datetime], tuple[dict[str, tuple[str, int]], Decimal]]
+"""What a cart earns given the member's past, at an instant: per rule id, the account
+and the points; and the eligible spend."""
 
 
 def purchase_key(purchase_id: str) -> str:
@@ -137,9 +139,8 @@ def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Ea
                 f"of the {bought[line_id]} bought are left to return"
             )
     returned = {i: before.get(i, 0) + units.get(i, 0) for i in bought}
-    earned = _earned_by(history, source)
     remaining = remaining_basket(purchase, returned)
-    left_points: dict[str, int] = {}
+    left_points: dict[str, tuple[str, int]] = {}
     left_spend = Decimal(0)
     if remaining is not None:
         # Against the history as it stood just before the purchase, as first evaluated.
@@ -157,22 +158,21 @@ def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Ea
         )
     ]
     explanation = []
-    for account, points in sorted(earned.items()):
-        due = points - left_points.get(account, 0) - history.reversed_points(source, account)
-        if due <= 0:
+    what = "everything" if remaining is None else _units_text(units)
+    for account, dues in sorted(_dues(history, source, left_points).items()):
+        entry = _reverse(history, settings.account(account), dues, ret, source, f"{key}:{account}")
+        if entry is None:
             continue
-        entries.append(
-            _reverse(history, settings.account(account), due, ret, source, f"{key}:{account}")
-        )
-        what = "everything" if remaining is None else _units_text(units)
-        explanation.append(
-            Explanation(
-                "return",
-                "reversed",
-                -due,
-                f"Returned {what} from order {purchase.id}: -{due} {_unit(settings, account)}",
-            )
-        )
+        entries.append(entry)
+        taken = entry.points - sum(part.points for part in entry.expired)
+        text = f"Returned {what} from order {purchase.id}: -{settings.amount(account, taken)}"
+        if entry.expired:
+            gone = entry.points - taken
+            text += f" ({settings.amount(account, gone)} of it had expired already)"
+        explanation.append(Explanation("return", "reversed", -taken, text))
+    if not explanation:
+        text = f"Returned {what} from order {purchase.id}: it had earned nothing to take back"
+        explanation.append(Explanation("return", "reversed", 0, text))
     return Outcome(
         event_key=key,
         entries=tuple(entries),
@@ -181,11 +181,25 @@ def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Ea
     )
 
 
-def _earned_by(history: History, source: str) -> dict[str, int]:
-    earned: dict[str, int] = {}
-    for lot in history.sources.get(source, ()):
-        earned[lot.account] = earned.get(lot.account, 0) + lot.points
-    return earned
+def _dues(
+    history: History, source: str, left: Mapping[str, tuple[str, int]]
+) -> dict[str, tuple[int, list[tuple[LotState, int]]]]:
+    """Per account: what the return takes back in all (what the purchase earned, less
+    what the rest of it still earns, less what earlier returns took back), and what
+    each of the purchase's lots still owes for it, in program order."""
+    result: dict[str, tuple[int, list[tuple[LotState, int]]]] = {}
+    lots = history.sources.get(source, ())
+    accounts = {lot.account for lot in lots}
+    for account in accounts:
+        mine = [lot for lot in lots if lot.account == account]
+        kept = sum(points for name, points in left.values() if name == account)
+        total = sum(lot.points - lot.reversed for lot in mine) - kept
+        owed = [
+            (lot, lot.points - lot.reversed - left.get(lot.rule_id or "", (account, 0))[1])
+            for lot in mine
+        ]
+        result[account] = (total, [(lot, due) for lot, due in owed if due > 0])
+    return result
 
 
 def _spend_back(history: History, source: str, left: Decimal) -> Decimal:
@@ -199,33 +213,62 @@ def _units_text(units: Mapping[str, int]) -> str:
     return ", ".join(f"{quantity} x {line_id}" for line_id, quantity in units.items())
 
 
-def _unit(settings: Settings, account: str) -> str:
-    return settings.points_name if account == "points" else account
-
-
 def _reverse(
-    history: History, account: Account, due: int, ret: Return, source: str, key: str
-) -> Reversed:
+    history: History,
+    account: Account,
+    dues: tuple[int, list[tuple[LotState, int]]],
+    ret: Return,
+    source: str,
+    key: str,
+) -> Reversed | None:
+    """The ``Reversed`` entry taking back ``dues`` for one account, or None.
+
+    Each of the purchase's lots gives back what it owes from its own points, pending or
+    not. What a lot owes after its points expired is not taken again (``expired``); what
+    it owes after its points were spent comes from the purchase's other lots, pending
+    first, then from any available points, then as a deficit or a write-off.
+    """
+    total, owed = dues
+    if total <= 0:
+        return None
     at = ret.occurred_at
-    own = [
-        (lot, expiry)
-        for lot, expiry in _open(history, history.sources.get(source, ()))
-        if lot.account == account.name and expiry > at and lot.remaining() > 0
-    ]
-    # The purchase's own points first, pending before available; then any available.
-    own.sort(key=lambda item: (_available(item[0], at), consumption_order(*item)))
-    consumed: list[Consumption] = []
-    for lot, _ in own:
-        part = min(lot.remaining(), due - sum(c.points for c in consumed))
+    reverses: list[Consumption] = []
+    expired: list[Consumption] = []
+    taking: dict[str, int] = {}  # what this entry takes from each lot
+    rest = 0
+    for lot, due in owed:
+        part = min(due, total - sum(c.points for c in reverses))
         if part <= 0:
             break
-        consumed.append(Consumption(lot.key, part))
-    taken_own = {c.lot for c in consumed}
-    rest = due - sum(c.points for c in consumed)
+        reverses.append(Consumption(lot.key, part))
+        if history.expiry_of(lot) <= at:
+            lost = min(part, lot.left + lot.expired_points - lot.forgiven)
+            if lost > 0:
+                expired.append(Consumption(lot.key, lost))
+                part -= lost
+        else:
+            own = min(part, lot.left)
+            if own > 0:
+                taking[lot.key] = own
+                part -= own
+        rest += part
+    own_rest = sorted(
+        _open(history, history.sources.get(source, ())),
+        key=lambda item: (_available(item[0], at), consumption_order(*item)),
+    )
+    for lot, expiry in own_rest:
+        if rest <= 0:
+            break
+        free = lot.left - taking.get(lot.key, 0)
+        if lot.account == account.name and expiry > at and free > 0:
+            part = min(free, rest)
+            taking[lot.key] = taking.get(lot.key, 0) + part
+            rest -= part
+    consumed = [Consumption(lot_key, points) for lot_key, points in taking.items()]
     others = [
         item
         for item in _open(history, history.open_lots(account.name))
-        if item[0].key not in taken_own
+        if item[0].key not in taking
     ]
     more, shortfall = take(others, rest, at)
     deficit, written_off = _cover(shortfall, account)
@@ -233,10 +276,12 @@ def _reverse(
         key=key,
         at=at,
         account=account.name,
-        points=due,
+        points=sum(c.points for c in reverses),
         consumed=(*consumed, *more),
         deficit=deficit,
         written_off=written_off,
+        reverses=tuple(reverses),
+        expired=tuple(expired),
         source=source,
         return_id=ret.id,
     )
@@ -249,16 +294,29 @@ def _available(lot: LotState, at: datetime) -> bool:
 # --- activation --------------------------------------------------------------------
 
 
-def process_activation(purchase_id: str, at: datetime, ledger: Ledger) -> Outcome:
-    """Make the purchase's points pending ``until: activated`` available at ``at``."""
+def process_activation(
+    purchase_id: str, at: datetime, ledger: Ledger, settings: Settings
+) -> Outcome:
+    """Make the purchase's points pending ``until: activated`` available at ``at``.
+
+    An activation may arrive before its purchase (messages out of order): the points are
+    then available as soon as they are earned.
+    """
     source = purchase_key(purchase_id)
     key = f"activated:{source}"
     if key in ledger:
         return duplicate(key, ledger)
     ledger.check_after_checkpoint(at, "the activation")
-    waiting = [lot for lot in ledger.history.sources.get(source, ()) if lot.available_at is None]
-    points = sum(lot.remaining() for lot in waiting)
-    text = f"Order {purchase_id} activated: {points} pending points now available"
+    waiting: dict[str, int] = {}
+    for lot in ledger.history.sources.get(source, ()):
+        if lot.available_at is None:
+            waiting[lot.account] = waiting.get(lot.account, 0) + lot.remaining()
+    if waiting:
+        amounts = " and ".join(settings.amount(name, units) for name, units in waiting.items())
+        text = f"Order {purchase_id} activated: {amounts} now available"
+    else:
+        text = f"Order {purchase_id} activated: no points were waiting for it (yet)"
+    points = waiting.get(DEFAULT_ACCOUNT, 0)
     return Outcome(
         event_key=key,
         entries=(Activated(key=key, at=at, source=source),),
@@ -295,7 +353,9 @@ def expire(ledger: Ledger, as_of: datetime, settings: Settings) -> Outcome:
                     lot=lot.key,
                 )
             )
-            text = f"{left} {_unit(settings, account.name)} expired on {expiry.isoformat()}"
+            text = f"{settings.amount(account.name, left)} expired " + local_moment(
+                expiry, settings.timezone
+            )
             explanation.append(Explanation(lot.key, "expired", -left, text))
     return Outcome(
         event_key=f"expire:{as_of.isoformat()}",
@@ -357,10 +417,8 @@ def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Ou
             consumed=consumed,
             deficit=shortfall,
         )
-    sign = "+" if points > 0 else ""
-    text = f"Adjusted by {request.actor} ({request.reason}): {sign}{points} " + _unit(
-        settings, account.name
-    )
+    amount = settings.amount(account.name, abs(points))
+    text = f"Adjusted by {request.actor} ({request.reason}): {'+' if points > 0 else '-'}{amount}"
     return Outcome(
         event_key=key,
         entries=(entry,),
@@ -435,15 +493,13 @@ def transfer(
         to_member=request.recipient,
     )
     incoming = _incoming(request, consumed, {lot.key: lot for lot, _ in lots}, in_key)
-    unit = _unit(settings, name)
+    amount = settings.amount(name, points)
     return (
         Outcome(
             event_key=out_key,
             entries=(out,),
             explanation=(
-                Explanation(
-                    "transfer", "transferred", -points, f"Gave {points} {unit} to a member"
-                ),
+                Explanation("transfer", "transferred", -points, f"Gave {amount} to a member"),
             ),
             ledger_version=sender.version,
         ),
@@ -451,9 +507,7 @@ def transfer(
             event_key=in_key,
             entries=incoming,
             explanation=(
-                Explanation(
-                    "transfer", "transferred", points, f"Received {points} {unit} from a member"
-                ),
+                Explanation("transfer", "transferred", points, f"Received {amount} from a member"),
             ),
             ledger_version=recipient.version,
         ),

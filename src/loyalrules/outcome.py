@@ -98,8 +98,10 @@ class Outcome:
                 continue
             if isinstance(entry, Lot) or (isinstance(entry, Adjusted) and entry.points > 0):
                 total += entry.points
-            elif isinstance(entry, Debit | Adjusted):
-                total -= abs(entry.points) - entry.written_off
+            elif isinstance(entry, Debit):
+                total -= entry.charged
+            elif isinstance(entry, Adjusted):
+                total -= -entry.points - entry.written_off
         return total
 
     @property

@@ -86,6 +86,7 @@ class Program:
                 f"the event belongs to member {event.member_id!r} but member {member.id!r} "
                 "was passed; pass that member and their ledger"
             )
+        ledger.check_after_checkpoint(event.occurred_at, "the event")
         return handler(self, event, member, ledger)
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
@@ -93,18 +94,19 @@ class Program:
         return lifecycle.process_return(ret, ledger, self.settings, self._earnings(member))
 
     def _process_activation(self, event: Activation, member: Member, ledger: Ledger) -> Outcome:
-        return lifecycle.process_activation(event.purchase_id, event.occurred_at, ledger)
+        return lifecycle.process_activation(
+            event.purchase_id, event.occurred_at, ledger, self.settings
+        )
 
     def _earnings(self, member: Member) -> lifecycle.Earnings:
         """What a cart earns per account, for re-evaluating what a return leaves."""
 
-        def earn(cart: Cart, facts: Facts, at: datetime) -> tuple[dict[str, int], Decimal]:
+        def earn(
+            cart: Cart, facts: Facts, at: datetime
+        ) -> tuple[dict[str, tuple[str, int]], Decimal]:
             ctx = self._cart_context(cart, member, facts, at)
-            points: dict[str, int] = {}
-            for plan, awarded in evaluate_cart(self._book, ctx).awards:
-                account = plan.rule.account
-                points[account] = points.get(account, 0) + awarded
-            return points, ctx.spend
+            awards = evaluate_cart(self._book, ctx).awards
+            return {plan.rule.id: (plan.rule.account, points) for plan, points in awards}, ctx.spend
 
         return earn
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import tzinfo
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
 
+from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.errors import ValidationError
-from loyalrules.policies import Account, TransferPolicy
+from loyalrules.money import format_money, minor_units
+from loyalrules.policies import Account, TransferPolicy, Unit
 from loyalrules.rules.selectors import LineSelector
 
 
@@ -76,6 +79,12 @@ class Settings:
     def timezone_name(self) -> str:
         """The IANA name of the program's time zone (stored on inactivity rules)."""
         return str(getattr(self.timezone, "key", None) or self.timezone)
+
+    def amount(self, account: str, units: int) -> str:
+        """``units`` of ``account`` in words: "120 stars", "5 miles" or "$1.20"."""
+        if self.account(account).unit is Unit.MONEY:
+            return format_money(Decimal(units).scaleb(-minor_units(self.currency)), self.currency)
+        return f"{units} {self.points_name if account == DEFAULT_ACCOUNT else account}"
 
     def account(self, name: str) -> Account:
         """The account called ``name``; a clear error for one the program lacks."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from decimal import Decimal
 
 import attrs
@@ -12,6 +12,7 @@ from loyalrules.ledger import Balance, Ledger
 from loyalrules.money import Money, format_money, minor_units
 from loyalrules.policies import Unit
 from loyalrules.settings import Settings
+from loyalrules.timeutil import local_moment
 
 
 @attrs.frozen
@@ -84,15 +85,6 @@ class Status:
 
     def __str__(self) -> str:
         return "\n".join(self.messages)
-
-
-def local_moment(moment: datetime, zone: tzinfo) -> str:
-    """``moment`` for people, in the program's zone: "at the end of 2027-01-31" for a
-    local midnight, else "on 2027-01-31 at 14:00"."""
-    local = moment.astimezone(zone)
-    if local.time() == time(0):
-        return f"at the end of {(local - timedelta(days=1)).date().isoformat()}"
-    return f"on {local.date().isoformat()} at {local:%H:%M}"
 
 
 def status_of(member_id: str, ledger: Ledger, as_of: datetime, settings: Settings) -> Status:

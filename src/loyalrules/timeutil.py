@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import tz
@@ -86,3 +86,12 @@ class Period(enum.Enum):
             start.replace(tzinfo=zone).astimezone(UTC),
             (start + step).replace(tzinfo=zone).astimezone(UTC),
         )
+
+
+def local_moment(moment: datetime, zone: tzinfo) -> str:
+    """``moment`` for people, in the program's zone: "at the end of 2027-01-31" for a
+    local midnight, else "on 2027-01-31 at 14:00"."""
+    local = moment.astimezone(zone)
+    if local.time() == time(0):
+        return f"at the end of {(local - timedelta(days=1)).date().isoformat()}"
+    return f"on {local.date().isoformat()} at {local:%H:%M}"
