@@ -1,10 +1,12 @@
-"""ISO 8601 durations (``P14D``, ``P1Y6M``, ``PT36H``) as calendar-aware offsets."""
+"""ISO 8601 durations (``P14D``, ``P1Y6M``, ``PT36H``): calendar parts and clock parts."""
 
 from __future__ import annotations
 
 import functools
 import re
+from datetime import datetime, timedelta, tzinfo
 
+import attrs
 from dateutil.relativedelta import relativedelta
 
 from loyalrules.errors import ValidationError
@@ -15,27 +17,52 @@ _DURATION = re.compile(
 )
 
 
-def parse_duration(text: str) -> relativedelta:
-    """A duration such as ``P14D`` or ``P1Y6M`` as a ``relativedelta``.
+@attrs.frozen
+class Duration:
+    """A duration as written (``text``): its ``calendar`` part (years, months, weeks,
+    days) and its ``clock`` part (hours, minutes, seconds)."""
+
+    text: str
+    calendar: relativedelta = attrs.field(eq=False)
+    clock: timedelta = attrs.field(eq=False)
+
+    def after(self, moment: datetime, zone: tzinfo) -> datetime:
+        """``moment`` plus this duration: the calendar part on the local calendar of
+        ``zone`` (same wall-clock time, whatever daylight saving does), then the clock
+        part as elapsed time (``PT48H`` is always 48 hours)."""
+        local = moment.astimezone(zone) + self.calendar
+        return local.astimezone(moment.tzinfo) + self.clock
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_duration(text: str) -> Duration:
+    """A duration such as ``P14D``, ``P1Y6M`` or ``PT48H``.
 
     Months and years are calendar months and years (``P1M`` from January 31 is the last
-    day of February); days are calendar days in the program's time zone.
+    day of February); weeks and days are calendar days in the program's time zone;
+    hours, minutes and seconds are elapsed time.
 
-    >>> parse_duration("P1Y6M")
+    >>> parse_duration("P1Y6M").calendar
     relativedelta(years=+1, months=+6)
     """
     if not isinstance(text, str):
         raise ValidationError(f"a duration must be text such as 'P14D', not {text!r}")
-    return _parse(text)
+    return _parse(text.strip())
 
 
 @functools.lru_cache(maxsize=256)  # pure: the same text always gives the same value
-def _parse(text: str) -> relativedelta:
-    match = _DURATION.fullmatch(text.strip())
-    if match is None or text.strip() in ("P", "PT") or text.strip().endswith("T"):
+def _parse(text: str) -> Duration:
+    match = _DURATION.fullmatch(text)
+    if match is None or text in ("P", "PT") or text.endswith("T"):
         raise ValidationError(
             f"{text!r} is not an ISO 8601 duration; write e.g. P14D (14 days), P12M "
             "(12 months), P1Y (a year) or PT48H (48 hours)"
         )
-    parts = {name: int(value) for name, value in match.groupdict().items() if value}
-    return relativedelta(**parts)  # type: ignore[arg-type]
+    n = {name: int(value) if value else 0 for name, value in match.groupdict().items()}
+    return Duration(
+        text,
+        relativedelta(years=n["years"], months=n["months"], days=7 * n["weeks"] + n["days"]),
+        timedelta(hours=n["hours"], minutes=n["minutes"], seconds=n["seconds"]),
+    )

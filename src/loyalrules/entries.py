@@ -87,8 +87,7 @@ class Inactivity:
 
     def deadline(self, after: datetime) -> datetime:
         """``period`` after the instant ``after``, on the local calendar, in UTC."""
-        local = after.astimezone(zone(self.timezone))
-        return to_utc(local + parse_duration(self.period))
+        return to_utc(parse_duration(self.period).after(after, zone(self.timezone)))
 
 
 def _inactivity(value: object) -> Inactivity | None:

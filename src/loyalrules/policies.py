@@ -14,8 +14,8 @@ import enum
 from datetime import date, datetime, timedelta, tzinfo
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
+from loyalrules.durations import Duration
 from loyalrules.entries import DEFAULT_ACCOUNT, Inactivity
 from loyalrules.timeutil import Period, to_utc
 
@@ -53,14 +53,13 @@ class NotPending(Pending):
 class PendingFor(Pending):
     """Available ``period`` after earning (e.g. ``P14D``, a return window)."""
 
-    period: relativedelta
-    text: str
+    period: Duration
 
     def available_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
-        return to_utc(earned_at.astimezone(zone) + self.period)
+        return to_utc(self.period.after(earned_at, zone))
 
     def describe(self) -> str:
-        return f"pending for {self.text}"
+        return f"pending for {self.period}"
 
 
 @attrs.frozen
@@ -109,20 +108,19 @@ class NoFixedExpiry(Expiry):
 class ExpireAfter(Expiry):
     """``period`` after earning; with ``end_of``, at the end of that month/quarter/year."""
 
-    period: relativedelta
-    text: str
+    period: Duration
     end_of: Period | None = None
     inactivity: str | None = None
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
-        local = earned_at.astimezone(zone) + self.period
+        due = to_utc(self.period.after(earned_at, zone))
         if self.end_of is None:
-            return to_utc(local)
-        return self.end_of.bounds(local)[1]
+            return due
+        return self.end_of.bounds(due.astimezone(zone))[1]
 
     def describe(self) -> str:
         end = f", at the end of that {self.end_of.value}" if self.end_of else ""
-        return f"expires {self.text} after earning{end}"
+        return f"expires {self.period} after earning{end}"
 
 
 @attrs.frozen

@@ -38,16 +38,13 @@ from loyalrules.timeutil import Period
 
 _MONTH_DAY = re.compile(r"(\d\d)-(\d\d)")
 
-DURATION = Built(
-    Text(),
-    lambda text, env: (parse_duration(text), text),
-)
+DURATION = Built(Text(), lambda text, env: parse_duration(text))
 
 
 def _pending_text(text: str, env: Any) -> Pending:
     if text == "none":
         return NotPending()
-    return PendingFor(parse_duration(text), text)
+    return PendingFor(parse_duration(text))
 
 
 PENDING = ByShape(
@@ -80,7 +77,7 @@ def _on(text: str) -> tuple[int, int] | date:
 
 def _expiry(values: dict[str, Any], env: Any) -> Expiry:
     after, on, inactivity = values["after"], values["on"], values["inactivity"]
-    inactive = inactivity[1] if inactivity else None
+    inactive = inactivity.text if inactivity else None
     if after is not None and on is not None:
         raise ValueError("give 'after' or 'on', not both")
     if values["end_of"] is not None and after is None:
@@ -88,7 +85,7 @@ def _expiry(values: dict[str, Any], env: Any) -> Expiry:
     if values["years_later"] and (on is None or isinstance(_on(on), date)):
         raise ValueError("'years_later' goes with a yearly 'on' such as \"12-31\"")
     if after is not None:
-        return ExpireAfter(after[0], after[1], values["end_of"], inactive)
+        return ExpireAfter(after, values["end_of"], inactive)
     if on is not None:
         when = _on(on)
         if isinstance(when, date):
