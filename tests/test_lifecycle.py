@@ -21,6 +21,7 @@ from loyalrules import (
     NotAllowed,
     Outcome,
     Program,
+    ProgramError,
     Purchase,
     Return,
     Reversed,
@@ -756,3 +757,120 @@ def test_a_return_after_the_purchase_points_were_spent_takes_them_elsewhere() ->
         "purchase:o-2:earn:big",
     }
     assert outcome.change() == -160
+
+
+# --- fixes found by reading the docs against the code ---------------------------------------
+
+
+def test_a_return_does_not_reset_the_inactivity_clock() -> None:
+    prog = program("expiry: {inactivity: P6M}")
+    bought = order("o-2", at(3, 1), SOCKS)
+    ledger, _ = run(prog, Ledger(), order("o-1", at(1, 1), SOCKS), bought)
+    deadline = at(9, 1)
+    assert prog.status(MEMBER, ledger, at(4, 1)).expiring_next == (deadline, 20)
+    ledger, _ = run(prog, ledger, Return(id="r", purchase=bought, occurred_at=at(5, 1)))
+    assert prog.status(MEMBER, ledger, at(5, 2)).expiring_next == (deadline, 10)
+
+
+def test_a_quote_counts_points_and_cashback_apart() -> None:
+    prog = program(CASHBACK, CASHBACK_RULES)
+    cart = order("o-1", at(3, 1), SHOES, SOCKS)
+    quote = prog.quote(cart, member=MEMBER, ledger=Ledger(), at=at(3, 1))
+    assert (quote.points, dict(quote.awarded)) == (240, {"points": 240, "cashback": 175})
+
+
+def test_a_rule_whose_points_expire_on_a_fixed_day_stops_after_that_day() -> None:
+    prog = program(rules="    expiry: {on: 2026-03-31}\n")  # the $50 bonus
+    _, (before,) = run(prog, Ledger(), order("o-1", at(3, 31, 23), SHOES))
+    _, (after,) = run(prog, Ledger(), order("o-1", at(4, 1, 0), SHOES))
+    assert (before.points, after.points) == (160, 60)
+
+
+def test_events_dated_before_a_checkpoint_are_refused() -> None:
+    prog = program()
+    ledger, _ = run(prog, Ledger(), order("o-1", at(1, 5), SOCKS))
+    compact = ledger.compact(at(3, 1))
+    with pytest.raises(ValidationError, match=r"the event .* is before the ledger.s checkpoint"):
+        prog.process(order("late", at(2, 1), SOCKS), member=MEMBER, ledger=compact)
+
+
+def test_transfer_limits_survive_compaction() -> None:
+    prog = program(TRANSFERS)
+    sender = funded(prog)
+    out, _ = prog.transfer(
+        300, sender=MEMBER, sender_ledger=sender, recipient=FRIEND,
+        recipient_ledger=Ledger(), at=at(4, 1), key="g-1",
+    )  # fmt: skip
+    compact = sender.append(out.entries).compact(at(5, 1))
+    with pytest.raises(NotAllowed, match="300 sent already"):
+        prog.transfer(
+            301, sender=MEMBER, sender_ledger=compact, recipient=FRIEND,
+            recipient_ledger=Ledger(), at=at(6, 1), key="g-2",
+        )  # fmt: skip
+
+
+def test_a_write_off_counts_from_its_own_date() -> None:
+    prog = program("negative_balance: clamp")
+    bought = order("o-1", at(3, 1), SHOES)
+    ledger, _ = run(prog, Ledger(), bought)
+    spent = prog.adjust(MEMBER, ledger, -150, reason="x", actor="ops", at=at(3, 2), key="k")
+    ledger, _ = run(
+        prog, ledger.append(spent.entries), Return(id="r", purchase=bought, occurred_at=at(3, 5))
+    )
+    assert (ledger.balance(at(3, 4)).written_off, ledger.balance(at(3, 5)).written_off) == (0, 150)
+
+
+def test_money_accounts_are_explained_in_currency_by_every_operation() -> None:
+    prog = program(CASHBACK + "pending: {until: activated}\n", CASHBACK_RULES)
+    bought = order("o-1", at(3, 1), SHOES, SOCKS)
+    ledger, _ = run(prog, Ledger(), bought)
+    ledger, (activated,) = run(
+        prog, ledger, Activation(purchase_id="o-1", member_id=MEMBER.id, occurred_at=at(3, 3))
+    )
+    assert str(activated) == "Order o-1 activated: 240 points now available"  # cashback: P30D
+    adjusted = prog.adjust(
+        MEMBER,
+        ledger,
+        500,
+        reason="goodwill",
+        actor="ops",
+        at=at(3, 4),
+        key="k",
+        account="cashback",
+    )
+    assert str(adjusted) == "Adjusted by ops (goodwill): +$5.00"
+    _, (returned,) = run(
+        prog, ledger, Return(id="r", purchase=bought, occurred_at=at(3, 5), lines={"SOCKS": 1})
+    )
+    assert "Returned 1 x SOCKS from order o-1: -$0.25" in returned.messages
+
+
+def test_the_points_account_cannot_count_money() -> None:
+    with pytest.raises(ProgramError, match="the points account counts points"):
+        program("accounts:\n  points: {unit: money}\n")
+
+
+def test_an_unknown_transfer_account_is_located_under_transfers() -> None:
+    with pytest.raises(ProgramError) as caught:
+        program("transfers: {account: miles}\n")
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line, problem.message) == (
+        "transfers.account",
+        5,
+        "no account 'miles' in this program",
+    )
+
+
+def test_verify_reports_an_expiry_dated_away_from_its_lot_expiry() -> None:
+    prog = program("expiry: {after: P12M}")
+    ledger, _ = run(prog, Ledger(), order("o-1", at(3, 1), SOCKS))
+    forged = Expired(
+        key="expired:x",
+        at=at(6, 1),
+        points=10,
+        consumed=(Consumption("purchase:o-1:earn:base", 10),),
+        lot="purchase:o-1:earn:base",
+    )
+    (problem,) = ledger.append([forged]).verify()
+    assert problem.key == "expired:x"
+    assert "the lot expires 2027-03-01" in problem.message

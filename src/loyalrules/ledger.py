@@ -263,8 +263,10 @@ class Ledger:
 
     def verify(self) -> tuple[Inconsistency, ...]:
         """Broken invariants: debits of unknown lots or of lots they could not take from
-        (not yet earned, pending, expired), lots taken beyond their points, debits whose
-        parts do not add up, returns of unknown purchases. Empty when all is well."""
+        (not yet earned, pending, expired, of another account), lots taken beyond their
+        points, expiries not dated at their lot's expiry, returns of purchases not in
+        the ledger. Empty when all is well. (An entry whose own parts do not add up
+        cannot be built: its constructor refuses it.)"""
         return tuple(_verify(self))
 
     def to_dicts(self) -> list[dict[str, Any]]:
@@ -358,6 +360,8 @@ def _verify(ledger: Ledger) -> Iterator[Inconsistency]:
             and history.checkpoint is None
         ):
             yield Inconsistency(entry.key, f"reverses {entry.source!r}, not in the ledger")
+        if isinstance(entry, Expired):
+            yield from _verify_expired(entry, lots, history)
     for lot in lots.values():
         if lot.remaining() < 0:
             yield Inconsistency(lot.key, f"lot taken beyond its {lot.points} points")
@@ -378,6 +382,16 @@ def _verify_debit(
             yield Inconsistency(entry.key, f"takes from {lot.key!r} after it expired")
         elif not isinstance(entry, Reversed | Expired) and not _available(lot, entry.at):
             yield Inconsistency(entry.key, f"takes from {lot.key!r} while it is pending")
+
+
+def _verify_expired(
+    entry: Expired, lots: dict[str, LotState], history: History
+) -> Iterator[Inconsistency]:
+    if [c.lot for c in entry.consumed] != [entry.lot]:
+        yield Inconsistency(entry.key, f"expires {entry.lot!r} but takes from other lots")
+    elif entry.lot in lots and history.expiry_of(lots[entry.lot]) != entry.at:
+        when = history.expiry_of(lots[entry.lot]).isoformat()
+        yield Inconsistency(entry.key, f"is dated {entry.at.isoformat()}, the lot expires {when}")
 
 
 def _available(lot: LotState, at: datetime) -> bool:

@@ -26,8 +26,9 @@ from loyalrules.loader.schema import (
     suggest,
 )
 from loyalrules.loader.yaml_source import Report, compose
-from loyalrules.policies import Account, UntilActivated
+from loyalrules.policies import Account, ExpireOnDate, Expiry, Unit, UntilActivated, end_of_day
 from loyalrules.program import Program
+from loyalrules.rules.conditions import Window
 from loyalrules.rules.effects import BonusEffect
 from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.rule import Rule
@@ -128,7 +129,9 @@ class RuleSpec(Spec):
             description=values["description"],
             effect=effect,
             condition=condition,
-            active=values["active"],
+            active=_while_points_live(
+                values["active"], values["expiry"] or account.expiry, settings
+            ),
             lines=values["lines"],
             activities=activities,
             max_points=values["max_points"],
@@ -144,6 +147,17 @@ class RuleSpec(Spec):
         return Fields(RULE_FIELDS).json_schema()
 
 
+def _while_points_live(active: Window | None, expiry: Expiry, settings: Settings) -> Window | None:
+    """A rule whose points expire on a fixed day stops applying when that day ends:
+    points that would be expired the moment they were earned are never given."""
+    if not isinstance(expiry, ExpireOnDate):
+        return active
+    ends = end_of_day(expiry.day, settings.timezone)
+    if active is None:
+        return Window(None, ends)
+    return Window(active.start, ends if active.end is None else min(active.end, ends))
+
+
 def _account(settings: Settings, name: str, node: yaml.Node, where: Where) -> Account | None:
     for account in settings.accounts:
         if account.name == name:
@@ -152,12 +166,13 @@ def _account(settings: Settings, name: str, node: yaml.Node, where: Where) -> Ac
     where.key("account").problem(
         _value_node(node, "account") or node,
         f"no account {name!r} in this program",
-        suggest(name, names) or f"declare it under 'accounts:' (accounts: {', '.join(names)})",
+        suggest(name, names)
+        or f"declare it under 'accounts:'; this program has: {', '.join(names)}",
     )
     return None
 
 
-def _value_node(node: yaml.Node, key: str) -> yaml.Node | None:
+def _value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value in node.value:
             if getattr(key_node, "value", None) == key:
@@ -270,7 +285,20 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         transfers=values["transfers"],
     )
     transfers = settings.transfers
-    if transfers is not None and _account(settings, transfers.account, node, where) is None:
+    if transfers is not None:
+        at = where.key("transfers")
+        if (
+            _account(settings, transfers.account, _value_node(node, "transfers") or node, at)
+            is None
+        ):
+            return None
+    points = settings.account(DEFAULT_ACCOUNT)
+    if points.unit is not Unit.POINTS:
+        where.key("accounts.points.unit").problem(
+            _value_node(_value_node(_value_node(node, "accounts"), "points"), "unit") or node,
+            "the points account counts points",
+            "declare a money account under another name (e.g. cashback) instead",
+        )
         return None
     return settings
 
