@@ -48,15 +48,18 @@ _MULTIPLY = Phase.MULTIPLY
 def _discount_shares(cart: Cart) -> list[Decimal]:
     """The order discount's share of each line, as :meth:`Cart.order_discount_shares`
     gives it but without building ``Money`` for every net and share."""
+    discount = cart.order_discount
+    assert discount is not None
+    return _shares(cart, discount)
+
+
+def _shares(cart: Cart, total: Money) -> list[Decimal]:
+    """``total`` shared over the lines by their value after line discounts."""
     nets = []
     for line in cart.lines:
         net = line.unit_price.amount * line.quantity
         nets.append(net if line.discount is None else net - line.discount.amount)
-    discount = cart.order_discount
-    assert discount is not None
-    return allocate_amounts(
-        discount.amount, discount.currency, nets, [line.id for line in cart.lines]
-    )
+    return allocate_amounts(total.amount, total.currency, nets, [line.id for line in cart.lines])
 
 
 def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLine, ...]:
@@ -66,6 +69,10 @@ def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLin
     reduce = policy.discounts_reduce
     discount = cart.order_discount
     shares = _discount_shares(cart) if reduce and discount is not None and discount else None
+    paid = cart.points_payment
+    paid_shares = None  # the part paid with points earns nothing, unless the program says
+    if paid is not None and paid and not policy.points_payment_earns:
+        paid_shares = _shares(cart, paid)
     exclude = policy.exclude
     result = []
     for index, line in enumerate(cart.lines):
@@ -79,6 +86,8 @@ def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLin
             if shares is not None:
                 # Never below zero, even when a sub-cent line had to take a whole cent.
                 spend = max(spend - shares[index], _NO_SPEND)
+        if paid_shares is not None:
+            spend = max(spend - paid_shares[index], _NO_SPEND)
         result.append(EligibleLine(line, spend, True))
     if policy.include_shipping and cart.shipping is not None:
         result.append(_extra("shipping", cart.shipping))

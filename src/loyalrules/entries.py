@@ -294,6 +294,54 @@ class TransferredOut(Debit):
 
 
 @attrs.frozen(kw_only=True)
+class Redeemed(Debit):
+    """Points spent on the reward ``reward_id`` (``pay_with_points`` for points paid
+    towards an order), for the order ``order_id`` if one was given."""
+
+    kind: ClassVar[str] = "redeemed"
+    reward_id: str = attrs.field(validator=_text)
+    order_id: str | None = attrs.field(default=None, validator=_optional_text)
+
+    @property
+    def active(self) -> bool:
+        return True
+
+    def fold(self, history: History) -> None:
+        history.debit(self)
+        history.redeemed(self)
+
+
+@attrs.frozen(kw_only=True)
+class Restored(Entry):
+    """Points of the redemption ``redemption`` (its key) given back: ``restored`` to the
+    very lots it took them from, with their own expiry; ``lapsed`` not given back because
+    their lots expired meanwhile; ``regranted`` given back as a new lot expiring at
+    ``expires_at`` (a grace period). ``whole`` is true when the redemption is cancelled
+    (it no longer counts towards reward limits)."""
+
+    kind: ClassVar[str] = "restored"
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=_text)
+    redemption: str = attrs.field(validator=_text)
+    points: int = attrs.field(validator=_positive)
+    restored: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
+    lapsed: int = attrs.field(default=0, validator=_not_negative)
+    regranted: int = attrs.field(default=0, validator=_not_negative)
+    expires_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
+    whole: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        parts = sum(c.points for c in self.restored) + self.lapsed + self.regranted
+        if parts != self.points:
+            raise ValidationError(
+                f"restored entry {self.key!r}: restored + lapsed + regranted is {parts}, "
+                f"not its {self.points} points"
+            )
+
+    def fold(self, history: History) -> None:
+        history.restore_points(self)
+
+
+@attrs.frozen(kw_only=True)
 class Adjusted(Entry):
     """A manual correction by ``actor`` for ``reason``: a lot when ``points`` > 0, a debit
     when ``points`` < 0 (then ``consumed``, ``deficit`` and ``written_off`` cover it)."""

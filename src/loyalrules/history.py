@@ -23,6 +23,8 @@ from loyalrules.entries import (
     Inactivity,
     Lot,
     Recorded,
+    Redeemed,
+    Restored,
     Reversed,
 )
 from loyalrules.errors import DuplicateEntry, WrongTypeError
@@ -121,6 +123,12 @@ class AccountState:
         if lot.left <= 0:
             self.open.pop(lot.key, None)
 
+    def give_back(self, lot: LotState, at: datetime, points: int) -> None:
+        """Undo ``points`` of a debit on ``lot`` (a cancelled redemption)."""
+        lot.take(at, -points)
+        if lot.left > 0:
+            self.open[lot.key] = lot
+
     def carry(self, at: datetime, points: int) -> None:
         """Change the deficit by ``points`` (negative: paid back) at ``at``."""
         self.deficit.append((at, points))
@@ -147,6 +155,8 @@ class History:
         "lock",
         "purchase_count_base",
         "purchase_spend",
+        "redemptions",
+        "restored",
         "purchase_times",
         "returned",
         "rule_counts",
@@ -174,6 +184,8 @@ class History:
         self.activations: dict[str, datetime] = {}
         self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
         self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
+        self.redemptions: dict[str, Redeemed] = {}  # by key, to cancel or restore them
+        self.restored: dict[str, int] = {}  # redemption key -> points given back
         self.spend_returned: dict[str, Decimal] = {}  # purchase key -> spend taken back
 
     @classmethod
@@ -278,6 +290,43 @@ class History:
             state.written_off.append((entry.at, entry.written_off))
         charged = entry.charged if isinstance(entry, Debit) else -entry.points
         state.debits.append((entry.at, entry.kind, charged + entry.written_off))
+
+    def redeemed(self, entry: Redeemed) -> None:
+        self.redemptions[entry.key] = entry
+        self.rule_earned(reward_key(entry.reward_id), entry.at)
+
+    def restore_points(self, entry: Restored) -> None:
+        state = self.account(entry.account)
+        for part in entry.restored:
+            lot = state.lots.get(part.lot)
+            if lot is not None:
+                state.give_back(lot, entry.at, part.points)
+        if entry.regranted:
+            lot = LotState(
+                entry.key, entry.account, entry.regranted, entry.at, entry.at,
+                entry.expires_at, None, None,
+            )  # fmt: skip
+            state.add(lot)
+        given = entry.points - entry.lapsed
+        if given:
+            state.credited.append((entry.at, entry.kind, given))
+        self.restored[entry.redemption] = self.restored.get(entry.redemption, 0) + entry.points
+        redemption = self.redemptions.get(entry.redemption)
+        if entry.whole and redemption is not None:  # a cancelled one counts for no limit
+            times = self.rule_earn_times.get(reward_key(redemption.reward_id), [])
+            index = bisect.bisect_left(times, redemption.at)
+            if index < len(times) and times[index] == redemption.at:
+                del times[index]
+
+    def redemptions_of(self, reward_id: str, order_id: str) -> int:
+        """How many redemptions of ``reward_id`` for ``order_id`` stand (not cancelled)."""
+        return sum(
+            1
+            for entry in self.redemptions.values()
+            if entry.reward_id == reward_id
+            and entry.order_id == order_id
+            and self.restored.get(entry.key, 0) < entry.points
+        )
 
     def sent(self, account: str, at: datetime, points: int) -> None:
         _insert_pair(self.account(account).sent, (at, points))
@@ -402,6 +451,11 @@ class History:
                 deadlines.append(deadline)
         self.deadline_cache[rule] = (self.activity_version, deadlines)
         return deadlines
+
+
+def reward_key(reward_id: str) -> str:
+    """The name under which a reward's redemptions are counted for its limits."""
+    return f"reward:{reward_id}"
 
 
 class Facts(Protocol):

@@ -33,7 +33,7 @@ from loyalrules.errors import InsufficientPoints, NotAllowed, ValidationError
 from loyalrules.history import NEVER, Facts, History, LotState, consumption_order, take
 from loyalrules.ledger import Ledger
 from loyalrules.model import Cart, Purchase, Return
-from loyalrules.money import Money
+from loyalrules.money import Money, allocate
 from loyalrules.outcome import Explanation, Outcome
 from loyalrules.policies import Account, NegativeBalance
 from loyalrules.settings import Settings
@@ -77,17 +77,27 @@ def _share(amount: Decimal, part: int, whole: int, currency: str) -> Decimal:
 def remaining_basket(purchase: Purchase, returned: Mapping[str, int]) -> Cart | None:
     """The purchase without the ``returned`` units (``None`` when nothing is left).
 
-    Each returned unit takes its share of its line's discount and of the order
-    discount with it (to the cent, half up); shipping and tax stay with what is left.
+    Each returned unit takes its share of its line's discount, of the order discount and
+    of the part paid with points with it (to the cent, half up); shipping and tax stay
+    with what is left.
     """
     currency = purchase.currency
-    lines, order_discount = [], Decimal(0)
-    for line, share in zip(purchase.lines, purchase.order_discount_shares(), strict=True):
+    paid = purchase.points_payment
+    paid_shares = (
+        allocate(paid, [line.net for line in purchase.lines], [line.id for line in purchase.lines])
+        if paid is not None
+        else [Money.zero(currency)] * len(purchase.lines)
+    )
+    lines, order_discount, points_payment = [], Decimal(0), Decimal(0)
+    for line, share, paid_share in zip(
+        purchase.lines, purchase.order_discount_shares(), paid_shares, strict=True
+    ):
         bought = line.quantity
         back = returned.get(line.id, 0)
         if back >= bought:
             continue
         order_discount += share.amount - _share(share.amount, back, bought, currency)
+        points_payment += paid_share.amount - _share(paid_share.amount, back, bought, currency)
         if back:
             discount = None
             if line.discount is not None:
@@ -102,6 +112,7 @@ def remaining_basket(purchase: Purchase, returned: Mapping[str, int]) -> Cart | 
         order_discount=Money(order_discount, currency) if order_discount else None,
         shipping=purchase.shipping,
         tax=purchase.tax,
+        points_payment=Money(points_payment, currency) if points_payment else None,
         channel=purchase.channel,
         payment=purchase.payment,
         attributes=purchase.attributes,

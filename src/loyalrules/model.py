@@ -181,7 +181,8 @@ def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
 
 @attrs.frozen(kw_only=True)
 class Cart:
-    """What is being bought: lines plus order-level discount, shipping and tax.
+    """What is being bought: lines plus order-level discount, shipping and tax, and the
+    part paid with points (``points_payment``, see ``Program.pay_with_points``).
 
     A cart can be quoted (``Program.quote``); a :class:`Purchase` is a cart that happened.
     """
@@ -190,6 +191,7 @@ class Cart:
     order_discount: Money | None = attrs.field(default=None, validator=_optional_money)
     shipping: Money | None = attrs.field(default=None, validator=_optional_money)
     tax: Money | None = attrs.field(default=None, validator=_optional_money)
+    points_payment: Money | None = attrs.field(default=None, validator=_optional_money)
     channel: str | None = attrs.field(default=None, validator=_optional_identifier)
     payment: str | None = attrs.field(default=None, validator=_optional_identifier)
     attributes: Mapping[str, AttributeValue] = attrs.field(
@@ -213,7 +215,7 @@ class Cart:
                     "(it defaults to the SKU)"
                 )
             seen.add(line.id)
-        for name in ("order_discount", "shipping", "tax"):
+        for name in ("order_discount", "shipping", "tax", "points_payment"):
             extra: Money | None = getattr(self, name)
             if extra is not None and extra.currency != currency:
                 raise ValidationError(
@@ -227,6 +229,12 @@ class Cart:
         if self.order_discount is not None and self.order_discount > self.subtotal:
             raise ValidationError(
                 f"order_discount {self.order_discount} exceeds the cart's value {self.subtotal}"
+            )
+
+        paid = self.points_payment
+        if paid is not None and paid > self.subtotal:
+            raise ValidationError(
+                f"points_payment {paid} exceeds the cart's value {self.subtotal}"
             )
 
     @property

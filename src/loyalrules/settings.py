@@ -59,6 +59,7 @@ class EligibleSpendPolicy:
     discounts_reduce: bool = True
     include_tax: bool = False
     include_shipping: bool = False
+    points_payment_earns: bool = False
 
 
 @attrs.frozen(kw_only=True)
