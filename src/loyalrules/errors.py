@@ -55,6 +55,27 @@ class NotAllowed(LoyalRulesError):
     """The program does not allow this operation, or one of its limits forbids it."""
 
 
+class NotEligible(NotAllowed):
+    """The member may not redeem this reward now; the message says which condition
+    failed, in words."""
+
+
+class LimitReached(NotAllowed):
+    """A reward's limit (per period, per order) is used up."""
+
+
+class UnknownReward(LoyalRulesError, KeyError):
+    """A reward id the program's catalog does not hold was asked for."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class StaleOutcome(LoyalRulesError):
+    """An Outcome computed against an older version of the ledger was applied: compute
+    it again against the current ledger."""
+
+
 @attrs.frozen
 class Problem:
     """One problem found in a program file, with where it is and how to fix it."""

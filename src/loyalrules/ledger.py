@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -33,9 +33,12 @@ from loyalrules.entries import (
     RuleCount,
     entry_from_dict,
 )
-from loyalrules.errors import ValidationError, WrongTypeError
+from loyalrules.errors import StaleOutcome, ValidationError, WrongTypeError
 from loyalrules.history import NEVER, RULE_HORIZON, AccountState, History, LotState
 from loyalrules.timeutil import to_utc
+
+if TYPE_CHECKING:
+    from loyalrules.outcome import Outcome
 
 
 def frozen_counts(value: Mapping[str, int]) -> Mapping[str, int]:
@@ -171,6 +174,18 @@ class Ledger:
         history = History.of(self.entries)  # a fork from an older ledger: its own copy
         history.extend(new)
         return Ledger(self.entries + new, _history=history)
+
+    def apply(self, outcome: Outcome) -> Ledger:
+        """``append(outcome.entries)``, but only if ``outcome`` was computed against this
+        very ledger (compare-and-set): an Outcome computed against an older version
+        raises ``StaleOutcome``, and the caller computes it again."""
+        if outcome.ledger_version != self.version:
+            raise StaleOutcome(
+                f"the outcome {outcome.event_key!r} was computed against version "
+                f"{outcome.ledger_version} but the ledger is at version {self.version}; "
+                "compute it again against the current ledger"
+            )
+        return self.append(outcome.entries)
 
     def check_after_checkpoint(self, moment: datetime, what: str) -> None:
         """Refuse ``moment`` if it lies before this ledger's checkpoint."""

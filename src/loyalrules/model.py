@@ -233,13 +233,21 @@ class Cart:
 
         paid = self.points_payment
         if paid is not None and paid > self.subtotal:
-            raise ValidationError(
-                f"points_payment {paid} exceeds the cart's value {self.subtotal}"
-            )
+            raise ValidationError(f"points_payment {paid} exceeds the cart's value {self.subtotal}")
 
     @property
     def currency(self) -> str:
         return self.lines[0].unit_price.currency
+
+    @property
+    def payable(self) -> Money:
+        """What the cart costs the customer: lines after their discounts, less the order
+        discount, plus shipping and tax."""
+        total = self.subtotal
+        for extra in (self.shipping, self.tax):
+            if extra is not None:
+                total = total + extra
+        return total - self.order_discount if self.order_discount is not None else total
 
     @property
     def subtotal(self) -> Money:

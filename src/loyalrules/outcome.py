@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import attrs
 
@@ -11,8 +11,19 @@ from loyalrules.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, 
 from loyalrules.ledger import frozen_counts
 from loyalrules.money import Money
 
+if TYPE_CHECKING:
+    from loyalrules.rewards import Grant
+
 ExplanationStatus = Literal[
-    "applied", "missed", "reversed", "expired", "activated", "adjusted", "transferred"
+    "applied",
+    "missed",
+    "reversed",
+    "expired",
+    "activated",
+    "adjusted",
+    "transferred",
+    "redeemed",
+    "restored",
 ]
 
 
@@ -68,6 +79,7 @@ class Outcome:
     The host appends ``entries`` to its store (all or nothing). ``ledger_version`` is the
     version of the ledger it was computed against, for compare-and-set appends.
     ``duplicate`` is true when the event was already in the ledger: nothing is added.
+    ``grant`` is what a redemption gives, for the host to apply.
     """
 
     event_key: str
@@ -75,6 +87,7 @@ class Outcome:
     explanation: tuple[Explanation, ...]
     ledger_version: int
     duplicate: bool = False
+    grant: Grant | None = None
 
     def awarded(self, account: str = DEFAULT_ACCOUNT) -> int:
         """Points credited to ``account`` by this outcome."""

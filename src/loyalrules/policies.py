@@ -12,11 +12,14 @@ from __future__ import annotations
 import abc
 import enum
 from datetime import date, datetime, timedelta, tzinfo
+from decimal import ROUND_DOWN, Decimal
 
 import attrs
 
 from loyalrules.durations import Duration
 from loyalrules.entries import DEFAULT_ACCOUNT, Inactivity
+from loyalrules.model import Cart
+from loyalrules.money import Money
 from loyalrules.timeutil import Period, to_utc
 
 
@@ -191,3 +194,35 @@ class TransferPolicy:
     max_points: int | None = None
     limit_points: int | None = None  # per sender per ``limit_period``
     limit_period: Period = Period.YEAR
+
+
+@attrs.frozen(kw_only=True)
+class PayWithPoints:
+    """Points paying part of an order: ``points`` of ``account`` are worth ``value``.
+
+    At least ``min_points``, in multiples of ``step``, at most ``max_share`` (a fraction)
+    of what the order costs. ``earns``: whether the part paid with points earns points.
+    """
+
+    account: str = DEFAULT_ACCOUNT
+    points: int
+    value: Decimal
+    min_points: int = 0
+    step: int = 1
+    max_share: Decimal = Decimal(1)
+    earns: bool = False
+
+    def most(self, cart: Cart, available: int) -> int:
+        """The most points this cart may be paid with, given ``available`` points."""
+        share = cart.payable.amount * self.max_share
+        by_share = int((share * self.points / self.value).to_integral_value(ROUND_DOWN))
+        best = min(available, by_share)
+        best -= best % self.step
+        return best if best >= max(self.min_points, 1) else 0
+
+    def worth(self, points: int, currency: str) -> Money:
+        """What ``points`` pay, down to the currency's minor unit."""
+        amount = (self.value * points / self.points).quantize(
+            Money.zero(currency).quantum, ROUND_DOWN
+        )
+        return Money(amount, currency)

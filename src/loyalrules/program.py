@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from loyalrules import lifecycle
+from loyalrules import lifecycle, redemption
 from loyalrules.engine import (
     RuleBook,
     activity_key,
@@ -20,17 +20,31 @@ from loyalrules.engine import (
     purchase_key,
 )
 from loyalrules.entries import DEFAULT_ACCOUNT
-from loyalrules.errors import CurrencyMismatch, UnknownRule, ValidationError, WrongTypeError
+from loyalrules.errors import (
+    CurrencyMismatch,
+    NotAllowed,
+    UnknownReward,
+    UnknownRule,
+    ValidationError,
+    WrongTypeError,
+)
 from loyalrules.history import Facts
 from loyalrules.ledger import Ledger, Recorded
 from loyalrules.model import Activation, Activity, Cart, Member, Purchase, Return
 from loyalrules.money import Money
-from loyalrules.outcome import Outcome, Quote
+from loyalrules.outcome import Explanation, Outcome, Quote
+from loyalrules.policies import PayWithPoints
+from loyalrules.rewards import Reward
 from loyalrules.rules.context import Context
 from loyalrules.rules.rule import Rule
 from loyalrules.settings import Settings
 from loyalrules.status import Status, status_of
 from loyalrules.timeutil import to_utc
+
+
+def _check_key(key: object) -> None:
+    if not isinstance(key, str) or not key:
+        raise ValidationError(f"key must be a non-empty string, not {key!r}")
 
 
 def _check(value: object, kind: type[Any], what: str) -> None:
@@ -51,6 +65,7 @@ class Program:
     settings: Settings
     rules: tuple[Rule, ...]
     description: str = ""
+    rewards: tuple[Reward, ...] = ()
     _book: RuleBook = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -91,7 +106,33 @@ class Program:
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
         self._check_currency(ret.purchase)
-        return lifecycle.process_return(ret, ledger, self.settings, self._earnings(member))
+        outcome = lifecycle.process_return(ret, ledger, self.settings, self._earnings(member))
+        if outcome.duplicate:
+            return outcome
+        # Points that paid part of the order come back in proportion to what is returned.
+        purchase, history = ret.purchase, ledger.history
+        returned = dict(history.returned.get(lifecycle.purchase_key(purchase.id), {}))
+        for entry in outcome.entries[:1]:
+            assert isinstance(entry, Recorded)
+            for line_id, units in entry.returned:
+                returned[line_id] = returned.get(line_id, 0) + units
+        lines = tuple((line.id, line.net.amount, line.quantity) for line in purchase.lines)
+        restored = redemption.restore_for_return(
+            purchase.id, returned, lines, f"{outcome.event_key}:restore", ret.occurred_at,
+            history, self.settings,
+        )  # fmt: skip
+        if restored is None:
+            return outcome
+        amount = self.settings.amount(restored.account, restored.points - restored.lapsed)
+        text = f"Points paid towards order {purchase.id} given back: +{amount}"
+        return attrs.evolve(
+            outcome,
+            entries=(*outcome.entries, restored),
+            explanation=(
+                *outcome.explanation,
+                Explanation(redemption.PAY_WITH_POINTS, "restored", restored.points, text),
+            ),
+        )
 
     def _process_activation(self, event: Activation, member: Member, ledger: Ledger) -> Outcome:
         return lifecycle.process_activation(
@@ -183,6 +224,121 @@ class Program:
             points=points, sender=sender.id, recipient=recipient.id, at=to_utc(at, "at"), key=key
         )
         return lifecycle.transfer(request, sender_ledger, recipient_ledger, self.settings)
+
+    def reward(self, reward_id: str) -> Reward:
+        """The catalog's reward with id ``reward_id``."""
+        for reward in self.rewards:
+            if reward.id == reward_id:
+                return reward
+        known = ", ".join(reward.id for reward in self.rewards) or "none"
+        raise UnknownReward(
+            f"program {self.id!r} has no reward {reward_id!r}; its rewards: {known}"
+        )
+
+    def _member_context(
+        self, member: Member, ledger: Ledger, at: datetime, cart: Cart | None
+    ) -> Context:
+        if cart is not None:
+            _check(cart, Cart, "cart")
+            return self._cart_context(cart, member, ledger.history, at)
+        return Context(settings=self.settings, member=member, history=ledger.history, at=at)
+
+    def redeem(
+        self,
+        reward_id: str,
+        member: Member,
+        ledger: Ledger,
+        at: datetime,
+        *,
+        key: str,
+        cart: Cart | None = None,
+        order_id: str | None = None,
+    ) -> Outcome:
+        """Spend points on the catalog's reward ``reward_id``.
+
+        Returns an Outcome whose ``Redeemed`` entry names the lots spent and whose
+        ``grant`` says what to apply (priced against ``cart`` when given). ``key``
+        identifies the redemption (e.g. the checkout id): the same key again redeems
+        nothing more. Raises ``NotEligible``, ``LimitReached`` or ``InsufficientPoints``;
+        the ledger is unchanged then.
+        """
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        _check_key(key)
+        reward = self.reward(reward_id)
+        ctx = self._member_context(member, ledger, to_utc(at, "at"), cart)
+        request = redemption.RedeemRequest(
+            reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id
+        )
+        return redemption.redeem(request, ledger, self.settings)
+
+    def rewards_for(
+        self, member: Member, ledger: Ledger, as_of: datetime
+    ) -> tuple[redemption.RewardOption, ...]:
+        """Every reward with its price for ``member`` and whether they can redeem it now
+        ("yours to redeem", "40 more stars", or why not)."""
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        ctx = self._member_context(member, ledger, to_utc(as_of, "as_of"), None)
+        return redemption.rewards_for(self.rewards, ctx, ledger, self.settings)
+
+    def _pay_policy(self) -> PayWithPoints:
+        policy = self.settings.pay_with_points
+        if policy is None:
+            raise NotAllowed("this program does not take points as payment; add 'pay_with_points:'")
+        return policy
+
+    def points_payment(
+        self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime, points: int | None = None
+    ) -> redemption.PointsPayment:
+        """How much of ``cart`` points can pay: the most allowed (``points`` None) or the
+        asked ``points``, checked against the minimum, the step and the share."""
+        _check(cart, Cart, "cart")
+        _check(ledger, Ledger, "ledger")
+        policy = self._pay_policy()
+        use, most = redemption.plan_payment(
+            policy, cart, ledger, to_utc(at, "at"), self.settings, points
+        )
+        return redemption.PointsPayment(
+            points=use, amount=policy.worth(use, self.settings.currency), most=most
+        )
+
+    def pay_with_points(
+        self,
+        cart: Cart,
+        *,
+        member: Member,
+        ledger: Ledger,
+        at: datetime,
+        key: str,
+        order_id: str,
+        points: int | None = None,
+    ) -> Outcome:
+        """Spend points paying part of an order: the most allowed, or ``points``.
+
+        The Outcome's ``grant.amount`` is the money the points pay; record it on the
+        purchase as ``points_payment`` so that part earns no points (unless the program
+        says it does) and a return gives the points back in proportion.
+        """
+        _check(member, Member, "member")
+        _check_key(key)
+        payment = self.points_payment(cart, member=member, ledger=ledger, at=at, points=points)
+        return redemption.pay_with_points(
+            self._pay_policy(), payment.points, order_id, key, to_utc(at, "at"), ledger,
+            self.settings,
+        )  # fmt: skip
+
+    def cancel_redemption(
+        self, member: Member, ledger: Ledger, *, key: str, at: datetime
+    ) -> Outcome:
+        """Undo the redemption made with ``key``: its points return to the lots they were
+        taken from, with their own expiry (see the program's ``restore_expired``)."""
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        _check_key(key)
+        return redemption.cancel(
+            redemption.redemption_key(key), to_utc(at, "at"), ledger, self.settings
+        )
 
     def status(self, member: Member, ledger: Ledger, as_of: datetime) -> Status:
         """Balances of every account as of ``as_of`` and the points expiring next."""

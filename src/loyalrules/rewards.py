@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-from loyalrules.durations import Duration
 from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.model import Cart
 from loyalrules.money import Money
@@ -55,17 +54,6 @@ class Grant:
     payload: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen, hash=False)
 
 
-def _payable(cart: Cart) -> Decimal:
-    """What the cart costs the customer: lines after discounts, plus shipping and tax."""
-    total = cart.subtotal.amount
-    for extra in (cart.shipping, cart.tax):
-        if extra is not None:
-            total += extra.amount
-    if cart.order_discount is not None:
-        total -= cart.order_discount.amount
-    return total
-
-
 class Gift(abc.ABC):
     """What a reward gives. Subclass it to add a kind."""
 
@@ -88,7 +76,7 @@ class AmountOff(Gift):
     kind = "amount_off"
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
-        amount = self.amount if cart is None else min(self.amount, _payable(cart))
+        amount = self.amount if cart is None else min(self.amount, cart.payable.amount)
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
@@ -108,7 +96,7 @@ class PercentOff(Gift):
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
         amount = None
         if cart is not None:
-            value = (_payable(cart) * self.percent / 100).quantize(
+            value = (cart.payable.amount * self.percent / 100).quantize(
                 Money.zero(currency).quantum, ROUND_HALF_UP
             )
             if self.max_amount is not None:
@@ -171,7 +159,9 @@ class FreeShipping(Gift):
         amount = None
         if cart is not None:
             amount = cart.shipping if cart.shipping is not None else Money.zero(currency)
-        return Grant(reward_id=reward_id, kind=self.kind, description="free shipping", amount=amount)
+        return Grant(
+            reward_id=reward_id, kind=self.kind, description="free shipping", amount=amount
+        )
 
 
 @attrs.frozen
@@ -256,43 +246,3 @@ class Reward:
             if price.condition(ctx):
                 return price.cost
         return self.cost
-
-
-@attrs.frozen(kw_only=True)
-class PayWithPoints:
-    """Points paying part of an order: ``points`` of ``account`` are worth ``value``.
-
-    At least ``min_points``, in multiples of ``step``, at most ``max_share`` (a fraction)
-    of what the order costs. ``earns``: whether the part paid with points earns points.
-    """
-
-    account: str = DEFAULT_ACCOUNT
-    points: int
-    value: Decimal
-    min_points: int = 0
-    step: int = 1
-    max_share: Decimal = Decimal(1)
-    earns: bool = False
-
-    def most(self, cart: Cart, available: int) -> int:
-        """The most points this cart may be paid with, given ``available`` points."""
-        share = _payable(cart) * self.max_share
-        by_share = int((share * self.points / self.value).to_integral_value(ROUND_DOWN))
-        best = min(available, by_share)
-        best -= best % self.step
-        return best if best >= max(self.min_points, 1) else 0
-
-    def worth(self, points: int, currency: str) -> Money:
-        """What ``points`` pay, down to the currency's minor unit."""
-        amount = (self.value * points / self.points).quantize(
-            Money.zero(currency).quantum, ROUND_DOWN
-        )
-        return Money(amount, currency)
-
-
-@attrs.frozen(kw_only=True)
-class RestorePolicy:
-    """What a cancelled redemption does with points whose lots expired meanwhile:
-    ``grace`` None lets them lapse; a duration gives them back for that long."""
-
-    grace: Duration | None = None

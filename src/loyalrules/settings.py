@@ -9,10 +9,11 @@ from fractions import Fraction
 
 import attrs
 
+from loyalrules.durations import Duration
 from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.errors import ValidationError
 from loyalrules.money import format_money, minor_units
-from loyalrules.policies import Account, TransferPolicy, Unit
+from loyalrules.policies import Account, PayWithPoints, TransferPolicy, Unit
 from loyalrules.rules.selectors import LineSelector
 
 
@@ -75,6 +76,13 @@ class Settings:
     eligible_spend: EligibleSpendPolicy = EligibleSpendPolicy()
     accounts: tuple[Account, ...] = (Account(),)
     transfers: TransferPolicy | None = None
+    pay_with_points: PayWithPoints | None = None
+    restore_grace: Duration | None = None  # None: restored points of expired lots lapse
+
+    @property
+    def minor_units(self) -> int:
+        """Decimals of the currency's smallest unit (money accounts count those)."""
+        return minor_units(self.currency)
 
     @property
     def timezone_name(self) -> str:

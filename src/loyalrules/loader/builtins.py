@@ -56,7 +56,8 @@ _SELECTOR_FIELDS = {
 }
 
 
-def _selector(values: dict[str, Any]) -> LineSelector:
+def selector(values: dict[str, Any]) -> LineSelector:
+    """The line selector a mapping of ``categories``/``skus``/``tags``/``exclude`` names."""
     exclude = values.get("exclude") or {}
     return LineSelector(
         categories=values["categories"],
@@ -73,7 +74,7 @@ SELECTOR_FIELDS = {
     **_SELECTOR_FIELDS,
     "exclude": Field(EXCLUDE, "lines to leave out even if included above"),
 }
-SELECTOR = Fields(SELECTOR_FIELDS, build=lambda values, where: _selector(values))
+SELECTOR = Fields(SELECTOR_FIELDS, build=lambda values, where: selector(values))
 
 
 def _local(moment: date | datetime, zone: tzinfo, end: bool) -> datetime:
@@ -139,7 +140,7 @@ register_condition(
 )
 register_condition(
     "contains",
-    lambda v, env: Contains(_selector(v), v["min_quantity"]),
+    lambda v, env: Contains(selector(v), v["min_quantity"]),
     spec=Fields(
         {**SELECTOR_FIELDS, "min_quantity": Field(Integer(minimum=1), "units needed", default=1)}
     ),

@@ -12,6 +12,7 @@ from loyalrules.errors import Problem, ProgramError
 from loyalrules.loader import builtins, lifecycle_keys
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS, PENDING, TRANSFERS
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
+from loyalrules.loader.rewards_keys import PAY_WITH_POINTS, RESTORE_EXPIRED, RewardsSpec
 from loyalrules.loader.schema import (
     INVALID,
     Boolean,
@@ -266,13 +267,22 @@ PROGRAM_FIELDS = {
     "accounts": Field(ACCOUNTS, "accounts beyond points (cashback, tier counters)"),
     "transfers": Field(TRANSFERS, "members may give points to each other (off when absent)"),
     "earn": Field(RawNode(RulesSpec()), "the earning rules, evaluated in order", required=True),
+    "rewards": Field(RawNode(RewardsSpec()), "the rewards catalog: what points buy"),
+    "pay_with_points": Field(PAY_WITH_POINTS, "points may pay part of an order"),
+    "restore_expired": Field(
+        RESTORE_EXPIRED,
+        "cancelled redemptions: points of expired lots 'lapse' or come back for {grace: P30D}",
+    ),
 }
 
 
 def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings | None:
     rounding = values["rounding"] or {"mode": RoundingMode.FLOOR, "stage": RoundingStage.ORDER}
     spend = values["eligible_spend"]
-    policy = EligibleSpendPolicy(**spend) if spend else EligibleSpendPolicy()
+    pay = values["pay_with_points"]
+    policy = EligibleSpendPolicy(
+        **(spend or {}), points_payment_earns=pay is not None and pay.earns
+    )
     settings = Settings(
         currency=values["currency"],
         timezone=values["timezone"],
@@ -283,7 +293,17 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         eligible_spend=policy,
         accounts=lifecycle_keys.accounts(values, values["accounts"]),
         transfers=values["transfers"],
+        pay_with_points=values["pay_with_points"],
+        restore_grace=values["restore_expired"],
     )
+    pay = settings.pay_with_points
+    if pay is not None:
+        at = where.key("pay_with_points")
+        if (
+            _account(settings, pay.account, _value_node(node, "pay_with_points") or node, at)
+            is None
+        ):
+            return None
     transfers = settings.transfers
     if transfers is not None:
         at = where.key("transfers")
@@ -323,7 +343,11 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
     if settings is None:
         return None
     rules = RulesSpec().check(values["earn"], where.key("earn").with_env(BuildEnv(settings)))
-    if rules is INVALID:
+    rewards: Any = ()
+    if values["rewards"] is not None:
+        at = where.key("rewards").with_env(BuildEnv(settings))
+        rewards = RewardsSpec().check(values["rewards"], at)
+    if rules is INVALID or rewards is INVALID:
         return None
     return Program(
         id=values["program"],
@@ -331,6 +355,7 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
         description=values["description"],
         settings=settings,
         rules=rules,
+        rewards=rewards,
     )
 
 

@@ -1,0 +1,380 @@
+"""Spending points: redeeming rewards, paying with points, and undoing either.
+
+Every operation reads a ledger and returns an Outcome; nothing is spent until the host
+appends its entries. A redemption takes available points lot by lot, soonest-expiring
+first, and names the lots in its ``Redeemed`` entry, so cancelling it can give back
+exactly those points with their own expiry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+from loyalrules.entries import Consumption, Earned, Entry, Redeemed, Restored
+from loyalrules.errors import InsufficientPoints, LimitReached, NotAllowed, NotEligible
+from loyalrules.history import History, reward_key, take
+from loyalrules.ledger import Ledger
+from loyalrules.lifecycle import duplicate
+from loyalrules.model import Cart
+from loyalrules.money import Money
+from loyalrules.outcome import Explanation, Outcome
+from loyalrules.policies import PayWithPoints, Unit
+from loyalrules.rewards import Credit, Grant, Reward
+from loyalrules.rules.conditions import AllOf, Condition
+from loyalrules.rules.context import Context
+from loyalrules.settings import Settings
+from loyalrules.timeutil import local_moment
+
+PAY_WITH_POINTS = "pay_with_points"
+"""The reward id of points paid towards an order."""
+
+
+def redemption_key(key: str) -> str:
+    return f"redeem:{key}"
+
+
+def _failed(condition: Condition, ctx: Context) -> Iterator[str]:
+    """The parts of ``condition`` that do not hold, in words."""
+    if isinstance(condition, AllOf):
+        for part in condition.conditions:
+            yield from _failed(part, ctx)
+    elif not condition(ctx):
+        yield condition.describe()
+
+
+def why_not(reward: Reward, ctx: Context, cart: Cart | None) -> str | None:
+    """Why the member may not redeem ``reward`` now (None: they may)."""
+    active = reward.active
+    if active is not None and not active(ctx):
+        return f"it is only available {active.describe()}"
+    if reward.condition is not None:
+        failed = list(_failed(reward.condition, ctx))
+        if failed:
+            return "it needs: " + "; ".join(failed)
+    return reward.gift.missing(cart)
+
+
+def _limit(reward: Reward, ctx: Context, history: History, order_id: str | None) -> str | None:
+    limit = reward.limit
+    if limit is not None and not limit.allows(ctx, reward_key(reward.id)):
+        return f"{reward.name} can be redeemed {limit.describe()}"
+    if reward.per_order is not None and order_id is not None:
+        if history.redemptions_of(reward.id, order_id) >= reward.per_order:
+            return f"{reward.name} can be redeemed {reward.per_order} time(s) per order"
+    return None
+
+
+def _available(ledger: Ledger, account: str, at: datetime) -> int:
+    return ledger.balance(at, account).available
+
+
+def _spend(ledger: Ledger, account: str, points: int, at: datetime) -> tuple[Consumption, ...]:
+    history = ledger.history
+    available = _available(ledger, account, at)
+    if points > available:
+        raise InsufficientPoints(needed=points, available=available)
+    lots = [(lot, history.expiry_of(lot)) for lot in history.open_lots(account)]
+    consumed, shortfall = take(lots, points, at)
+    assert not shortfall, "the available balance covers it"
+    return tuple(consumed)
+
+
+@attrs.frozen(kw_only=True)
+class RedeemRequest:
+    reward: Reward
+    ctx: Context
+    key: str
+    cart: Cart | None = None
+    order_id: str | None = None
+
+
+def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcome:
+    """Spend points on a reward (see ``Program.redeem``)."""
+    reward, ctx = request.reward, request.ctx
+    key = redemption_key(request.key)
+    if key in ledger:
+        return duplicate(key, ledger)
+    at = ctx.at
+    ledger.check_after_checkpoint(at, "the redemption")
+    reason = why_not(reward, ctx, request.cart)
+    if reason is not None:
+        raise NotEligible(f"not eligible for {reward.name}: {reason}")
+    reached = _limit(reward, ctx, ledger.history, request.order_id)
+    if reached is not None:
+        raise LimitReached(reached)
+    cost = reward.cost_for(ctx)
+    entries: list[Entry] = [
+        Redeemed(
+            key=key,
+            at=at,
+            account=reward.account,
+            points=cost,
+            consumed=_spend(ledger, reward.account, cost, at),
+            reward_id=reward.id,
+            order_id=request.order_id,
+        )
+    ]
+    grant = reward.gift.grant(reward.id, request.cart, settings.currency)
+    gift = reward.gift
+    if isinstance(gift, Credit):  # store credit: a lot in the money account
+        entries.append(_credit(gift, key, at, settings))
+    text = f"Redeemed {reward.name}: -{settings.amount(reward.account, cost)} ({grant.description})"
+    return Outcome(
+        event_key=key,
+        entries=tuple(entries),
+        explanation=(Explanation(reward.id, "redeemed", -cost, text),),
+        ledger_version=ledger.version,
+        grant=grant,
+    )
+
+
+def _credit(gift: Credit, key: str, at: datetime, settings: Settings) -> Earned:
+    account = settings.account(gift.account)
+    if account.unit is not Unit.MONEY:
+        raise NotAllowed(f"a credit goes to a money account; {account.name!r} counts points")
+    cents = int(gift.amount.scaleb(settings.minor_units))
+    return Earned(
+        key=f"{key}:credit",
+        at=at,
+        points=cents,
+        rule_id=f"reward:{key}",
+        source=key,
+        account=account.name,
+        expires_at=account.expiry.expires_at(at, settings.timezone),
+        inactivity=account.expiry.inactivity_for(settings.timezone_name),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class RewardOption:
+    """A reward as a member sees it now: what it costs them, whether they can redeem it,
+    and if not, why or how many more points they need."""
+
+    reward_id: str
+    name: str
+    cost: int
+    eligible: bool
+    affordable: bool
+    points_needed: int
+    reason: str | None
+    message: str
+
+
+def rewards_for(
+    rewards: tuple[Reward, ...], ctx: Context, ledger: Ledger, settings: Settings
+) -> tuple[RewardOption, ...]:
+    """Every reward with its price for this member and whether they can have it."""
+    options = []
+    for reward in rewards:
+        cost = reward.cost_for(ctx)
+        available = _available(ledger, reward.account, ctx.at)
+        reason = why_not(reward, ctx, None) or _limit(reward, ctx, ledger.history, None)
+        needed = max(cost - available, 0)
+        price = settings.amount(reward.account, cost)
+        if reason is not None:
+            message = f"{reward.name}: {price}, not available ({reason})"
+        elif needed:
+            message = f"{reward.name}: {price}, {settings.amount(reward.account, needed)} more"
+        else:
+            message = f"{reward.name}: {price}, yours to redeem"
+        options.append(
+            RewardOption(
+                reward_id=reward.id,
+                name=reward.name,
+                cost=cost,
+                eligible=reason is None,
+                affordable=needed == 0,
+                points_needed=needed,
+                reason=reason,
+                message=message,
+            )
+        )
+    return tuple(options)
+
+
+# --- paying with points ------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PointsPayment:
+    """How much of a cart points can pay: ``points`` paying ``amount``; ``most`` is the
+    largest allowed for this cart and balance."""
+
+    points: int
+    amount: Money
+    most: int
+
+
+def plan_payment(
+    policy: PayWithPoints, cart: Cart, ledger: Ledger, at: datetime, settings: Settings,
+    points: int | None,
+) -> tuple[int, int]:  # fmt: skip
+    """(points to use, the most allowed). ``points`` None asks for the most allowed."""
+    most = policy.most(cart, _available(ledger, policy.account, at))
+    if points is None:
+        return most, most
+    if points % policy.step or points < policy.min_points or points > most:
+        raise NotAllowed(
+            f"{points} points cannot pay for this cart: use at least {policy.min_points}, in "
+            f"steps of {policy.step}, at most {most} (the most this cart and balance allow)"
+        )
+    return points, most
+
+
+def pay_with_points(
+    policy: PayWithPoints,
+    points: int,
+    order_id: str,
+    key: str,
+    at: datetime,
+    ledger: Ledger,
+    settings: Settings,
+) -> Outcome:
+    """A ``Redeemed`` entry for ``points`` paying towards the order ``order_id``."""
+    rkey = redemption_key(key)
+    if rkey in ledger:
+        return duplicate(rkey, ledger)
+    ledger.check_after_checkpoint(at, "the payment")
+    if points <= 0:
+        raise NotAllowed("this cart cannot be paid with points (too few points, or too small)")
+    amount = policy.worth(points, settings.currency)
+    entry = Redeemed(
+        key=rkey,
+        at=at,
+        account=policy.account,
+        points=points,
+        consumed=_spend(ledger, policy.account, points, at),
+        reward_id=PAY_WITH_POINTS,
+        order_id=order_id,
+    )
+    grant = Grant(
+        reward_id=PAY_WITH_POINTS,
+        kind="points_payment",
+        description=f"{amount} paid with points",
+        amount=amount,
+    )
+    text = f"Paid {amount} of order {order_id} with {settings.amount(policy.account, points)}"
+    return Outcome(
+        event_key=rkey,
+        entries=(entry,),
+        explanation=(Explanation(PAY_WITH_POINTS, "redeemed", -points, text),),
+        ledger_version=ledger.version,
+        grant=grant,
+    )
+
+
+# --- giving points back ------------------------------------------------------------------
+
+
+def restore(
+    redemption: Redeemed,
+    points: int,
+    at: datetime,
+    key: str,
+    history: History,
+    settings: Settings,
+    whole: bool,
+) -> Restored:
+    """Give back ``points`` of ``redemption``: to the lots it took them from, latest
+    taken first, with their own expiry. Points of a lot that expired meanwhile lapse, or
+    come back as a new lot for the program's grace period."""
+    given: dict[str, int] = {}
+    left = points
+    already = history.restored.get(redemption.key, 0)
+    for part in reversed(redemption.consumed):  # skip what earlier restores gave back
+        if already >= part.points:
+            already -= part.points
+            continue
+        share = min(part.points - already, left)
+        already = 0
+        if share > 0:
+            given[part.lot] = share
+            left -= share
+    state = history.account(redemption.account)
+    restored, lapsed = [], 0
+    for lot_key, share in given.items():
+        lot = state.lots.get(lot_key)
+        if lot is None or history.expiry_of(lot) <= at:
+            lapsed += share
+        else:
+            restored.append(Consumption(lot_key, share))
+    grace = settings.restore_grace
+    regranted = lapsed if grace is not None else 0
+    return Restored(
+        key=key,
+        at=at,
+        account=redemption.account,
+        redemption=redemption.key,
+        points=sum(c.points for c in restored) + lapsed,
+        restored=tuple(restored),
+        lapsed=lapsed - regranted,
+        regranted=regranted,
+        expires_at=grace.after(at, settings.timezone) if grace is not None and regranted else None,
+        whole=whole,
+    )
+
+
+def cancel(redemption_key_: str, at: datetime, ledger: Ledger, settings: Settings) -> Outcome:
+    """Undo a redemption: its points come back to the lots they came from."""
+    history = ledger.history
+    redemption = history.redemptions.get(redemption_key_)
+    if redemption is None:
+        raise NotAllowed(f"no redemption {redemption_key_!r} in this ledger")
+    key = f"cancel:{redemption_key_}"
+    if key in ledger:
+        return duplicate(key, ledger)
+    ledger.check_after_checkpoint(at, "the cancellation")
+    left = redemption.points - history.restored.get(redemption.key, 0)
+    if left <= 0:
+        raise NotAllowed(f"redemption {redemption_key_!r} was given back in full already")
+    entry = restore(redemption, left, at, key, history, settings, whole=True)
+    text = f"Cancelled {redemption.reward_id}: +{settings.amount(redemption.account, left)}"
+    if entry.lapsed:
+        gone = settings.amount(redemption.account, entry.lapsed)
+        text += f" ({gone} had expired and lapse)"
+    if entry.regranted and entry.expires_at is not None:
+        back = settings.amount(redemption.account, entry.regranted)
+        text += (
+            f" ({back} had expired; back until {local_moment(entry.expires_at, settings.timezone)})"
+        )
+    return Outcome(
+        event_key=key,
+        entries=(entry,),
+        explanation=(Explanation(redemption.reward_id, "restored", left - entry.lapsed, text),),
+        ledger_version=ledger.version,
+    )
+
+
+def restore_for_return(
+    purchase_id: str,
+    returned: dict[str, int],
+    lines: tuple[tuple[str, Decimal, int], ...],
+    key: str,
+    at: datetime,
+    history: History,
+    settings: Settings,
+) -> Restored | None:
+    """Give back the points paid towards ``purchase_id`` in proportion to the value
+    returned so far (``returned``: units per line id, this return included; ``lines``:
+    id, value after line discount and quantity of every line). The running total is
+    rounded down, so partial returns never give back more than a full one, and returning
+    everything gives back every point paid."""
+    paid = [
+        entry
+        for entry in history.redemptions.values()
+        if entry.reward_id == PAY_WITH_POINTS and entry.order_id == purchase_id
+    ]
+    if not paid:
+        return None
+    payment = paid[0]
+    total = sum(value for _, value, _ in lines)
+    back = sum(value * returned.get(line_id, 0) / quantity for line_id, value, quantity in lines)
+    due_so_far = payment.points if back >= total else int(payment.points * back / total)
+    due = due_so_far - history.restored.get(payment.key, 0)
+    if due <= 0:
+        return None
+    return restore(payment, due, at, key, history, settings, whole=False)
