@@ -62,9 +62,13 @@ def _limit(reward: Reward, ctx: Context, history: History, order_id: str | None)
     limit = reward.limit
     if limit is not None and not limit.allows(ctx, reward_key(reward.id)):
         return f"{reward.name} can be redeemed {limit.describe()}"
-    if reward.per_order is not None and order_id is not None:
-        if history.redemptions_of(reward.id, order_id) >= reward.per_order:
-            return f"{reward.name} can be redeemed {reward.per_order} time(s) per order"
+    per_order = reward.per_order
+    if (
+        per_order is not None
+        and order_id is not None
+        and history.redemptions_of(reward.id, order_id) >= per_order
+    ):
+        return f"{reward.name} can be redeemed {per_order} time(s) per order"
     return None
 
 
