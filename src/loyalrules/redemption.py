@@ -339,7 +339,7 @@ def cancel(redemption_key_: str, at: datetime, ledger: Ledger, settings: Setting
     text = f"Cancelled {redemption.reward_id}: +{settings.amount(redemption.account, left)}"
     if entry.lapsed:
         gone = settings.amount(redemption.account, entry.lapsed)
-        text += f" ({gone} had expired and lapse)"
+        text += f" ({gone} of it had expired and lapse)"
     if entry.regranted and entry.expires_at is not None:
         back = settings.amount(redemption.account, entry.regranted)
         text += (

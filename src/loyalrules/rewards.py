@@ -141,7 +141,8 @@ class FreeItem(Gift):
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
-            description=f"a free {self.items.describe()}" + (f" (up to {most})" if most else ""),
+            description=f"one free item ({self.items.describe()})"
+            + (f", up to {most}" if most else ""),
             amount=amount,
             max_amount=most,
             skus=tuple(sorted(self.items.skus)),
