@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import attrs
 
-from loyalrules.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot
+from loyalrules.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot, Restored
 from loyalrules.ledger import frozen_counts
 from loyalrules.money import Money
 
@@ -113,6 +113,8 @@ class Outcome:
                 total += entry.points
             elif isinstance(entry, Debit):
                 total -= entry.charged
+            elif isinstance(entry, Restored):
+                total += entry.points - entry.lapsed
             elif isinstance(entry, Adjusted):
                 total -= -entry.points - entry.written_off
         return total

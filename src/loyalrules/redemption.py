@@ -182,7 +182,7 @@ def rewards_for(
         if reason is not None:
             message = f"{reward.name}: {price}, not available ({reason})"
         elif needed:
-            message = f"{reward.name}: {price}, {settings.amount(reward.account, needed)} more"
+            message = f"{reward.name}: {price}, {settings.more(reward.account, needed)}"
         else:
             message = f"{reward.name}: {price}, yours to redeem"
         options.append(

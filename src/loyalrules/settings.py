@@ -95,6 +95,12 @@ class Settings:
             return format_money(Decimal(units).scaleb(-minor_units(self.currency)), self.currency)
         return f"{units} {self.points_name if account == DEFAULT_ACCOUNT else account}"
 
+    def more(self, account: str, units: int) -> str:
+        """ "120 more stars" or "$1.20 more": what a member still needs."""
+        if self.account(account).unit is Unit.MONEY:
+            return f"{self.amount(account, units)} more"
+        return f"{units} more {self.points_name if account == DEFAULT_ACCOUNT else account}"
+
     def account(self, name: str) -> Account:
         """The account called ``name``; a clear error for one the program lacks."""
         for account in self.accounts:
