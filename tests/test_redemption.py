@@ -3,6 +3,7 @@ compare-and-set; and its invariants, checked with Hypothesis."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -145,7 +146,8 @@ def test_percent_off_is_priced_against_the_cart_and_capped(shop: Program) -> Non
     ledger = funded(shop)
     small = shop.redeem("pct", GOLD, ledger, at(3, 2), key="a", cart=cart(("A", "x", "40.00")))
     big = shop.redeem("pct", GOLD, ledger, at(3, 2), key="b", cart=cart(("A", "x", "100.00")))
-    assert small.grant is not None and big.grant is not None
+    assert small.grant is not None
+    assert big.grant is not None
     assert (small.grant.amount, big.grant.amount) == (usd("8.00"), usd("15.00"))
     bare = shop.redeem("pct", GOLD, ledger, at(3, 2), key="c")
     assert bare.grant is not None
@@ -194,7 +196,8 @@ def test_a_donation_and_a_custom_reward_grant_what_the_host_passes_on(shop: Prog
     ledger = funded(shop)
     donation = shop.redeem("give", GOLD, ledger, at(3, 2), key="a").grant
     custom = shop.redeem("vip-night", GOLD, ledger, at(3, 2), key="b").grant
-    assert donation is not None and custom is not None
+    assert donation is not None
+    assert custom is not None
     assert (donation.kind, donation.cause) == ("donation", "Food bank")
     assert (custom.kind, dict(custom.payload)) == ("custom", {"event": "gala", "seats": 1})
 
@@ -227,7 +230,7 @@ def test_an_ineligible_member_is_told_which_condition_failed(shop: Program) -> N
         NotEligible, match="not eligible for VIP night: it needs: member tier is gold"
     ):
         shop.redeem("vip-night", PLAIN, funded(shop, member=PLAIN), at(3, 2), key="k")
-    with pytest.raises(NotEligible, match="spend at least \\$25.00"):
+    with pytest.raises(NotEligible, match=r"spend at least \$25.00"):
         shop.redeem("ship", GOLD, funded(shop), at(3, 2), key="k", cart=cart(("A", "x", "10.00")))
 
 
@@ -294,7 +297,7 @@ def test_a_reward_for_an_unknown_account_is_a_program_error() -> None:
 
 def test_a_misspelled_gift_type_gets_a_suggestion() -> None:
     with pytest.raises(
-        ProgramError, match="unknown gift type 'amount_of'.*did you mean 'amount_off'"
+        ProgramError, match=r"unknown gift type .amount_of.*did you mean .amount_off."
     ):
         loads_program(CATALOG.replace("type: amount_off", "type: amount_of"))
 
@@ -374,7 +377,8 @@ def test_the_part_paid_with_points_earns_nothing_and_comes_back_with_a_return(
     paid = shop.pay_with_points(
         basket, member=GOLD, ledger=ledger, at=at(3, 2), key="p", order_id="o-2"
     )
-    assert paid.grant is not None and paid.grant.amount == usd("20.00")  # 2000 points
+    assert paid.grant is not None
+    assert paid.grant.amount == usd("20.00")
     ledger = ledger.apply(paid)
     purchase = Purchase(
         id="o-2", member_id=GOLD.id, occurred_at=at(3, 2), lines=basket.lines,
@@ -432,10 +436,8 @@ def test_no_sequence_of_redemptions_makes_available_points_negative(
     now = at(3, 2)
     for n, (reward_id, hours) in enumerate(plan):
         now += timedelta(hours=hours)
-        try:
+        with contextlib.suppress(InsufficientPoints, LimitReached, NotEligible):
             ledger = ledger.apply(shop.redeem(reward_id, GOLD, ledger, now, key=f"k{n}"))
-        except (InsufficientPoints, LimitReached, NotEligible):
-            pass
         assert ledger.balance(now).available >= 0
     assert ledger.verify() == ()
 
