@@ -480,3 +480,14 @@ def test_pay_with_points_never_exceeds_the_share_and_is_a_whole_step(
     assert preview.points == 0 or preview.points >= 500
     assert preview.amount.amount <= basket.payable.amount / 2
     assert preview.points <= ledger.balance(at(3, 2)).available
+
+
+def test_cancelling_a_credit_reward_takes_the_credit_back(shop: Program) -> None:
+    ledger = funded(shop)
+    ledger = ledger.apply(shop.redeem("cash", GOLD, ledger, at(3, 2), key="k"))
+    cancel = shop.cancel_redemption(GOLD, ledger, key="k", at=at(3, 3))
+    assert (cancel.change(), cancel.change("credit")) == (1000, -500)
+    assert str(cancel) == "Cancelled cash: +1000 points, $5.00 of credit taken back"
+    after = ledger.apply(cancel)
+    assert after.balance(at(3, 3), "credit").available == 0
+    assert after.verify() == ()

@@ -55,7 +55,7 @@ def duplicate(key: str, ledger: Ledger) -> Outcome:
     )
 
 
-def _cover(shortfall: int, account: Account) -> tuple[int, int]:
+def cover(shortfall: int, account: Account) -> tuple[int, int]:
     """(deficit, written_off) for what no lot could cover."""
     if account.negative_balance is NegativeBalance.ALLOW:
         return shortfall, 0
@@ -282,7 +282,7 @@ def _reverse(
         if item[0].key not in taking
     ]
     more, shortfall = take(others, rest, at)
-    deficit, written_off = _cover(shortfall, account)
+    deficit, written_off = cover(shortfall, account)
     return Reversed(
         key=key,
         at=at,

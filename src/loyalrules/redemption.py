@@ -14,11 +14,11 @@ from decimal import Decimal
 
 import attrs
 
-from loyalrules.entries import Consumption, Earned, Entry, Redeemed, Restored
+from loyalrules.entries import Adjusted, Consumption, Earned, Entry, Redeemed, Restored
 from loyalrules.errors import InsufficientPoints, LimitReached, NotAllowed, NotEligible
 from loyalrules.history import History, reward_key, take
 from loyalrules.ledger import Ledger
-from loyalrules.lifecycle import duplicate
+from loyalrules.lifecycle import cover, duplicate
 from loyalrules.model import Cart
 from loyalrules.money import Money
 from loyalrules.outcome import Explanation, Outcome
@@ -336,6 +336,10 @@ def cancel(redemption_key_: str, at: datetime, ledger: Ledger, settings: Setting
     if left <= 0:
         raise NotAllowed(f"redemption {redemption_key_!r} was given back in full already")
     entry = restore(redemption, left, at, key, history, settings, whole=True)
+    entries: list[Entry] = [entry]
+    credit = _take_back_credit(redemption, at, key, history, settings)
+    if credit is not None:
+        entries.append(credit)
     text = f"Cancelled {redemption.reward_id}: +{settings.amount(redemption.account, left)}"
     if entry.lapsed:
         gone = settings.amount(redemption.account, entry.lapsed)
@@ -345,12 +349,47 @@ def cancel(redemption_key_: str, at: datetime, ledger: Ledger, settings: Setting
         text += (
             f" ({back} had expired; back until {local_moment(entry.expires_at, settings.timezone)})"
         )
+    if credit is not None:
+        text += f", {settings.amount(credit.account, -credit.points)} of credit taken back"
     return Outcome(
         event_key=key,
-        entries=(entry,),
+        entries=tuple(entries),
         explanation=(Explanation(redemption.reward_id, "restored", left - entry.lapsed, text),),
         ledger_version=ledger.version,
     )
+
+
+def _take_back_credit(
+    redemption: Redeemed, at: datetime, key: str, history: History, settings: Settings
+) -> Adjusted | None:
+    """The store credit a cancelled redemption gave, taken back: from its own lot first,
+    then from other credit; what is gone already is a deficit or written off."""
+    for state in history.accounts.values():
+        lot = state.lots.get(f"{redemption.key}:credit")
+        if lot is None:
+            continue
+        account = settings.account(lot.account)
+        lots = [(lot, history.expiry_of(lot))] + [
+            (other, history.expiry_of(other))
+            for other in history.open_lots(lot.account)
+            if other is not lot
+        ]
+        own = [item for item in lots[:1] if item[1] > at]
+        consumed, shortfall = take(own, lot.points, at)
+        more, shortfall = take(lots[1:], shortfall, at)
+        deficit, written_off = cover(shortfall, account)
+        return Adjusted(
+            key=f"{key}:credit",
+            at=at,
+            points=-lot.points,
+            reason=f"redemption {redemption.key} cancelled",
+            actor="loyalrules",
+            account=lot.account,
+            consumed=(*consumed, *more),
+            deficit=deficit,
+            written_off=written_off,
+        )
+    return None
 
 
 def restore_for_return(
