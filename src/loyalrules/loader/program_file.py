@@ -296,21 +296,15 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         pay_with_points=values["pay_with_points"],
         restore_grace=values["restore_expired"],
     )
-    pay = settings.pay_with_points
-    if pay is not None:
-        at = where.key("pay_with_points")
-        if (
-            _account(settings, pay.account, _value_node(node, "pay_with_points") or node, at)
-            is None
-        ):
-            return None
-    transfers = settings.transfers
-    if transfers is not None:
-        at = where.key("transfers")
-        if (
-            _account(settings, transfers.account, _value_node(node, "transfers") or node, at)
-            is None
-        ):
+    # Sections that name an account must name one the program has.
+    for section, policy in (
+        ("pay_with_points", settings.pay_with_points),
+        ("transfers", settings.transfers),
+    ):
+        if policy is None:
+            continue
+        section_node = _value_node(node, section) or node
+        if _account(settings, policy.account, section_node, where.key(section)) is None:
             return None
     points = settings.account(DEFAULT_ACCOUNT)
     if points.unit is not Unit.POINTS:
