@@ -297,14 +297,15 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         restore_grace=values["restore_expired"],
     )
     # Sections that name an account must name one the program has.
-    for section, policy in (
+    named = (
         ("pay_with_points", settings.pay_with_points),
         ("transfers", settings.transfers),
-    ):
-        if policy is None:
+    )
+    for section, names in named:
+        if names is None:
             continue
         section_node = _value_node(node, section) or node
-        if _account(settings, policy.account, section_node, where.key(section)) is None:
+        if _account(settings, names.account, section_node, where.key(section)) is None:
             return None
     points = settings.account(DEFAULT_ACCOUNT)
     if points.unit is not Unit.POINTS:
