@@ -1,18 +1,16 @@
-"""What happens to points after they are earned: returns, activation, expiry, manual
-adjustments and transfers. Each operation reads a ledger and returns the entries to
-append, never changing anything itself.
+"""What happens to points after they are earned: activation, expiry, manual adjustments
+and transfers (returns are in ``returns``). Each operation reads a ledger and returns
+the entries to append, never changing anything itself.
 
 Debits take points lot by lot: soonest-expiring first, never-expiring last, ties by
-earn time then key (see ``history.take``). A return first takes back the purchase's own
-lots (pending ones first), then other available points; what no lot covers becomes a
-deficit or is written off, as the account's ``negative_balance`` says.
+earn time then key (see ``history.take``); what no lot covers becomes a deficit or is
+written off, as the account's ``negative_balance`` says.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
@@ -24,24 +22,16 @@ from loyalrules.entries import (
     Entry,
     Expired,
     Inactivity,
-    Recorded,
-    Reversed,
     TransferredIn,
     TransferredOut,
 )
 from loyalrules.errors import InsufficientPoints, NotAllowed, ValidationError
-from loyalrules.history import NEVER, Facts, History, LotState, consumption_order, take
+from loyalrules.history import NEVER, History, LotState, take
 from loyalrules.ledger import Ledger
-from loyalrules.model import Cart, Purchase, Return
-from loyalrules.money import Money, allocate
 from loyalrules.outcome import Explanation, Outcome
 from loyalrules.policies import Account, NegativeBalance
 from loyalrules.settings import Settings
 from loyalrules.timeutil import local_moment
-
-Earnings = Callable[[Cart, Facts, datetime], tuple[dict[str, tuple[str, int]], Decimal]]
-"""What a cart earns given the member's past, at an instant: per rule id, the account
-and the points; and the eligible spend."""
 
 
 def purchase_key(purchase_id: str) -> str:
@@ -62,244 +52,9 @@ def cover(shortfall: int, account: Account) -> tuple[int, int]:
     return 0, shortfall
 
 
-def _open(history: History, lots: Iterable[LotState]) -> list[tuple[LotState, datetime]]:
+def open_lots(history: History, lots: Iterable[LotState]) -> list[tuple[LotState, datetime]]:
+    """``lots`` each with its expiry, as ``history.take`` wants them."""
     return [(lot, history.expiry_of(lot)) for lot in lots]
-
-
-# --- returns -----------------------------------------------------------------------
-
-
-def _share(amount: Decimal, part: int, whole: int, currency: str) -> Decimal:
-    """``amount * part / whole``, to the currency's minor unit, half up."""
-    return (amount * part / whole).quantize(Money.zero(currency).quantum, ROUND_HALF_UP)
-
-
-def remaining_basket(purchase: Purchase, returned: Mapping[str, int]) -> Cart | None:
-    """The purchase without the ``returned`` units (``None`` when nothing is left).
-
-    Each returned unit takes its share of its line's discount, of the order discount and
-    of the part paid with points with it (to the cent, half up); shipping and tax stay
-    with what is left.
-    """
-    currency = purchase.currency
-    paid = purchase.points_payment
-    paid_shares = (
-        allocate(paid, [line.net for line in purchase.lines], [line.id for line in purchase.lines])
-        if paid is not None
-        else [Money.zero(currency)] * len(purchase.lines)
-    )
-    lines, order_discount, points_payment = [], Decimal(0), Decimal(0)
-    for line, share, paid_share in zip(
-        purchase.lines, purchase.order_discount_shares(), paid_shares, strict=True
-    ):
-        bought = line.quantity
-        back = returned.get(line.id, 0)
-        if back >= bought:
-            continue
-        order_discount += share.amount - _share(share.amount, back, bought, currency)
-        points_payment += paid_share.amount - _share(paid_share.amount, back, bought, currency)
-        if back:
-            discount = None
-            if line.discount is not None:
-                left = line.discount.amount - _share(line.discount.amount, back, bought, currency)
-                discount = Money(left, currency) if left else None
-            line = attrs.evolve(line, quantity=bought - back, discount=discount)
-        lines.append(line)
-    if not lines:
-        return None
-    return Cart(
-        lines=lines,
-        order_discount=Money(order_discount, currency) if order_discount else None,
-        shipping=purchase.shipping,
-        tax=purchase.tax,
-        points_payment=Money(points_payment, currency) if points_payment else None,
-        channel=purchase.channel,
-        payment=purchase.payment,
-        attributes=purchase.attributes,
-    )
-
-
-def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Earnings) -> Outcome:
-    """Take back what the returned units earned (see docs/lifecycle.md)."""
-    purchase = ret.purchase
-    key = f"return:{purchase.id}:{ret.id}"
-    if key in ledger:
-        return duplicate(key, ledger)
-    source = purchase_key(purchase.id)
-    history = ledger.history
-    if source not in history.keys:
-        raise ValidationError(
-            f"purchase {purchase.id!r} is not in this ledger: process the purchase before "
-            "its return (or it is older than the ledger's checkpoint)"
-        )
-    ledger.check_after_checkpoint(ret.occurred_at, "the return")
-    before = history.returned.get(source, {})
-    units = ret.lines or {
-        line.id: line.quantity - before.get(line.id, 0)
-        for line in purchase.lines
-        if line.quantity > before.get(line.id, 0)
-    }
-    if not units:
-        raise ValidationError(f"every unit of purchase {purchase.id!r} was returned already")
-    bought = {line.id: line.quantity for line in purchase.lines}
-    for line_id, quantity in units.items():
-        if before.get(line_id, 0) + quantity > bought[line_id]:
-            left = bought[line_id] - before.get(line_id, 0)
-            raise ValidationError(
-                f"return {ret.id!r}: {quantity} of line {line_id!r} returned but only {left} "
-                f"of the {bought[line_id]} bought are left to return"
-            )
-    returned = {i: before.get(i, 0) + units.get(i, 0) for i in bought}
-    remaining = remaining_basket(purchase, returned)
-    left_points: dict[str, tuple[str, int]] = {}
-    left_spend = Decimal(0)
-    if remaining is not None:
-        # Against the history as it stood just before the purchase, as first evaluated.
-        facts = history.before(purchase.occurred_at)
-        left_points, left_spend = earnings(remaining, facts, purchase.occurred_at)
-    entries: list[Entry] = [
-        Recorded(
-            key=key,
-            at=ret.occurred_at,
-            event_type="return",
-            event_id=ret.id,
-            source=source,
-            spend=Money(_spend_back(history, source, left_spend), purchase.currency),
-            returned=tuple(units.items()),
-        )
-    ]
-    explanation = []
-    what = "everything" if remaining is None else _units_text(units)
-    for account, dues in sorted(_dues(history, source, left_points).items()):
-        entry = _reverse(history, settings.account(account), dues, ret, source, f"{key}:{account}")
-        if entry is None:
-            continue
-        entries.append(entry)
-        taken = entry.points - sum(part.points for part in entry.expired)
-        text = f"Returned {what} from order {purchase.id}: -{settings.amount(account, taken)}"
-        if entry.expired:
-            gone = entry.points - taken
-            text += f" ({settings.amount(account, gone)} of it had expired already)"
-        explanation.append(Explanation("return", "reversed", -taken, text))
-    if not explanation:
-        text = f"Returned {what} from order {purchase.id}: it had earned nothing to take back"
-        explanation.append(Explanation("return", "reversed", 0, text))
-    return Outcome(
-        event_key=key,
-        entries=tuple(entries),
-        explanation=tuple(explanation),
-        ledger_version=ledger.version,
-    )
-
-
-def _dues(
-    history: History, source: str, left: Mapping[str, tuple[str, int]]
-) -> dict[str, tuple[int, list[tuple[LotState, int]]]]:
-    """Per account: what the return takes back in all (what the purchase earned, less
-    what the rest of it still earns, less what earlier returns took back), and what
-    each of the purchase's lots still owes for it, in program order."""
-    result: dict[str, tuple[int, list[tuple[LotState, int]]]] = {}
-    lots = history.sources.get(source, ())
-    accounts = {lot.account for lot in lots}
-    for account in accounts:
-        mine = [lot for lot in lots if lot.account == account]
-        kept = sum(points for name, points in left.values() if name == account)
-        total = sum(lot.points - lot.reversed for lot in mine) - kept
-        owed = [
-            (lot, lot.points - lot.reversed - left.get(lot.rule_id or "", (account, 0))[1])
-            for lot in mine
-        ]
-        result[account] = (total, [(lot, due) for lot, due in owed if due > 0])
-    return result
-
-
-def _spend_back(history: History, source: str, left: Decimal) -> Decimal:
-    """Eligible spend this return takes back: the purchase's, less what is left, less
-    what earlier returns took."""
-    spend = history.purchase_spend.get(source, Decimal(0))
-    return spend - left - history.spend_returned.get(source, Decimal(0))
-
-
-def _units_text(units: Mapping[str, int]) -> str:
-    return ", ".join(f"{quantity} x {line_id}" for line_id, quantity in units.items())
-
-
-def _reverse(
-    history: History,
-    account: Account,
-    dues: tuple[int, list[tuple[LotState, int]]],
-    ret: Return,
-    source: str,
-    key: str,
-) -> Reversed | None:
-    """The ``Reversed`` entry taking back ``dues`` for one account, or None.
-
-    Each of the purchase's lots gives back what it owes from its own points, pending or
-    not. What a lot owes after its points expired is not taken again (``expired``); what
-    it owes after its points were spent comes from the purchase's other lots, pending
-    first, then from any available points, then as a deficit or a write-off.
-    """
-    total, owed = dues
-    if total <= 0:
-        return None
-    at = ret.occurred_at
-    reverses: list[Consumption] = []
-    expired: list[Consumption] = []
-    taking: dict[str, int] = {}  # what this entry takes from each lot
-    rest = 0
-    for lot, due in owed:
-        part = min(due, total - sum(c.points for c in reverses))
-        if part <= 0:
-            break
-        reverses.append(Consumption(lot.key, part))
-        if history.expiry_of(lot) <= at:
-            lost = min(part, lot.left + lot.expired_points - lot.forgiven)
-            if lost > 0:
-                expired.append(Consumption(lot.key, lost))
-                part -= lost
-        else:
-            own = min(part, lot.left)
-            if own > 0:
-                taking[lot.key] = own
-                part -= own
-        rest += part
-    own_rest = sorted(
-        _open(history, history.sources.get(source, ())),
-        key=lambda item: (_available(item[0], at), consumption_order(*item)),
-    )
-    for lot, expiry in own_rest:
-        if rest <= 0:
-            break
-        free = lot.left - taking.get(lot.key, 0)
-        if lot.account == account.name and expiry > at and free > 0:
-            part = min(free, rest)
-            taking[lot.key] = taking.get(lot.key, 0) + part
-            rest -= part
-    consumed = [Consumption(lot_key, points) for lot_key, points in taking.items()]
-    others = [
-        item
-        for item in _open(history, history.open_lots(account.name))
-        if item[0].key not in taking
-    ]
-    more, shortfall = take(others, rest, at)
-    deficit, written_off = cover(shortfall, account)
-    return Reversed(
-        key=key,
-        at=at,
-        account=account.name,
-        points=sum(c.points for c in reverses),
-        consumed=(*consumed, *more),
-        deficit=deficit,
-        written_off=written_off,
-        reverses=tuple(reverses),
-        expired=tuple(expired),
-        source=source,
-        return_id=ret.id,
-    )
-
-
-def _available(lot: LotState, at: datetime) -> bool:
-    return lot.available_at is not None and lot.available_at <= at
 
 
 # --- activation --------------------------------------------------------------------
@@ -349,7 +104,7 @@ def expire(ledger: Ledger, as_of: datetime, settings: Settings) -> Outcome:
     entries: list[Entry] = []
     explanation = []
     for account in settings.accounts:
-        for lot, expiry in _open(history, history.open_lots(account.name)):
+        for lot, expiry in open_lots(history, history.open_lots(account.name)):
             left = lot.remaining()
             if expiry > as_of or left <= 0 or lot.expired_by_entry:
                 continue
@@ -415,7 +170,7 @@ def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Ou
             inactivity=account.expiry.inactivity_for(settings.timezone_name),
         )
     else:
-        consumed, shortfall = take(_open(history, history.open_lots(account.name)), -points, at)
+        consumed, shortfall = take(open_lots(history, history.open_lots(account.name)), -points, at)
         if shortfall and account.negative_balance is NegativeBalance.CLAMP:
             raise InsufficientPoints(needed=-points, available=-points - shortfall)
         entry = Adjusted(
@@ -490,7 +245,7 @@ def transfer(
                 f"{policy.limit_period.value}"
             )
     history = sender.history
-    lots = _open(history, history.open_lots(name))
+    lots = open_lots(history, history.open_lots(name))
     consumed, shortfall = take(lots, points, at)
     if shortfall:
         raise InsufficientPoints(needed=points, available=points - shortfall)

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from loyalrules import lifecycle, redemption
+from loyalrules import lifecycle, redemption, returns
 from loyalrules.engine import (
     RuleBook,
     activity_key,
@@ -106,7 +106,7 @@ class Program:
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
         self._check_currency(ret.purchase)
-        outcome = lifecycle.process_return(ret, ledger, self.settings, self._earnings(member))
+        outcome = returns.process_return(ret, ledger, self.settings, self._earnings(member))
         if outcome.duplicate:
             return outcome
         # Points that paid part of the order come back in proportion to what is returned.
@@ -139,7 +139,7 @@ class Program:
             event.purchase_id, event.occurred_at, ledger, self.settings
         )
 
-    def _earnings(self, member: Member) -> lifecycle.Earnings:
+    def _earnings(self, member: Member) -> returns.Earnings:
         """What a cart earns per account, for re-evaluating what a return leaves."""
 
         def earn(
