@@ -491,3 +491,18 @@ def test_cancelling_a_credit_reward_takes_the_credit_back(shop: Program) -> None
     after = ledger.apply(cancel)
     assert after.balance(at(3, 3), "credit").available == 0
     assert after.verify() == ()
+
+
+def test_verify_reports_a_restore_of_an_unknown_redemption_or_lot(shop: Program) -> None:
+    ledger = funded(shop)
+    forged = Restored(
+        key="cancel:x",
+        at=at(3, 2),
+        redemption="redeem:x",
+        points=5,
+        restored=(Consumption("ghost", 5),),
+    )
+    assert [str(p) for p in ledger.append([forged]).verify()] == [
+        "cancel:x: restores 'redeem:x', not redeemed here",
+        "cancel:x: gives back to 'ghost', not a lot here",
+    ]

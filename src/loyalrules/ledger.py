@@ -29,6 +29,7 @@ from loyalrules.entries import (
     Expired,
     OpenLot,
     Recorded,
+    Restored,
     Reversed,
     RuleCount,
     entry_from_dict,
@@ -377,6 +378,12 @@ def _verify(ledger: Ledger) -> Iterator[Inconsistency]:
             yield Inconsistency(entry.key, f"reverses {entry.source!r}, not in the ledger")
         if isinstance(entry, Expired):
             yield from _verify_expired(entry, lots, history)
+        if isinstance(entry, Restored):
+            if entry.redemption not in history.redemptions and history.checkpoint is None:
+                yield Inconsistency(entry.key, f"restores {entry.redemption!r}, not redeemed here")
+            for part in entry.restored:
+                if part.lot not in lots:
+                    yield Inconsistency(entry.key, f"gives back to {part.lot!r}, not a lot here")
     for lot in lots.values():
         if lot.remaining() < 0:
             yield Inconsistency(lot.key, f"lot taken beyond its {lot.points} points")
