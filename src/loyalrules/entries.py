@@ -181,7 +181,7 @@ class Earned(Lot):
 
     def fold(self, history: History) -> None:
         history.credit(self)
-        history.rule_earned(self.rule_id, self.at)
+        history.earned(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -392,6 +392,37 @@ class Activated(Entry):
 
     def fold(self, history: History) -> None:
         history.activate(self.source, self.at)
+
+
+@attrs.frozen(kw_only=True)
+class TierChanged(Entry):
+    """The member's tier became ``level`` (from ``previous``) at ``at``, for ``reason``.
+
+    The tier is derived from the ledger at any instant; these entries write its changes
+    down (for notifications, and so a host can read the tier without the program)."""
+
+    kind: ClassVar[str] = "tier_changed"
+    level: str = attrs.field(validator=_text)
+    previous: str = attrs.field(validator=_text)
+    reason: str = attrs.field(validator=_text)
+
+    def fold(self, history: History) -> None:
+        history.tier_changes.append((self.at, self.level))
+
+
+@attrs.frozen(kw_only=True)
+class TierAssigned(Entry):
+    """A manual tier by ``actor`` for ``reason``: the member's tier is at least ``level``
+    until ``until`` (``None``: until further notice)."""
+
+    kind: ClassVar[str] = "tier_assigned"
+    level: str = attrs.field(validator=_text)
+    until: datetime | None = attrs.field(default=None, converter=_optional_utc)
+    reason: str = attrs.field(validator=_text)
+    actor: str = attrs.field(validator=_text)
+
+    def fold(self, history: History) -> None:
+        history.tier_floors.append((self.at, self.until, self.level))
 
 
 @attrs.frozen

@@ -19,6 +19,7 @@ from loyalrules.entries import (
     Checkpoint,
     Consumption,
     Debit,
+    Earned,
     Entry,
     Inactivity,
     Lot,
@@ -29,6 +30,7 @@ from loyalrules.entries import (
 )
 from loyalrules.errors import DuplicateEntry, WrongTypeError
 from loyalrules.money import Money
+from loyalrules.series import PURCHASES, RETURNED, SPEND, Series, earned
 
 NEVER = datetime.max.replace(tzinfo=UTC)
 """Stands for "no date" where a date is compared (a lot that never expires)."""
@@ -161,9 +163,12 @@ class History:
         "returned",
         "rule_counts",
         "rule_earn_times",
+        "series",
         "size",
         "sources",
         "spend_returned",
+        "tier_changes",
+        "tier_floors",
     )
 
     def __init__(self) -> None:
@@ -184,6 +189,9 @@ class History:
         self.activations: dict[str, datetime] = {}
         self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
         self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
+        self.series = Series()  # what tiers qualify on
+        self.tier_changes: list[tuple[datetime, str]] = []  # (when, level) as written down
+        self.tier_floors: list[tuple[datetime, datetime | None, str]] = []  # manual tiers
         self.redemptions: dict[str, Redeemed] = {}  # by key, to cancel or restore them
         self.restored: dict[str, int] = {}  # redemption key -> points given back
         self.spend_returned: dict[str, Decimal] = {}  # purchase key -> spend taken back
@@ -230,16 +238,23 @@ class History:
         return state
 
     def record(self, entry: Recorded) -> None:
+        series = self.series
         if entry.event_type == "purchase":
             _insert(self.purchase_times, entry.at)
             self._add_spend(entry.spend)
+            series.add(PURCHASES, entry.at, 1)
             if entry.spend is not None:
                 self.purchase_spend[entry.key] = entry.spend.amount
+                series.add(SPEND, entry.at, entry.spend.amount)
         elif entry.event_type == "return" and entry.source is not None:
             if entry.spend is not None:
                 self._add_spend(-entry.spend)
                 taken = self.spend_returned.get(entry.source, Decimal(0))
                 self.spend_returned[entry.source] = taken + entry.spend.amount
+                series.add(SPEND + RETURNED, entry.at, entry.spend.amount)
+                spent = self.purchase_spend.get(entry.source, Decimal(0))
+                if taken < spent <= taken + entry.spend.amount:  # returned in full now
+                    series.add(PURCHASES + RETURNED, entry.at, 1)
             units = self.returned.setdefault(entry.source, {})
             for line_id, quantity in entry.returned:
                 units[line_id] = units.get(line_id, 0) + quantity
@@ -339,6 +354,7 @@ class History:
         return sum(points for at, points in state.sent if start <= at < end)
 
     def reverse(self, entry: Reversed) -> None:
+        self.series.add(earned(entry.account) + RETURNED, entry.at, entry.points)
         lots = {lot.key: lot for lot in self.sources.get(entry.source, ())}
         for part in entry.reverses:
             if part.lot in lots:
@@ -346,6 +362,11 @@ class History:
         for part in entry.expired:
             if part.lot in lots:
                 lots[part.lot].forgiven += part.points
+
+    def earned(self, entry: Earned) -> None:
+        self.rule_earned(entry.rule_id, entry.at)
+        if not entry.rule_id.startswith(TIER_BONUS):  # a tier's own bonus never qualifies
+            self.series.add(earned(entry.account), entry.at, entry.points)
 
     def rule_earned(self, rule_id: str, at: datetime) -> None:
         _insert(self.rule_earn_times.setdefault(rule_id, []), at)
@@ -453,6 +474,10 @@ class History:
         return deadlines
 
 
+TIER_BONUS = "tier:"
+"""Rule ids of tier upgrade bonuses start with this; they do not count to qualify."""
+
+
 def reward_key(reward_id: str) -> str:
     """The name under which a reward's redemptions are counted for its limits."""
     return f"reward:{reward_id}"
@@ -465,6 +490,12 @@ class Facts(Protocol):
 
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int: ...
 
+    @property
+    def series(self) -> Series: ...
+
+    @property
+    def tier_floors(self) -> list[tuple[datetime, datetime | None, str]]: ...
+
 
 class HistoryBefore:
     """A history seen from just before ``moment``: what rules saw when an event at
@@ -475,6 +506,14 @@ class HistoryBefore:
     def __init__(self, history: History, moment: datetime) -> None:
         self.history = history
         self.moment = moment
+
+    @property
+    def series(self) -> Series:
+        return self.history.series
+
+    @property
+    def tier_floors(self) -> list[tuple[datetime, datetime | None, str]]:
+        return self.history.tier_floors
 
     def purchases_before(self, at: datetime) -> int:
         return self.history.purchases_before(min(at, self.moment))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from loyalrules import lifecycle, redemption, returns
+from loyalrules import lifecycle, redemption, returns, tier_changes
 from loyalrules.engine import (
+    Evaluation,
     RuleBook,
     activity_key,
     eligible_lines,
@@ -39,7 +40,10 @@ from loyalrules.rules.context import Context
 from loyalrules.rules.rule import Rule
 from loyalrules.settings import Settings
 from loyalrules.status import Status, status_of
+from loyalrules.tiers import Tiers, TierState
 from loyalrules.timeutil import to_utc
+
+_TICK = timedelta(microseconds=1)
 
 
 def _check_key(key: object) -> None:
@@ -340,6 +344,53 @@ class Program:
             redemption.redemption_key(key), to_utc(at, "at"), ledger, self.settings
         )
 
+    def _tiers(self) -> Tiers:
+        tiers = self.settings.tiers
+        if tiers is None:
+            raise NotAllowed("this program has no tiers; add a 'tiers:' section")
+        return tiers
+
+    def tier(self, member: Member, ledger: Ledger, at: datetime) -> TierState:
+        """The member's tier at ``at``, derived from the ledger (events at ``at`` count)."""
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        at = to_utc(at, "at")
+        return tier_changes.tier_state(
+            self._tiers(), ledger.history, member.joined_at, at, self.settings
+        )
+
+    def review_tiers(self, member: Member, ledger: Ledger, as_of: datetime) -> Outcome:
+        """``TierChanged`` entries for the tier changes not written down yet up to
+        ``as_of`` (period ends, grace and retention running out, returns), each dated
+        when it happened. A nightly job, like ``expire``; running it twice adds nothing."""
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        as_of = to_utc(as_of, "as_of")
+        ledger.check_after_checkpoint(as_of, "as_of")
+        return tier_changes.review(self._tiers(), ledger, member.joined_at, as_of, self.settings)
+
+    def assign_tier(
+        self,
+        member: Member,
+        ledger: Ledger,
+        level: str,
+        *,
+        until: datetime | None,
+        reason: str,
+        actor: str,
+        at: datetime,
+        key: str,
+    ) -> Outcome:
+        """A manual tier (a status match, a goodwill gesture): the member's tier is at
+        least ``level`` from ``at`` until ``until``."""
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        _check_key(key)
+        until_utc = None if until is None else to_utc(until, "until")
+        return tier_changes.assign(
+            self._tiers(), ledger, level, until_utc, reason, actor, to_utc(at, "at"), key
+        )
+
     def status(self, member: Member, ledger: Ledger, as_of: datetime) -> Status:
         """Balances of every account as of ``as_of`` and the points expiring next."""
         _check(member, Member, "member")
@@ -354,10 +405,22 @@ class Program:
                 f"{cart.currency}"
             )
 
-    def _cart_context(self, cart: Cart, member: Member, facts: Facts, at: datetime) -> Context:
+    def _tier_before(self, facts: Facts, member: Member, at: datetime) -> TierState | None:
+        """The member's tier just before ``at`` (None for a program without tiers)."""
+        tiers = self.settings.tiers
+        if tiers is None:
+            return None
+        return tier_changes.tier_state(tiers, facts, member.joined_at, at - _TICK, self.settings)
+
+    def _cart_context(
+        self, cart: Cart, member: Member, facts: Facts, at: datetime, tier: str | None = None
+    ) -> Context:
         if cart.lines[0].unit_price.currency != self.settings.currency:  # cart.currency
             self._check_currency(cart)
         lines = eligible_lines(cart, self.settings.eligible_spend)
+        if tier is None and self.settings.tiers is not None:
+            state = self._tier_before(facts, member, at)
+            tier = state.level.id if state is not None else None
         return Context(
             settings=self.settings,
             member=member,
@@ -365,6 +428,7 @@ class Program:
             at=at,
             cart=cart,
             lines=lines,
+            tier=tier,
         )
 
     def _process_purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
@@ -377,19 +441,38 @@ class Program:
                 ledger_version=ledger.version,
                 duplicate=True,
             )
-        ctx = self._cart_context(purchase, member, ledger.history, purchase.occurred_at)
+        at, history, tiers = purchase.occurred_at, ledger.history, self.settings.tiers
+        before = self._tier_before(history, member, at)
+        tier = before.level.id if before is not None else None
+        ctx = self._cart_context(purchase, member, history, at, tier)
         evaluation = evaluate_cart(self._book, ctx)
         recorded = Recorded(
             key=key,
-            at=purchase.occurred_at,
+            at=at,
             event_type="purchase",
             event_id=purchase.id,
             spend=Money(ctx.spend, self.settings.currency),  # the purchase's, checked above
         )
+        if tiers is None or before is None:
+            return Outcome(
+                event_key=key,
+                entries=entries_for(key, recorded, evaluation),
+                explanation=evaluation.explanation,
+                ledger_version=ledger.version,
+            )
+
+        def at_tier(level_id: str) -> Evaluation:
+            return evaluate_cart(
+                self._book, self._cart_context(purchase, member, history, at, level_id)
+            )
+
+        upgrade = tier_changes.on_purchase(
+            tiers, before, ctx, evaluation, at_tier, key, self.settings
+        )
         return Outcome(
             event_key=key,
-            entries=entries_for(key, recorded, evaluation),
-            explanation=evaluation.explanation,
+            entries=(*entries_for(key, recorded, upgrade.evaluation), *upgrade.entries),
+            explanation=(*upgrade.evaluation.explanation, *upgrade.explanation),
             ledger_version=ledger.version,
         )
 
@@ -403,12 +486,14 @@ class Program:
                 ledger_version=ledger.version,
                 duplicate=True,
             )
+        before = self._tier_before(ledger.history, member, activity.occurred_at)
         ctx = Context(
             settings=self.settings,
             member=member,
             history=ledger.history,
             at=activity.occurred_at,
             activity=activity,
+            tier=before.level.id if before is not None else None,
         )
         evaluation = evaluate_activity(self._book, ctx, activity.kind)
         recorded = Recorded(

@@ -15,6 +15,7 @@ from loyalrules.errors import ValidationError
 from loyalrules.money import format_money, minor_units
 from loyalrules.policies import Account, PayWithPoints, TransferPolicy, Unit
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.tiers import Tiers
 
 
 class RoundingMode(enum.Enum):
@@ -78,6 +79,7 @@ class Settings:
     transfers: TransferPolicy | None = None
     pay_with_points: PayWithPoints | None = None
     restore_grace: Duration | None = None  # None: restored points of expired lots lapse
+    tiers: Tiers | None = None
 
     @property
     def minor_units(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import attrs
 import yaml
 
 from loyalrules.entries import DEFAULT_ACCOUNT
@@ -26,6 +27,7 @@ from loyalrules.loader.schema import (
     mapping_pairs,
     suggest,
 )
+from loyalrules.loader.tier_keys import TIERS, tier_rules
 from loyalrules.loader.yaml_source import Report, compose
 from loyalrules.policies import Account, ExpireOnDate, Expiry, Unit, UntilActivated, end_of_day
 from loyalrules.program import Program
@@ -267,6 +269,7 @@ PROGRAM_FIELDS = {
     "accounts": Field(ACCOUNTS, "accounts beyond points (cashback, tier counters)"),
     "transfers": Field(TRANSFERS, "members may give points to each other (off when absent)"),
     "earn": Field(RawNode(RulesSpec()), "the earning rules, evaluated in order", required=True),
+    "tiers": Field(RawNode(TIERS), "tiers: levels, what qualifies, movement, benefits"),
     "rewards": Field(RawNode(RewardsSpec()), "the rewards catalog: what points buy"),
     "pay_with_points": Field(PAY_WITH_POINTS, "points may pay part of an order"),
     "restore_expired": Field(
@@ -296,6 +299,12 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         pay_with_points=values["pay_with_points"],
         restore_grace=values["restore_expired"],
     )
+    if values["tiers"] is not None:
+        at = where.key("tiers").with_env(BuildEnv(settings))
+        tiers = TIERS.check(values["tiers"], at)
+        if tiers is INVALID:
+            return None
+        settings = attrs.evolve(settings, tiers=tiers)
     # Sections that name an account must name one the program has.
     named = (
         ("pay_with_points", settings.pay_with_points),
@@ -344,6 +353,8 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
         rewards = RewardsSpec().check(values["rewards"], at)
     if rules is INVALID or rewards is INVALID:
         return None
+    if settings.tiers is not None:
+        rules = (*rules, *tier_rules(settings.tiers))
     return Program(
         id=values["program"],
         name=values["name"] or values["program"],

@@ -314,6 +314,20 @@ class NthPurchase(Condition):
         return "the first purchase" if self.n == 1 else f"purchase number {self.n}"
 
 
+@attrs.frozen
+class TierIs(Condition):
+    """The member's tier (just before the event) is one of ``levels``."""
+
+    levels: frozenset[str]
+    words: str
+
+    def __call__(self, ctx: Context) -> bool:
+        return ctx.tier in self.levels
+
+    def describe(self) -> str:
+        return f"tier is {self.words}"
+
+
 def all_of(conditions: Sequence[Condition]) -> Condition:
     """One condition that holds when all of ``conditions`` hold."""
     return conditions[0] if len(conditions) == 1 else AllOf(tuple(conditions))

@@ -27,7 +27,8 @@ class Context:
     """One event under evaluation. Built once per event by the engine; read by rules.
 
     ``at`` is the event's instant (UTC) and ``local`` the same instant in the program's
-    time zone, for calendar questions. ``cart`` is ``None`` for activities.
+    time zone, for calendar questions. ``cart`` is ``None`` for activities. ``tier`` is
+    the id of the member's tier just before the event (``None`` without tiers).
     """
 
     __slots__ = (
@@ -40,6 +41,7 @@ class Context:
         "member",
         "settings",
         "spend",
+        "tier",
     )
 
     def __init__(
@@ -52,6 +54,7 @@ class Context:
         cart: Cart | None = None,
         lines: tuple[EligibleLine, ...] = (),
         activity: Activity | None = None,
+        tier: str | None = None,
     ) -> None:
         self.settings = settings
         self.member = member
@@ -61,6 +64,7 @@ class Context:
         self.cart = cart
         self.lines = lines
         self.activity = activity
+        self.tier = tier
         spend = _NO_SPEND
         for line in lines:
             spend += line.spend

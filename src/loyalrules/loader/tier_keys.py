@@ -1,0 +1,201 @@
+"""Program keys for tiers: ``tiers`` (levels, metric, window, movement) and the ``tier``
+condition; each level's earn multiplier becomes a rule of its own."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from loyalrules.loader.lifecycle_keys import DURATION
+from loyalrules.loader.registry import BuildEnv, register_condition
+from loyalrules.loader.schema import (
+    Built,
+    ByShape,
+    Field,
+    Fields,
+    Integer,
+    ListOf,
+    Number,
+    Text,
+)
+from loyalrules.rules.conditions import TierIs
+from loyalrules.rules.effects import Multiply
+from loyalrules.rules.rule import Rule
+from loyalrules.tiers import Crossing, Downgrade, Level, Metric, Tiers, Window
+
+ID = Text(
+    pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*", pattern_words="an id of letters, digits, '_', '.', '-'"
+)
+THRESHOLD = Number(minimum=Decimal(0), words="a threshold")
+
+
+def _enum(kind: type[Any], doc: str, default: Any) -> Field:
+    choices = tuple(member.value for member in kind)
+    return Field(Built(Text(choices=choices), lambda v, env: kind(v)), doc, default=default)
+
+
+LEVEL = Fields(
+    {
+        "id": Field(ID, "the tier's id", required=True),
+        "name": Field(Text(), "what members see (defaults to the id)"),
+        "qualify": Field(THRESHOLD, "entry threshold (leave out for the first level)"),
+        "keep": Field(THRESHOLD, "lower threshold that keeps the tier (hysteresis)"),
+        "multiplier": Field(
+            Number(minimum=Decimal(1), words="a factor"), "earn multiplier for this tier"
+        ),
+        "upgrade_bonus": Field(Integer(minimum=1), "points given on reaching the tier"),
+        "perks": Field(
+            ListOf(Text(), one_or_many=True), "free-form perks for the host", default=()
+        ),
+    }
+)
+
+METRIC = ByShape(
+    scalar=Built(Text(choices=("spend", "purchases")), lambda v, env: (Metric(v), "points")),
+    mapping=Built(
+        Fields({"points": Field(Text(), "the account whose earned points count", required=True)}),
+        lambda v, env: (Metric.POINTS, v["points"]),
+    ),
+)
+
+WINDOW = ByShape(
+    scalar=Built(
+        Text(choices=("calendar_year", "anniversary_year", "lifetime")),
+        lambda v, env: (Window(v), None),
+    ),
+    mapping=Built(
+        Fields({"rolling": Field(DURATION, "a rolling window, e.g. P12M", required=True)}),
+        lambda v, env: (Window.ROLLING, v["rolling"]),
+    ),
+)
+
+
+def _tiers(values: dict[str, Any], env: Any) -> Tiers:
+    raw = values["levels"]
+    if not raw:
+        raise ValueError("give at least one level")
+    levels = []
+    previous = Decimal(-1)
+    for rank, level in enumerate(raw):
+        qualify = level["qualify"]
+        if rank == 0 and qualify not in (None, Decimal(0)):
+            raise ValueError(
+                f"the first level {level['id']!r} is where everyone starts: no 'qualify'"
+            )
+        if rank and qualify is None:
+            raise ValueError(f"level {level['id']!r} needs 'qualify', its entry threshold")
+        qualify = qualify or Decimal(0)
+        if rank and qualify <= previous:
+            raise ValueError(
+                f"level {level['id']!r} must need more than the level before it (levels are "
+                "ranked in the order written)"
+            )
+        if level["keep"] is not None and level["keep"] > qualify:
+            raise ValueError(f"level {level['id']!r}: 'keep' must not exceed 'qualify'")
+        previous = qualify
+        levels.append(
+            Level(
+                id=level["id"],
+                name=level["name"] or level["id"],
+                rank=rank,
+                qualify=qualify,
+                keep=level["keep"],
+                multiplier=level["multiplier"],
+                upgrade_bonus=level["upgrade_bonus"],
+                perks=tuple(level["perks"]),
+            )
+        )
+    if len({level.id for level in levels}) != len(levels):
+        raise ValueError("level ids must be unique")
+    metric, account = values["qualify_on"]
+    window, rolling = values["window"]
+    if window is Window.ROLLING and any(level.keep is not None for level in levels):
+        raise ValueError("'keep' thresholds apply to calendar and anniversary years")
+    return Tiers(
+        levels=tuple(levels),
+        metric=metric,
+        account=account,
+        window=window,
+        rolling=rolling,
+        retention=values["retention"],
+        downgrade=values["downgrade"],
+        grace=values["grace"],
+        returns_count=values["returns_count"],
+        crossing=values["crossing_purchase"],
+        currency=env.settings.currency if env is not None else "USD",
+    )
+
+
+TIERS = Built(
+    Fields(
+        {
+            "qualify_on": Field(
+                METRIC, "spend, purchases, or {points: <account>}", default=(Metric.SPEND, "points")
+            ),
+            "window": Field(
+                WINDOW,
+                "calendar_year, anniversary_year, lifetime, or {rolling: P12M}",
+                default=(Window.CALENDAR_YEAR, None),
+            ),
+            "retention": Field(
+                DURATION, "keep a tier this long after the period (default: a period)"
+            ),
+            "downgrade": _enum(Downgrade, "to_qualified or one_level", Downgrade.TO_QUALIFIED),
+            "grace": Field(DURATION, "after a period ends, keep the old tier this long"),
+            "returns_count": Field(
+                Built(Text(choices=("true", "false")), lambda v, env: v == "true"),
+                "returns reduce the qualifying value",
+                default=True,
+            ),
+            "crossing_purchase": _enum(
+                Crossing, "how the purchase that crosses a threshold earns", Crossing.OLD_RATE
+            ),
+            "levels": Field(ListOf(LEVEL, min_items=1), "the tiers, lowest first", required=True),
+        }
+    ),
+    _tiers,
+)
+
+
+def tier_rules(tiers: Tiers) -> tuple[Rule, ...]:
+    """Each level's earn multiplier as a rule: 'Gold members earn 1.5x'."""
+    return tuple(
+        Rule(
+            id=f"tier-{level.id}",
+            name=f"{level.name} members earn {level.multiplier.normalize():f}x",
+            effect=Multiply(Fraction(level.multiplier)),
+            condition=TierIs(frozenset({level.id}), level.name),
+        )
+        for level in tiers.levels
+        if level.multiplier is not None and level.multiplier != 1
+    )
+
+
+def _tier_condition(value: Any, env: BuildEnv) -> TierIs:
+    tiers = env.settings.tiers
+    if tiers is None:
+        raise ValueError("the program has no 'tiers'")
+    names = {level.id: level for level in tiers.levels}
+    if isinstance(value, dict):
+        lowest = names.get(value["at_least"])
+        if lowest is None:
+            raise ValueError(f"no tier {value['at_least']!r}; tiers: {', '.join(names)}")
+        chosen = [level for level in tiers.levels if level.rank >= lowest.rank]
+        return TierIs(frozenset(level.id for level in chosen), f"{lowest.name} or higher")
+    unknown = [name for name in value if name not in names]
+    if unknown:
+        raise ValueError(f"no tier {unknown[0]!r}; tiers: {', '.join(names)}")
+    return TierIs(frozenset(value), " or ".join(names[name].name for name in value))
+
+
+register_condition(
+    "tier",
+    _tier_condition,
+    spec=ByShape(
+        scalar=ListOf(Text(), one_or_many=True),
+        sequence=ListOf(Text()),
+        mapping=Fields({"at_least": Field(Text(), "this tier or a higher one", required=True)}),
+    ),
+    doc="The member's tier is one of these (or, with at_least, this one or higher).",
+)

@@ -1,0 +1,82 @@
+"""Named time series of amounts (spend, purchases, points earned), summed over windows.
+
+Tier qualification asks "how much in this window?" on every purchase, so sums come from
+running totals kept as entries are folded (appends in time order keep them current; an
+entry older than the last one rebuilds them once).
+"""
+
+from __future__ import annotations
+
+import bisect
+from datetime import datetime
+from decimal import Decimal
+
+_ZERO = Decimal(0)
+
+SPEND = "spend"
+PURCHASES = "purchases"
+RETURNED = ":returned"
+"""Suffix of the series of what returns took back from another series."""
+
+
+def earned(account: str) -> str:
+    """The series of points earned by rules in ``account``."""
+    return f"earned:{account}"
+
+
+class Series:
+    """Amounts at instants, by name; ``total`` sums a name over a time window."""
+
+    __slots__ = ("_sums", "_times", "_values")
+
+    def __init__(self) -> None:
+        self._times: dict[str, list[datetime]] = {}
+        self._values: dict[str, list[Decimal]] = {}
+        self._sums: dict[str, list[Decimal]] = {}  # running totals: _sums[i] = sum of first i
+
+    def add(self, name: str, at: datetime, amount: Decimal | int) -> None:
+        times = self._times.setdefault(name, [])
+        values = self._values.setdefault(name, [])
+        sums = self._sums.setdefault(name, [_ZERO])
+        amount = Decimal(amount)
+        if not times or at >= times[-1]:  # the common case: in time order
+            times.append(at)
+            values.append(amount)
+            sums.append(sums[-1] + amount)
+            return
+        index = bisect.bisect_right(times, at)
+        times.insert(index, at)
+        values.insert(index, amount)
+        running = sums[index]
+        del sums[index + 1 :]
+        for value in values[index:]:
+            running += value
+            sums.append(running)
+
+    def total(self, name: str, start: datetime | None, end: datetime) -> Decimal:
+        """The sum of ``name`` over ``[start, end)`` (``start`` None: since the first)."""
+        times = self._times.get(name)
+        if not times:
+            return _ZERO
+        sums = self._sums[name]
+        upper = sums[bisect.bisect_left(times, end)]
+        return upper if start is None else upper - sums[bisect.bisect_left(times, start)]
+
+    def instants(self, name: str, start: datetime | None, end: datetime) -> list[datetime]:
+        """The instants of ``name`` in ``[start, end)``."""
+        times = self._times.get(name, [])
+        low = 0 if start is None else bisect.bisect_left(times, start)
+        return times[low : bisect.bisect_left(times, end)]
+
+    def first(self) -> datetime | None:
+        """The earliest instant of any series."""
+        firsts = [times[0] for times in self._times.values() if times]
+        return min(firsts) if firsts else None
+
+    def items(self) -> list[tuple[str, datetime, Decimal]]:
+        """Every (name, instant, amount), for a checkpoint."""
+        return [
+            (name, at, value)
+            for name, times in self._times.items()
+            for at, value in zip(times, self._values[name], strict=True)
+        ]
