@@ -24,6 +24,7 @@ ExplanationStatus = Literal[
     "transferred",
     "redeemed",
     "restored",
+    "tier",
 ]
 
 
@@ -50,7 +51,7 @@ def _lines_text(explanation: tuple[Explanation, ...]) -> str:
 
 
 def _messages(explanation: tuple[Explanation, ...]) -> tuple[str, ...]:
-    return tuple(e.text for e in explanation if e.points or e.status == "missed")
+    return tuple(e.text for e in explanation if e.points or e.status in ("missed", "tier"))
 
 
 @attrs.frozen(kw_only=True)

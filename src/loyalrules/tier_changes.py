@@ -87,7 +87,7 @@ def on_purchase(
             reason=f"qualified with {value} this period",
         )
     ]
-    explanation = [Explanation(f"tier-{reached.id}", "applied", 0, f"Welcome to {reached.name}!")]
+    explanation = [Explanation(f"tier-{reached.id}", "tier", 0, f"Welcome to {reached.name}!")]
     for level in tiers.levels[before.level.rank + 1 : reached.rank + 1]:
         if level.upgrade_bonus:
             entries.append(_bonus(level, key, at, settings))
@@ -189,21 +189,24 @@ def review(
         state = tier_state(tiers, history, joined, moment, settings)
         if state.level.id == level:
             continue
+        old = tiers.level(level)
+        reason = state.reason
+        if state.level.rank < old.rank and state.previous_value is not None:
+            reason = (
+                f"{old.name} not kept: {tiers.describe(state.previous_value)} in the last period"
+            )
         key = f"tier:review:{moment.isoformat()}:{state.level.id}"
         if key in ledger:
             level = state.level.id
             continue
         entries.append(
             TierChanged(
-                key=key, at=moment, level=state.level.id, previous=level, reason=state.reason
+                key=key, at=moment, level=state.level.id, previous=level, reason=reason
             )
         )
         explanation.append(
             Explanation(
-                f"tier-{state.level.id}",
-                "applied",
-                0,
-                f"Tier {tiers.level(level).name} -> {state.level.name} ({state.reason})",
+                f"tier-{state.level.id}", "tier", 0, f"{old.name} -> {state.level.name}: {reason}"
             )
         )
         level = state.level.id

@@ -93,6 +93,7 @@ class TierState:
     window_end: datetime | None
     valid_until: datetime | None
     reason: str
+    previous_value: Decimal | None = None  # the value of the last period, if any
 
 
 @attrs.frozen(kw_only=True)
@@ -239,6 +240,7 @@ class Tiers:
         return TierState(
             level=level, at=at, value=value, window_start=start, window_end=end,
             valid_until=valid_until if level.rank else None, reason=reason,
+            previous_value=previous,
         )  # fmt: skip
 
 
