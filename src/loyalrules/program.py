@@ -39,7 +39,7 @@ from loyalrules.rewards import Reward
 from loyalrules.rules.context import Context
 from loyalrules.rules.rule import Rule
 from loyalrules.settings import Settings
-from loyalrules.status import Status, status_of
+from loyalrules.status import Status, status_of, tier_status
 from loyalrules.tiers import Tiers, TierState
 from loyalrules.timeutil import to_utc
 
@@ -395,7 +395,17 @@ class Program:
         """Balances of every account as of ``as_of`` and the points expiring next."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        return status_of(member.id, ledger, to_utc(as_of, "as_of"), self.settings)
+        as_of = to_utc(as_of, "as_of")
+        tiers, tier = self.settings.tiers, None
+        if tiers is not None:
+            history = ledger.history
+            state = tier_changes.tier_state(tiers, history, member.joined_at, as_of, self.settings)
+            since = max(
+                (when for when, level in history.tier_changes if when <= as_of),
+                default=state.window_start,
+            )
+            tier = tier_status(state, tiers, since)
+        return status_of(member.id, ledger, as_of, self.settings, tier)
 
     def _check_currency(self, cart: Cart) -> None:
         if cart.currency != self.settings.currency:

@@ -12,6 +12,7 @@ from loyalrules.ledger import Balance, Ledger
 from loyalrules.money import Money, format_money, minor_units
 from loyalrules.policies import Unit
 from loyalrules.settings import Settings
+from loyalrules.tiers import Level, Metric, Tiers, TierState, Window
 from loyalrules.timeutil import local_moment
 
 
@@ -41,6 +42,73 @@ class AccountStatus:
 
 
 @attrs.frozen
+class TierStatus:
+    """Where the member stands in the tiers: ``level`` since ``since``, guaranteed until
+    ``valid_until``; ``value`` counted so far in the window that ends ``window_end``; and
+    what it takes to reach ``next_level`` (``to_next``) and to keep ``level``
+    (``to_keep``) by then."""
+
+    level: Level
+    since: datetime | None
+    valid_until: datetime | None
+    value: Decimal
+    window_end: datetime | None
+    next_level: Level | None
+    to_next: Decimal | None
+    to_keep: Decimal | None
+    metric: Metric
+    unit: str  # how the metric's amounts read: a currency, or points of an account
+
+    def _amount(self, value: Decimal) -> str:
+        if self.metric is Metric.SPEND:
+            return f"Spend {format_money(value, self.unit)} more"
+        if self.metric is Metric.PURCHASES:
+            return f"Make {value} more purchase(s)"
+        return f"Earn {value} more {self.unit}"
+
+    def messages(self, zone: tzinfo) -> tuple[str, ...]:
+        head = self.level.name
+        if self.since is not None and self.level.rank:
+            head += f" since {self.since.astimezone(zone).date().isoformat()}"
+        if self.valid_until is not None:
+            head += f", until the {_end(self.valid_until, zone)}"
+        lines = [head]
+        by = f" by the {_end(self.window_end, zone)}" if self.window_end else ""
+        if self.next_level is not None and self.to_next is not None:
+            lines.append(f"{self._amount(self.to_next)}{by} for {self.next_level.name}")
+        if self.to_keep:
+            lines.append(f"{self._amount(self.to_keep)}{by} to keep {self.level.name}")
+        return tuple(lines)
+
+
+def _end(moment: datetime, zone: tzinfo) -> str:
+    """ "end of 2026-12-31" for the local midnight that ends that day."""
+    return local_moment(moment, zone).removeprefix("at the ")
+
+
+def tier_status(state: TierState, tiers: Tiers, since: datetime | None) -> TierStatus:
+    level = state.level
+    above = tiers.levels[level.rank + 1 :]
+    next_level = above[0] if above else None
+    periodic = tiers.window in (Window.CALENDAR_YEAR, Window.ANNIVERSARY_YEAR)
+    to_keep = None
+    if periodic and level.rank:
+        to_keep = max(level.keeps_at - state.value, Decimal(0)) or None
+    return TierStatus(
+        level=level,
+        since=since,
+        valid_until=state.valid_until,
+        value=state.value,
+        window_end=state.window_end if periodic else None,
+        next_level=next_level,
+        to_next=None if next_level is None else max(next_level.qualify - state.value, Decimal(0)),
+        to_keep=to_keep,
+        metric=tiers.metric,
+        unit=tiers.currency if tiers.metric is Metric.SPEND else tiers.account,
+    )
+
+
+@attrs.frozen
 class Status:
     """Balances of every account as of ``as_of``, with customer-facing messages."""
 
@@ -49,6 +117,7 @@ class Status:
     accounts: tuple[AccountStatus, ...]
     points_name: str
     timezone: tzinfo
+    tier: TierStatus | None = None
 
     def account(self, name: str = DEFAULT_ACCOUNT) -> AccountStatus:
         for account in self.accounts:
@@ -68,7 +137,7 @@ class Status:
 
     @property
     def messages(self) -> tuple[str, ...]:
-        lines = []
+        lines = list(self.tier.messages(self.timezone)) if self.tier is not None else []
         for account in self.accounts:
             balance = account.balance
             text = f"{account.amount(balance.available, self.points_name)} available"
@@ -87,7 +156,13 @@ class Status:
         return "\n".join(self.messages)
 
 
-def status_of(member_id: str, ledger: Ledger, as_of: datetime, settings: Settings) -> Status:
+def status_of(
+    member_id: str,
+    ledger: Ledger,
+    as_of: datetime,
+    settings: Settings,
+    tier: TierStatus | None = None,
+) -> Status:
     return Status(
         member_id,
         as_of,
@@ -99,4 +174,5 @@ def status_of(member_id: str, ledger: Ledger, as_of: datetime, settings: Setting
         ),
         settings.points_name,
         settings.timezone,
+        tier,
     )

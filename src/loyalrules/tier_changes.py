@@ -200,9 +200,7 @@ def review(
             level = state.level.id
             continue
         entries.append(
-            TierChanged(
-                key=key, at=moment, level=state.level.id, previous=level, reason=reason
-            )
+            TierChanged(key=key, at=moment, level=state.level.id, previous=level, reason=reason)
         )
         explanation.append(
             Explanation(

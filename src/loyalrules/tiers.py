@@ -217,11 +217,17 @@ class Tiers:
         start, end = self.period(at, joined, zone)
         value = self.value(series, start, at + _TICK)
         reached = self.qualified(value)
+        # A tier reached now is kept through the next period (or for the retention).
+        kept_until = (
+            self.period(end, joined, zone)[1]
+            if self.retention is None
+            else self.retention.after(end, zone)
+        )
         first = series.first()
         if first is None or first >= start or depth > 50:
             return TierState(
                 level=reached, at=at, value=value, window_start=start, window_end=end,
-                valid_until=end if reached.rank else None, reason="qualified this period",
+                valid_until=kept_until if reached.rank else None, reason="qualified this period",
             )  # fmt: skip
         # What the previous period carries into this one.
         before = self._periodic(series, start - _TICK, joined, zone, depth + 1)
@@ -231,7 +237,7 @@ class Tiers:
         if self.downgrade is Downgrade.ONE_LEVEL and carried.rank < held.rank - 1:
             carried = self.levels[held.rank - 1]
         carried_until = end if self.retention is None else self.retention.after(start, zone)
-        level, valid_until, reason = reached, end, "qualified this period"
+        level, valid_until, reason = reached, kept_until, "qualified this period"
         if at < carried_until and carried.rank > level.rank:
             level, valid_until, reason = carried, carried_until, "kept from the last period"
         if self.grace is not None and held.rank > level.rank and at < self.grace.after(start, zone):
