@@ -23,6 +23,8 @@ from loyalrules.entries import (
     Redeemed,
     Restored,
     Reversed,
+    TierAssigned,
+    TierChanged,
     TransferredIn,
     TransferredOut,
     entry_from_dict,
@@ -61,7 +63,8 @@ from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context, EligibleLine
 from loyalrules.rules.effects import BonusEffect, Effect, Multiplier, SpendEffect
 from loyalrules.rules.rule import Rule
-from loyalrules.status import AccountStatus, Status
+from loyalrules.status import AccountStatus, Status, TierStatus
+from loyalrules.tiers import Level, Tiers, TierState
 
 __version__ = "0.1.0"
 
@@ -93,6 +96,7 @@ __all__ = [
     "Inconsistency",
     "InsufficientPoints",
     "Ledger",
+    "Level",
     "LimitReached",
     "LineItem",
     "Lot",
@@ -120,6 +124,11 @@ __all__ = [
     "SpendEffect",
     "StaleOutcome",
     "Status",
+    "TierAssigned",
+    "TierChanged",
+    "TierState",
+    "TierStatus",
+    "Tiers",
     "TransferredIn",
     "TransferredOut",
     "UnknownReward",

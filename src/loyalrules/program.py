@@ -29,7 +29,7 @@ from loyalrules.errors import (
     ValidationError,
     WrongTypeError,
 )
-from loyalrules.history import Facts
+from loyalrules.history import Facts, HistoryBefore
 from loyalrules.ledger import Ledger, Recorded
 from loyalrules.model import Activation, Activity, Cart, Member, Purchase, Return
 from loyalrules.money import Money
@@ -420,7 +420,10 @@ class Program:
         tiers = self.settings.tiers
         if tiers is None:
             return None
-        return tier_changes.tier_state(tiers, facts, member.joined_at, at - _TICK, self.settings)
+        # The ledger does not hold the event yet, so its tier at the event's instant is the
+        # one before it; a view from before a purchase (returns) stops just short of it.
+        moment = at - _TICK if isinstance(facts, HistoryBefore) else at
+        return tier_changes.tier_state(tiers, facts, member.joined_at, moment, self.settings)
 
     def _cart_context(
         self, cart: Cart, member: Member, facts: Facts, at: datetime, tier: str | None = None

@@ -201,7 +201,9 @@ class Tiers:
         best = self.qualified(value)
         if self.retention is not None:  # the best reached within the retention
             since = _back(at, self.retention)
-            for moment in series.instants(self.gains, since, through):
+            # The rolling value only falls between contributions, so its best over the
+            # retention is at its start or at one of them.
+            for moment in [since, *series.instants(self.gains, since, through)]:
                 start = _back(moment, self.rolling)
                 reached = self.qualified(self.value(series, start, moment + _TICK))
                 if reached.rank > best.rank:

@@ -1,0 +1,331 @@
+"""Tiers: qualification at every boundary, retention, downgrades, grace, returns, manual
+tiers, the crossing purchase, status; and their invariants, checked with Hypothesis."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from loyalrules import (
+    Ledger,
+    LineItem,
+    Member,
+    Money,
+    Program,
+    ProgramError,
+    Purchase,
+    Return,
+    TierChanged,
+    loads_program,
+)
+
+NY = ZoneInfo("America/New_York")
+MEMBER = Member(id="m-1", joined_at=datetime(2025, 6, 15, tzinfo=NY))
+
+BEAUTY = """
+program: beauty
+currency: USD
+timezone: America/New_York
+tiers:
+  qualify_on: spend
+  window: calendar_year
+  {extra}
+  levels:
+    - {{id: insider, name: Insider}}
+    - {{id: vib, name: VIB, qualify: "350.00", multiplier: "1.25", upgrade_bonus: 100}}
+    - {{id: rouge, name: Rouge, qualify: "1000.00", keep: "900.00", multiplier: "1.5"}}
+earn:
+  - id: base
+    effect: {{type: points_per_spend, points: 1, counting: pro_rata}}
+"""
+
+
+def beauty(extra: str = "") -> Program:
+    return loads_program(BEAUTY.format(extra=extra))
+
+
+def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=NY)
+
+
+def buy(n: int, when: datetime, amount: str) -> Purchase:
+    return Purchase(
+        id=f"o-{n}",
+        member_id=MEMBER.id,
+        occurred_at=when,
+        lines=[LineItem(sku="X", category="x", unit_price=Money(amount, "USD"))],
+    )
+
+
+def history(prog: Program, *orders: tuple[datetime, str]) -> Ledger:
+    ledger = Ledger()
+    for n, (when, amount) in enumerate(orders):
+        ledger = ledger.apply(prog.process(buy(n, when, amount), member=MEMBER, ledger=ledger))
+    return ledger
+
+
+# --- qualification at the boundaries --------------------------------------------------------
+
+
+def test_exactly_at_the_threshold_qualifies() -> None:
+    prog = beauty()
+    ledger = history(prog, (at(2026, 3, 1), "350.00"))
+    assert prog.tier(MEMBER, ledger, at(2026, 3, 1)).level.id == "vib"
+
+
+def test_one_cent_under_the_threshold_does_not() -> None:
+    prog = beauty()
+    ledger = history(prog, (at(2026, 3, 1), "349.99"))
+    assert prog.tier(MEMBER, ledger, at(2026, 3, 1)).level.id == "insider"
+
+
+def test_the_purchase_that_crosses_upgrades_and_earns_at_the_old_rate_by_default() -> None:
+    prog = beauty()
+    ledger = history(prog, (at(2026, 3, 1), "300.00"))
+    outcome = prog.process(buy(9, at(2026, 3, 2), "100.00"), member=MEMBER, ledger=ledger)
+    assert outcome.messages == (
+        "base: +100 points",
+        "Welcome to VIB!",
+        "VIB upgrade bonus: +100 points",
+    )
+    (change,) = [e for e in outcome.entries if isinstance(e, TierChanged)]
+    assert (change.level, change.previous, change.reason) == (
+        "vib",
+        "insider",
+        "qualified with $400.00 this period",
+    )
+    later = prog.process(
+        buy(10, at(2026, 3, 3), "100.00"), member=MEMBER, ledger=ledger.apply(outcome)
+    )
+    assert later.points == 125  # now at 1.25x
+
+
+def test_the_crossing_purchase_at_the_new_rate() -> None:
+    prog = beauty("crossing_purchase: new_rate")
+    ledger = history(prog, (at(2026, 3, 1), "300.00"))
+    outcome = prog.process(buy(9, at(2026, 3, 2), "100.00"), member=MEMBER, ledger=ledger)
+    assert outcome.points == 125 + 100  # 1.25x on all of it, and the bonus
+
+
+def test_the_crossing_purchase_split_at_the_threshold() -> None:
+    # $300 before; $100 now crosses $350: the $50 beyond it earns the extra 0.25x.
+    prog = beauty("crossing_purchase: split")
+    ledger = history(prog, (at(2026, 3, 1), "300.00"))
+    outcome = prog.process(buy(9, at(2026, 3, 2), "100.00"), member=MEMBER, ledger=ledger)
+    assert outcome.points == 100 + 12 + 100  # base, half of the 25 extra (floor), bonus
+
+
+def test_the_last_day_of_the_window_counts_in_the_program_time_zone() -> None:
+    # 23:30 on Dec 31 in New York is already Jan 1 in UTC: it still counts for 2026.
+    prog = beauty()
+    ledger = history(prog, (at(2026, 6, 1), "300.00"), (at(2026, 12, 31, 23), "50.00"))
+    assert prog.tier(MEMBER, ledger, at(2026, 12, 31, 23)).level.id == "vib"
+    ledger = history(
+        prog, (at(2026, 6, 1), "300.00"), (datetime(2027, 1, 1, 0, tzinfo=NY), "50.00")
+    )
+    assert prog.tier(MEMBER, ledger, datetime(2027, 1, 1, 0, tzinfo=NY)).level.id == "insider"
+
+
+# --- retention, keep, downgrade, grace -------------------------------------------------------
+
+
+def test_a_tier_reached_is_kept_through_the_next_year_then_re_evaluated() -> None:
+    prog = beauty()
+    ledger = history(prog, (at(2026, 6, 1), "1000.00"))
+    assert prog.tier(MEMBER, ledger, at(2027, 12, 31)).level.id == "rouge"
+    assert prog.tier(MEMBER, ledger, at(2028, 1, 1, 0)).level.id == "insider"
+
+
+def test_the_keep_threshold_keeps_a_tier_that_would_no_longer_qualify() -> None:
+    prog = beauty()
+    ledger = history(prog, (at(2026, 6, 1), "1000.00"), (at(2027, 6, 1), "900.00"))
+    assert prog.tier(MEMBER, ledger, at(2028, 6, 1)).level.id == "rouge"  # 900 >= keep
+    ledger = history(prog, (at(2026, 6, 1), "1000.00"), (at(2027, 6, 1), "899.99"))
+    assert prog.tier(MEMBER, ledger, at(2028, 6, 1)).level.id == "vib"
+
+
+def test_one_level_at_a_time() -> None:
+    prog = beauty("downgrade: one_level")
+    ledger = history(prog, (at(2026, 6, 1), "1000.00"), (at(2027, 6, 1), "10.00"))
+    assert prog.tier(MEMBER, ledger, at(2028, 6, 1)).level.id == "vib"
+
+
+def test_a_grace_period_delays_the_downgrade() -> None:
+    prog = beauty("grace: P1M")
+    ledger = history(prog, (at(2026, 6, 1), "1000.00"))
+    assert prog.tier(MEMBER, ledger, at(2028, 1, 31)).level.id == "rouge"
+    assert prog.tier(MEMBER, ledger, datetime(2028, 2, 1, tzinfo=NY)).level.id == "insider"
+
+
+def test_a_return_after_the_upgrade_can_cost_the_tier() -> None:
+    prog = beauty()
+    bought = buy(0, at(2026, 3, 1), "400.00")
+    ledger = Ledger().apply(prog.process(bought, member=MEMBER, ledger=Ledger()))
+    assert prog.tier(MEMBER, ledger, at(2026, 3, 2)).level.id == "vib"
+    returned = Return(id="r", purchase=bought, occurred_at=at(2026, 3, 5))
+    ledger = ledger.apply(prog.process(returned, member=MEMBER, ledger=ledger))
+    assert prog.tier(MEMBER, ledger, at(2026, 3, 5)).level.id == "insider"
+    review = prog.review_tiers(MEMBER, ledger, at(2026, 4, 1))
+    (change,) = review.entries
+    assert isinstance(change, TierChanged)
+    assert (change.at, change.level) == (at(2026, 3, 5), "insider")
+
+
+def test_returns_need_not_count() -> None:
+    prog = beauty("returns_count: false")
+    bought = buy(0, at(2026, 3, 1), "400.00")
+    ledger = Ledger().apply(prog.process(bought, member=MEMBER, ledger=Ledger()))
+    returned = Return(id="r", purchase=bought, occurred_at=at(2026, 3, 5))
+    ledger = ledger.apply(prog.process(returned, member=MEMBER, ledger=ledger))
+    assert prog.tier(MEMBER, ledger, at(2026, 3, 5)).level.id == "vib"
+
+
+def test_a_manual_tier_is_a_floor_until_its_end() -> None:
+    prog = beauty()
+    ledger = history(prog, (at(2026, 3, 1), "10.00"))
+    assigned = prog.assign_tier(
+        MEMBER, ledger, "rouge", until=at(2026, 9, 1), reason="status match", actor="ops",
+        at=at(2026, 3, 2), key="t-1",
+    )  # fmt: skip
+    ledger = ledger.apply(assigned)
+    assert prog.tier(MEMBER, ledger, at(2026, 8, 31)).level.id == "rouge"
+    assert prog.tier(MEMBER, ledger, at(2026, 9, 1)).level.id == "insider"
+
+
+def test_anniversary_years_start_on_the_join_date() -> None:
+    prog = loads_program(BEAUTY.format(extra="").replace("calendar_year", "anniversary_year"))
+    ledger = history(prog, (at(2026, 6, 14), "200.00"), (at(2026, 6, 15), "200.00"))
+    # June 14 is in the year that began 2025-06-15; June 15 starts a new one.
+    assert prog.tier(MEMBER, ledger, at(2026, 6, 15)).level.id == "insider"
+
+
+def test_a_rolling_window_with_retention() -> None:
+    prog = loads_program(
+        BEAUTY.format(extra="retention: P6M")
+        .replace("window: calendar_year", "window: {rolling: P12M}")
+        .replace(', keep: "900.00"', "")
+    )
+    ledger = history(prog, (at(2026, 3, 1), "400.00"))
+    assert prog.tier(MEMBER, ledger, at(2027, 2, 28)).level.id == "vib"
+    assert prog.tier(MEMBER, ledger, at(2027, 3, 2)).level.id == "vib"  # out of the window, kept
+    assert prog.tier(MEMBER, ledger, at(2027, 9, 2)).level.id == "insider"
+
+
+def test_tiers_on_a_qualifying_account() -> None:
+    prog = loads_program("""
+program: air
+currency: USD
+timezone: UTC
+accounts:
+  tier_credits: {unit: points}
+tiers:
+  qualify_on: {points: tier_credits}
+  levels:
+    - {id: member}
+    - {id: silver, qualify: 25000}
+earn:
+  - id: miles
+    effect: {type: points_per_spend, points: 5}
+  - id: credits
+    account: tier_credits
+    effect: {type: points_per_spend, points: 50}
+""")
+    ledger = history(prog, (at(2026, 3, 1), "500.00"))
+    assert prog.tier(MEMBER, ledger, at(2026, 3, 2)).level.id == "silver"  # 25,000 credits
+
+
+# --- status and loading ----------------------------------------------------------------------
+
+
+def test_status_shows_progress_to_the_next_tier_and_what_keeps_this_one() -> None:
+    prog = beauty()
+    ledger = history(prog, (at(2026, 6, 1), "1000.00"), (at(2027, 2, 1), "100.00"))
+    status = prog.status(MEMBER, ledger, at(2027, 3, 1))
+    assert status.tier is not None
+    assert status.messages[:2] == (
+        "Rouge since 2026-06-01, until the end of 2027-12-31",
+        "Spend $800.00 more by the end of 2027-12-31 to keep Rouge",
+    )
+    early = prog.status(MEMBER, history(prog, (at(2026, 2, 1), "230.00")), at(2026, 3, 1))
+    assert early.messages[:2] == ("Insider", "Spend $120.00 more by the end of 2026-12-31 for VIB")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ('qualify: "350.00"', "needs 'qualify'"),
+        ('qualify: "1000.00", keep: "900.00"', "must need more than the level before"),
+    ],
+)
+def test_bad_tier_definitions_are_refused(change: str, message: str) -> None:
+    text = BEAUTY.format(extra="")
+    if change.startswith('qualify: "350'):
+        text = text.replace(', qualify: "350.00"', "")
+    else:
+        text = text.replace('qualify: "1000.00", keep: "900.00"', 'qualify: "300.00"')
+    with pytest.raises(ProgramError, match=message):
+        loads_program(text)
+
+
+def test_an_unknown_tier_in_a_condition_is_refused() -> None:
+    text = (
+        BEAUTY.format(extra="")
+        + "  - id: gold-only\n    when: {tier: gold}\n    effect: {type: bonus, points: 5}\n"
+    )
+    with pytest.raises(ProgramError, match="no tier 'gold'; tiers: insider, vib, rouge"):
+        loads_program(text)
+
+
+# --- properties ------------------------------------------------------------------------------
+
+amounts = st.integers(min_value=1, max_value=60_000).map(
+    lambda cents: f"{cents // 100}.{cents % 100:02d}"
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(amounts, min_size=1, max_size=8), amounts)
+def test_more_spend_in_the_window_never_means_a_lower_tier(spends: list[str], extra: str) -> None:
+    prog = beauty()
+    orders = [(at(2026, 1 + n, 10), amount) for n, amount in enumerate(spends)]
+    ledger = history(prog, *orders)
+    more = history(prog, *orders, (at(2026, 12, 1), extra))
+    moment = at(2026, 12, 2)
+    assert (
+        prog.tier(MEMBER, more, moment).level.rank >= prog.tier(MEMBER, ledger, moment).level.rank
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 24 * 900), amounts), min_size=1, max_size=8),
+    st.sampled_from(["", "downgrade: one_level", "grace: P1M"]),
+)
+def test_the_tier_written_down_equals_the_tier_derived(
+    orders: list[tuple[int, str]], extra: str
+) -> None:
+    prog = beauty(extra)
+    start = at(2026, 1, 1)
+    timeline = sorted((start + timedelta(hours=h), amount) for h, amount in orders)
+    ledger = Ledger()
+    for n, (when, amount) in enumerate(timeline):
+        ledger = ledger.apply(prog.review_tiers(MEMBER, ledger, when - timedelta(microseconds=1)))
+        ledger = ledger.apply(prog.process(buy(n, when, amount), member=MEMBER, ledger=ledger))
+    end = start + timedelta(days=1200)
+    ledger = ledger.apply(prog.review_tiers(MEMBER, ledger, end))
+    changes = [e for e in ledger.entries if isinstance(e, TierChanged)]
+    moments = [when for when, _ in timeline] + [c.at for c in changes] + [end]
+    for moment in moments:
+        written = "insider"
+        for change in changes:
+            if change.at <= moment:
+                written = change.level
+        assert written == prog.tier(MEMBER, ledger, moment).level.id, moment
+    assert prog.review_tiers(MEMBER, ledger, end).entries == ()
+    assert ledger.verify() == ()
+    _ = Decimal  # amounts are Decimal strings
