@@ -70,3 +70,48 @@ def test_lifecycle_prints_the_worked_numbers(capsys: pytest.CaptureFixture[str])
     assert "80 points before writing the expiries, 80 after; 440 expired in all" in out
     assert "Northwind Cash on 2027-05-01: $11.75 (it never expires)" in out
     assert "Replaying the expiry run adds 0" in out
+
+
+def test_rewards_prints_the_worked_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(EXAMPLES / "rewards.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    # B-1001: $148 + $96 of skincare + $26 lipstick = $270: 270 base, skincare doubled adds
+    # 244. B-1002: $64 + $48 of makeup; the $50 gift card is excluded: 112. 514 + 112 = 626.
+    assert "Order B-1001: +514 points" in out
+    assert "Order B-1002: +112 points" in out
+    assert "Rewards on 2026-05-04 (626 points):" in out
+    # rewards_for has no cart, so min_spend cannot hold; Maya is "vib", not "rouge".
+    assert "  $10 off: 500 points, not available (it needs: spend at least $25.00)" in out
+    assert "  $10 of Bloom Cash: 500 points, yours to redeem" in out
+    assert (
+        "  A seat at the autumn masterclass: 1500 points, not available "
+        "(it needs: member insider is rouge)" in out
+    )
+    # $10 off a $42.00 basket. B-1001's two lots expire together (end of Feb 2027) and were
+    # earned together, so the key decides: all 270 of base, then 230 of skincare-2x.
+    assert "  grant: amount_off $10.00 off order B-1003 ($42.00 before)" in out
+    assert "  270 points from purchase:B-1001:earn:base\n" in out
+    assert "  230 points from purchase:B-1001:earn:skincare-2x\n" in out
+    assert "  balance: 126 points" in out
+    # Cancelled: the same 500 points go back to the same two lots.
+    assert "Rollback: Cancelled ten-off: +500 points" in out
+    assert "  230 points back to purchase:B-1001:earn:skincare-2x" in out
+    assert "  balance: 626 points" in out
+    # B-1004 costs $62 + 2 x $28 + $6.95 shipping = $124.95. Half is $62.475, worth 3,123
+    # points at 500 per $10; she has 626, so 600 in steps of 100, paying $12.00.
+    assert "Checkout B-1004 ($124.95): up to 600 points, paying $12.00" in out
+    assert "the customer pays $112.95" in out
+    # The $12.00 is shared by value over $62 and $56: $6.31 and $5.69, so the lines earn on
+    # $55.69 and $50.31 = $106.00: 106 base, the eye cream's 55.69 doubled adds 55.69,
+    # 161.69 rounds down to 161.
+    assert "  Order B-1004: +161 points on $106.00" in out
+    # One mascara back: 28/118 of the 600 points paid is 142.37..., rounded down to 142.
+    # What is kept earns on $55.69 + ($28 - $2.84 of the payment) = $80.85: 80 base plus
+    # 55.10... for skincare, 135; the order earned 161, so 26 go. 142 - 26 = +116.
+    assert "Return R-1 of one mascara: +116 points" in out
+    assert "  Returned 1 x MASCARA from order B-1004: -26 points" in out
+    assert "  Points paid towards order B-1004 given back: +142 points" in out
+    # 626 - 600 + 161 + 116 = 303; redeemed 500 + 600, given back 500 + 142.
+    assert "Balance on 2026-05-29: 303 points" in out
+    assert "  redeemed 1100 in all, 642 given back" in out
+    assert "Ledger check: consistent" in out
