@@ -382,7 +382,9 @@ def test_processing_something_that_is_not_an_event_is_a_type_error(
 ) -> None:
     with pytest.raises(WrongTypeError) as caught:
         program.process(event, member=member, ledger=ledger)  # type: ignore[arg-type]
-    assert f"takes a Purchase, Activity, Return or Activation, not {name}" in str(caught.value)
+    assert f"takes a Purchase, Activity, Return, Activation or Membership, not {name}" in str(
+        caught.value
+    )
 
 
 def test_processing_a_purchase_in_another_currency_is_a_currency_mismatch(

@@ -425,6 +425,26 @@ class TierAssigned(Entry):
         history.tier_floors.append((self.at, self.until, self.level))
 
 
+@attrs.frozen(kw_only=True)
+class MembershipChanged(Entry):
+    """A paid membership event: ``action`` is ``subscribe``, ``renew``, ``cancel`` or
+    ``lapse``; benefits last until ``valid_until`` (``at`` for cancel and lapse).
+    ``fee`` is what the member paid for it, if anything."""
+
+    kind: ClassVar[str] = "membership_changed"
+    plan: str = attrs.field(validator=_text)
+    action: str = attrs.field(validator=_text)
+    valid_until: datetime = attrs.field(converter=_utc)
+    fee: Money | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.action in ("subscribe", "renew")
+
+    def fold(self, history: History) -> None:
+        history.membership(self)
+
+
 @attrs.frozen
 class OpenLot:
     """A lot as a checkpoint keeps it: what was left of it, and its dates."""

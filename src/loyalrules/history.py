@@ -23,6 +23,7 @@ from loyalrules.entries import (
     Entry,
     Inactivity,
     Lot,
+    MembershipChanged,
     Recorded,
     Redeemed,
     Restored,
@@ -155,6 +156,7 @@ class History:
         "keys",
         "lifetime_spend",
         "lock",
+        "memberships",
         "purchase_count_base",
         "purchase_spend",
         "purchase_times",
@@ -191,6 +193,7 @@ class History:
         self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
         self.series = Series()  # what tiers qualify on
         self.tier_changes: list[tuple[datetime, str]] = []  # (when, level) as written down
+        self.memberships: dict[str, list[MembershipChanged]] = {}  # by plan, in fold order
         self.tier_floors: list[tuple[datetime, datetime | None, str]] = []  # manual tiers
         self.redemptions: dict[str, Redeemed] = {}  # by key, to cancel or restore them
         self.restored: dict[str, int] = {}  # redemption key -> points given back
@@ -363,6 +366,13 @@ class History:
             if part.lot in lots:
                 lots[part.lot].forgiven += part.points
 
+    def membership(self, entry: MembershipChanged) -> None:
+        self.memberships.setdefault(entry.plan, []).append(entry)
+
+    def member_of(self, at: datetime) -> frozenset[str]:
+        """The plans whose benefits the member has at ``at``."""
+        return frozenset(plan for plan, changes in self.memberships.items() if _active(changes, at))
+
     def earned(self, entry: Earned) -> None:
         self.rule_earned(entry.rule_id, entry.at)
         if not entry.rule_id.startswith(TIER_BONUS):  # a tier's own bonus never qualifies
@@ -490,6 +500,8 @@ class Facts(Protocol):
 
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int: ...
 
+    def member_of(self, at: datetime) -> frozenset[str]: ...
+
     @property
     def series(self) -> Series: ...
 
@@ -511,6 +523,9 @@ class HistoryBefore:
     def series(self) -> Series:
         return self.history.series
 
+    def member_of(self, at: datetime) -> frozenset[str]:
+        return self.history.member_of(min(at, self.moment))
+
     @property
     def tier_floors(self) -> list[tuple[datetime, datetime | None, str]]:
         return self.history.tier_floors
@@ -521,6 +536,15 @@ class HistoryBefore:
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
         end = min(end, self.moment)
         return self.history.rule_earnings_between(rule_id, start, end) if start < end else 0
+
+
+def _active(changes: list[MembershipChanged], at: datetime) -> bool:
+    """Whether the last membership event up to ``at`` still gives benefits then."""
+    last = None
+    for change in changes:
+        if change.at <= at:
+            last = change
+    return last is not None and last.action in ("subscribe", "renew") and at < last.valid_until
 
 
 def _insert_pair(rows: list[tuple[datetime, int]], row: tuple[datetime, int]) -> None:

@@ -369,3 +369,26 @@ class Activation:
     purchase_id: str = attrs.field(validator=_identifier)
     member_id: str = attrs.field(validator=_identifier)
     occurred_at: datetime = attrs.field(converter=_occurred_at)
+
+
+_MEMBERSHIP_ACTIONS = ("subscribe", "renew", "cancel", "lapse")
+
+
+@attrs.frozen(kw_only=True)
+class Membership:
+    """A paid membership event: the member subscribes to ``plan``, renews it, cancels it
+    or lets it lapse. ``fee`` is what was paid, when it differs from the plan's fee."""
+
+    id: str = attrs.field(validator=_identifier)
+    member_id: str = attrs.field(validator=_identifier)
+    plan: str = attrs.field(validator=_identifier)
+    action: str = attrs.field()
+    occurred_at: datetime = attrs.field(converter=_occurred_at)
+    fee: Money | None = attrs.field(default=None, validator=_optional_money)
+
+    @action.validator
+    def _check_action(self, _: object, value: object) -> None:
+        if value not in _MEMBERSHIP_ACTIONS:
+            raise ValidationError(
+                f"membership action must be one of {', '.join(_MEMBERSHIP_ACTIONS)}, not {value!r}"
+            )

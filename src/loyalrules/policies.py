@@ -226,3 +226,16 @@ class PayWithPoints:
             Money.zero(currency).quantum, ROUND_DOWN
         )
         return Money(amount, currency)
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """A paid membership plan (see ``memberships``)."""
+
+    id: str
+    name: str
+    fee: Decimal
+    period: Duration
+    multiplier: Decimal | None = None
+    signup_bonus: int | None = None
+    perks: tuple[str, ...] = ()

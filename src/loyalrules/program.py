@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from loyalrules import lifecycle, redemption, returns, tier_changes
+from loyalrules import lifecycle, memberships, redemption, returns, tier_changes
 from loyalrules.engine import (
     Evaluation,
     RuleBook,
@@ -31,10 +31,10 @@ from loyalrules.errors import (
 )
 from loyalrules.history import Facts, HistoryBefore
 from loyalrules.ledger import Ledger, Recorded
-from loyalrules.model import Activation, Activity, Cart, Member, Purchase, Return
+from loyalrules.model import Activation, Activity, Cart, Member, Membership, Purchase, Return
 from loyalrules.money import Money
 from loyalrules.outcome import Explanation, Outcome, Quote
-from loyalrules.policies import PayWithPoints
+from loyalrules.policies import PayWithPoints, Plan
 from loyalrules.rewards import Reward
 from loyalrules.rules.context import Context
 from loyalrules.rules.rule import Rule
@@ -97,7 +97,7 @@ class Program:
         handler = _HANDLERS.get(type(event))
         if handler is None:
             raise WrongTypeError(
-                "process() takes a Purchase, Activity, Return or Activation, not "
+                "process() takes a Purchase, Activity, Return, Activation or Membership, not "
                 f"{type(event).__name__}"
             )
         if event.member_id != member.id:
@@ -137,6 +137,31 @@ class Program:
                 Explanation(redemption.PAY_WITH_POINTS, "restored", restored.points, text),
             ),
         )
+
+    def _process_membership(self, event: Membership, member: Member, ledger: Ledger) -> Outcome:
+        return memberships.process(self.plan(event.plan), event, ledger, self.settings)
+
+    def plan(self, plan_id: str) -> Plan:
+        """The paid membership plan ``plan_id``."""
+        for plan in self.settings.memberships:
+            if plan.id == plan_id:
+                return plan
+        known = ", ".join(plan.id for plan in self.settings.memberships) or "none"
+        raise NotAllowed(f"program {self.id!r} has no membership plan {plan_id!r}; plans: {known}")
+
+    def membership_value(
+        self, plan_id: str, ledgers: Iterable[Ledger], point_value: Decimal | None = None
+    ) -> memberships.MembershipValue:
+        """Fees paid for ``plan_id`` across ``ledgers`` against the points its benefits
+        gave, valued at ``point_value`` (default: the program's ``point_value``, or what
+        points pay under ``pay_with_points``)."""
+        value = point_value if point_value is not None else self.settings.point_value
+        pay = self.settings.pay_with_points
+        if value is None and pay is not None:
+            value = pay.value / pay.points
+        if value is None:
+            raise NotAllowed("give point_value (or declare pay_with_points) to value points")
+        return memberships.value_of(self.plan(plan_id), ledgers, value, self.settings.currency)
 
     def _process_activation(self, event: Activation, member: Member, ledger: Ledger) -> Outcome:
         return lifecycle.process_activation(
@@ -546,5 +571,6 @@ _HANDLERS: dict[type[Any], Callable[[Program, Any, Member, Ledger], Outcome]] = 
     Activity: Program._process_activity,
     Return: Program._process_return,
     Activation: Program._process_activation,
+    Membership: Program._process_membership,
 }
 """How ``Program.process`` handles each kind of event (exact types, no subclasses)."""

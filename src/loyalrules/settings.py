@@ -13,7 +13,7 @@ from loyalrules.durations import Duration
 from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.errors import ValidationError
 from loyalrules.money import format_money, minor_units
-from loyalrules.policies import Account, PayWithPoints, TransferPolicy, Unit
+from loyalrules.policies import Account, PayWithPoints, Plan, TransferPolicy, Unit
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.tiers import Tiers
 
@@ -80,6 +80,8 @@ class Settings:
     pay_with_points: PayWithPoints | None = None
     restore_grace: Duration | None = None  # None: restored points of expired lots lapse
     tiers: Tiers | None = None
+    point_value: Decimal | None = None  # what one point is worth, for economics
+    memberships: tuple[Plan, ...] = ()
 
     @property
     def minor_units(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -12,6 +13,7 @@ from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.errors import Problem, ProgramError
 from loyalrules.loader import builtins, lifecycle_keys
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS, PENDING, TRANSFERS
+from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
 from loyalrules.loader.rewards_keys import PAY_WITH_POINTS, RESTORE_EXPIRED, RewardsSpec
 from loyalrules.loader.schema import (
@@ -21,6 +23,7 @@ from loyalrules.loader.schema import (
     Field,
     Fields,
     Integer,
+    Number,
     Spec,
     Text,
     Where,
@@ -270,6 +273,11 @@ PROGRAM_FIELDS = {
     "transfers": Field(TRANSFERS, "members may give points to each other (off when absent)"),
     "earn": Field(RawNode(RulesSpec()), "the earning rules, evaluated in order", required=True),
     "tiers": Field(RawNode(TIERS), "tiers: levels, what qualifies, movement, benefits"),
+    "memberships": Field(MEMBERSHIPS, "paid membership plans: fee, period, benefits"),
+    "point_value": Field(
+        Number(minimum=Decimal(0), exclusive=True, words="an amount"),
+        "what one point is worth, for economics reports",
+    ),
     "rewards": Field(RawNode(RewardsSpec()), "the rewards catalog: what points buy"),
     "pay_with_points": Field(PAY_WITH_POINTS, "points may pay part of an order"),
     "restore_expired": Field(
@@ -298,6 +306,8 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         transfers=values["transfers"],
         pay_with_points=values["pay_with_points"],
         restore_grace=values["restore_expired"],
+        memberships=values["memberships"] or (),
+        point_value=values["point_value"],
     )
     if values["tiers"] is not None:
         at = where.key("tiers").with_env(BuildEnv(settings))
@@ -355,6 +365,7 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
         return None
     if settings.tiers is not None:
         rules = (*rules, *tier_rules(settings.tiers))
+    rules = (*rules, *membership_rules(settings.memberships))
     return Program(
         id=values["program"],
         name=values["name"] or values["program"],

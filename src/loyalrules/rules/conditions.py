@@ -328,6 +328,19 @@ class TierIs(Condition):
         return f"tier is {self.words}"
 
 
+@attrs.frozen
+class MemberOf(Condition):
+    """The member holds one of the paid memberships ``plans`` at the event."""
+
+    plans: frozenset[str]
+
+    def __call__(self, ctx: Context) -> bool:
+        return not self.plans.isdisjoint(ctx.history.member_of(ctx.at))
+
+    def describe(self) -> str:
+        return f"a {' or '.join(sorted(self.plans))} membership"
+
+
 def all_of(conditions: Sequence[Condition]) -> Condition:
     """One condition that holds when all of ``conditions`` hold."""
     return conditions[0] if len(conditions) == 1 else AllOf(tuple(conditions))
