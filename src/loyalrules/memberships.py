@@ -18,7 +18,7 @@ from loyalrules.money import Money
 from loyalrules.outcome import Explanation, Outcome
 from loyalrules.policies import Plan
 from loyalrules.settings import Settings
-from loyalrules.timeutil import local_moment
+from loyalrules.timeutil import until_text
 
 BONUS = "membership:"
 """Rule ids of sign-up bonuses start with this."""
@@ -56,7 +56,7 @@ def process(plan: Plan, event: Membership, ledger: Ledger, settings: Settings) -
     if event.action in ("cancel", "lapse"):
         text = f"{plan.name}: {event.action}, benefits end now"
     else:
-        text = f"{plan.name}: {event.action}, benefits until {local_moment(valid_until, zone)}"
+        text = f"{plan.name}: {event.action}, benefits until {until_text(valid_until, zone)}"
     explanation = [Explanation(plan.id, "applied", 0, text)]
     first = event.action == "subscribe" and not changes
     if first and plan.signup_bonus:

@@ -27,7 +27,7 @@ from loyalrules.rewards import Credit, Grant, Reward
 from loyalrules.rules.conditions import AllOf, Condition
 from loyalrules.rules.context import Context
 from loyalrules.settings import Settings
-from loyalrules.timeutil import local_moment
+from loyalrules.timeutil import until_text
 
 PAY_WITH_POINTS = "pay_with_points"
 """The reward id of points paid towards an order."""
@@ -346,9 +346,8 @@ def cancel(redemption_key_: str, at: datetime, ledger: Ledger, settings: Setting
         text += f" ({gone} of it had expired and lapse)"
     if entry.regranted and entry.expires_at is not None:
         back = settings.amount(redemption.account, entry.regranted)
-        text += (
-            f" ({back} had expired; back until {local_moment(entry.expires_at, settings.timezone)})"
-        )
+        until = until_text(entry.expires_at, settings.timezone)
+        text += f" ({back} of it had expired: given back until {until})"
     if credit is not None:
         text += f", {settings.amount(credit.account, -credit.points)} of credit taken back"
     return Outcome(

@@ -13,7 +13,7 @@ from loyalrules.money import Money, format_money, minor_units
 from loyalrules.policies import Unit
 from loyalrules.settings import Settings
 from loyalrules.tiers import Level, Metric, Tiers, TierState, Window
-from loyalrules.timeutil import local_moment
+from loyalrules.timeutil import local_moment, until_text
 
 
 @attrs.frozen
@@ -71,9 +71,9 @@ class TierStatus:
         if self.since is not None and self.level.rank:
             head += f" since {self.since.astimezone(zone).date().isoformat()}"
         if self.valid_until is not None:
-            head += f", until the {_end(self.valid_until, zone)}"
+            head += f", until {until_text(self.valid_until, zone)}"
         lines = [head]
-        by = f" by the {_end(self.window_end, zone)}" if self.window_end else ""
+        by = f" by {until_text(self.window_end, zone)}" if self.window_end else ""
         if self.next_level is not None and self.to_next is not None:
             lines.append(f"{self._amount(self.to_next)}{by} for {self.next_level.name}")
         if self.to_keep:

@@ -95,3 +95,11 @@ def local_moment(moment: datetime, zone: tzinfo) -> str:
     if local.time() == time(0):
         return f"at the end of {(local - timedelta(days=1)).date().isoformat()}"
     return f"on {local.date().isoformat()} at {local:%H:%M}"
+
+
+def until_text(moment: datetime, zone: tzinfo) -> str:
+    """``moment`` after "until" or "by": "the end of 2027-01-09", or "2027-01-09 14:00"."""
+    local = moment.astimezone(zone)
+    if local.time() == time(0):
+        return f"the end of {(local - timedelta(days=1)).date().isoformat()}"
+    return f"{local.date().isoformat()} {local:%H:%M}"
