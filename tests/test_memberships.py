@@ -79,8 +79,9 @@ def test_members_earn_the_plan_multiplier_while_it_is_active() -> None:
 def test_the_first_subscription_gives_the_sign_up_bonus_once() -> None:
     first = PROGRAM.process(event(1, "subscribe", at(2026, 1, 10)), member=MEMBER, ledger=Ledger())
     assert first.points == 500
-    assert str(first) == (
-        "Shop Plus: subscribe, benefits until 2027-01-10 12:00\nShop Plus welcome bonus: +500 points"
+    assert first.messages == (
+        "Shop Plus: subscribe, benefits until 2027-01-10 12:00",
+        "Shop Plus welcome bonus: +500 points",
     )
     ledger = run(
         Ledger(), event(1, "subscribe", at(2026, 1, 10)), event(2, "lapse", at(2026, 3, 1))

@@ -495,6 +495,7 @@ class Checkpoint(Entry):
     last_activity_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
     rule_counts: tuple[RuleCount, ...] = ()
     sent: tuple[tuple[str, datetime, int], ...] = ()  # recent transfers out: account, at
+    replaced: int = 0  # how many entries it stands for, so the ledger version keeps growing
 
     def fold(self, history: History) -> None:
         history.restore(self)

@@ -142,8 +142,12 @@ class Ledger:
 
     @property
     def version(self) -> int:
-        """Number of entries: what an Outcome was computed against (for compare-and-set)."""
-        return len(self.entries)
+        """How many entries were ever appended (a checkpoint counts those it replaced):
+        what an Outcome was computed against, for compare-and-set. It only grows."""
+        checkpoint = self.history.checkpoint
+        if checkpoint is None:
+            return len(self.entries)
+        return checkpoint.replaced + len(self.entries) - 1
 
     @property
     def history(self) -> History:
@@ -275,7 +279,10 @@ class Ledger:
                         "as_of) before compacting"
                     )
         kept = tuple(entry for entry in self.entries if entry.at >= cutoff)
-        return Ledger((_checkpoint(History.of(old), cutoff), *kept))
+        checkpoint = attrs.evolve(
+            _checkpoint(History.of(old), cutoff), replaced=self.version - len(kept)
+        )
+        return Ledger((checkpoint, *kept))
 
     def verify(self) -> tuple[Inconsistency, ...]:
         """Broken invariants: debits of unknown lots or of lots they could not take from

@@ -57,7 +57,7 @@ def process(plan: Plan, event: Membership, ledger: Ledger, settings: Settings) -
         text = f"{plan.name}: {event.action}, benefits end now"
     else:
         text = f"{plan.name}: {event.action}, benefits until {until_text(valid_until, zone)}"
-    explanation = [Explanation(plan.id, "applied", 0, text)]
+    explanation = [Explanation(plan.id, "membership", 0, text)]
     first = event.action == "subscribe" and not changes
     if first and plan.signup_bonus:
         account = settings.account(DEFAULT_ACCOUNT)

@@ -230,10 +230,11 @@ class Cart:
             raise ValidationError(
                 f"order_discount {self.order_discount} exceeds the cart's value {self.subtotal}"
             )
-
         paid = self.points_payment
-        if paid is not None and paid > self.subtotal:
-            raise ValidationError(f"points_payment {paid} exceeds the cart's value {self.subtotal}")
+        if paid is not None and paid > self.payable:
+            raise ValidationError(
+                f"points_payment {paid} exceeds what the cart costs ({self.payable})"
+            )
 
     @property
     def currency(self) -> str:

@@ -25,6 +25,7 @@ ExplanationStatus = Literal[
     "redeemed",
     "restored",
     "tier",
+    "membership",
 ]
 
 
@@ -51,7 +52,9 @@ def _lines_text(explanation: tuple[Explanation, ...]) -> str:
 
 
 def _messages(explanation: tuple[Explanation, ...]) -> tuple[str, ...]:
-    return tuple(e.text for e in explanation if e.points or e.status in ("missed", "tier"))
+    return tuple(
+        e.text for e in explanation if e.points or e.status in ("missed", "tier", "membership")
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -212,10 +212,11 @@ class PayWithPoints:
     max_share: Decimal = Decimal(1)
     earns: bool = False
 
-    def most(self, cart: Cart, available: int) -> int:
-        """The most points this cart may be paid with, given ``available`` points."""
+    def most(self, cart: Cart, available: int, already: int = 0) -> int:
+        """The most points this cart may be paid with, given ``available`` points and
+        ``already`` paid towards it."""
         share = cart.payable.amount * self.max_share
-        by_share = int((share * self.points / self.value).to_integral_value(ROUND_DOWN))
+        by_share = int((share * self.points / self.value).to_integral_value(ROUND_DOWN)) - already
         best = min(available, by_share)
         best -= best % self.step
         return best if best >= max(self.min_points, 1) else 0

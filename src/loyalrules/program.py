@@ -125,17 +125,18 @@ class Program:
             purchase.id, returned, lines, f"{outcome.event_key}:restore", ret.occurred_at,
             history, self.settings,
         )  # fmt: skip
-        if restored is None:
-            return outcome
-        amount = self.settings.amount(restored.account, restored.points - restored.lapsed)
-        text = f"Points paid towards order {purchase.id} given back: +{amount}"
+        lines_given = []
+        for entry in restored:
+            given, amount = entry.points - entry.lapsed, self.settings.amount
+            text = f"Points paid towards order {purchase.id} given back: +"
+            text += amount(entry.account, given)
+            if entry.lapsed:
+                text += f" ({amount(entry.account, entry.lapsed)} had expired and lapse)"
+            lines_given.append(Explanation(redemption.PAY_WITH_POINTS, "restored", given, text))
         return attrs.evolve(
             outcome,
-            entries=(*outcome.entries, restored),
-            explanation=(
-                *outcome.explanation,
-                Explanation(redemption.PAY_WITH_POINTS, "restored", restored.points, text),
-            ),
+            entries=(*outcome.entries, *restored),
+            explanation=(*outcome.explanation, *lines_given),
         )
 
     def _process_membership(self, event: Membership, member: Member, ledger: Ledger) -> Outcome:
@@ -270,7 +271,14 @@ class Program:
         if cart is not None:
             _check(cart, Cart, "cart")
             return self._cart_context(cart, member, ledger.history, at)
-        return Context(settings=self.settings, member=member, history=ledger.history, at=at)
+        before = self._tier_before(ledger.history, member, at)
+        return Context(
+            settings=self.settings,
+            member=member,
+            history=ledger.history,
+            at=at,
+            tier=before.level.id if before is not None else None,
+        )
 
     def redeem(
         self,
@@ -318,15 +326,23 @@ class Program:
         return policy
 
     def points_payment(
-        self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime, points: int | None = None
+        self,
+        cart: Cart,
+        *,
+        member: Member,
+        ledger: Ledger,
+        at: datetime,
+        points: int | None = None,
+        order_id: str | None = None,
     ) -> redemption.PointsPayment:
         """How much of ``cart`` points can pay: the most allowed (``points`` None) or the
-        asked ``points``, checked against the minimum, the step and the share."""
+        asked ``points``, checked against the minimum, the step and the share (less what
+        was paid with points towards ``order_id`` already)."""
         _check(cart, Cart, "cart")
         _check(ledger, Ledger, "ledger")
         policy = self._pay_policy()
         use, most = redemption.plan_payment(
-            policy, cart, ledger, to_utc(at, "at"), self.settings, points
+            policy, cart, ledger, to_utc(at, "at"), self.settings, points, order_id
         )
         return redemption.PointsPayment(
             points=use, amount=policy.worth(use, self.settings.currency), most=most
@@ -351,7 +367,9 @@ class Program:
         """
         _check(member, Member, "member")
         _check_key(key)
-        payment = self.points_payment(cart, member=member, ledger=ledger, at=at, points=points)
+        payment = self.points_payment(
+            cart, member=member, ledger=ledger, at=at, points=points, order_id=order_id
+        )
         return redemption.pay_with_points(
             self._pay_policy(), payment.points, order_id, key, to_utc(at, "at"), ledger,
             self.settings,

@@ -15,7 +15,13 @@ from decimal import Decimal
 import attrs
 
 from loyalrules.entries import Adjusted, Consumption, Earned, Entry, Redeemed, Restored
-from loyalrules.errors import InsufficientPoints, LimitReached, NotAllowed, NotEligible
+from loyalrules.errors import (
+    InsufficientPoints,
+    LimitReached,
+    NotAllowed,
+    NotEligible,
+    ValidationError,
+)
 from loyalrules.history import History, reward_key, take
 from loyalrules.ledger import Ledger
 from loyalrules.lifecycle import cover, duplicate
@@ -68,7 +74,8 @@ def _limit(reward: Reward, ctx: Context, history: History, order_id: str | None)
         and order_id is not None
         and history.redemptions_of(reward.id, order_id) >= per_order
     ):
-        return f"{reward.name} can be redeemed {per_order} time(s) per order"
+        times = "once" if per_order == 1 else f"{per_order} times"
+        return f"{reward.name} can be redeemed {times} per order"
     return None
 
 
@@ -76,11 +83,13 @@ def _available(ledger: Ledger, account: str, at: datetime) -> int:
     return ledger.balance(at, account).available
 
 
-def _spend(ledger: Ledger, account: str, points: int, at: datetime) -> tuple[Consumption, ...]:
+def _spend(
+    ledger: Ledger, account: str, points: int, at: datetime, what: str
+) -> tuple[Consumption, ...]:
     history = ledger.history
     available = _available(ledger, account, at)
     if points > available:
-        raise InsufficientPoints(needed=points, available=available)
+        raise InsufficientPoints(needed=points, available=available, what=what)
     lots = [(lot, history.expiry_of(lot)) for lot in history.open_lots(account)]
     consumed, shortfall = take(lots, points, at)
     assert not shortfall, "the available balance covers it"
@@ -117,7 +126,7 @@ def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcom
             at=at,
             account=reward.account,
             points=cost,
-            consumed=_spend(ledger, reward.account, cost, at),
+            consumed=_spend(ledger, reward.account, cost, at, settings.unit_name(reward.account)),
             reward_id=reward.id,
             order_id=request.order_id,
         )
@@ -215,10 +224,12 @@ class PointsPayment:
 
 def plan_payment(
     policy: PayWithPoints, cart: Cart, ledger: Ledger, at: datetime, settings: Settings,
-    points: int | None,
+    points: int | None, order_id: str | None = None,
 ) -> tuple[int, int]:  # fmt: skip
-    """(points to use, the most allowed). ``points`` None asks for the most allowed."""
-    most = policy.most(cart, _available(ledger, policy.account, at))
+    """(points to use, the most allowed). ``points`` None asks for the most allowed;
+    points already paid towards ``order_id`` count against its share."""
+    already = sum(p.points for p in paid_towards(ledger.history, order_id)) if order_id else 0
+    most = policy.most(cart, _available(ledger, policy.account, at), already)
     if points is None:
         return most, most
     if points % policy.step or points < policy.min_points or points > most:
@@ -251,7 +262,7 @@ def pay_with_points(
         at=at,
         account=policy.account,
         points=points,
-        consumed=_spend(ledger, policy.account, points, at),
+        consumed=_spend(ledger, policy.account, points, at, settings.unit_name(policy.account)),
         reward_id=PAY_WITH_POINTS,
         order_id=order_id,
     )
@@ -327,7 +338,13 @@ def cancel(redemption_key_: str, at: datetime, ledger: Ledger, settings: Setting
     history = ledger.history
     redemption = history.redemptions.get(redemption_key_)
     if redemption is None:
-        raise NotAllowed(f"no redemption {redemption_key_!r} in this ledger")
+        shown = redemption_key_.removeprefix("redeem:")
+        raise NotAllowed(f"no redemption with key {shown!r} in this ledger")
+    if at < redemption.at:
+        raise ValidationError(
+            f"the cancellation at {at.isoformat()} is before the redemption it cancels "
+            f"({redemption.at.isoformat()})"
+        )
     key = f"cancel:{redemption_key_}"
     if key in ledger:
         return duplicate(key, ledger)
@@ -391,6 +408,15 @@ def _take_back_credit(
     return None
 
 
+def paid_towards(history: History, order_id: str) -> list[Redeemed]:
+    """The points payments made towards ``order_id``."""
+    return [
+        entry
+        for entry in history.redemptions.values()
+        if entry.reward_id == PAY_WITH_POINTS and entry.order_id == order_id
+    ]
+
+
 def restore_for_return(
     purchase_id: str,
     returned: dict[str, int],
@@ -399,24 +425,19 @@ def restore_for_return(
     at: datetime,
     history: History,
     settings: Settings,
-) -> Restored | None:
+) -> list[Restored]:
     """Give back the points paid towards ``purchase_id`` in proportion to the value
     returned so far (``returned``: units per line id, this return included; ``lines``:
     id, value after line discount and quantity of every line). The running total is
     rounded down, so partial returns never give back more than a full one, and returning
     everything gives back every point paid."""
-    paid = [
-        entry
-        for entry in history.redemptions.values()
-        if entry.reward_id == PAY_WITH_POINTS and entry.order_id == purchase_id
-    ]
-    if not paid:
-        return None
-    payment = paid[0]
     total = sum(value for _, value, _ in lines)
     back = sum(value * returned.get(line_id, 0) / quantity for line_id, value, quantity in lines)
-    due_so_far = payment.points if back >= total else int(payment.points * back / total)
-    due = due_so_far - history.restored.get(payment.key, 0)
-    if due <= 0:
-        return None
-    return restore(payment, due, at, key, history, settings, whole=False)
+    restored = []
+    for number, payment in enumerate(paid_towards(history, purchase_id)):
+        due_so_far = payment.points if back >= total else int(payment.points * back / total)
+        due = due_so_far - history.restored.get(payment.key, 0)
+        if due > 0:
+            entry_key = key if not number else f"{key}:{number}"
+            restored.append(restore(payment, due, at, entry_key, history, settings, whole=False))
+    return restored

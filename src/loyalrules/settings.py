@@ -99,6 +99,10 @@ class Settings:
             return format_money(Decimal(units).scaleb(-minor_units(self.currency)), self.currency)
         return f"{units} {self.points_name if account == DEFAULT_ACCOUNT else account}"
 
+    def unit_name(self, account: str) -> str:
+        """What the account's units are called: the points name, or the account's."""
+        return self.points_name if account == DEFAULT_ACCOUNT else account
+
     def more(self, account: str, units: int) -> str:
         """ "120 more stars" or "$1.20 more": what a member still needs."""
         if self.account(account).unit is Unit.MONEY:

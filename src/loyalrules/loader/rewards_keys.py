@@ -29,7 +29,7 @@ from loyalrules.loader.schema import (
     mapping_pairs,
     suggest,
 )
-from loyalrules.policies import PayWithPoints
+from loyalrules.policies import PayWithPoints, Unit
 from loyalrules.rewards import (
     AmountOff,
     Credit,
@@ -149,7 +149,7 @@ class PriceSpec(Spec):
         values = Fields(
             {
                 "when": Field(_Raw(), "conditions for this price", required=True),
-                "cost": Field(Integer(minimum=0), "the cost when they hold", required=True),
+                "cost": Field(Integer(minimum=1), "the cost when they hold", required=True),
             }
         ).check(node, where)
         if values is INVALID:
@@ -242,6 +242,14 @@ class RewardsSpec(Spec):
                         suggest(account, names) or f"this program has: {', '.join(names)}",
                     )
                     problems = True
+            credit = _credit(values)
+            if credit in names and env.settings.account(credit).unit is not Unit.MONEY:
+                at.key("gives.account").problem(
+                    child,
+                    f"a credit goes to a money account, and {credit!r} counts points",
+                    "declare an account with 'unit: money' for store credit",
+                )
+                problems = True
             if problems:
                 rewards.append(INVALID)
                 continue
@@ -273,6 +281,8 @@ def _credit(values: dict[str, Any]) -> str | None:
 
 
 def _pay(values: dict[str, Any], env: Any) -> PayWithPoints:
+    if values["max_percent"] > 100:
+        raise ValueError("'max_percent' is a share of the order: at most 100")
     rate = values["rate"]
     return PayWithPoints(
         account=values["account"],
