@@ -24,7 +24,7 @@ from loyalrules.entries import (
     Lot,
     Recorded,
 )
-from loyalrules.errors import DuplicateEntry, WrongTypeError
+from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
 from loyalrules.money import Money
 
 NEVER = datetime.max.replace(tzinfo=UTC)
@@ -71,7 +71,9 @@ class LotState:
         self.expires_at = expires_at
         self.inactivity = inactivity
         self.source = source
-        self.taken: list[tuple[datetime, int]] = []  # (when, points), in fold order
+        # (when, points), in fold order; a shared empty tuple until a debit takes from
+        # the lot, so untouched lots keep no list for the garbage collector to scan
+        self.taken: list[tuple[datetime, int]] | tuple[()] = ()
         self.left = points  # after every debit folded so far
         self.expired_by_entry = False  # an Expired entry wrote its expiry
 
@@ -82,7 +84,10 @@ class LotState:
         return self.points - sum(points for when, points in self.taken if when <= as_of)
 
     def take(self, at: datetime, points: int) -> None:
-        self.taken.append((at, points))
+        if isinstance(self.taken, list):
+            self.taken.append((at, points))
+        else:
+            self.taken = [(at, points)]
         self.left -= points
 
 
@@ -133,7 +138,6 @@ class History:
         "checkpoint",
         "deadline_cache",
         "keys",
-        "lifetime_spend",
         "lock",
         "purchase_count_base",
         "purchase_spend",
@@ -144,7 +148,9 @@ class History:
         "rule_earn_times",
         "size",
         "sources",
+        "spend_currency",
         "spend_returned",
+        "spend_total",
     )
 
     def __init__(self) -> None:
@@ -154,7 +160,10 @@ class History:
         self.checkpoint: Checkpoint | None = None
         self.purchase_count_base = 0
         self.purchase_times: list[datetime] = []
-        self.lifetime_spend: Money | None = None
+        # Lifetime spend as a bare running total (no Money built per purchase); no
+        # currency while no spend was recorded. See ``lifetime_spend``.
+        self.spend_total = Decimal(0)
+        self.spend_currency: str | None = None
         self.activity_times: list[datetime] = []
         self.activity_version = 0  # bumped when activity_times changes
         self.deadline_cache: dict[Inactivity, tuple[int, list[datetime]]] = {}
@@ -176,6 +185,33 @@ class History:
 
     def extend(self, entries: tuple[Entry, ...]) -> None:
         """Fold ``entries`` in, all or nothing: every check runs before any change."""
+        # The usual batch (entries, no checkpoint, new keys) is checked in a few set
+        # operations; anything else goes through ``_check`` entry by entry, which
+        # raises the error of the first entry at fault.
+        for entry in entries:
+            if not isinstance(entry, Entry) or isinstance(entry, Checkpoint):
+                self._check(entries)
+                break
+        keys = self.keys
+        batch = {entry.key for entry in entries}
+        if len(batch) != len(entries) or not keys.isdisjoint(batch):
+            self._check(entries)
+        keys |= batch
+        times = self.activity_times
+        for entry in entries:
+            if entry.active:
+                at = entry.at
+                if not times or at > times[-1]:
+                    times.append(at)  # the common case: entries arrive in time order
+                    self.activity_version += 1
+                elif at != times[-1]:  # an instant already there changes nothing
+                    bisect.insort(times, at)
+                    self.activity_version += 1
+            entry.fold(self)
+        self.size += len(entries)
+
+    def _check(self, entries: tuple[Entry, ...]) -> None:
+        """Raise the error of the first entry of ``entries`` that cannot be folded in."""
         batch: set[str] = set()
         for position, entry in enumerate(entries, start=self.size):
             if not isinstance(entry, Entry):
@@ -193,13 +229,6 @@ class History:
                     "ledger from the checkpoint and the entries after it"
                 )
             batch.add(entry.key)
-        self.keys |= batch
-        for entry in entries:
-            if entry.active:
-                _insert(self.activity_times, entry.at)
-                self.activity_version += 1
-            entry.fold(self)
-        self.size += len(entries)
 
     # --- folding -----------------------------------------------------------------
 
@@ -210,24 +239,39 @@ class History:
         return state
 
     def record(self, entry: Recorded) -> None:
-        if entry.event_type == "purchase":
+        event_type = entry.event_type
+        if event_type == "purchase":
             _insert(self.purchase_times, entry.at)
-            self._add_spend(entry.spend)
+            spend = entry.spend
+            if spend is not None:
+                self._add_spend(spend.amount, spend.currency)
+                self.purchase_spend[entry.key] = spend.amount
+        elif event_type == "return" and entry.source is not None:
             if entry.spend is not None:
-                self.purchase_spend[entry.key] = entry.spend.amount
-        elif entry.event_type == "return" and entry.source is not None:
-            if entry.spend is not None:
-                self._add_spend(-entry.spend)
+                self._add_spend(-entry.spend.amount, entry.spend.currency)
                 taken = self.spend_returned.get(entry.source, Decimal(0))
                 self.spend_returned[entry.source] = taken + entry.spend.amount
             units = self.returned.setdefault(entry.source, {})
             for line_id, quantity in entry.returned:
                 units[line_id] = units.get(line_id, 0) + quantity
 
-    def _add_spend(self, spend: Money | None) -> None:
-        if spend is not None:
-            total = self.lifetime_spend
-            self.lifetime_spend = spend if total is None else total + spend
+    def _add_spend(self, amount: Decimal, currency: str) -> None:
+        if currency == self.spend_currency:
+            self.spend_total += amount
+        elif self.spend_currency is None:  # the first spend: kept as given, like Money's
+            self.spend_total, self.spend_currency = amount, currency
+        else:  # what adding the two as Money raises
+            raise CurrencyMismatch(
+                f"cannot combine {self.spend_currency} with {currency}: "
+                "convert to one currency first"
+            )
+
+    @property
+    def lifetime_spend(self) -> Money | None:
+        """Eligible spend of every purchase, less what returns took back (``None``
+        while no spend was recorded)."""
+        currency = self.spend_currency
+        return None if currency is None else Money(self.spend_total, currency)
 
     def credit(self, entry: Lot | Adjusted) -> None:
         source = getattr(entry, "source", None)
@@ -244,11 +288,15 @@ class History:
             entry.inactivity,
             source,
         )
-        state = self.account(entry.account)
+        state = self.accounts.get(entry.account) or self.account(entry.account)
         state.add(lot)
         state.credited.append((entry.at, entry.kind, entry.points))
         if source is not None:
-            self.sources.setdefault(source, []).append(lot)
+            lots = self.sources.get(source)
+            if lots is None:
+                self.sources[source] = [lot]
+            else:
+                lots.append(lot)
         if state.owed > 0:  # a deficit is paid by the next credit
             paid = min(state.owed, entry.points)
             state.take(lot, entry.at, paid)
@@ -286,7 +334,11 @@ class History:
         return self.reversed.get((source, account), 0)
 
     def rule_earned(self, rule_id: str, at: datetime) -> None:
-        _insert(self.rule_earn_times.setdefault(rule_id, []), at)
+        times = self.rule_earn_times.get(rule_id)
+        if times is None:
+            self.rule_earn_times[rule_id] = [at]
+        else:
+            _insert(times, at)
 
     def activate(self, source: str, at: datetime) -> None:
         self.activations.setdefault(source, at)
@@ -297,7 +349,9 @@ class History:
     def restore(self, checkpoint: Checkpoint) -> None:
         self.checkpoint = checkpoint
         self.purchase_count_base = checkpoint.purchases
-        self.lifetime_spend = checkpoint.spend
+        if checkpoint.spend is not None:
+            self.spend_total = checkpoint.spend.amount
+            self.spend_currency = checkpoint.spend.currency
         if checkpoint.last_activity_at is not None:
             _insert(self.activity_times, checkpoint.last_activity_at)
             self.activity_version += 1

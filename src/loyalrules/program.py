@@ -19,10 +19,10 @@ from loyalrules.engine import (
     evaluate_cart,
     purchase_key,
 )
-from loyalrules.entries import DEFAULT_ACCOUNT
+from loyalrules.entries import DEFAULT_ACCOUNT, engine_recorded
 from loyalrules.errors import CurrencyMismatch, UnknownRule, ValidationError, WrongTypeError
 from loyalrules.history import Facts
-from loyalrules.ledger import Ledger, Recorded
+from loyalrules.ledger import Ledger
 from loyalrules.model import Activation, Activity, Cart, Member, Purchase, Return
 from loyalrules.money import Money
 from loyalrules.outcome import Outcome, Quote
@@ -221,12 +221,14 @@ class Program:
             )
         ctx = self._cart_context(purchase, member, ledger.history, purchase.occurred_at)
         evaluation = evaluate_cart(self._book, ctx)
-        recorded = Recorded(
-            key=key,
-            at=purchase.occurred_at,
-            event_type="purchase",
-            event_id=purchase.id,
-            spend=Money(ctx.spend, self.settings.currency),  # the purchase's, checked above
+        # Every field is valid already (a validated purchase, its UTC time, the
+        # program's currency, checked above): no re-validation, see ``engine_recorded``.
+        recorded = engine_recorded(
+            key,
+            purchase.occurred_at,
+            "purchase",
+            purchase.id,
+            spend=Money(ctx.spend, self.settings.currency),
         )
         return Outcome(
             event_key=key,
@@ -253,12 +255,8 @@ class Program:
             activity=activity,
         )
         evaluation = evaluate_activity(self._book, ctx, activity.kind)
-        recorded = Recorded(
-            key=key,
-            at=activity.occurred_at,
-            event_type="activity",
-            event_id=activity.id,
-            activity=activity.kind,
+        recorded = engine_recorded(  # a validated activity: see ``engine_recorded``
+            key, activity.occurred_at, "activity", activity.id, activity=activity.kind
         )
         return Outcome(
             event_key=key,
