@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
@@ -122,6 +122,43 @@ class AccountState:
         self.owed += points
 
 
+class LotsBySource:
+    """The lots each event created, by the event's key: ``sources.get(source, ())``.
+
+    It keeps the keys of an event's lots in a tuple of strings, which the garbage
+    collector stops tracking, instead of a list of lots per event that it would scan for
+    as long as the ledger lives; the lots are looked up in their accounts when asked for.
+    """
+
+    __slots__ = ("accounts", "keys")
+
+    def __init__(self, accounts: dict[str, AccountState]) -> None:
+        self.accounts = accounts
+        self.keys: dict[str, tuple[str, ...]] = {}
+
+    def add(self, source: str, lot: str) -> None:
+        """Note that the event ``source`` created the lot whose key is ``lot``."""
+        keys = self.keys.get(source)
+        self.keys[source] = (lot,) if keys is None else (*keys, lot)
+
+    def get(self, source: str, default: Sequence[LotState] = ()) -> Sequence[LotState]:
+        """The lots ``source`` created, in the order they were credited."""
+        keys = self.keys.get(source)
+        if keys is None:
+            return default
+        found = []
+        for key in keys:
+            for state in self.accounts.values():
+                lot = state.lots.get(key)
+                if lot is not None:
+                    found.append(lot)
+                    break
+        return found
+
+    def __contains__(self, source: object) -> bool:
+        return source in self.keys
+
+
 class History:
     """Facts derived from a ledger's entries.
 
@@ -170,7 +207,7 @@ class History:
         self.rule_earn_times: dict[str, list[datetime]] = {}
         self.rule_counts: dict[str, int] = {}  # earnings before a checkpoint's horizon
         self.accounts: dict[str, AccountState] = {}
-        self.sources: dict[str, list[LotState]] = {}  # event key -> the lots it created
+        self.sources = LotsBySource(self.accounts)  # event key -> the lots it created
         self.activations: dict[str, datetime] = {}
         self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
         self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
@@ -292,11 +329,7 @@ class History:
         state.add(lot)
         state.credited.append((entry.at, entry.kind, entry.points))
         if source is not None:
-            lots = self.sources.get(source)
-            if lots is None:
-                self.sources[source] = [lot]
-            else:
-                lots.append(lot)
+            self.sources.add(source, entry.key)
         if state.owed > 0:  # a deficit is paid by the next credit
             paid = min(state.owed, entry.points)
             state.take(lot, entry.at, paid)
@@ -381,7 +414,7 @@ class History:
             )
             self.account(open_lot.account).add(lot)
             if lot.source is not None:
-                self.sources.setdefault(lot.source, []).append(lot)
+                self.sources.add(lot.source, lot.key)
 
     # --- questions the engine asks -------------------------------------------------
 
