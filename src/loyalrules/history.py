@@ -370,8 +370,10 @@ class History:
         times = self.rule_earn_times.get(rule_id)
         if times is None:
             self.rule_earn_times[rule_id] = [at]
+        elif not times or at >= times[-1]:  # a checkpoint may leave a rule no instants
+            times.append(at)  # the common case: entries arrive in time order
         else:
-            _insert(times, at)
+            bisect.insort(times, at)
 
     def activate(self, source: str, at: datetime) -> None:
         self.activations.setdefault(source, at)

@@ -24,7 +24,7 @@ from loyalrules.errors import CurrencyMismatch, UnknownRule, ValidationError, Wr
 from loyalrules.history import Facts
 from loyalrules.ledger import Ledger
 from loyalrules.model import Activation, Activity, Cart, Member, Purchase, Return
-from loyalrules.money import Money
+from loyalrules.money import Money, engine_money
 from loyalrules.outcome import Outcome, Quote
 from loyalrules.rules.context import Context
 from loyalrules.rules.rule import Rule
@@ -228,7 +228,7 @@ class Program:
             purchase.occurred_at,
             "purchase",
             purchase.id,
-            spend=Money(ctx.spend, self.settings.currency),
+            spend=engine_money(ctx.spend, self.settings.currency),
         )
         return Outcome(
             event_key=key,
