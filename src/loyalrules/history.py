@@ -185,9 +185,9 @@ class History:
         "rule_earn_times",
         "size",
         "sources",
+        "spend_amount",
         "spend_currency",
         "spend_returned",
-        "spend_total",
     )
 
     def __init__(self) -> None:
@@ -199,7 +199,7 @@ class History:
         self.purchase_times: list[datetime] = []
         # Lifetime spend as a bare running total (no Money built per purchase); no
         # currency while no spend was recorded. See ``lifetime_spend``.
-        self.spend_total = Decimal(0)
+        self.spend_amount = Decimal(0)
         self.spend_currency: str | None = None
         self.activity_times: list[datetime] = []
         self.activity_version = 0  # bumped when activity_times changes
@@ -276,30 +276,30 @@ class History:
         return state
 
     def record(self, entry: Recorded) -> None:
-        event_type = entry.event_type
-        if event_type == "purchase":
+        if entry.event_type == "purchase":
             _insert(self.purchase_times, entry.at)
-            spend = entry.spend
-            if spend is not None:
-                self._add_spend(spend.amount, spend.currency)
-                self.purchase_spend[entry.key] = spend.amount
-        elif event_type == "return" and entry.source is not None:
+            self._add_spend(entry.spend)
             if entry.spend is not None:
-                self._add_spend(-entry.spend.amount, entry.spend.currency)
+                self.purchase_spend[entry.key] = entry.spend.amount
+        elif entry.event_type == "return" and entry.source is not None:
+            if entry.spend is not None:
+                self._add_spend(-entry.spend)
                 taken = self.spend_returned.get(entry.source, Decimal(0))
                 self.spend_returned[entry.source] = taken + entry.spend.amount
             units = self.returned.setdefault(entry.source, {})
             for line_id, quantity in entry.returned:
                 units[line_id] = units.get(line_id, 0) + quantity
 
-    def _add_spend(self, amount: Decimal, currency: str) -> None:
-        if currency == self.spend_currency:
-            self.spend_total += amount
-        elif self.spend_currency is None:  # the first spend: kept as given, like Money's
-            self.spend_total, self.spend_currency = amount, currency
+    def _add_spend(self, spend: Money | None) -> None:
+        if spend is None:
+            return
+        if spend.currency == self.spend_currency:
+            self.spend_amount += spend.amount
+        elif self.spend_currency is None:  # the first spend: kept as given
+            self.spend_amount, self.spend_currency = spend.amount, spend.currency
         else:  # what adding the two as Money raises
             raise CurrencyMismatch(
-                f"cannot combine {self.spend_currency} with {currency}: "
+                f"cannot combine {self.spend_currency} with {spend.currency}: "
                 "convert to one currency first"
             )
 
@@ -308,7 +308,7 @@ class History:
         """Eligible spend of every purchase, less what returns took back (``None``
         while no spend was recorded)."""
         currency = self.spend_currency
-        return None if currency is None else Money(self.spend_total, currency)
+        return None if currency is None else Money(self.spend_amount, currency)
 
     def credit(self, entry: Lot | Adjusted) -> None:
         source = getattr(entry, "source", None)
@@ -385,7 +385,7 @@ class History:
         self.checkpoint = checkpoint
         self.purchase_count_base = checkpoint.purchases
         if checkpoint.spend is not None:
-            self.spend_total = checkpoint.spend.amount
+            self.spend_amount = checkpoint.spend.amount
             self.spend_currency = checkpoint.spend.currency
         if checkpoint.last_activity_at is not None:
             _insert(self.activity_times, checkpoint.last_activity_at)
