@@ -5,8 +5,9 @@ Run it with:  python benchmarks/earn_floor.py [--purchases N] [--seed S]
 For the same seeded purchases as ``earn.py``, the entries each purchase earns are worked
 out first (untimed). The timed loop then only does what a host pays in any case: build
 those ``Recorded`` and ``Earned`` entries the way the engine does (``engine_recorded``,
-``engine_earned``: no re-validation of fields the engine made) and ``Ledger.append`` them
-to each member's growing ledger. It prints that cost per purchase with the garbage
+``engine_earned``, ``engine_money``: no re-validation of fields the engine made) and
+``Ledger.append`` them to each member's growing ledger; the ledgers it builds are checked
+once against the engine's entries. It prints that cost per purchase with the garbage
 collector on and off, next to the hand-written function and the full engine loop, so a
 change to the ledger can be judged on its own (see docs/performance.md, "Where the time
 goes").
@@ -25,8 +26,9 @@ from typing import NamedTuple
 
 from earn import DEFAULT_PURCHASES, DEFAULT_SEED, baseline_points, engine_points, generate, load
 
-from loyalrules import Earned, Entry, Ledger, Money, Recorded
+from loyalrules import Earned, Entry, Ledger, Recorded
 from loyalrules.entries import DEFAULT_ACCOUNT, engine_earned, engine_recorded
+from loyalrules.money import engine_money
 
 
 class Planned(NamedTuple):
@@ -76,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for p in planned:
             ledger = ledgers[p.member_id]
             assert p.key not in ledger
-            spend = Money(p.spend, p.currency)
+            spend = engine_money(p.spend, p.currency)
             entries = [engine_recorded(p.key, p.at, "purchase", p.event_id, spend=spend)]
             for key, points, rule_id in p.earned:
                 lot = engine_earned(
