@@ -4,10 +4,13 @@ Run it with:  python benchmarks/earn_floor.py [--purchases N] [--seed S]
 
 For the same seeded purchases as ``earn.py``, the entries each purchase earns are worked
 out first (untimed). The timed loop then only does what a host pays in any case: build
-those ``Recorded`` and ``Earned`` entries and ``Ledger.append`` them to each member's
-growing ledger. It prints that cost per purchase with the garbage collector on and off,
-next to the hand-written function and the full engine loop, so a change to the ledger
-can be judged on its own (see docs/performance.md, "Where the time goes").
+those ``Recorded`` and ``Earned`` entries the way the engine does (``engine_recorded``,
+``engine_earned``, ``engine_money``: no re-validation of fields the engine made) and
+``Ledger.append`` them to each member's growing ledger; the ledgers it builds are checked
+once against the engine's entries. It prints that cost per purchase with the garbage
+collector on and off, next to the hand-written function and the full engine loop, so a
+change to the ledger can be judged on its own (see docs/performance.md, "Where the time
+goes").
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from typing import NamedTuple
 
 from earn import DEFAULT_PURCHASES, DEFAULT_SEED, baseline_points, engine_points, generate, load
 
-from loyalrules import Earned, Ledger, Money, Recorded
+from loyalrules import Earned, Entry, Ledger, Recorded
+from loyalrules.entries import DEFAULT_ACCOUNT, engine_earned, engine_recorded
+from loyalrules.money import engine_money
 
 
 class Planned(NamedTuple):
@@ -46,9 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     program = load()
     workload = generate(args.purchases, args.seed)
     planned = []
+    expected: dict[str, list[Entry]] = {}  # what the engine makes, to check the loop's
     for purchase in workload.purchases:
         member = workload.members[purchase.member_id]
         outcome = program.process(purchase, member=member, ledger=Ledger())
+        expected.setdefault(member.id, []).extend(outcome.entries)
         recorded, *earned = outcome.entries
         assert isinstance(recorded, Recorded)
         assert recorded.spend is not None
@@ -66,28 +73,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
 
-    def floor() -> None:
+    def floor() -> dict[str, Ledger]:
         ledgers = dict.fromkeys(workload.members, Ledger())
         for p in planned:
             ledger = ledgers[p.member_id]
             assert p.key not in ledger
-            spend = Money(p.spend, p.currency)
-            entries = [
-                Recorded(
-                    key=p.key, at=p.at, event_type="purchase", event_id=p.event_id, spend=spend
-                )
-            ]
+            spend = engine_money(p.spend, p.currency)
+            entries = [engine_recorded(p.key, p.at, "purchase", p.event_id, spend=spend)]
             for key, points, rule_id in p.earned:
-                lot = Earned(
-                    key=key,
-                    at=p.at,
-                    points=points,
-                    rule_id=rule_id,
-                    source=p.key,
-                    available_at=p.at,
+                lot = engine_earned(
+                    key, p.at, points, rule_id, p.key, DEFAULT_ACCOUNT, p.at, None, None
                 )
                 entries.append(lot)
             ledgers[p.member_id] = ledger.append(entries)
+        return ledgers
+
+    built = floor()
+    assert all(list(built[m].entries) == expected.get(m, []) for m in workload.members)
+    del built
 
     def best(work: Callable[[], object]) -> float:
         fastest = float("inf")

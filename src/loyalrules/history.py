@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
@@ -29,7 +29,7 @@ from loyalrules.entries import (
     Restored,
     Reversed,
 )
-from loyalrules.errors import DuplicateEntry, WrongTypeError
+from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
 from loyalrules.money import Money
 from loyalrules.series import PURCHASES, RETURNED, SPEND, Series, earned
 
@@ -86,7 +86,9 @@ class LotState:
         self.expires_at = expires_at
         self.inactivity = inactivity
         self.source = source
-        self.taken: list[tuple[datetime, int]] = []  # (when, points), in fold order
+        # (when, points), in fold order; a shared empty tuple until a debit takes from
+        # the lot, so untouched lots keep no list for the garbage collector to scan
+        self.taken: list[tuple[datetime, int]] | tuple[()] = ()
         self.left = points  # after every debit folded so far
         self.expired_by_entry = False  # an Expired entry wrote its expiry
 
@@ -97,7 +99,10 @@ class LotState:
         return self.points - sum(points for when, points in self.taken if when <= as_of)
 
     def take(self, at: datetime, points: int) -> None:
-        self.taken.append((at, points))
+        if isinstance(self.taken, list):
+            self.taken.append((at, points))
+        else:
+            self.taken = [(at, points)]
         self.left -= points
 
 
@@ -138,6 +143,43 @@ class AccountState:
         self.owed += points
 
 
+class LotsBySource:
+    """The lots each event created, by the event's key: ``sources.get(source, ())``.
+
+    It keeps the keys of an event's lots in a tuple of strings, which the garbage
+    collector stops tracking, instead of a list of lots per event that it would scan for
+    as long as the ledger lives; the lots are looked up in their accounts when asked for.
+    """
+
+    __slots__ = ("accounts", "keys")
+
+    def __init__(self, accounts: dict[str, AccountState]) -> None:
+        self.accounts = accounts
+        self.keys: dict[str, tuple[str, ...]] = {}
+
+    def add(self, source: str, lot: str) -> None:
+        """Note that the event ``source`` created the lot whose key is ``lot``."""
+        keys = self.keys.get(source)
+        self.keys[source] = (lot,) if keys is None else (*keys, lot)
+
+    def get(self, source: str, default: Sequence[LotState] = ()) -> Sequence[LotState]:
+        """The lots ``source`` created, in the order they were credited."""
+        keys = self.keys.get(source)
+        if keys is None:
+            return default
+        found = []
+        for key in keys:
+            for state in self.accounts.values():
+                lot = state.lots.get(key)
+                if lot is not None:
+                    found.append(lot)
+                    break
+        return found
+
+    def __contains__(self, source: object) -> bool:
+        return source in self.keys
+
+
 class History:
     """Facts derived from a ledger's entries.
 
@@ -154,7 +196,6 @@ class History:
         "checkpoint",
         "deadline_cache",
         "keys",
-        "lifetime_spend",
         "lock",
         "memberships",
         "purchase_count_base",
@@ -168,6 +209,8 @@ class History:
         "series",
         "size",
         "sources",
+        "spend_amount",
+        "spend_currency",
         "spend_returned",
         "tier_changes",
         "tier_floors",
@@ -180,14 +223,17 @@ class History:
         self.checkpoint: Checkpoint | None = None
         self.purchase_count_base = 0
         self.purchase_times: list[datetime] = []
-        self.lifetime_spend: Money | None = None
+        # Lifetime spend as a bare running total (no Money built per purchase); no
+        # currency while no spend was recorded. See ``lifetime_spend``.
+        self.spend_amount = Decimal(0)
+        self.spend_currency: str | None = None
         self.activity_times: list[datetime] = []
         self.activity_version = 0  # bumped when activity_times changes
         self.deadline_cache: dict[Inactivity, tuple[int, list[datetime]]] = {}
         self.rule_earn_times: dict[str, list[datetime]] = {}
         self.rule_counts: dict[str, int] = {}  # earnings before a checkpoint's horizon
         self.accounts: dict[str, AccountState] = {}
-        self.sources: dict[str, list[LotState]] = {}  # event key -> the lots it created
+        self.sources = LotsBySource(self.accounts)  # event key -> the lots it created
         self.activations: dict[str, datetime] = {}
         self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
         self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
@@ -207,6 +253,33 @@ class History:
 
     def extend(self, entries: tuple[Entry, ...]) -> None:
         """Fold ``entries`` in, all or nothing: every check runs before any change."""
+        # The usual batch (entries, no checkpoint, new keys) is checked in a few set
+        # operations; anything else goes through ``_check`` entry by entry, which
+        # raises the error of the first entry at fault.
+        for entry in entries:
+            if not isinstance(entry, Entry) or isinstance(entry, Checkpoint):
+                self._check(entries)
+                break
+        keys = self.keys
+        batch = {entry.key for entry in entries}
+        if len(batch) != len(entries) or not keys.isdisjoint(batch):
+            self._check(entries)
+        keys |= batch
+        times = self.activity_times
+        for entry in entries:
+            if entry.active:
+                at = entry.at
+                if not times or at > times[-1]:
+                    times.append(at)  # the common case: entries arrive in time order
+                    self.activity_version += 1
+                elif at != times[-1]:  # an instant already there changes nothing
+                    bisect.insort(times, at)
+                    self.activity_version += 1
+            entry.fold(self)
+        self.size += len(entries)
+
+    def _check(self, entries: tuple[Entry, ...]) -> None:
+        """Raise the error of the first entry of ``entries`` that cannot be folded in."""
         batch: set[str] = set()
         for position, entry in enumerate(entries, start=self.size):
             if not isinstance(entry, Entry):
@@ -224,13 +297,6 @@ class History:
                     "ledger from the checkpoint and the entries after it"
                 )
             batch.add(entry.key)
-        self.keys |= batch
-        for entry in entries:
-            if entry.active:
-                _insert(self.activity_times, entry.at)
-                self.activity_version += 1
-            entry.fold(self)
-        self.size += len(entries)
 
     # --- folding -----------------------------------------------------------------
 
@@ -263,9 +329,24 @@ class History:
                 units[line_id] = units.get(line_id, 0) + quantity
 
     def _add_spend(self, spend: Money | None) -> None:
-        if spend is not None:
-            total = self.lifetime_spend
-            self.lifetime_spend = spend if total is None else total + spend
+        if spend is None:
+            return
+        if spend.currency == self.spend_currency:
+            self.spend_amount += spend.amount
+        elif self.spend_currency is None:  # the first spend: kept as given
+            self.spend_amount, self.spend_currency = spend.amount, spend.currency
+        else:  # what adding the two as Money raises
+            raise CurrencyMismatch(
+                f"cannot combine {self.spend_currency} with {spend.currency}: "
+                "convert to one currency first"
+            )
+
+    @property
+    def lifetime_spend(self) -> Money | None:
+        """Eligible spend of every purchase, less what returns took back (``None``
+        while no spend was recorded)."""
+        currency = self.spend_currency
+        return None if currency is None else Money(self.spend_amount, currency)
 
     def credit(self, entry: Lot | Adjusted) -> None:
         source = getattr(entry, "source", None)
@@ -283,11 +364,11 @@ class History:
             source,
             getattr(entry, "rule_id", None),
         )
-        state = self.account(entry.account)
+        state = self.accounts.get(entry.account) or self.account(entry.account)
         state.add(lot)
         state.credited.append((entry.at, entry.kind, entry.points))
         if source is not None:
-            self.sources.setdefault(source, []).append(lot)
+            self.sources.add(source, entry.key)
         if state.owed > 0:  # a deficit is paid by the next credit
             paid = min(state.owed, entry.points)
             state.take(lot, entry.at, paid)
@@ -379,7 +460,13 @@ class History:
             self.series.add(earned(entry.account), entry.at, entry.points)
 
     def rule_earned(self, rule_id: str, at: datetime) -> None:
-        _insert(self.rule_earn_times.setdefault(rule_id, []), at)
+        times = self.rule_earn_times.get(rule_id)
+        if times is None:
+            self.rule_earn_times[rule_id] = [at]
+        elif not times or at >= times[-1]:  # a checkpoint may leave a rule no instants
+            times.append(at)  # the common case: entries arrive in time order
+        else:
+            bisect.insort(times, at)
 
     def activate(self, source: str, at: datetime) -> None:
         self.activations.setdefault(source, at)
@@ -390,7 +477,9 @@ class History:
     def restore(self, checkpoint: Checkpoint) -> None:
         self.checkpoint = checkpoint
         self.purchase_count_base = checkpoint.purchases
-        self.lifetime_spend = checkpoint.spend
+        if checkpoint.spend is not None:
+            self.spend_amount = checkpoint.spend.amount
+            self.spend_currency = checkpoint.spend.currency
         if checkpoint.last_activity_at is not None:
             _insert(self.activity_times, checkpoint.last_activity_at)
             self.activity_version += 1
@@ -420,7 +509,7 @@ class History:
             )
             self.account(open_lot.account).add(lot)
             if lot.source is not None:
-                self.sources.setdefault(lot.source, []).append(lot)
+                self.sources.add(lot.source, lot.key)
 
     # --- questions the engine asks -------------------------------------------------
 

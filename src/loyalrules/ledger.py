@@ -175,10 +175,10 @@ class Ledger:
         with history.lock:
             if history.size == len(self.entries):  # this is the newest ledger: extend
                 history.extend(new)
-                return Ledger(self.entries + new, _history=history)
+                return _appended(self.entries + new, history)
         history = History.of(self.entries)  # a fork from an older ledger: its own copy
         history.extend(new)
-        return Ledger(self.entries + new, _history=history)
+        return _appended(self.entries + new, history)
 
     def apply(self, outcome: Outcome) -> Ledger:
         """``append(outcome.entries)``, but only if ``outcome`` was computed against this
@@ -300,6 +300,19 @@ class Ledger:
     def from_dicts(cls, rows: Iterable[Mapping[str, Any]]) -> Ledger:
         """Rebuild a ledger from stored ``to_dict()`` rows (oldest first)."""
         return cls(tuple(entry_from_dict(row) for row in rows))
+
+
+_new_ledger = object.__new__
+_set_field = object.__setattr__
+
+
+def _appended(entries: tuple[Entry, ...], history: History) -> Ledger:
+    """The ledger ``append`` returns: ``entries`` are a tuple of entries already folded
+    into ``history``, so the constructor's conversion of them is skipped."""
+    ledger: Ledger = _new_ledger(Ledger)
+    _set_field(ledger, "entries", entries)
+    _set_field(ledger, "_history", history)
+    return ledger
 
 
 def _by_kind(rows: list[tuple[datetime, str, int]], as_of: datetime) -> dict[str, int]:

@@ -180,6 +180,21 @@ class Money:
         return cls(data["amount"], data["currency"])
 
 
+_new_money = object.__new__
+_set_field = object.__setattr__
+
+
+def engine_money(amount: Decimal, currency: str) -> Money:
+    """``Money(amount, currency)`` without the constructor's checks, for the engine's hot
+    path: ``amount`` must be a finite Decimal computed from validated Money and
+    ``currency`` a code already checked (the program's). Anything else goes to ``Money``.
+    """
+    money: Money = _new_money(Money)
+    _set_field(money, "amount", amount)
+    _set_field(money, "currency", currency)
+    return money
+
+
 def allocate(total: Money, weights: Sequence[Money], tie_keys: Sequence[str]) -> tuple[Money, ...]:
     """Split ``total`` over ``weights`` in proportion, summing exactly.
 

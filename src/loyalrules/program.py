@@ -20,7 +20,7 @@ from loyalrules.engine import (
     evaluate_cart,
     purchase_key,
 )
-from loyalrules.entries import DEFAULT_ACCOUNT
+from loyalrules.entries import DEFAULT_ACCOUNT, engine_recorded
 from loyalrules.errors import (
     CurrencyMismatch,
     NotAllowed,
@@ -32,7 +32,7 @@ from loyalrules.errors import (
 from loyalrules.history import Facts, HistoryBefore
 from loyalrules.ledger import Ledger, Recorded
 from loyalrules.model import Activation, Activity, Cart, Member, Membership, Purchase, Return
-from loyalrules.money import Money
+from loyalrules.money import Money, engine_money
 from loyalrules.outcome import Explanation, Outcome, Quote
 from loyalrules.policies import PayWithPoints, Plan
 from loyalrules.rewards import Reward
@@ -502,12 +502,14 @@ class Program:
         tier = before.level.id if before is not None else None
         ctx = self._cart_context(purchase, member, history, at, tier)
         evaluation = evaluate_cart(self._book, ctx)
-        recorded = Recorded(
-            key=key,
-            at=at,
-            event_type="purchase",
-            event_id=purchase.id,
-            spend=Money(ctx.spend, self.settings.currency),  # the purchase's, checked above
+        # Every field is valid already (a validated purchase, its UTC time, the
+        # program's currency, checked above): no re-validation, see ``engine_recorded``.
+        recorded = engine_recorded(
+            key,
+            at,
+            "purchase",
+            purchase.id,
+            spend=engine_money(ctx.spend, self.settings.currency),
         )
         if tiers is None or before is None:
             return Outcome(
@@ -552,12 +554,8 @@ class Program:
             tier=before.level.id if before is not None else None,
         )
         evaluation = evaluate_activity(self._book, ctx, activity.kind)
-        recorded = Recorded(
-            key=key,
-            at=activity.occurred_at,
-            event_type="activity",
-            event_id=activity.id,
-            activity=activity.kind,
+        recorded = engine_recorded(  # a validated activity: see ``engine_recorded``
+            key, activity.occurred_at, "activity", activity.id, activity=activity.kind
         )
         return Outcome(
             event_key=key,

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import attrs
 
-from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Inactivity
+from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Inactivity, engine_earned
 from loyalrules.money import format_money, minor_units
 from loyalrules.outcome import Explanation
 from loyalrules.policies import Account, Expiry, NoFixedExpiry, NotPending, Pending, Unit
@@ -24,6 +24,7 @@ from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.settings import Settings
+from loyalrules.timeutil import to_utc
 
 Ratio = tuple[int, int]
 """An exact rational ``numerator / denominator`` with a positive denominator."""
@@ -144,17 +145,23 @@ class PlannedRule:
         return _new_explanation(Explanation, (self.rule.id, "applied", points, text))
 
     def lot(self, event_key: str, at: datetime, points: int) -> Earned:
-        """The lot this rule credits for the event ``event_key``, dated by its policies."""
-        return Earned(
-            key=event_key + self.earn_key,
-            at=at,
-            points=points,
-            rule_id=self.rule.id,
-            source=event_key,
-            account=self.account.name,
-            available_at=self.pending.available_at(at, self.zone),
-            expires_at=self.expiry.expires_at(at, self.zone),
-            inactivity=self.inactivity,
+        """The lot this rule credits for the event ``event_key``, dated by its policies.
+
+        ``at`` is the event's UTC instant and ``points`` positive: the lot is built
+        without re-validation (see ``engine_earned``); policy dates are normalised here.
+        """
+        available_at = self.pending.available_at(at, self.zone)
+        expires_at = self.expiry.expires_at(at, self.zone)
+        return engine_earned(
+            event_key + self.earn_key,
+            at,
+            points,
+            self.rule.id,
+            event_key,
+            self.account.name,
+            None if available_at is None else to_utc(available_at, "entry time"),
+            None if expires_at is None else to_utc(expires_at, "entry time"),
+            self.inactivity,
         )
 
     def explain_miss(self, hint: str) -> Explanation:

@@ -1,0 +1,57 @@
+"""What folding entries into a ledger's history keeps: lots by event, rule earnings
+across a checkpoint, lifetime spend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from loyalrules import CurrencyMismatch, Earned, Ledger, Money, Recorded
+
+
+def day(year: int, month: int, d: int = 1) -> datetime:
+    return datetime(year, month, d, 12, tzinfo=UTC)
+
+
+def lot(key: str, at: datetime, *, rule: str = "base", account: str = "points") -> Earned:
+    return Earned(key=key, at=at, points=10, rule_id=rule, source="purchase:o-1", account=account)
+
+
+def bought(order: str, at: datetime, amount: str, currency: str = "USD") -> Recorded:
+    return Recorded(
+        key=f"purchase:{order}",
+        at=at,
+        event_type="purchase",
+        event_id=order,
+        spend=Money(amount, currency),
+    )
+
+
+def test_an_events_lots_are_found_in_credit_order_across_accounts() -> None:
+    first, back, second = (
+        lot("k1", day(2026, 1)),
+        lot("k2", day(2026, 1), account="cashback"),
+        lot("k3", day(2026, 2)),
+    )
+    history = Ledger([first, back, second]).history
+    assert [s.key for s in history.sources.get("purchase:o-1", ())] == ["k1", "k2", "k3"]
+    assert history.sources.get("purchase:o-2", ()) == ()
+
+
+def test_a_rule_earns_again_after_a_checkpoint_kept_none_of_its_instants() -> None:
+    ledger = Ledger([lot("k1", day(2024, 1))]).compact(day(2026, 1))  # beyond the horizon
+    ledger = ledger.append([lot("k2", day(2026, 3))])
+    assert ledger.history.rule_earnings_between("base", day(2026, 1), day(2027, 1)) == 1
+    assert ledger.history.rule_earnings_between("base", day(2000, 1), day(2027, 1)) == 2
+
+
+def test_lifetime_spend_of_purchases_in_two_currencies_is_refused() -> None:
+    with pytest.raises(CurrencyMismatch, match="cannot combine USD with EUR"):
+        Ledger([bought("o-1", day(2026, 1), "5.00"), bought("o-2", day(2026, 2), "5.00", "EUR")])
+
+
+def test_lifetime_spend_survives_a_checkpoint() -> None:
+    ledger = Ledger([bought("o-1", day(2026, 1), "5.25"), bought("o-2", day(2026, 2), "4.75")])
+    ledger = ledger.compact(day(2026, 3)).append([bought("o-3", day(2026, 4), "1.00")])
+    assert ledger.history.lifetime_spend == Money("11.00", "USD")
