@@ -35,10 +35,14 @@ class Series:
         self._sums: dict[str, list[Decimal]] = {}  # running totals: _sums[i] = sum of first i
 
     def add(self, name: str, at: datetime, amount: Decimal | int) -> None:
-        times = self._times.setdefault(name, [])
-        values = self._values.setdefault(name, [])
-        sums = self._sums.setdefault(name, [_ZERO])
-        amount = Decimal(amount)
+        times = self._times.get(name)
+        if times is None:
+            times = self._times[name] = []
+            self._values[name] = []
+            self._sums[name] = [_ZERO]
+        values, sums = self._values[name], self._sums[name]
+        if type(amount) is not Decimal:
+            amount = Decimal(amount)
         if not times or at >= times[-1]:  # the common case: in time order
             times.append(at)
             values.append(amount)
