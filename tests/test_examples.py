@@ -115,3 +115,38 @@ def test_rewards_prints_the_worked_numbers(capsys: pytest.CaptureFixture[str]) -
     assert "Balance on 2026-05-29: 303 points" in out
     assert "  redeemed 1100 in all, 642 given back" in out
     assert "Ledger check: consistent" in out
+
+
+def test_tiers_prints_the_worked_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(EXAMPLES / "tiers.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    # F-2: $120 of books earn 120; the $50 gift card is excluded, from points and from the
+    # tier's spend alike: 2026 stands at $84 + $120 = $204, under Bookworm's $250.
+    assert "F-2 on 2026-03-08: +120 points; 2026 so far $204.00, Reader" in out
+    # F-3: $96 takes 2026 to $300, past $250. Under new_rate the whole order earns at
+    # Bookworm's 1.5x: 96 + 48, and the upgrade bonus 100: 244.
+    assert "F-3 on 2026-05-02: +244 points; 2026 so far $300.00, Bookworm" in out
+    assert "  Bookworm members earn 1.5x: +48 points\n  Welcome to Bookworm!" in out
+    # F-4 at Bookworm: 180 + 90 = 270; $480 so far.
+    assert "F-4 on 2026-08-15: +270 points; 2026 so far $480.00, Bookworm" in out
+    # F-5: $310 takes 2026 to $790, past $750: 2x on all of it (310 + 310) and 300 bonus.
+    assert "F-5 on 2026-11-27: +920 points; 2026 so far $790.00, Bibliophile" in out
+    # Reached in 2026, Bibliophile is kept through the end of 2027. 84 + 120 + 244 + 270 +
+    # 920 = 1638 points. Bibliophiles pay 200 for $5 off, and may book an author evening.
+    assert "  Bibliophile since 2026-11-27, until the end of 2027-12-31\n  1638 points" in out
+    assert "  $5 off: 200 points, yours to redeem" in out
+    assert "  A seat at an author evening: 400 points, yours to redeem" in out
+    # 2027 at 2x: F-6 150 + 150, F-7 330 + 330; $480 spent, $120 short of the $600 keep.
+    assert "F-7 on 2027-09-09: +660 points; 2027 so far $480.00, Bibliophile" in out
+    assert "Spend $120.00 more by the end of 2027-12-31 to keep Bibliophile" in out
+    assert "2598 points available" in out
+    # On January 1, 2028 2027's $480 keeps Bookworm ($200 keep), not Bibliophile: the
+    # review, run on January 2, dates the change at local midnight, and adds nothing twice.
+    assert "  2028-01-01 00:00: bibliophile -> bookworm\n" in out
+    assert "    Bibliophile not kept: $480.00 in the last period" in out
+    assert "  the same review again writes 0 entries" in out
+    # Bookworm, kept from 2027, lasts through 2028; 2028 starts from zero.
+    assert "  Bookworm since 2028-01-01, until the end of 2028-12-31" in out
+    assert "  Spend $750.00 more by the end of 2028-12-31 for Bibliophile" in out
+    assert "  Spend $200.00 more by the end of 2028-12-31 to keep Bookworm" in out
+    assert "Ledger check: consistent" in out
