@@ -150,3 +150,41 @@ def test_tiers_prints_the_worked_numbers(capsys: pytest.CaptureFixture[str]) -> 
     assert "  Spend $750.00 more by the end of 2028-12-31 for Bibliophile" in out
     assert "  Spend $200.00 more by the end of 2028-12-31 to keep Bookworm" in out
     assert "Ledger check: consistent" in out
+
+
+def test_membership_prints_the_worked_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(EXAMPLES / "membership.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    # P-1, before the plan: £32.50 earns 32 whole points. The first subscription gives the
+    # welcome bonus, and a month of benefits from 09:00 on January 12.
+    assert "P-1 on 2026-01-10: +32 points" in out
+    assert (
+        "S-1 on 2026-01-12: +250 points\n  Paws Plus: subscribe, benefits until 2026-02-12 09:00"
+        in out
+    )
+    # P-2 at 2x: 58 and 58 more.
+    assert "P-2 on 2026-01-25: +116 points" in out
+    assert "  Paws Plus members earn 2x: +58 points" in out
+    # Renewed a day early: the new month runs from the end of the paid one, February 12.
+    assert "  Paws Plus: renew, benefits until 2026-03-12 09:00" in out
+    # The treat box: 32 + 250 + 116 = 398 available, 300 spent.
+    assert "Treat box on 2026-02-20: Redeemed A Paws Plus treat box: -300 points" in out
+    # P-3 still at 2x (41 + 41); after the lapse P-4 earns at 1x and the box is refused.
+    assert "P-3 on 2026-03-03: +82 points" in out
+    assert "S-3 on 2026-03-12: +0 points\n  Paws Plus: lapse, benefits end now" in out
+    assert "P-4 on 2026-03-20: +44 points\n  1 point per £1: +44 points\nTreat box" in out
+    assert "Treat box on 2026-03-21: not eligible for A Paws Plus treat box" in out
+    # Subscribing again brings no second welcome bonus; P-5 at 2x is 60 + 60.
+    assert "S-4 on 2026-04-02: +0 points\n  Paws Plus: subscribe, benefits until 2026-05-02" in out
+    assert "P-5 on 2026-04-15: +120 points" in out
+    # 398 - 300 + 82 + 44 + 120 = 344.
+    assert "Priya's balance on 2026-04-16: 344 points" in out
+    # Tom: welcome 250, T-1 at 2x (75 + 75), then he cancels and T-2 earns 30.
+    assert "T-1 on 2026-01-18: +150 points" in out
+    assert "T-2 on 2026-02-10: +30 points\n  1 point per £1: +30 points\n" in out
+    # Fees: Priya 4.99 + 4.99 + 2.99 (win-back), Tom 4.99: £17.96. Points the plan gave:
+    # two welcome bonuses (500) and what 2x added: 58 + 41 + 60 for Priya, 75 for Tom: 734.
+    # At £0.01 (point_value) £7.34, 7.34 / 17.96 = 0.409; at £0.006, £4.404 -> £4.40, 0.245.
+    assert "Paws Plus: 2 members paid £17.96; the plan gave 734 points" in out
+    assert "  worth £7.34 at 0.01 a point: 0.409 per £1" in out
+    assert "  worth £4.40 at 0.006 a point: 0.245 per £1" in out
