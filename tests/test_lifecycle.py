@@ -874,3 +874,18 @@ def test_verify_reports_an_expiry_dated_away_from_its_lot_expiry() -> None:
     (problem,) = ledger.append([forged]).verify()
     assert problem.key == "expired:x"
     assert "the lot expires 2027-03-01" in problem.message
+
+
+def test_a_checkpoint_with_transfers_survives_a_json_round_trip() -> None:
+    import json
+
+    prog = program(TRANSFERS)
+    sender = funded(prog)
+    out, _ = prog.transfer(
+        100, sender=MEMBER, sender_ledger=sender, recipient=FRIEND,
+        recipient_ledger=Ledger(), at=at(4, 1), key="g",
+    )  # fmt: skip
+    compact = sender.append(out.entries).compact(at(5, 1))
+    assert compact.checkpoint is not None
+    assert compact.checkpoint.sent == (("points", at(4, 1), 100),)
+    assert Ledger.from_dicts(json.loads(json.dumps(compact.to_dicts()))) == compact

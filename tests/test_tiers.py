@@ -329,3 +329,29 @@ def test_the_tier_written_down_equals_the_tier_derived(
     assert prog.review_tiers(MEMBER, ledger, end).entries == ()
     assert ledger.verify() == ()
     _ = Decimal  # amounts are Decimal strings
+
+
+def test_compaction_keeps_tier_decisions_and_survives_a_json_round_trip() -> None:
+    import json
+
+    from loyalrules.model import Membership
+
+    prog = loads_program(
+        BEAUTY.format(extra="")
+        + "memberships:\n  - {id: plus, fee: '10.00', period: P1Y, multiplier: 2}\n"
+    )
+    ledger = history(prog, (at(2026, 3, 1), "1000.00"), (at(2027, 2, 1), "100.00"))
+    joined = Membership(
+        id="s", member_id=MEMBER.id, plan="plus", action="subscribe", occurred_at=at(2027, 2, 2)
+    )
+    ledger = ledger.apply(prog.process(joined, member=MEMBER, ledger=ledger))
+    compact = ledger.compact(at(2027, 3, 1))
+    back = type(compact).from_dicts(json.loads(json.dumps(compact.to_dicts())))
+    assert back == compact
+    for moment in (at(2027, 3, 1), at(2027, 12, 31), at(2028, 6, 1)):
+        assert prog.tier(MEMBER, back, moment) == prog.tier(MEMBER, ledger, moment)
+    later = buy(9, at(2027, 4, 1), "50.00")
+    assert (
+        prog.process(later, member=MEMBER, ledger=back).entries
+        == prog.process(later, member=MEMBER, ledger=ledger).entries
+    )

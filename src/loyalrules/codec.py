@@ -42,8 +42,10 @@ def decode(hint: Any, value: Any) -> Any:
         (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
         return decode(inner, value)
     if origin is tuple:
-        item_hint = typing.get_args(hint)[0]
-        return tuple(decode(item_hint, item) for item in value)
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:  # tuple[X, ...]
+            return tuple(decode(args[0], item) for item in value)
+        return tuple(decode(arg, item) for arg, item in zip(args, value, strict=True))
     if hint is Money:
         return Money.from_dict(value)
     if hint is datetime:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -496,6 +497,12 @@ class Checkpoint(Entry):
     rule_counts: tuple[RuleCount, ...] = ()
     sent: tuple[tuple[str, datetime, int], ...] = ()  # recent transfers out: account, at
     replaced: int = 0  # how many entries it stands for, so the ledger version keeps growing
+    # What tiers and memberships read, kept whole: the qualifying series, membership
+    # events, manual tiers and the last tier written down.
+    series: tuple[tuple[str, datetime, Decimal], ...] = ()
+    memberships: tuple[MembershipChanged, ...] = ()
+    tier_floors: tuple[tuple[datetime, datetime | None, str], ...] = ()
+    tier: tuple[datetime, str] | None = None
 
     def fold(self, history: History) -> None:
         history.restore(self)

@@ -483,6 +483,13 @@ class History:
         if checkpoint.last_activity_at is not None:
             _insert(self.activity_times, checkpoint.last_activity_at)
             self.activity_version += 1
+        for name, at, amount in checkpoint.series:
+            self.series.add(name, at, amount)
+        for change in checkpoint.memberships:
+            self.membership(change)
+        self.tier_floors.extend(checkpoint.tier_floors)
+        if checkpoint.tier is not None:
+            self.tier_changes.append(checkpoint.tier)
         for account, at, points in checkpoint.sent:
             self.sent(account, at, points)
         for count in checkpoint.rule_counts:

@@ -346,6 +346,10 @@ def _checkpoint(history: History, cutoff: datetime) -> Checkpoint:
     return Checkpoint(
         key=f"checkpoint:{cutoff.isoformat()}",
         sent=sent,
+        series=tuple(history.series.items()),
+        memberships=tuple(c for changes in history.memberships.values() for c in changes),
+        tier_floors=tuple(history.tier_floors),
+        tier=history.tier_changes[-1] if history.tier_changes else None,
         at=cutoff,
         lots=tuple(lots),
         accounts=tuple(totals),
