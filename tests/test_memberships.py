@@ -119,7 +119,7 @@ def test_a_members_only_reward_needs_an_active_membership() -> None:
     ledger = run(Ledger(), event(1, "subscribe", at(2026, 1, 10)))
     assert PROGRAM.redeem("members-gift", MEMBER, ledger, at(2026, 2, 1), key="k").change() == -100
     ledger = run(ledger, event(2, "cancel", at(2026, 3, 1)))
-    with pytest.raises(NotEligible, match="it needs: a plus membership"):
+    with pytest.raises(NotEligible, match="it needs: a Shop Plus membership"):
         PROGRAM.redeem("members-gift", MEMBER, ledger, at(2026, 3, 2), key="k2")
 
 
@@ -160,3 +160,23 @@ def test_an_unknown_plan_is_refused_in_a_condition_and_in_an_event() -> None:
             member=MEMBER,
             ledger=Ledger(),
         )
+
+
+def test_membership_value_leaves_out_what_returns_took_back() -> None:
+    from loyalrules import Return
+
+    bought = buy(1, at(2026, 2, 1))
+    ledger = run(Ledger(), event(1, "subscribe", at(2026, 1, 10)), bought)
+    ledger = run(ledger, Return(id="r", purchase=bought, occurred_at=at(2026, 2, 2)))
+    assert PROGRAM.membership_value("plus", [ledger]).points_given == 500
+
+
+def test_a_fee_in_another_currency_is_refused() -> None:
+    from loyalrules import CurrencyMismatch
+
+    wrong = Membership(
+        id="e", member_id=MEMBER.id, plan="plus", action="subscribe", occurred_at=at(2026, 1, 1),
+        fee=Money("39.00", "EUR"),
+    )  # fmt: skip
+    with pytest.raises(CurrencyMismatch, match="the fee is in EUR"):
+        PROGRAM.process(wrong, member=MEMBER, ledger=Ledger())

@@ -355,3 +355,100 @@ def test_compaction_keeps_tier_decisions_and_survives_a_json_round_trip() -> Non
         prog.process(later, member=MEMBER, ledger=back).entries
         == prog.process(later, member=MEMBER, ledger=ledger).entries
     )
+
+
+# --- fixes found by reading the docs against the code ---------------------------------------
+
+
+def test_reaching_a_tier_again_after_a_return_gives_no_second_bonus() -> None:
+    prog = beauty()
+    ledger = Ledger()
+    for n in range(3):
+        bought = buy(n, at(2026, 3, 1 + 2 * n), "400.00")
+        ledger = ledger.apply(prog.process(bought, member=MEMBER, ledger=ledger))
+        back = Return(id=f"r-{n}", purchase=bought, occurred_at=at(2026, 3, 2 + 2 * n))
+        ledger = ledger.apply(prog.process(back, member=MEMBER, ledger=ledger))
+    assert ledger.balance(at(2026, 3, 10)).available == 100  # one bonus, the points returned
+
+
+def test_split_keeps_the_old_tier_rules_fading_out() -> None:
+    # $400 spent (VIB, 1.25x); a $700 order reaches Rouge (1.5x) with $100 beyond $1,000:
+    # base 700; VIB's extra 175 fades to 175 * 6/7 = 150; Rouge's 350 counts 1/7: 50.
+    prog = beauty("crossing_purchase: split")
+    ledger = history(prog, (at(2026, 3, 1), "400.00"))
+    outcome = prog.process(buy(9, at(2026, 3, 2), "700.00"), member=MEMBER, ledger=ledger)
+    assert outcome.points == 700 + 150 + 50
+
+
+def test_a_quote_shows_the_upgrade_the_cart_would_bring() -> None:
+    prog = beauty("crossing_purchase: new_rate")
+    ledger = history(prog, (at(2026, 3, 1), "300.00"))
+    cart = buy(9, at(2026, 3, 2), "100.00")
+    quote = prog.quote(cart, member=MEMBER, ledger=ledger, at=at(2026, 3, 2))
+    assert quote.points == prog.process(cart, member=MEMBER, ledger=ledger).points == 225
+    assert "Welcome to VIB!" in quote.messages
+
+
+def test_review_dates_a_rolling_drop_when_it_happens() -> None:
+    prog = loads_program(
+        BEAUTY.format(extra="")
+        .replace("window: calendar_year", "window: {rolling: P12M}")
+        .replace(', keep: "900.00"', "")
+    )
+    ledger = history(prog, (at(2026, 5, 10), "400.00"))
+    (change,) = prog.review_tiers(MEMBER, ledger, at(2028, 1, 1)).entries
+    assert isinstance(change, TierChanged)
+    assert change.at == at(2027, 5, 10) + timedelta(microseconds=1)
+    assert prog.tier(MEMBER, ledger, change.at).level.id == "insider"
+    assert prog.tier(MEMBER, ledger, change.at - timedelta(microseconds=1)).level.id == "vib"
+
+
+def test_a_sign_up_bonus_never_counts_towards_a_tier() -> None:
+    from loyalrules import Membership
+
+    prog = loads_program("""
+program: p
+currency: USD
+timezone: UTC
+memberships: [{id: plus, fee: "5.00", period: P1Y, signup_bonus: 1000}]
+tiers:
+  qualify_on: {points: points}
+  levels: [{id: base}, {id: gold, qualify: 1000}]
+earn:
+  - id: base
+    effect: {type: points_per_spend, points: 1}
+""")
+    joined = Membership(
+        id="s", member_id=MEMBER.id, plan="plus", action="subscribe", occurred_at=at(2026, 1, 5)
+    )
+    ledger = Ledger().apply(prog.process(joined, member=MEMBER, ledger=Ledger()))
+    assert prog.tier(MEMBER, ledger, at(2026, 1, 6)).level.id == "base"
+
+
+def test_tiers_on_an_unknown_account_are_refused() -> None:
+    with pytest.raises(ProgramError, match="qualify_on names the account 'tier_credit'"):
+        loads_program(
+            BEAUTY.format(extra="").replace(
+                "qualify_on: spend", "qualify_on: {points: tier_credit}"
+            )
+        )
+
+
+def test_assigning_a_tier_twice_unknown_or_backwards_is_handled() -> None:
+    prog = beauty()
+    ledger = history(prog, (at(2026, 3, 1), "10.00"))
+    kwargs = {
+        "until": at(2026, 9, 1),
+        "reason": "match",
+        "actor": "ops",
+        "at": at(2026, 3, 2),
+        "key": "t",
+    }
+    ledger = ledger.apply(prog.assign_tier(MEMBER, ledger, "rouge", **kwargs))  # type: ignore[arg-type]
+    assert prog.assign_tier(MEMBER, ledger, "rouge", **kwargs).duplicate  # type: ignore[arg-type]
+    from loyalrules import ValidationError
+
+    with pytest.raises(ValidationError, match="no tier 'gold'"):
+        prog.assign_tier(MEMBER, ledger, "gold", **{**kwargs, "key": "u"})  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="must be after"):
+        prog.assign_tier(MEMBER, ledger, "vib", **{**kwargs, "key": "v", "until": at(2026, 3, 1)})  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from loyalrules.entries import (
     Expired,
     Inactivity,
     Lot,
+    MembershipChanged,
     Recorded,
     Redeemed,
     Restored,
@@ -53,9 +54,20 @@ from loyalrules.loader import (
     register_condition,
     register_effect,
 )
-from loyalrules.model import Activation, Activity, Cart, LineItem, Member, Purchase, Return
+from loyalrules.memberships import MembershipValue
+from loyalrules.model import (
+    Activation,
+    Activity,
+    Cart,
+    LineItem,
+    Member,
+    Membership,
+    Purchase,
+    Return,
+)
 from loyalrules.money import Money, allocate
 from loyalrules.outcome import Explanation, Outcome, Quote
+from loyalrules.policies import Plan
 from loyalrules.program import Program
 from loyalrules.redemption import PointsPayment, RewardOption
 from loyalrules.rewards import Grant, Reward
@@ -102,11 +114,15 @@ __all__ = [
     "Lot",
     "LoyalRulesError",
     "Member",
+    "Membership",
+    "MembershipChanged",
+    "MembershipValue",
     "Money",
     "Multiplier",
     "NotAllowed",
     "NotEligible",
     "Outcome",
+    "Plan",
     "PointsPayment",
     "Problem",
     "Program",

@@ -456,7 +456,7 @@ class History:
 
     def earned(self, entry: Earned) -> None:
         self.rule_earned(entry.rule_id, entry.at)
-        if not entry.rule_id.startswith(TIER_BONUS):  # a tier's own bonus never qualifies
+        if not entry.rule_id.startswith(BONUSES):  # tier and membership bonuses never qualify
             self.series.add(earned(entry.account), entry.at, entry.points)
 
     def rule_earned(self, rule_id: str, at: datetime) -> None:
@@ -582,6 +582,8 @@ class History:
 
 TIER_BONUS = "tier:"
 """Rule ids of tier upgrade bonuses start with this; they do not count to qualify."""
+BONUSES = (TIER_BONUS, "membership:")
+"""Rule ids of bonuses that never count towards a tier: upgrade and sign-up bonuses."""
 
 
 def reward_key(reward_id: str) -> str:

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import attrs
 
-from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Entry, MembershipChanged
-from loyalrules.errors import NotAllowed
+from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Entry, MembershipChanged, Reversed
+from loyalrules.errors import CurrencyMismatch, NotAllowed
 from loyalrules.ledger import Ledger
 from loyalrules.lifecycle import duplicate
 from loyalrules.model import Membership
@@ -48,6 +48,10 @@ def process(plan: Plan, event: Membership, ledger: Ledger, settings: Settings) -
             raise NotAllowed(f"the member holds {plan.name} already; renew it instead")
         valid_until = plan.period.after(start, zone)
         fee = event.fee if event.fee is not None else Money(plan.fee, settings.currency)
+        if fee.currency != settings.currency:
+            raise CurrencyMismatch(
+                f"the fee is in {fee.currency} but the program is in {settings.currency}"
+            )
     entries: list[Entry] = [
         MembershipChanged(
             key=key, at=at, plan=plan.id, action=event.action, valid_until=valid_until, fee=fee
@@ -112,6 +116,7 @@ def value_of(
     members = points = 0
     fees = Decimal(0)
     rules = {multiplier_rule_id(plan.id), f"{BONUS}{plan.id}"}
+    earned_by = f":earn:{multiplier_rule_id(plan.id)}"
     for ledger in ledgers:
         member = False
         for entry in ledger.entries:
@@ -121,6 +126,8 @@ def value_of(
                     fees += entry.fee.amount
             elif isinstance(entry, Earned) and entry.rule_id in rules:
                 points += entry.points
+            elif isinstance(entry, Reversed):  # what returns took back of the multiplier's
+                points -= sum(p.points for p in entry.reverses if p.lot.endswith(earned_by))
         members += member
     benefits = (point_value * points).quantize(Money.zero(currency).quantum)
     return MembershipValue(

@@ -20,7 +20,7 @@ from loyalrules.engine import (
     evaluate_cart,
     purchase_key,
 )
-from loyalrules.entries import DEFAULT_ACCOUNT, engine_recorded
+from loyalrules.entries import DEFAULT_ACCOUNT, Earned, engine_recorded
 from loyalrules.errors import (
     CurrencyMismatch,
     NotAllowed,
@@ -443,10 +443,10 @@ class Program:
         if tiers is not None:
             history = ledger.history
             state = tier_changes.tier_state(tiers, history, member.joined_at, as_of, self.settings)
-            since = max(
-                (when for when, level in history.tier_changes if when <= as_of),
-                default=state.window_start,
-            )
+            # Since the last change written down, when it is to this tier; else not known
+            # until review_tiers has written the changes down.
+            changes = [(when, level) for when, level in history.tier_changes if when <= as_of]
+            since = changes[-1][0] if changes and changes[-1][1] == state.level.id else None
             tier = tier_status(state, tiers, since)
         return status_of(member.id, ledger, as_of, self.settings, tier)
 
@@ -497,11 +497,8 @@ class Program:
                 ledger_version=ledger.version,
                 duplicate=True,
             )
-        at, history, tiers = purchase.occurred_at, ledger.history, self.settings.tiers
-        before = self._tier_before(history, member, at)
-        tier = before.level.id if before is not None else None
-        ctx = self._cart_context(purchase, member, history, at, tier)
-        evaluation = evaluate_cart(self._book, ctx)
+        at, history = purchase.occurred_at, ledger.history
+        ctx, evaluation, upgrade = self._earn(purchase, member, history, at, key)
         # Every field is valid already (a validated purchase, its UTC time, the
         # program's currency, checked above): no re-validation, see ``engine_recorded``.
         recorded = engine_recorded(
@@ -511,28 +508,35 @@ class Program:
             purchase.id,
             spend=engine_money(ctx.spend, self.settings.currency),
         )
+        return Outcome(
+            event_key=key,
+            entries=(*entries_for(key, recorded, evaluation), *upgrade.entries),
+            explanation=(*evaluation.explanation, *upgrade.explanation),
+            ledger_version=ledger.version,
+        )
+
+    def _earn(
+        self, cart: Cart, member: Member, history: Facts, at: datetime, key: str
+    ) -> tuple[Context, Evaluation, tier_changes.Upgrade]:
+        """A cart through the pipeline at the member's tier, and the upgrade it brings
+        (with the crossing purchase earning as the program says)."""
+        before = self._tier_before(history, member, at)
+        tier = before.level.id if before is not None else None
+        ctx = self._cart_context(cart, member, history, at, tier)
+        evaluation = evaluate_cart(self._book, ctx)
+        tiers = self.settings.tiers
         if tiers is None or before is None:
-            return Outcome(
-                event_key=key,
-                entries=entries_for(key, recorded, evaluation),
-                explanation=evaluation.explanation,
-                ledger_version=ledger.version,
-            )
+            return ctx, evaluation, tier_changes.NO_UPGRADE
 
         def at_tier(level_id: str) -> Evaluation:
             return evaluate_cart(
-                self._book, self._cart_context(purchase, member, history, at, level_id)
+                self._book, self._cart_context(cart, member, history, at, level_id)
             )
 
         upgrade = tier_changes.on_purchase(
             tiers, before, ctx, evaluation, at_tier, key, self.settings
         )
-        return Outcome(
-            event_key=key,
-            entries=(*entries_for(key, recorded, upgrade.evaluation), *upgrade.entries),
-            explanation=(*upgrade.evaluation.explanation, *upgrade.explanation),
-            ledger_version=ledger.version,
-        )
+        return ctx, upgrade.evaluation, upgrade
 
     def _process_activity(self, activity: Activity, member: Member, ledger: Ledger) -> Outcome:
         key = activity_key(activity)
@@ -569,16 +573,20 @@ class Program:
         _check(cart, Cart, "cart")
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        ctx = self._cart_context(cart, member, ledger.history, to_utc(at, "at"))
-        evaluation = evaluate_cart(self._book, ctx)
+        ctx, evaluation, upgrade = self._earn(
+            cart, member, ledger.history, to_utc(at, "at"), "purchase:(quote)"
+        )
         awarded: dict[str, int] = {}
         for plan, points in evaluation.awards:
             awarded[plan.rule.account] = awarded.get(plan.rule.account, 0) + points
+        for entry in upgrade.entries:  # an upgrade bonus the cart would bring
+            if isinstance(entry, Earned):
+                awarded[entry.account] = awarded.get(entry.account, 0) + entry.points
         return Quote(
             points=awarded.get(DEFAULT_ACCOUNT, 0),
             awarded=awarded,
             eligible_spend=Money(ctx.spend, cart.currency),
-            explanation=evaluation.explanation,
+            explanation=(*evaluation.explanation, *upgrade.explanation),
         )
 
 

@@ -12,8 +12,10 @@ import attrs
 
 from loyalrules.engine import Evaluation
 from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Entry, TierAssigned, TierChanged
+from loyalrules.errors import ValidationError
 from loyalrules.history import TIER_BONUS, Facts, History
 from loyalrules.ledger import Ledger
+from loyalrules.lifecycle import duplicate
 from loyalrules.outcome import Explanation, Outcome
 from loyalrules.rules.context import Context
 from loyalrules.settings import Settings
@@ -54,6 +56,10 @@ class Upgrade:
     explanation: tuple[Explanation, ...]
 
 
+NO_UPGRADE = Upgrade(Evaluation((), ()), (), ())
+"""What a program without tiers (or a purchase that crosses nothing) brings."""
+
+
 def on_purchase(
     tiers: Tiers,
     before: TierState,
@@ -89,7 +95,7 @@ def on_purchase(
     ]
     explanation = [Explanation(f"tier-{reached.id}", "tier", 0, f"Welcome to {reached.name}!")]
     for level in tiers.levels[before.level.rank + 1 : reached.rank + 1]:
-        if level.upgrade_bonus:
+        if level.upgrade_bonus and not _bonus_given(tiers, level, before, ctx):
             entries.append(_bonus(level, key, at, settings))
             bonus = settings.amount(DEFAULT_ACCOUNT, level.upgrade_bonus)
             text = f"{level.name} upgrade bonus: +{bonus}"
@@ -99,21 +105,35 @@ def on_purchase(
     return Upgrade(evaluation, tuple(entries), tuple(explanation))
 
 
+def _bonus_given(tiers: Tiers, level: Level, before: TierState, ctx: Context) -> bool:
+    """Whether ``level``'s upgrade bonus was given already in this qualification period
+    (ever, for lifetime tiers): reaching a tier again after a return earns no second
+    bonus."""
+    rule = f"{TIER_BONUS}{level.id}"
+    start = before.window_start or datetime.min.replace(tzinfo=ctx.at.tzinfo)
+    end = before.window_end or datetime.max.replace(tzinfo=ctx.at.tzinfo)
+    if tiers.window is Window.ROLLING:
+        end = ctx.at + _TICK
+    return ctx.history.rule_earnings_between(rule, start, end) > 0
+
+
 def _split(old: Evaluation, new: Evaluation, share: Decimal) -> Evaluation:
-    """Each rule's points at the old rate, plus ``share`` of what the new rate adds."""
-    before = {plan.rule.id: points for plan, points in old.awards}
-    awards = tuple(
-        (plan, before.get(plan.rule.id, 0) + int((points - before.get(plan.rule.id, 0)) * share))
-        for plan, points in new.awards
-    )
-    plans = {plan.rule.id: (plan, points) for plan, points in awards}
-    explanation = tuple(
-        plans[line.rule_id][0].explain(plans[line.rule_id][1])
-        if line.status == "applied" and line.rule_id in plans
-        else line
-        for line in new.explanation
-    )
-    return Evaluation(awards, explanation)
+    """Each rule's points at the old rate, plus ``share`` of what the new rate changes
+    (rules of the old tier fade out as those of the new one come in)."""
+    at_old = {plan.pos: (plan, points) for plan, points in old.awards}
+    at_new = {plan.pos: (plan, points) for plan, points in new.awards}
+    awards = []
+    for pos in sorted(at_old.keys() | at_new.keys()):
+        plan, was = at_old[pos] if pos in at_old else (at_new[pos][0], 0)
+        now = at_new[pos][1] if pos in at_new else 0
+        awards.append((plan, was + int((now - was) * share)))
+    lines = {plan.rule.id: plan.explain(points) for plan, points in awards}
+    positions = {plan.rule.id: plan.pos for plan, _ in awards}
+    missed = [line for line in new.explanation if line.status != "applied"]
+    for line in missed:
+        positions.setdefault(line.rule_id, len(positions) + 1_000_000)
+    explanation = sorted([*lines.values(), *missed], key=lambda line: positions[line.rule_id])
+    return Evaluation(tuple(awards), tuple(explanation))
 
 
 def _bonus(level: Level, key: str, at: datetime, settings: Settings) -> Earned:
@@ -161,10 +181,13 @@ def _moments(
             moments.add(period_end)
             period_start = period_end
     elif tiers.window is Window.ROLLING and tiers.rolling is not None:
-        for duration in (tiers.rolling, tiers.retention):
-            if duration is not None:
-                for moment in history.series.instants(tiers.gains, None, end):
-                    moments.add(duration.after(moment, zone))
+        # A contribution leaves the window just after ``rolling`` (and a tier reached
+        # with it, just after ``rolling`` and the retention).
+        for moment in history.series.instants(tiers.gains, None, end):
+            gone = tiers.rolling.after(moment, zone)
+            moments.add(gone + _TICK)
+            if tiers.retention is not None:
+                moments.add(tiers.retention.after(gone, zone) + _TICK)
     # a return can cost a tier at once
     moments.update(history.series.instants(tiers.losses, start, end + _TICK))
     for floor_start, until, _ in history.tier_floors:
@@ -225,8 +248,12 @@ def assign(
         level = tiers.level(level_id)
     except KeyError:
         known = ", ".join(level.id for level in tiers.levels)
-        raise ValueError(f"no tier {level_id!r}; the tiers are: {known}") from None
+        raise ValidationError(f"no tier {level_id!r}; the tiers are: {known}") from None
+    if until is not None and until <= at:
+        raise ValidationError(f"until ({until.isoformat()}) must be after at ({at.isoformat()})")
     entry_key = f"tier:assigned:{key}"
+    if entry_key in ledger:
+        return duplicate(entry_key, ledger)
     entry = TierAssigned(
         key=entry_key, at=at, level=level.id, until=until, reason=reason, actor=actor
     )

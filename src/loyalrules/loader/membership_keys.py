@@ -66,7 +66,7 @@ def membership_rules(plans: tuple[Plan, ...]) -> tuple[Rule, ...]:
             id=multiplier_rule_id(plan.id),
             name=f"{plan.name} members earn {plan.multiplier.normalize():f}x",
             effect=Multiply(Fraction(plan.multiplier)),
-            condition=MemberOf(frozenset({plan.id})),
+            condition=MemberOf(frozenset({plan.id}), plan.name),
         )
         for plan in plans
         if plan.multiplier is not None and plan.multiplier != 1
@@ -74,13 +74,14 @@ def membership_rules(plans: tuple[Plan, ...]) -> tuple[Rule, ...]:
 
 
 def _membership(value: Any, env: BuildEnv) -> MemberOf:
-    known = {plan.id for plan in env.settings.memberships}
+    names = {plan.id: plan.name for plan in env.settings.memberships}
+    known = set(names)
     unknown = [name for name in value if name not in known]
     if unknown:
         raise ValueError(
             f"no membership plan {unknown[0]!r}; plans: {', '.join(sorted(known)) or 'none'}"
         )
-    return MemberOf(frozenset(value))
+    return MemberOf(frozenset(value), " or ".join(names[plan] for plan in value))
 
 
 register_condition(

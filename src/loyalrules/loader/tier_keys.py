@@ -10,6 +10,7 @@ from typing import Any
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.schema import (
+    Boolean,
     Built,
     ByShape,
     Field,
@@ -109,6 +110,12 @@ def _tiers(values: dict[str, Any], env: Any) -> Tiers:
     if len({level.id for level in levels}) != len(levels):
         raise ValueError("level ids must be unique")
     metric, account = values["qualify_on"]
+    names = [account.name for account in env.settings.accounts] if env is not None else []
+    if metric is Metric.POINTS and names and account not in names:
+        raise ValueError(
+            f"qualify_on names the account {account!r}, which this program does not have "
+            f"(accounts: {', '.join(names)})"
+        )
     window, rolling = values["window"]
     if window is Window.ROLLING and any(level.keep is not None for level in levels):
         raise ValueError("'keep' thresholds apply to calendar and anniversary years")
@@ -143,11 +150,7 @@ TIERS = Built(
             ),
             "downgrade": _enum(Downgrade, "to_qualified or one_level", Downgrade.TO_QUALIFIED),
             "grace": Field(DURATION, "after a period ends, keep the old tier this long"),
-            "returns_count": Field(
-                Built(Text(choices=("true", "false")), lambda v, env: v == "true"),
-                "returns reduce the qualifying value",
-                default=True,
-            ),
+            "returns_count": Field(Boolean(), "returns reduce the qualifying value", default=True),
             "crossing_purchase": _enum(
                 Crossing, "how the purchase that crosses a threshold earns", Crossing.OLD_RATE
             ),

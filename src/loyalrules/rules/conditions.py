@@ -333,12 +333,13 @@ class MemberOf(Condition):
     """The member holds one of the paid memberships ``plans`` at the event."""
 
     plans: frozenset[str]
+    words: str = ""
 
     def __call__(self, ctx: Context) -> bool:
         return not self.plans.isdisjoint(ctx.history.member_of(ctx.at))
 
     def describe(self) -> str:
-        return f"a {' or '.join(sorted(self.plans))} membership"
+        return f"a {self.words or ' or '.join(sorted(self.plans))} membership"
 
 
 def all_of(conditions: Sequence[Condition]) -> Condition:
