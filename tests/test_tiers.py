@@ -452,3 +452,11 @@ def test_assigning_a_tier_twice_unknown_or_backwards_is_handled() -> None:
         prog.assign_tier(MEMBER, ledger, "gold", **{**kwargs, "key": "u"})  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="must be after"):
         prog.assign_tier(MEMBER, ledger, "vib", **{**kwargs, "key": "v", "until": at(2026, 3, 1)})  # type: ignore[arg-type]
+
+
+def test_a_retention_longer_than_a_period_is_honoured() -> None:
+    prog = beauty("retention: P14M")
+    ledger = history(prog, (at(2026, 3, 1), "1200.00"))
+    # Reached in 2026; kept for 14 months after 2026 ends: until the end of February 2028.
+    assert prog.tier(MEMBER, ledger, at(2028, 2, 28)).level.id == "rouge"
+    assert prog.tier(MEMBER, ledger, datetime(2028, 3, 1, tzinfo=NY)).level.id == "insider"

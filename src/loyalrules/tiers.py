@@ -242,6 +242,10 @@ class Tiers:
         level, valid_until, reason = reached, kept_until, "qualified this period"
         if at < carried_until and carried.rank > level.rank:
             level, valid_until, reason = carried, carried_until, "kept from the last period"
+        # A retention longer than a period reaches past the period after it.
+        held_until = before.valid_until
+        if held_until is not None and at < held_until and held.rank > level.rank:
+            level, valid_until, reason = held, held_until, "kept from an earlier period"
         if self.grace is not None and held.rank > level.rank and at < self.grace.after(start, zone):
             level, valid_until = held, self.grace.after(start, zone)
             reason = "grace period after the last period"
