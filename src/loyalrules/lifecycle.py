@@ -159,6 +159,7 @@ def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Ou
     account = settings.account(request.account)
     history, at, points = ledger.history, request.at, request.points
     if points > 0:
+        dates = settings.lot_dates(account.name, at)  # a credit is available at once
         entry = Adjusted(
             key=key,
             at=at,
@@ -166,8 +167,8 @@ def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Ou
             reason=request.reason,
             actor=request.actor,
             account=account.name,
-            expires_at=account.expiry.expires_at(at, settings.timezone),
-            inactivity=account.expiry.inactivity_for(settings.timezone_name),
+            expires_at=dates["expires_at"],
+            inactivity=dates["inactivity"],
         )
     else:
         consumed, shortfall = take(open_lots(history, history.open_lots(account.name)), -points, at)

@@ -64,7 +64,6 @@ def process(plan: Plan, event: Membership, ledger: Ledger, settings: Settings) -
     explanation = [Explanation(plan.id, "membership", 0, text)]
     first = event.action == "subscribe" and not changes
     if first and plan.signup_bonus:
-        account = settings.account(DEFAULT_ACCOUNT)
         entries.append(
             Earned(
                 key=f"{key}:bonus",
@@ -72,9 +71,7 @@ def process(plan: Plan, event: Membership, ledger: Ledger, settings: Settings) -
                 points=plan.signup_bonus,
                 rule_id=f"{BONUS}{plan.id}",
                 source=key,
-                available_at=account.pending.available_at(at, zone),
-                expires_at=account.expiry.expires_at(at, zone),
-                inactivity=account.expiry.inactivity_for(settings.timezone_name),
+                **settings.lot_dates(DEFAULT_ACCOUNT, at),
             )
         )
         bonus = settings.amount(DEFAULT_ACCOUNT, plan.signup_bonus)

@@ -157,8 +157,7 @@ def _credit(gift: Credit, key: str, at: datetime, settings: Settings) -> Earned:
         rule_id=f"reward:{key}",
         source=key,
         account=account.name,
-        expires_at=account.expiry.expires_at(at, settings.timezone),
-        inactivity=account.expiry.inactivity_for(settings.timezone_name),
+        **settings.lot_dates(account.name, at, pending=False),
     )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -98,6 +99,16 @@ class Settings:
         if self.account(account).unit is Unit.MONEY:
             return format_money(Decimal(units).scaleb(-minor_units(self.currency)), self.currency)
         return f"{units} {self.points_name if account == DEFAULT_ACCOUNT else account}"
+
+    def lot_dates(self, account: str, at: datetime, pending: bool = True) -> dict[str, Any]:
+        """The dates of a lot credited to ``account`` at ``at`` under its policies
+        (``pending=False``: available at once), as keyword arguments of a lot entry."""
+        policy = self.account(account)
+        return {
+            "available_at": policy.pending.available_at(at, self.timezone) if pending else at,
+            "expires_at": policy.expiry.expires_at(at, self.timezone),
+            "inactivity": policy.expiry.inactivity_for(self.timezone_name),
+        }
 
     def unit_name(self, account: str) -> str:
         """What the account's units are called: the points name, or the account's."""

@@ -137,7 +137,6 @@ def _split(old: Evaluation, new: Evaluation, share: Decimal) -> Evaluation:
 
 
 def _bonus(level: Level, key: str, at: datetime, settings: Settings) -> Earned:
-    account = settings.account(DEFAULT_ACCOUNT)
     assert level.upgrade_bonus is not None
     return Earned(
         key=f"{key}:bonus:{level.id}",
@@ -145,9 +144,7 @@ def _bonus(level: Level, key: str, at: datetime, settings: Settings) -> Earned:
         points=level.upgrade_bonus,
         rule_id=f"{TIER_BONUS}{level.id}",
         source=key,
-        available_at=account.pending.available_at(at, settings.timezone),
-        expires_at=account.expiry.expires_at(at, settings.timezone),
-        inactivity=account.expiry.inactivity_for(settings.timezone_name),
+        **settings.lot_dates(DEFAULT_ACCOUNT, at),
     )
 
 
