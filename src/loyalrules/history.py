@@ -92,6 +92,10 @@ class LotState:
         self.left = points  # after every debit folded so far
         self.expired_by_entry = False  # an Expired entry wrote its expiry
 
+    def is_available(self, at: datetime) -> bool:
+        """Whether the lot is spendable at ``at`` (earned, and no longer pending)."""
+        return self.available_at is not None and self.available_at <= at
+
     def remaining(self, as_of: datetime = NEVER) -> int:
         """Points not yet taken by debits dated up to ``as_of``."""
         if as_of is NEVER:
@@ -672,7 +676,7 @@ def take(
     candidates = [
         (consumption_order(lot, expiry), lot)
         for lot, expiry in lots
-        if lot.at <= at and expiry > at and lot.available_at is not None and lot.available_at <= at
+        if lot.at <= at and expiry > at and lot.is_available(at)
     ]
     candidates.sort(key=lambda item: item[0])
     consumed = []

@@ -226,7 +226,7 @@ class Ledger:
                 continue
             if left <= 0:
                 continue
-            if lot.available_at is not None and lot.available_at <= as_of:
+            if lot.is_available(as_of):
                 available += left
             else:
                 pending += left
@@ -426,7 +426,7 @@ def _verify_debit(
             yield Inconsistency(entry.key, f"takes from {lot.key!r} before it was earned")
         elif not isinstance(entry, Expired) and history.expiry_of(lot) <= entry.at:
             yield Inconsistency(entry.key, f"takes from {lot.key!r} after it expired")
-        elif not isinstance(entry, Reversed | Expired) and not _available(lot, entry.at):
+        elif not isinstance(entry, Reversed | Expired) and not lot.is_available(entry.at):
             yield Inconsistency(entry.key, f"takes from {lot.key!r} while it is pending")
 
 
@@ -438,10 +438,6 @@ def _verify_expired(
     elif entry.lot in lots and history.expiry_of(lots[entry.lot]) != entry.at:
         when = history.expiry_of(lots[entry.lot]).isoformat()
         yield Inconsistency(entry.key, f"is dated {entry.at.isoformat()}, the lot expires {when}")
-
-
-def _available(lot: LotState, at: datetime) -> bool:
-    return lot.available_at is not None and lot.available_at <= at
 
 
 # Re-exported: the engine and rules read entries and history through this module.

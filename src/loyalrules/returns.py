@@ -226,7 +226,7 @@ def _reverse(
         rest += part
     own_rest = sorted(
         open_lots(history, history.sources.get(source, ())),
-        key=lambda item: (_available(item[0], at), consumption_order(*item)),
+        key=lambda item: (item[0].is_available(at), consumption_order(*item)),
     )
     for lot, expiry in own_rest:
         if rest <= 0:
@@ -257,7 +257,3 @@ def _reverse(
         source=source,
         return_id=ret.id,
     )
-
-
-def _available(lot: LotState, at: datetime) -> bool:
-    return lot.available_at is not None and lot.available_at <= at
