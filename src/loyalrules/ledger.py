@@ -24,11 +24,9 @@ from loyalrules.entries import (
     Adjusted,
     Checkpoint,
     Debit,
-    Earned,
     Entry,
     Expired,
     OpenLot,
-    Recorded,
     Restored,
     Reversed,
     RuleCount,
@@ -440,15 +438,4 @@ def _verify_expired(
         yield Inconsistency(entry.key, f"is dated {entry.at.isoformat()}, the lot expires {when}")
 
 
-# Re-exported: the engine and rules read entries and history through this module.
-__all__ = [
-    "DEFAULT_ACCOUNT",
-    "Balance",
-    "Earned",
-    "Entry",
-    "History",
-    "Inconsistency",
-    "Ledger",
-    "Recorded",
-    "entry_from_dict",
-]
+__all__ = ["Balance", "Inconsistency", "Ledger", "frozen_counts"]

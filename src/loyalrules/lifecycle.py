@@ -14,6 +14,7 @@ from datetime import datetime
 
 import attrs
 
+from loyalrules.engine import purchase_key
 from loyalrules.entries import (
     DEFAULT_ACCOUNT,
     Activated,
@@ -32,10 +33,6 @@ from loyalrules.outcome import Explanation, Outcome
 from loyalrules.policies import Account, NegativeBalance
 from loyalrules.settings import Settings
 from loyalrules.timeutil import local_moment
-
-
-def purchase_key(purchase_id: str) -> str:
-    return f"purchase:{purchase_id}"
 
 
 def duplicate(key: str, ledger: Ledger) -> Outcome:

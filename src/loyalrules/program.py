@@ -20,7 +20,7 @@ from loyalrules.engine import (
     evaluate_cart,
     purchase_key,
 )
-from loyalrules.entries import DEFAULT_ACCOUNT, Earned, engine_recorded
+from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Recorded, engine_recorded
 from loyalrules.errors import (
     CurrencyMismatch,
     NotAllowed,
@@ -30,7 +30,7 @@ from loyalrules.errors import (
     WrongTypeError,
 )
 from loyalrules.history import Facts, HistoryBefore
-from loyalrules.ledger import Ledger, Recorded
+from loyalrules.ledger import Ledger
 from loyalrules.model import Activation, Activity, Cart, Member, Membership, Purchase, Return
 from loyalrules.money import Money, engine_money
 from loyalrules.outcome import Explanation, Outcome, Quote
@@ -115,7 +115,7 @@ class Program:
             return outcome
         # Points that paid part of the order come back in proportion to what is returned.
         purchase, history = ret.purchase, ledger.history
-        returned = dict(history.returned.get(lifecycle.purchase_key(purchase.id), {}))
+        returned = dict(history.returned.get(purchase_key(purchase.id), {}))
         for entry in outcome.entries[:1]:
             assert isinstance(entry, Recorded)
             for line_id, units in entry.returned:

@@ -14,11 +14,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
+from loyalrules.engine import purchase_key
 from loyalrules.entries import Consumption, Entry, Recorded, Reversed
 from loyalrules.errors import ValidationError
 from loyalrules.history import Facts, History, LotState, consumption_order, take
 from loyalrules.ledger import Ledger
-from loyalrules.lifecycle import cover, duplicate, open_lots, purchase_key
+from loyalrules.lifecycle import cover, duplicate, open_lots
 from loyalrules.model import Cart, Purchase, Return
 from loyalrules.money import Money, allocate
 from loyalrules.outcome import Explanation, Outcome
