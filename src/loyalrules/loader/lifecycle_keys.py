@@ -18,6 +18,7 @@ from loyalrules.loader.schema import (
     Integer,
     MapOf,
     Text,
+    choice,
 )
 from loyalrules.policies import (
     Account,
@@ -125,22 +126,17 @@ EXPIRY = ByShape(
 )
 
 
-def _enum(kind: type[Any], doc: str) -> Field:
-    choices = tuple(member.value for member in kind)
-    return Field(Built(Text(choices=choices), lambda v, env: kind(v)), doc)
-
-
 LIFECYCLE_FIELDS = {
     "pending": Field(PENDING, "how long earned points wait: P14D, {until: activated}, none"),
     "expiry": Field(EXPIRY, "when points expire: never, {after: P12M}, {on: 12-31}, ..."),
-    "negative_balance": _enum(
+    "negative_balance": choice(
         NegativeBalance, "allow: a debit may leave a deficit; clamp: stop at zero"
     ),
 }
 
 ACCOUNT = Fields(
     {
-        "unit": _enum(Unit, "points, or money (whole cents of the program currency)"),
+        "unit": choice(Unit, "points, or money (whole cents of the program currency)"),
         **LIFECYCLE_FIELDS,
     }
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import BuildEnv, register_condition
-from loyalrules.loader.schema import Built, Field, Fields, Integer, ListOf, Number, Text
+from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, Integer, ListOf, Number, Text
 from loyalrules.memberships import multiplier_rule_id
 from loyalrules.policies import Plan
 from loyalrules.rules.conditions import MemberOf
@@ -20,7 +20,7 @@ AMOUNT = Number(minimum=Decimal(0), words="an amount")
 PLAN = Fields(
     {
         "id": Field(
-            Text(pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*", pattern_words="an id"),
+            IDENTIFIER,
             "the plan's id",
             required=True,
         ),

@@ -17,6 +17,7 @@ from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
 from loyalrules.loader.rewards_keys import PAY_WITH_POINTS, RESTORE_EXPIRED, RewardsSpec
 from loyalrules.loader.schema import (
+    IDENTIFIER,
     INVALID,
     Boolean,
     Built,
@@ -27,6 +28,7 @@ from loyalrules.loader.schema import (
     Spec,
     Text,
     Where,
+    choice,
     mapping_pairs,
     suggest,
 )
@@ -47,9 +49,6 @@ from loyalrules.settings import (
 )
 from loyalrules.timeutil import Period, zone
 
-ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
-IDENTIFIER = Text(pattern=ID_PATTERN, pattern_words="an id of letters, digits, '_', '.', '-'")
-
 
 class RawNode(Spec):
     """Passes the node through, to be checked later with more context."""
@@ -62,11 +61,6 @@ class RawNode(Spec):
 
     def json_schema(self) -> dict[str, Any]:
         return self.later.json_schema()
-
-
-def _enum(kind: type[Any], doc: str, default: Any) -> Field:
-    choices = tuple(member.value for member in kind)
-    return Field(Built(Text(choices=choices), lambda v, env: kind(v)), doc, default=default)
 
 
 RULE_FIELDS = {
@@ -89,7 +83,7 @@ RULE_FIELDS = {
         Fields(
             {
                 "times": Field(Integer(minimum=1), "how many times", default=1),
-                "per": _enum(Period, "calendar period (program time zone) or lifetime", None),
+                "per": choice(Period, "calendar period (program time zone) or lifetime", None),
             }
         ),
         "earn at most 'times' times per member per 'per'",
@@ -244,15 +238,15 @@ PROGRAM_FIELDS = {
     "rounding": Field(
         Fields(
             {
-                "mode": _enum(RoundingMode, "floor, half_up or ceil", RoundingMode.FLOOR),
-                "stage": _enum(
+                "mode": choice(RoundingMode, "floor, half_up or ceil", RoundingMode.FLOOR),
+                "stage": choice(
                     RoundingStage, "round once per order or on each line", RoundingStage.ORDER
                 ),
             }
         ),
         "how exact points become whole points",
     ),
-    "stacking": _enum(Stacking, "how multipliers on one line combine", Stacking.MULTIPLY),
+    "stacking": choice(Stacking, "how multipliers on one line combine", Stacking.MULTIPLY),
     "eligible_spend": Field(
         Fields(
             {

@@ -13,6 +13,7 @@ from loyalrules.loader import builtins
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import CONDITIONS, BuildEnv
 from loyalrules.loader.schema import (
+    IDENTIFIER,
     INVALID,
     Anything,
     Boolean,
@@ -181,9 +182,7 @@ class _Raw(Spec):
 
 
 REWARD_FIELDS = {
-    "id": Field(
-        Text(pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*"), "unique id of the reward", required=True
-    ),
+    "id": Field(IDENTIFIER, "unique id of the reward", required=True),
     "name": Field(Text(), "what members see (defaults to the id)"),
     "description": Field(Text(), "longer text", default=""),
     "cost": Field(Integer(minimum=1), "points it costs", required=True),

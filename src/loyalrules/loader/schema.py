@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 import difflib
+import enum
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
@@ -469,3 +470,15 @@ class Anything(Spec):
 
     def json_schema(self) -> dict[str, Any]:
         return {}
+
+
+IDENTIFIER = Text(
+    pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*", pattern_words="an id of letters, digits, '_', '.', '-'"
+)
+"""Ids of programs, rules, rewards, tiers and plans (they end up in entry keys)."""
+
+
+def choice(kind: type[enum.Enum], doc: str, default: Any = None) -> Field:
+    """A field whose value is one of ``kind``'s values, built into that member."""
+    choices = tuple(member.value for member in kind)
+    return Field(Built(Text(choices=choices), lambda v, env: kind(v)), doc, default=default)

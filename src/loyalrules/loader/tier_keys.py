@@ -10,6 +10,7 @@ from typing import Any
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.schema import (
+    IDENTIFIER,
     Boolean,
     Built,
     ByShape,
@@ -19,26 +20,19 @@ from loyalrules.loader.schema import (
     ListOf,
     Number,
     Text,
+    choice,
 )
 from loyalrules.rules.conditions import TierIs
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
 from loyalrules.tiers import Crossing, Downgrade, Level, Metric, Tiers, Window
 
-ID = Text(
-    pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*", pattern_words="an id of letters, digits, '_', '.', '-'"
-)
 THRESHOLD = Number(minimum=Decimal(0), words="a threshold")
-
-
-def _enum(kind: type[Any], doc: str, default: Any) -> Field:
-    choices = tuple(member.value for member in kind)
-    return Field(Built(Text(choices=choices), lambda v, env: kind(v)), doc, default=default)
 
 
 LEVEL = Fields(
     {
-        "id": Field(ID, "the tier's id", required=True),
+        "id": Field(IDENTIFIER, "the tier's id", required=True),
         "name": Field(Text(), "what members see (defaults to the id)"),
         "qualify": Field(THRESHOLD, "entry threshold (leave out for the first level)"),
         "keep": Field(THRESHOLD, "lower threshold that keeps the tier (hysteresis)"),
@@ -148,10 +142,10 @@ TIERS = Built(
             "retention": Field(
                 DURATION, "keep a tier this long after the period (default: a period)"
             ),
-            "downgrade": _enum(Downgrade, "to_qualified or one_level", Downgrade.TO_QUALIFIED),
+            "downgrade": choice(Downgrade, "to_qualified or one_level", Downgrade.TO_QUALIFIED),
             "grace": Field(DURATION, "after a period ends, keep the old tier this long"),
             "returns_count": Field(Boolean(), "returns reduce the qualifying value", default=True),
-            "crossing_purchase": _enum(
+            "crossing_purchase": choice(
                 Crossing, "how the purchase that crosses a threshold earns", Crossing.OLD_RATE
             ),
             "levels": Field(ListOf(LEVEL, min_items=1), "the tiers, lowest first", required=True),
