@@ -20,7 +20,7 @@ from loyalrules.engine import (
     evaluate_cart,
     purchase_key,
 )
-from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Recorded, engine_recorded
+from loyalrules.entries import DEFAULT_ACCOUNT, Earned, engine_recorded
 from loyalrules.errors import (
     CurrencyMismatch,
     NotAllowed,
@@ -33,7 +33,7 @@ from loyalrules.history import Facts, HistoryBefore
 from loyalrules.ledger import Ledger
 from loyalrules.model import Activation, Activity, Cart, Member, Membership, Purchase, Return
 from loyalrules.money import Money, engine_money
-from loyalrules.outcome import Explanation, Outcome, Quote
+from loyalrules.outcome import Outcome, Quote
 from loyalrules.policies import PayWithPoints, Plan
 from loyalrules.rewards import Reward
 from loyalrules.rules.context import Context
@@ -114,30 +114,7 @@ class Program:
         if outcome.duplicate:
             return outcome
         # Points that paid part of the order come back in proportion to what is returned.
-        purchase, history = ret.purchase, ledger.history
-        returned = dict(history.returned.get(purchase_key(purchase.id), {}))
-        for entry in outcome.entries[:1]:
-            assert isinstance(entry, Recorded)
-            for line_id, units in entry.returned:
-                returned[line_id] = returned.get(line_id, 0) + units
-        lines = tuple((line.id, line.net.amount, line.quantity) for line in purchase.lines)
-        restored = redemption.restore_for_return(
-            purchase.id, returned, lines, f"{outcome.event_key}:restore", ret.occurred_at,
-            history, self.settings,
-        )  # fmt: skip
-        lines_given = []
-        for entry in restored:
-            given, amount = entry.points - entry.lapsed, self.settings.amount
-            text = f"Points paid towards order {purchase.id} given back: +"
-            text += amount(entry.account, given)
-            if entry.lapsed:
-                text += f" ({amount(entry.account, entry.lapsed)} had expired and lapse)"
-            lines_given.append(Explanation(redemption.PAY_WITH_POINTS, "restored", given, text))
-        return attrs.evolve(
-            outcome,
-            entries=(*outcome.entries, *restored),
-            explanation=(*outcome.explanation, *lines_given),
-        )
+        return redemption.with_points_given_back(outcome, ret, ledger.history, self.settings)
 
     def _process_membership(self, event: Membership, member: Member, ledger: Ledger) -> Outcome:
         return memberships.process(self.plan(event.plan), event, ledger, self.settings)

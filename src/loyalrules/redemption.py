@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from decimal import Decimal
 
 import attrs
 
-from loyalrules.entries import Adjusted, Consumption, Earned, Entry, Redeemed, Restored
+from loyalrules.entries import (
+    Adjusted,
+    Consumption,
+    Earned,
+    Entry,
+    Recorded,
+    Redeemed,
+    Restored,
+)
 from loyalrules.errors import (
     InsufficientPoints,
     LimitReached,
@@ -25,7 +32,7 @@ from loyalrules.errors import (
 from loyalrules.history import History, reward_key, take
 from loyalrules.ledger import Ledger
 from loyalrules.lifecycle import cover, duplicate
-from loyalrules.model import Cart
+from loyalrules.model import Cart, Return
 from loyalrules.money import Money
 from loyalrules.outcome import Explanation, Outcome
 from loyalrules.policies import PayWithPoints, Unit
@@ -416,27 +423,43 @@ def paid_towards(history: History, order_id: str) -> list[Redeemed]:
     ]
 
 
-def restore_for_return(
-    purchase_id: str,
-    returned: dict[str, int],
-    lines: tuple[tuple[str, Decimal, int], ...],
-    key: str,
-    at: datetime,
-    history: History,
-    settings: Settings,
-) -> list[Restored]:
-    """Give back the points paid towards ``purchase_id`` in proportion to the value
-    returned so far (``returned``: units per line id, this return included; ``lines``:
-    id, value after line discount and quantity of every line). The running total is
+def with_points_given_back(
+    outcome: Outcome, ret: Return, history: History, settings: Settings
+) -> Outcome:
+    """A return's ``outcome`` with the points paid towards its order given back, in
+    proportion to the value returned so far (this return included). The running total is
     rounded down, so partial returns never give back more than a full one, and returning
     everything gives back every point paid."""
-    total = sum(value for _, value, _ in lines)
-    back = sum(value * returned.get(line_id, 0) / quantity for line_id, value, quantity in lines)
-    restored = []
-    for number, payment in enumerate(paid_towards(history, purchase_id)):
+    purchase = ret.purchase
+    recorded = outcome.entries[0]
+    assert isinstance(recorded, Recorded)
+    returned = dict(history.returned.get(recorded.source or "", {}))
+    for line_id, units in recorded.returned:
+        returned[line_id] = returned.get(line_id, 0) + units
+    total = sum(line.net.amount for line in purchase.lines)
+    back = sum(
+        line.net.amount * returned.get(line.id, 0) / line.quantity for line in purchase.lines
+    )
+    entries: list[Entry] = []
+    explanation = []
+    for number, payment in enumerate(paid_towards(history, purchase.id)):
         due_so_far = payment.points if back >= total else int(payment.points * back / total)
         due = due_so_far - history.restored.get(payment.key, 0)
-        if due > 0:
-            entry_key = key if not number else f"{key}:{number}"
-            restored.append(restore(payment, due, at, entry_key, history, settings, whole=False))
-    return restored
+        if due <= 0:
+            continue
+        key = f"{outcome.event_key}:restore" + (f":{number}" if number else "")
+        entry = restore(payment, due, ret.occurred_at, key, history, settings, whole=False)
+        entries.append(entry)
+        given = entry.points - entry.lapsed
+        text = f"Points paid towards order {purchase.id} given back: +"
+        text += settings.amount(entry.account, given)
+        if entry.lapsed:
+            text += f" ({settings.amount(entry.account, entry.lapsed)} had expired and lapse)"
+        explanation.append(Explanation(PAY_WITH_POINTS, "restored", given, text))
+    if not entries:
+        return outcome
+    return attrs.evolve(
+        outcome,
+        entries=(*outcome.entries, *entries),
+        explanation=(*outcome.explanation, *explanation),
+    )
