@@ -491,7 +491,6 @@ class Checkpoint(Entry):
     kind: ClassVar[str] = "checkpoint"
     lots: tuple[OpenLot, ...] = ()
     accounts: tuple[AccountTotal, ...] = ()
-    purchases: int = 0
     spend: Money | None = None
     last_activity_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
     rule_counts: tuple[RuleCount, ...] = ()

@@ -202,9 +202,7 @@ class History:
         "keys",
         "lock",
         "memberships",
-        "purchase_count_base",
         "purchase_spend",
-        "purchase_times",
         "redemptions",
         "restored",
         "returned",
@@ -225,8 +223,6 @@ class History:
         self.lock = threading.Lock()
         self.keys: set[str] = set()
         self.checkpoint: Checkpoint | None = None
-        self.purchase_count_base = 0
-        self.purchase_times: list[datetime] = []
         # Lifetime spend as a bare running total (no Money built per purchase); no
         # currency while no spend was recorded. See ``lifetime_spend``.
         self.spend_amount = Decimal(0)
@@ -313,7 +309,6 @@ class History:
     def record(self, entry: Recorded) -> None:
         series = self.series
         if entry.event_type == "purchase":
-            _insert(self.purchase_times, entry.at)
             self._add_spend(entry.spend)
             series.add(PURCHASES, entry.at, 1)
             if entry.spend is not None:
@@ -480,7 +475,6 @@ class History:
 
     def restore(self, checkpoint: Checkpoint) -> None:
         self.checkpoint = checkpoint
-        self.purchase_count_base = checkpoint.purchases
         if checkpoint.spend is not None:
             self.spend_amount = checkpoint.spend.amount
             self.spend_currency = checkpoint.spend.currency
@@ -526,7 +520,7 @@ class History:
 
     def purchases_before(self, at: datetime) -> int:
         """How many purchases were recorded strictly before ``at``."""
-        return self.purchase_count_base + bisect.bisect_left(self.purchase_times, at)
+        return int(self.series.total(PURCHASES, None, at))
 
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
         """How many times ``rule_id`` earned in ``[start, end)``."""

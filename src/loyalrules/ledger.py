@@ -351,7 +351,6 @@ def _checkpoint(history: History, cutoff: datetime) -> Checkpoint:
         at=cutoff,
         lots=tuple(lots),
         accounts=tuple(totals),
-        purchases=history.purchases_before(NEVER),
         spend=history.lifetime_spend,
         last_activity_at=history.last_activity(),
         rule_counts=tuple(counts),
