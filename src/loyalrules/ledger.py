@@ -33,7 +33,8 @@ from loyalrules.entries import (
     entry_from_dict,
 )
 from loyalrules.errors import StaleOutcome, ValidationError, WrongTypeError
-from loyalrules.history import NEVER, RULE_HORIZON, AccountState, History, LotState
+from loyalrules.history import RULE_HORIZON, History
+from loyalrules.lots import NEVER, AccountState, LotState
 from loyalrules.timeutil import to_utc
 
 if TYPE_CHECKING:

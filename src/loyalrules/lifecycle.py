@@ -27,8 +27,9 @@ from loyalrules.entries import (
     TransferredOut,
 )
 from loyalrules.errors import InsufficientPoints, NotAllowed, ValidationError
-from loyalrules.history import NEVER, History, LotState, take
+from loyalrules.history import History
 from loyalrules.ledger import Ledger
+from loyalrules.lots import NEVER, LotState, take
 from loyalrules.outcome import Explanation, Outcome
 from loyalrules.policies import Account, NegativeBalance
 from loyalrules.settings import Settings

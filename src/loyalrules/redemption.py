@@ -29,9 +29,10 @@ from loyalrules.errors import (
     NotEligible,
     ValidationError,
 )
-from loyalrules.history import History, reward_key, take
+from loyalrules.history import History, reward_key
 from loyalrules.ledger import Ledger
 from loyalrules.lifecycle import cover, duplicate
+from loyalrules.lots import take
 from loyalrules.model import Cart, Return
 from loyalrules.money import Money
 from loyalrules.outcome import Explanation, Outcome

@@ -17,9 +17,10 @@ import attrs
 from loyalrules.engine import purchase_key
 from loyalrules.entries import Consumption, Entry, Recorded, Reversed
 from loyalrules.errors import ValidationError
-from loyalrules.history import Facts, History, LotState, consumption_order, take
+from loyalrules.history import Facts, History
 from loyalrules.ledger import Ledger
 from loyalrules.lifecycle import cover, duplicate, open_lots
+from loyalrules.lots import LotState, consumption_order, take
 from loyalrules.model import Cart, Purchase, Return
 from loyalrules.money import Money, allocate
 from loyalrules.outcome import Explanation, Outcome
