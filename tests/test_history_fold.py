@@ -55,3 +55,35 @@ def test_lifetime_spend_survives_a_checkpoint() -> None:
     ledger = Ledger([bought("o-1", day(2026, 1), "5.25"), bought("o-2", day(2026, 2), "4.75")])
     ledger = ledger.compact(day(2026, 3)).append([bought("o-3", day(2026, 4), "1.00")])
     assert ledger.history.lifetime_spend == Money("11.00", "USD")
+
+
+def test_a_batch_with_spend_in_another_currency_is_refused_whole() -> None:
+    ledger = Ledger([bought("o-1", day(2026, 1), "5.00")])
+    with pytest.raises(CurrencyMismatch, match="cannot combine USD with EUR"):
+        ledger.append(
+            [bought("o-2", day(2026, 2), "3.00"), bought("o-3", day(2026, 3), "1.00", "EUR")]
+        )
+    # Nothing of the refused batch was taken in: its first entry can still be appended.
+    ledger = ledger.append([bought("o-2", day(2026, 2), "3.00")])
+    assert ledger.history.lifetime_spend == Money("8.00", "USD")
+    assert ledger.history.purchases_before(day(2027, 1)) == 2
+
+
+def test_spend_in_another_currency_than_a_checkpoints_is_refused() -> None:
+    ledger = Ledger([bought("o-1", day(2026, 1), "5.00")]).compact(day(2026, 2))
+    with pytest.raises(CurrencyMismatch, match="cannot combine USD with EUR"):
+        ledger.append([bought("o-2", day(2026, 3), "1.00", "EUR")])
+
+
+def test_entries_appended_without_questions_are_all_folded_in_at_the_first() -> None:
+    ledger = Ledger()
+    for month in range(1, 7):  # nothing asks about the past between appends
+        ledger = ledger.append(
+            [bought(f"o-{month}", day(2026, month), "10.00"), lot(f"k{month}", day(2026, month))]
+        )
+    assert ledger.facts.purchases_before(day(2026, 4)) == 3
+    assert ledger.history.lifetime_spend == Money("60.00", "USD")
+    assert ledger.balance(day(2026, 12)).available == 60
+    assert [s.key for s in ledger.history.sources.get("purchase:o-1", ())] == [
+        f"k{m}" for m in range(1, 7)
+    ]

@@ -423,7 +423,7 @@ class TierAssigned(Entry):
     actor: str = attrs.field(validator=_text)
 
     def fold(self, history: History) -> None:
-        history.tier_floors.append((self.at, self.until, self.level))
+        history.assign(self.at, self.until, self.level)
 
 
 @attrs.frozen(kw_only=True)

@@ -41,42 +41,50 @@ RULE_HORIZON = timedelta(days=368)
 class History:
     """Facts derived from a ledger's entries.
 
-    ``size`` is the number of entries folded. The newest ledger of a line of appends
-    shares its history with its parent and extends it in place (no copy per append); a
-    ledger whose history has moved past it rebuilds its own when next asked.
+    ``size`` is the number of entries taken in. Taking entries in checks them and notes
+    their keys at once; what they tell is folded in on the first question after them
+    (``catch_up``), so a host that records events without asking about the past never
+    pays for lot bookkeeping. The newest ledger of a line of appends shares its history
+    with its parent and extends it in place (no copy per append); a ledger whose history
+    has moved past it rebuilds its own when next asked.
     """
 
     __slots__ = (
+        "_series",
+        "_tier_floors",
         "accounts",
         "activations",
         "activity_times",
         "activity_version",
         "checkpoint",
+        "currency",
         "deadline_cache",
         "keys",
         "lock",
         "memberships",
+        "pending",
         "purchase_spend",
         "redemptions",
         "restored",
         "returned",
         "rule_counts",
         "rule_earn_times",
-        "series",
         "size",
         "sources",
         "spend_amount",
         "spend_currency",
         "spend_returned",
         "tier_changes",
-        "tier_floors",
     )
 
     def __init__(self) -> None:
         self.size = 0
-        self.lock = threading.Lock()
+        # Reentrant: folding under it must not deadlock should it ask a question.
+        self.lock = threading.RLock()
         self.keys: set[str] = set()
         self.checkpoint: Checkpoint | None = None
+        self.currency: str | None = None  # of recorded spend, checked as entries come in
+        self.pending: list[Entry] = []  # taken in, not folded yet
         # Lifetime spend as a bare running total (no Money built per purchase); no
         # currency while no spend was recorded. See ``lifetime_spend``.
         self.spend_amount = Decimal(0)
@@ -91,10 +99,10 @@ class History:
         self.activations: dict[str, datetime] = {}
         self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
         self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
-        self.series = Series()  # what tiers qualify on
+        self._series = Series()  # what tiers qualify on
         self.tier_changes: list[tuple[datetime, str]] = []  # (when, level) as written down
         self.memberships: dict[str, list[MembershipChanged]] = {}  # by plan, in fold order
-        self.tier_floors: list[tuple[datetime, datetime | None, str]] = []  # manual tiers
+        self._tier_floors: list[tuple[datetime, datetime | None, str]] = []  # manual tiers
         self.redemptions: dict[str, Redeemed] = {}  # by key, to cancel or restore them
         self.restored: dict[str, int] = {}  # redemption key -> points given back
         self.spend_returned: dict[str, Decimal] = {}  # purchase key -> spend taken back
@@ -106,31 +114,52 @@ class History:
         return history
 
     def extend(self, entries: tuple[Entry, ...]) -> None:
-        """Fold ``entries`` in, all or nothing: every check runs before any change."""
+        """Take ``entries`` in, all or nothing: every check runs before any change.
+
+        They are folded in on the first question after them (see ``catch_up``); every
+        check that folding could fail runs here, so that folding never fails.
+        """
         # The usual batch (entries, no checkpoint, new keys) is checked in a few set
         # operations; anything else goes through ``_check`` entry by entry, which
         # raises the error of the first entry at fault.
+        currency = self.currency
         for entry in entries:
-            if not isinstance(entry, Entry) or isinstance(entry, Checkpoint):
+            if type(entry) is Recorded:
+                spend = entry.spend
+                if spend is not None and spend.currency != currency:
+                    currency = _same_currency(currency, spend)
+            elif not isinstance(entry, Entry) or isinstance(entry, Checkpoint):
                 self._check(entries)
-                break
+                if isinstance(entry, Checkpoint) and entry.spend is not None:
+                    currency = _same_currency(currency, entry.spend)
         keys = self.keys
         batch = {entry.key for entry in entries}
         if len(batch) != len(entries) or not keys.isdisjoint(batch):
             self._check(entries)
         keys |= batch
-        times = self.activity_times
-        for entry in entries:
-            if entry.active:
-                at = entry.at
-                if not times or at > times[-1]:
-                    times.append(at)  # the common case: entries arrive in time order
-                    self.activity_version += 1
-                elif at != times[-1]:  # an instant already there changes nothing
-                    bisect.insort(times, at)
-                    self.activity_version += 1
-            entry.fold(self)
+        if not self.size and entries and isinstance(entries[0], Checkpoint):
+            self.checkpoint = entries[0]
+        self.currency = currency
+        self.pending += entries
         self.size += len(entries)
+
+    def catch_up(self) -> None:
+        """Fold in the entries taken in since the last question."""
+        if not self.pending:
+            return
+        with self.lock:
+            pending, self.pending = self.pending, []
+            times = self.activity_times
+            for entry in pending:
+                if entry.active:
+                    at = entry.at
+                    if not times or at > times[-1]:
+                        times.append(at)  # the common case: entries arrive in time order
+                        self.activity_version += 1
+                    elif at != times[-1]:  # an instant already there changes nothing
+                        bisect.insort(times, at)
+                        self.activity_version += 1
+                entry.fold(self)
 
     def _check(self, entries: tuple[Entry, ...]) -> None:
         """Raise the error of the first entry of ``entries`` that cannot be folded in."""
@@ -161,7 +190,7 @@ class History:
         return state
 
     def record(self, entry: Recorded) -> None:
-        series = self.series
+        series = self._series
         if entry.event_type == "purchase":
             self._add_spend(entry.spend)
             series.add(PURCHASES, entry.at, 1)
@@ -184,20 +213,16 @@ class History:
     def _add_spend(self, spend: Money | None) -> None:
         if spend is None:
             return
-        if spend.currency == self.spend_currency:
-            self.spend_amount += spend.amount
-        elif self.spend_currency is None:  # the first spend: kept as given
+        if self.spend_currency is None:  # the first spend: kept as given
             self.spend_amount, self.spend_currency = spend.amount, spend.currency
-        else:  # what adding the two as Money raises
-            raise CurrencyMismatch(
-                f"cannot combine {self.spend_currency} with {spend.currency}: "
-                "convert to one currency first"
-            )
+        else:  # one currency: ``extend`` refused any other
+            self.spend_amount += spend.amount
 
     @property
     def lifetime_spend(self) -> Money | None:
         """Eligible spend of every purchase, less what returns took back (``None``
         while no spend was recorded)."""
+        self.catch_up()
         currency = self.spend_currency
         return None if currency is None else Money(self.spend_amount, currency)
 
@@ -291,7 +316,7 @@ class History:
         return sum(points for at, points in state.sent if start <= at < end)
 
     def reverse(self, entry: Reversed) -> None:
-        self.series.add(earned(entry.account) + RETURNED, entry.at, entry.points)
+        self._series.add(earned(entry.account) + RETURNED, entry.at, entry.points)
         lots = {lot.key: lot for lot in self.sources.get(entry.source, ())}
         for part in entry.reverses:
             if part.lot in lots:
@@ -305,12 +330,13 @@ class History:
 
     def member_of(self, at: datetime) -> frozenset[str]:
         """The plans whose benefits the member has at ``at``."""
+        self.catch_up()
         return frozenset(plan for plan, changes in self.memberships.items() if _active(changes, at))
 
     def earned(self, entry: Earned) -> None:
         self.rule_earned(entry.rule_id, entry.at)
         if not entry.rule_id.startswith(BONUSES):  # tier and membership bonuses never qualify
-            self.series.add(earned(entry.account), entry.at, entry.points)
+            self._series.add(earned(entry.account), entry.at, entry.points)
 
     def rule_earned(self, rule_id: str, at: datetime) -> None:
         times = self.rule_earn_times.get(rule_id)
@@ -336,10 +362,10 @@ class History:
             _insert(self.activity_times, checkpoint.last_activity_at)
             self.activity_version += 1
         for name, at, amount in checkpoint.series:
-            self.series.add(name, at, amount)
+            self._series.add(name, at, amount)
         for change in checkpoint.memberships:
             self.membership(change)
-        self.tier_floors.extend(checkpoint.tier_floors)
+        self._tier_floors.extend(checkpoint.tier_floors)
         if checkpoint.tier is not None:
             self.tier_changes.append(checkpoint.tier)
         for account, at, points in checkpoint.sent:
@@ -370,7 +396,23 @@ class History:
             if lot.source is not None:
                 self.sources.add(lot.source, lot.key)
 
-    # --- questions the engine asks -------------------------------------------------
+    def assign(self, start: datetime, until: datetime | None, level: str) -> None:
+        """A manual tier: at least ``level`` from ``start`` until ``until``."""
+        self._tier_floors.append((start, until, level))
+
+    # --- questions (each folds in what was taken in since the last one) ----------------
+
+    @property
+    def series(self) -> Series:
+        """What tiers qualify on: spend, purchases and points earned, over time."""
+        self.catch_up()
+        return self._series
+
+    @property
+    def tier_floors(self) -> list[tuple[datetime, datetime | None, str]]:
+        """Manual tiers: (from, until or None, level)."""
+        self.catch_up()
+        return self._tier_floors
 
     def purchases_before(self, at: datetime) -> int:
         """How many purchases were recorded strictly before ``at``."""
@@ -378,6 +420,7 @@ class History:
 
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
         """How many times ``rule_id`` earned in ``[start, end)``."""
+        self.catch_up()
         times = self.rule_earn_times.get(rule_id, ())
         count = bisect.bisect_left(times, end) - bisect.bisect_left(times, start)
         checkpoint = self.checkpoint
@@ -391,6 +434,7 @@ class History:
 
     def last_activity(self, as_of: datetime = NEVER) -> datetime | None:
         """The last instant up to ``as_of`` the member did something (inactivity clock)."""
+        self.catch_up()
         index = bisect.bisect_right(self.activity_times, as_of)
         return self.activity_times[index - 1] if index else None
 
@@ -509,3 +553,12 @@ def _insert(times: list[datetime], at: datetime) -> None:
         times.append(at)  # the common case: entries arrive in time order
     else:
         bisect.insort(times, at)
+
+
+def _same_currency(currency: str | None, spend: Money) -> str:
+    """The currency of recorded spend once ``spend`` is added to spend in ``currency``."""
+    if currency is not None and spend.currency != currency:
+        raise CurrencyMismatch(  # what adding the two as Money raises
+            f"cannot combine {currency} with {spend.currency}: convert to one currency first"
+        )
+    return spend.currency

@@ -33,7 +33,7 @@ from loyalrules.entries import (
     entry_from_dict,
 )
 from loyalrules.errors import StaleOutcome, ValidationError, WrongTypeError
-from loyalrules.history import RULE_HORIZON, History
+from loyalrules.history import RULE_HORIZON, Facts, History
 from loyalrules.lots import NEVER, AccountState, LotState
 from loyalrules.timeutil import to_utc
 
@@ -137,20 +137,33 @@ class Ledger:
         return len(self.entries)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.history.keys
+        return key in self._own_history().keys
 
     @property
     def version(self) -> int:
         """How many entries were ever appended (a checkpoint counts those it replaced):
         what an Outcome was computed against, for compare-and-set. It only grows."""
-        checkpoint = self.history.checkpoint
+        checkpoint = self._own_history().checkpoint
         if checkpoint is None:
             return len(self.entries)
         return checkpoint.replaced + len(self.entries) - 1
 
     @property
     def history(self) -> History:
-        """Facts derived from the entries (read-only by convention)."""
+        """Facts derived from the entries, every entry folded in (read-only by
+        convention)."""
+        history = self._own_history()
+        history.catch_up()
+        return history
+
+    @property
+    def facts(self) -> Facts:
+        """What rules may ask about the member's past. The entries are folded in on the
+        first question, so evaluating an event whose rules ask none folds nothing."""
+        return self._own_history()
+
+    def _own_history(self) -> History:
+        """The history of exactly these entries, folded or not."""
         history = self._history
         if history.size != len(self.entries):  # a later ledger extended it: rebuild ours
             history = History.of(self.entries)
@@ -160,7 +173,7 @@ class Ledger:
     @property
     def checkpoint(self) -> Checkpoint | None:
         """The checkpoint this ledger starts from, if it was compacted."""
-        return self.history.checkpoint
+        return self._own_history().checkpoint
 
     def append(self, entries: Iterable[Entry]) -> Ledger:
         """A new ledger with ``entries`` added; refuses a key that is already present."""
@@ -193,7 +206,7 @@ class Ledger:
 
     def check_after_checkpoint(self, moment: datetime, what: str) -> None:
         """Refuse ``moment`` if it lies before this ledger's checkpoint."""
-        checkpoint = self.history.checkpoint
+        checkpoint = self.checkpoint
         if checkpoint is not None and moment < checkpoint.at:
             raise ValidationError(
                 f"{what} {moment.isoformat()} is before the ledger's checkpoint "
@@ -323,6 +336,7 @@ def _by_kind(rows: list[tuple[datetime, str, int]], as_of: datetime) -> dict[str
 
 
 def _checkpoint(history: History, cutoff: datetime) -> Checkpoint:
+    history.catch_up()
     lots, totals = [], []
     for name, state in history.accounts.items():
         for lot in state.lots.values():

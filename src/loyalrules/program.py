@@ -474,8 +474,8 @@ class Program:
                 ledger_version=ledger.version,
                 duplicate=True,
             )
-        at, history = purchase.occurred_at, ledger.history
-        ctx, evaluation, upgrade = self._earn(purchase, member, history, at, key)
+        at, facts = purchase.occurred_at, ledger.facts
+        ctx, evaluation, upgrade = self._earn(purchase, member, facts, at, key)
         # Every field is valid already (a validated purchase, its UTC time, the
         # program's currency, checked above): no re-validation, see ``engine_recorded``.
         recorded = engine_recorded(
@@ -525,11 +525,12 @@ class Program:
                 ledger_version=ledger.version,
                 duplicate=True,
             )
-        before = self._tier_before(ledger.history, member, activity.occurred_at)
+        facts = ledger.facts
+        before = self._tier_before(facts, member, activity.occurred_at)
         ctx = Context(
             settings=self.settings,
             member=member,
-            history=ledger.history,
+            history=facts,
             at=activity.occurred_at,
             activity=activity,
             tier=before.level.id if before is not None else None,
