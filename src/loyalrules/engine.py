@@ -74,9 +74,12 @@ def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLin
     if paid is not None and paid and not policy.points_payment_earns:
         paid_shares = _shares(cart, paid)
     exclude = policy.exclude
+    categories = exclude.only_categories if exclude is not None else None
     result = []
     for index, line in enumerate(cart.lines):
-        if exclude is not None and exclude(line):
+        if exclude is not None and (
+            line.category in categories if categories is not None else exclude(line)
+        ):
             result.append(EligibleLine(line, _NO_SPEND, False))
             continue
         spend = line.unit_price.amount * line.quantity
@@ -147,7 +150,7 @@ def _evaluate(
             else:
                 effect = plan.rule.effect
                 assert isinstance(effect, BonusEffect)
-                bonus = effect.points(ctx, list(eligible) if chosen is None else chosen)
+                bonus = effect.points(ctx, eligible if chosen is None else chosen)
                 most = plan.rule.max_points
                 awards[plan.pos] = bonus if most is None else min(bonus, most)
             scoped = scoped or chosen is not None
@@ -185,7 +188,7 @@ def _spend_units(
     multipliers act on their own account's points, so rules of different accounts
     (points and cashback, say) never share a unit."""
     account = earning[0][0].account
-    if all(plan.account is account for plan, _ in earning):  # the common case
+    if len(earning) == 1 or all(plan.account is account for plan, _ in earning):  # usual
         mine = [item for item in multiplying if item[0].account is account]
         return spend_points(earning, mine, eligible, ctx, scoped)
     units = []

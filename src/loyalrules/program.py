@@ -485,11 +485,12 @@ class Program:
             purchase.id,
             spend=engine_money(ctx.spend, self.settings.currency),
         )
+        entries, explanation = entries_for(key, recorded, evaluation), evaluation.explanation
+        if upgrade is not tier_changes.NO_UPGRADE:
+            entries += upgrade.entries
+            explanation += upgrade.explanation
         return Outcome(
-            event_key=key,
-            entries=(*entries_for(key, recorded, evaluation), *upgrade.entries),
-            explanation=(*evaluation.explanation, *upgrade.explanation),
-            ledger_version=ledger.version,
+            event_key=key, entries=entries, explanation=explanation, ledger_version=ledger.version
         )
 
     def _earn(

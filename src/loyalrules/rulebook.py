@@ -104,6 +104,12 @@ class PlannedRule:
     inactivity: Inactivity | None = None
     zone: tzinfo = UTC
     money: str | None = None  # the currency, when the account counts money
+    # Lots available at once and with no fixed expiry (the usual case) need no dating.
+    undated: bool = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        undated = isinstance(self.pending, NotPending) and isinstance(self.expiry, NoFixedExpiry)
+        object.__setattr__(self, "undated", undated)
 
     @classmethod
     def of(cls, pos: int, rule: Rule, settings: Settings) -> PlannedRule:
@@ -150,8 +156,16 @@ class PlannedRule:
         ``at`` is the event's UTC instant and ``points`` positive: the lot is built
         without re-validation (see ``engine_earned``); policy dates are normalised here.
         """
-        available_at = self.pending.available_at(at, self.zone)
-        expires_at = self.expiry.expires_at(at, self.zone)
+        if self.undated:
+            available_at: datetime | None = at
+            expires_at = None
+        else:
+            available_at = self.pending.available_at(at, self.zone)
+            expires_at = self.expiry.expires_at(at, self.zone)
+            if available_at is not None:
+                available_at = to_utc(available_at, "entry time")
+            if expires_at is not None:
+                expires_at = to_utc(expires_at, "entry time")
         return engine_earned(
             event_key + self.earn_key,
             at,
@@ -159,8 +173,8 @@ class PlannedRule:
             self.rule.id,
             event_key,
             self.account.name,
-            None if available_at is None else to_utc(available_at, "entry time"),
-            None if expires_at is None else to_utc(expires_at, "entry time"),
+            available_at,
+            expires_at,
             self.inactivity,
         )
 

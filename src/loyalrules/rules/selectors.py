@@ -60,6 +60,12 @@ class LineSelector:
             or (bool(self.tags) and not self.tags.isdisjoint(line.tags))
         )
 
+    @property
+    def only_categories(self) -> frozenset[str] | None:
+        """The categories it selects, when it selects by category alone (the usual
+        scope, tested without a call); ``None`` otherwise."""
+        return self.categories if self._categories_only else None
+
     def select(self, lines: Sequence[EligibleLine]) -> list[EligibleLine]:
         """The ``lines`` this selector picks, in their order."""
         if self._categories_only:  # the usual scope: one test per line, no call
