@@ -177,7 +177,7 @@ def _evaluate(
             awarded.append((slot, points))
             explanation.append(slot.explain(points))
         else:
-            explanation.append(slot)
+            explanation.append(slot)  # a near-miss line
     return Evaluation(tuple(awarded), tuple(explanation))
 
 
@@ -221,7 +221,8 @@ def entries_for(event_key: str, recorded: Recorded, evaluation: Evaluation) -> t
     """The ``Recorded`` entry plus one ``Earned`` lot per rule that gave points, dated
     by the rule's (or its account's) pending and expiry policies."""
     at = recorded.at
-    return (
-        recorded,
-        *(plan.lot(event_key, at, points) for plan, points in evaluation.awards if points > 0),
-    )
+    entries: list[Entry] = [recorded]
+    for plan, points in evaluation.awards:
+        if points > 0:
+            entries.append(plan.lot(event_key, at, points))
+    return tuple(entries)
