@@ -8,7 +8,7 @@ those ``Recorded`` and ``Earned`` entries the way the engine does (``engine_reco
 ``engine_earned``, ``engine_money``: no re-validation of fields the engine made) and
 ``Ledger.append`` them to each member's growing ledger; the ledgers it builds are checked
 once against the engine's entries. It prints that cost per purchase with the garbage
-collector on and off, next to the hand-written function and the full engine loop, so a
+collector on and off, next to the hand-written function and earn.py's host loop, so a
 change to the ledger can be judged on its own (see docs/performance.md, "Where the time
 goes").
 """
@@ -24,7 +24,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from earn import DEFAULT_PURCHASES, DEFAULT_SEED, baseline_points, engine_points, generate, load
+from earn import DEFAULT_PURCHASES, DEFAULT_SEED, baseline_points, generate, host_loop, load
 
 from loyalrules import Earned, Entry, Ledger, Recorded
 from loyalrules.entries import DEFAULT_ACCOUNT, engine_earned, engine_recorded
@@ -108,11 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         without_gc = best(floor)
     finally:
         gc.enable()
-    engine = best(lambda: engine_points(program, workload))
+    loop = best(lambda: host_loop(program, workload))
     print(f"hand-written function:             {baseline:6.2f} µs per purchase")
     print(f"entries + Ledger.append:           {with_gc:6.2f} µs ({with_gc / baseline:.2f}x)")
     print(f"  the same, garbage collector off: {without_gc:6.2f} µs")
-    print(f"engine (earn.py's timed loop):     {engine:6.2f} µs ({engine / baseline:.2f}x)")
+    print(f"earn.py's host loop:               {loop:6.2f} µs ({loop / baseline:.2f}x)")
     return 0
 
 
