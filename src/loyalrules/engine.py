@@ -23,7 +23,6 @@ from loyalrules.outcome import Explanation
 from loyalrules.points import Acting, Chosen, cap, round_units, spend_points
 from loyalrules.rulebook import Phase, PlannedRule, Ratio, RuleBook
 from loyalrules.rules.context import Context, EligibleLine
-from loyalrules.rules.effects import BonusEffect
 from loyalrules.settings import EligibleSpendPolicy
 
 __all__ = [
@@ -42,7 +41,6 @@ __all__ = [
 
 _NO_SPEND = Decimal(0)
 _SPEND = Phase.SPEND
-_MULTIPLY = Phase.MULTIPLY
 
 
 def _discount_shares(cart: Cart) -> list[Decimal]:
@@ -131,6 +129,7 @@ def _evaluate(
     earning: Acting = []
     multiplying: Acting = []
     awards: dict[int, int] = {}
+    capped: list[PlannedRule] = []  # spend rules and multipliers with a max_points
     scoped = False
     for plan in plans:
         chosen: Chosen | None = None
@@ -143,16 +142,18 @@ def _evaluate(
         if test is None or test(ctx):
             slots.append(plan)
             phase = plan.phase
-            if phase is _SPEND:
-                earning.append((plan, chosen))
-            elif phase is _MULTIPLY:
-                multiplying.append((plan, chosen))
+            bonus = plan.bonus
+            if bonus is not None:
+                points = bonus.points(ctx, eligible if chosen is None else chosen)
+                most = plan.max_points
+                awards[plan.pos] = points if most is None else min(points, most)
             else:
-                effect = plan.rule.effect
-                assert isinstance(effect, BonusEffect)
-                bonus = effect.points(ctx, eligible if chosen is None else chosen)
-                most = plan.rule.max_points
-                awards[plan.pos] = bonus if most is None else min(bonus, most)
+                if phase is _SPEND:
+                    earning.append((plan, chosen))
+                else:
+                    multiplying.append((plan, chosen))
+                if plan.max_points is not None:
+                    capped.append(plan)
             scoped = scoped or chosen is not None
         elif plan.miss is not None:
             hint = plan.miss(ctx)
@@ -162,11 +163,11 @@ def _evaluate(
     if earning:
         units = _spend_units(earning, multiplying, eligible, ctx, scoped)
         room = {}
-        for plan, _ in earning + multiplying:
-            most = plan.rule.max_points
-            if most is not None:
-                cap(plan.pos, most, units)
-                room[plan.pos] = most
+        for plan in capped:
+            most = plan.max_points
+            assert most is not None
+            cap(plan.pos, most, units)
+            room[plan.pos] = most
         round_units(units, room, ctx.settings.rounding, awards)
 
     awarded = []

@@ -104,6 +104,8 @@ class PlannedRule:
     inactivity: Inactivity | None = None
     zone: tzinfo = UTC
     money: str | None = None  # the currency, when the account counts money
+    bonus: BonusEffect | None = None  # the effect of a bonus rule
+    max_points: int | None = None
     # Lots available at once and with no fixed expiry (the usual case) need no dating.
     undated: bool = attrs.field(init=False)
 
@@ -138,6 +140,8 @@ class PlannedRule:
             inactivity=expiry.inactivity_for(settings.timezone_name),
             zone=settings.timezone,
             money=settings.currency if account.unit is Unit.MONEY else None,
+            bonus=effect if isinstance(effect, BonusEffect) else None,
+            max_points=rule.max_points,
         )
 
     def explain(self, points: int) -> Explanation:
