@@ -20,7 +20,7 @@ from loyalrules.entries import Entry, Recorded
 from loyalrules.model import Activity, Cart, LineItem
 from loyalrules.money import Money, allocate_amounts
 from loyalrules.outcome import Explanation
-from loyalrules.points import Acting, Chosen, cap, round_units, spend_points
+from loyalrules.points import Chosen, Scopes, cap, round_units, spend_points
 from loyalrules.rulebook import Phase, PlannedRule, Ratio, RuleBook
 from loyalrules.rules.context import Context, EligibleLine
 from loyalrules.settings import EligibleSpendPolicy
@@ -126,11 +126,11 @@ def _evaluate(
     # Explanation slots in program order: the plan of a rule that applied (its points
     # are known only after rounding) or the near-miss line of one that did not.
     slots: list[PlannedRule | Explanation] = []
-    earning: Acting = []
-    multiplying: Acting = []
+    earning: list[PlannedRule] = []
+    multiplying: list[PlannedRule] = []
+    scoped: Scopes = {}
     awards: dict[int, int] = {}
     capped: list[PlannedRule] = []  # spend rules and multipliers with a max_points
-    scoped = False
     for plan in plans:
         chosen: Chosen | None = None
         selector = plan.lines
@@ -149,19 +149,20 @@ def _evaluate(
                 awards[plan.pos] = points if most is None else min(points, most)
             else:
                 if phase is _SPEND:
-                    earning.append((plan, chosen))
+                    earning.append(plan)
                 else:
-                    multiplying.append((plan, chosen))
+                    multiplying.append(plan)
+                if chosen is not None:
+                    scoped[plan.pos] = chosen
                 if plan.max_points is not None:
                     capped.append(plan)
-            scoped = scoped or chosen is not None
         elif plan.miss is not None:
             hint = plan.miss(ctx)
             if hint is not None:
                 slots.append(plan.explain_miss(hint))
 
     if earning:
-        units = _spend_units(earning, multiplying, eligible, ctx, scoped)
+        units = _spend_units(earning, multiplying, scoped, eligible, ctx)
         room = {}
         for plan in capped:
             most = plan.max_points
@@ -183,20 +184,24 @@ def _evaluate(
 
 
 def _spend_units(
-    earning: Acting, multiplying: Acting, eligible: Chosen, ctx: Context, scoped: bool
+    earning: list[PlannedRule],
+    multiplying: list[PlannedRule],
+    scoped: Scopes,
+    eligible: Chosen,
+    ctx: Context,
 ) -> list[dict[int, Ratio]]:
     """Exact points per rounding unit. Each account is rounded on its own and
     multipliers act on their own account's points, so rules of different accounts
     (points and cashback, say) never share a unit."""
-    account = earning[0][0].account
-    if len(earning) == 1 or all(plan.account is account for plan, _ in earning):  # usual
-        mine = [item for item in multiplying if item[0].account is account]
-        return spend_points(earning, mine, eligible, ctx, scoped)
+    account = earning[0].account
+    if len(earning) == 1 or all(plan.account is account for plan in earning):  # usual
+        mine = [plan for plan in multiplying if plan.account is account]
+        return spend_points(earning, mine, scoped, eligible, ctx)
     units = []
-    for name in dict.fromkeys(plan.account.name for plan, _ in earning):
-        earners = [item for item in earning if item[0].account.name == name]
-        mine = [item for item in multiplying if item[0].account.name == name]
-        units += spend_points(earners, mine, eligible, ctx, scoped)
+    for name in dict.fromkeys(plan.account.name for plan in earning):
+        earners = [plan for plan in earning if plan.account.name == name]
+        mine = [plan for plan in multiplying if plan.account.name == name]
+        units += spend_points(earners, mine, scoped, eligible, ctx)
     return units
 
 

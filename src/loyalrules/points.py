@@ -20,8 +20,9 @@ from loyalrules.settings import RoundingMode, RoundingStage, Stacking
 Chosen = Sequence[EligibleLine]
 """The eligible lines a rule acts on."""
 
-Acting = list[tuple[PlannedRule, Chosen | None]]
-"""Rules that applied, each with its lines (``None``: every eligible line)."""
+Scopes = dict[int, Chosen]
+"""The lines each rule scoped to some lines acts on, by rule position; a rule not in it
+acts on every eligible line."""
 
 _NO_SPEND = Decimal(0)
 
@@ -86,7 +87,11 @@ def _line_id(el: EligibleLine) -> str:
 
 
 def spend_points(
-    earning: Acting, multiplying: Acting, eligible: Chosen, ctx: Context, scoped: bool
+    earning: Sequence[PlannedRule],
+    multiplying: Sequence[PlannedRule],
+    scoped: Scopes,
+    eligible: Chosen,
+    ctx: Context,
 ) -> list[dict[int, Ratio]]:
     """Exact base and multiplier points per rounding unit, keyed by rule position.
 
@@ -105,20 +110,13 @@ def spend_points(
         if eligible is not ctx.lines:
             spend = sum([el.spend for el in eligible], _NO_SPEND)
         exact: dict[int, Ratio] = {}
-        earners = [plan for plan, _ in earning]
-        _earn(exact, spend, earners, [plan for plan, _ in multiplying], None, stacking)
+        _earn(exact, spend, earning, multiplying, None, stacking)
         return [exact]
     # A line's pool is the set of scoped rules acting on it, as bits; rules that are
     # not scoped act on every line.
-    earn_bits = _bits(earning, 0)
-    multiply_bits = _bits(multiplying, len(earning))
-    scopes = [
-        (bit, chosen)
-        for (_, bit), (_, chosen) in zip(
-            earn_bits + multiply_bits, earning + multiplying, strict=True
-        )
-        if chosen is not None
-    ]
+    earn_bits = _bits(earning, 0, scoped)
+    multiply_bits = _bits(multiplying, len(earning), scoped)
+    scopes = [(bit, scoped[plan.pos]) for plan, bit in earn_bits + multiply_bits if bit]
     if per_line:  # each line a unit of its own, in line-id order: caps are used up so
         units = []
         for el in sorted(eligible, key=_line_id):
@@ -136,11 +134,11 @@ def spend_points(
     return [exact] if exact else []
 
 
-def _bits(acting: Acting, start: int) -> list[tuple[PlannedRule, int]]:
+def _bits(
+    plans: Sequence[PlannedRule], start: int, scoped: Scopes
+) -> list[tuple[PlannedRule, int]]:
     """Each rule with its bit, or 0 for a rule acting on every line."""
-    return [
-        (plan, 0 if chosen is None else 1 << i) for i, (plan, chosen) in enumerate(acting, start)
-    ]
+    return [(plan, 1 << i if plan.pos in scoped else 0) for i, plan in enumerate(plans, start)]
 
 
 def _mask(el: EligibleLine, scopes: list[tuple[int, Chosen]]) -> int:
@@ -204,11 +202,7 @@ def _apportion(
             floor = min(floor, room[pos])
         floors[pos] = floor
         left -= floor
-    if not room and 0 < left <= len(numerators):  # no caps: one point each at most
-        ranked = sorted([(-(n % denominator), pos) for pos, n in numerators.items()])
-        for _, pos in ranked[:left]:
-            floors[pos] += 1
-    elif left:
+    if left:
         order = sorted(numerators, key=lambda pos: (-(numerators[pos] % denominator), pos))
         while left > 0:
             open_ = [pos for pos in order if pos not in room or floors[pos] < room[pos]]
@@ -240,7 +234,20 @@ def round_units(
         denominator = math.lcm(*[d for _, d in unit.values()])
         numerators = {pos: n * (denominator // d) for pos, (n, d) in unit.items()}
         rounded = rounding.round_ratio(sum(numerators.values()), denominator)
-        for pos, points in _apportion(rounded, numerators, denominator, room).items():
-            awards[pos] = awards.get(pos, 0) + points
-            if pos in room:
-                room[pos] -= points
+        if room:
+            for pos, points in _apportion(rounded, numerators, denominator, room).items():
+                awards[pos] = awards.get(pos, 0) + points
+                if pos in room:
+                    room[pos] -= points
+            continue
+        # No caps (the usual case): floors, then the points the rounding adds (at most
+        # one per rule) by largest remainder, ties by program order; as ``_apportion``.
+        left = rounded
+        for pos, n in numerators.items():
+            floor = n // denominator
+            awards[pos] = awards.get(pos, 0) + floor
+            left -= floor
+        if left > 0:
+            ranked = sorted([(-(n % denominator), pos) for pos, n in numerators.items()])
+            for _, pos in ranked[:left]:
+                awards[pos] += 1
