@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-
-import attrs
+from typing import NamedTuple
 
 from loyalrules.entries import Entry, Recorded
 from loyalrules.model import Activity, Cart, LineItem
@@ -80,7 +79,8 @@ def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLin
         ):
             result.append(EligibleLine(line, _NO_SPEND, False))
             continue
-        spend = line.unit_price.amount * line.quantity
+        quantity = line.quantity
+        spend = line.unit_price.amount if quantity == 1 else line.unit_price.amount * quantity
         if reduce:
             if line.discount is not None:
                 spend -= line.discount.amount
@@ -103,9 +103,9 @@ def _extra(name: str, amount: Money) -> EligibleLine:
     return EligibleLine(line, amount.amount, True)
 
 
-@attrs.frozen
-class Evaluation:
-    """Points per applied rule (in program order) and the explanation."""
+class Evaluation(NamedTuple):
+    """Points per applied rule (in program order) and the explanation (a plain record:
+    one is built per event)."""
 
     awards: tuple[tuple[PlannedRule, int], ...]
     explanation: tuple[Explanation, ...]
