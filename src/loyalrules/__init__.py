@@ -8,28 +8,25 @@ Load a program once, then evaluate events against a member's ledger::
     print(outcome)                            # one line per rule, and near misses
 """
 
+from loyalrules.checkpoint import Checkpoint
 from loyalrules.entries import (
     Activated,
     Adjusted,
-    Checkpoint,
     Consumption,
     Debit,
     Earned,
     Entry,
     Expired,
-    Inactivity,
     Lot,
-    MembershipChanged,
     Recorded,
     Redeemed,
     Restored,
     Reversed,
-    TierAssigned,
-    TierChanged,
     TransferredIn,
     TransferredOut,
     entry_from_dict,
 )
+from loyalrules.entry_fields import Inactivity
 from loyalrules.errors import (
     CurrencyMismatch,
     DuplicateEntry,
@@ -75,6 +72,7 @@ from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context, EligibleLine
 from loyalrules.rules.effects import BonusEffect, Effect, Multiplier, SpendEffect
 from loyalrules.rules.rule import Rule
+from loyalrules.standing import MembershipChanged, TierAssigned, TierChanged
 from loyalrules.status import AccountStatus, Status, TierStatus
 from loyalrules.tiers import Level, Tiers, TierState
 

@@ -16,18 +16,26 @@ with a format version (``"v": 1``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from loyalrules.codec import decode_fields, encode
-from loyalrules.durations import parse_duration
+from loyalrules.entry_fields import (
+    Inactivity,
+    inactivity_or_none,
+    non_empty,
+    not_negative,
+    optional_non_empty,
+    optional_utc,
+    positive,
+    utc,
+    whole,
+)
 from loyalrules.errors import ValidationError, WrongTypeError
 from loyalrules.money import Money
-from loyalrules.timeutil import to_utc, zone
 
 if TYPE_CHECKING:
     from loyalrules.history import History
@@ -40,70 +48,13 @@ DEFAULT_ACCOUNT = "points"
 _KINDS: dict[str, type[Entry]] = {}
 
 
-def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not value:
-        raise ValidationError(f"entry {attribute.name} must be a non-empty string, not {value!r}")
-
-
-def _optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _text(instance, attribute, value)  # type: ignore[arg-type]
-
-
-def _utc(value: object) -> datetime:
-    return to_utc(value, "entry time")
-
-
-def _optional_utc(value: object) -> datetime | None:
-    return None if value is None else to_utc(value, "entry time")
-
-
-def _whole(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise WrongTypeError(f"{what} must be a whole number, not {value!r}")
-    return value
-
-
-def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if _whole(value, attribute.name) <= 0:
-        what = getattr(instance, "kind", type(instance).__name__)
-        raise ValidationError(f"a {what} entry must carry positive {attribute.name}, not {value}")
-
-
-def _not_negative(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if _whole(value, attribute.name) < 0:
-        raise ValidationError(f"{attribute.name} must not be negative, not {value}")
-
-
-@attrs.frozen
-class Inactivity:
-    """ "Gone after ``period`` (ISO 8601) without activity", counted in ``timezone``."""
-
-    period: str
-    timezone: str
-
-    def __attrs_post_init__(self) -> None:
-        parse_duration(self.period)  # both raise a ValidationError saying what to write
-        zone(self.timezone)
-
-    def deadline(self, after: datetime) -> datetime:
-        """``period`` after the instant ``after``, on the local calendar, in UTC."""
-        return to_utc(parse_duration(self.period).after(after, zone(self.timezone)))
-
-
-def _inactivity(value: object) -> Inactivity | None:
-    if value is None or isinstance(value, Inactivity):
-        return value
-    raise WrongTypeError(f"inactivity must be an Inactivity value, not {value!r}")
-
-
 @attrs.frozen(kw_only=True)
 class Entry:
     """Base of every ledger entry: a unique ``key`` and the instant ``at`` it happened."""
 
     kind: ClassVar[str]
-    key: str = attrs.field(validator=_text)
-    at: datetime = attrs.field(converter=_utc)
+    key: str = attrs.field(validator=non_empty)
+    at: datetime = attrs.field(converter=utc)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -135,11 +86,11 @@ class Recorded(Entry):
     """
 
     kind: ClassVar[str] = "recorded"
-    event_type: str = attrs.field(validator=_text)
-    event_id: str = attrs.field(validator=_text)
+    event_type: str = attrs.field(validator=non_empty)
+    event_id: str = attrs.field(validator=non_empty)
     activity: str | None = None
     spend: Money | None = None
-    source: str | None = attrs.field(default=None, validator=_optional_text)
+    source: str | None = attrs.field(default=None, validator=optional_non_empty)
     returned: tuple[tuple[str, int], ...] = ()
 
     def fold(self, history: History) -> None:
@@ -156,13 +107,13 @@ class Lot(Entry):
     source event is activated); gone at ``expires_at`` (``None``: no fixed date) or
     after ``inactivity`` without activity, whichever is first."""
 
-    points: int = attrs.field(validator=_positive)
-    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=_text)
+    points: int = attrs.field(validator=positive)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=non_empty)
     available_at: datetime | None = attrs.field(
-        converter=_optional_utc, default=attrs.Factory(lambda self: self.at, takes_self=True)
+        converter=optional_utc, default=attrs.Factory(lambda self: self.at, takes_self=True)
     )
-    expires_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
-    inactivity: Inactivity | None = attrs.field(default=None, converter=_inactivity)
+    expires_at: datetime | None = attrs.field(default=None, converter=optional_utc)
+    inactivity: Inactivity | None = attrs.field(default=None, converter=inactivity_or_none)
 
     def fold(self, history: History) -> None:
         history.credit(self)
@@ -177,8 +128,8 @@ class Earned(Lot):
     """A lot of points credited to ``account`` by ``rule_id`` for the event ``source``."""
 
     kind: ClassVar[str] = "earned"
-    rule_id: str = attrs.field(validator=_text)
-    source: str = attrs.field(validator=_text)
+    rule_id: str = attrs.field(validator=non_empty)
+    source: str = attrs.field(validator=non_empty)
 
     def fold(self, history: History) -> None:
         history.credit(self)
@@ -190,16 +141,16 @@ class TransferredIn(Lot):
     """Points received from another member; expiry is kept from the sender's lots."""
 
     kind: ClassVar[str] = "transferred_in"
-    transfer_id: str = attrs.field(validator=_text)
-    from_member: str = attrs.field(validator=_text)
+    transfer_id: str = attrs.field(validator=non_empty)
+    from_member: str = attrs.field(validator=non_empty)
 
 
 @attrs.frozen
 class Consumption:
     """``points`` taken from the lot whose key is ``lot``."""
 
-    lot: str = attrs.field(validator=_text)
-    points: int = attrs.field(validator=_positive)
+    lot: str = attrs.field(validator=non_empty)
+    points: int = attrs.field(validator=positive)
 
 
 def _consumptions(value: Iterable[Consumption]) -> tuple[Consumption, ...]:
@@ -215,11 +166,11 @@ class Debit(Entry):
     """Fields every debit shares: ``points`` = sum of ``consumed`` + ``deficit`` +
     ``written_off``."""
 
-    points: int = attrs.field(validator=_positive)
-    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=_text)
+    points: int = attrs.field(validator=positive)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=non_empty)
     consumed: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
-    deficit: int = attrs.field(default=0, validator=_not_negative)
-    written_off: int = attrs.field(default=0, validator=_not_negative)
+    deficit: int = attrs.field(default=0, validator=not_negative)
+    written_off: int = attrs.field(default=0, validator=not_negative)
 
     def __attrs_post_init__(self) -> None:
         covered = self._covered()
@@ -252,8 +203,8 @@ class Reversed(Debit):
     """
 
     kind: ClassVar[str] = "reversed"
-    source: str = attrs.field(validator=_text)
-    return_id: str = attrs.field(validator=_text)
+    source: str = attrs.field(validator=non_empty)
+    return_id: str = attrs.field(validator=non_empty)
     reverses: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
     expired: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
 
@@ -274,7 +225,7 @@ class Expired(Debit):
     """What was left of the lot ``lot`` when it expired at ``at``."""
 
     kind: ClassVar[str] = "expired"
-    lot: str = attrs.field(validator=_text)
+    lot: str = attrs.field(validator=non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -282,8 +233,8 @@ class TransferredOut(Debit):
     """Points given to another member."""
 
     kind: ClassVar[str] = "transferred_out"
-    transfer_id: str = attrs.field(validator=_text)
-    to_member: str = attrs.field(validator=_text)
+    transfer_id: str = attrs.field(validator=non_empty)
+    to_member: str = attrs.field(validator=non_empty)
 
     @property
     def active(self) -> bool:
@@ -300,8 +251,8 @@ class Redeemed(Debit):
     towards an order), for the order ``order_id`` if one was given."""
 
     kind: ClassVar[str] = "redeemed"
-    reward_id: str = attrs.field(validator=_text)
-    order_id: str | None = attrs.field(default=None, validator=_optional_text)
+    reward_id: str = attrs.field(validator=non_empty)
+    order_id: str | None = attrs.field(default=None, validator=optional_non_empty)
 
     @property
     def active(self) -> bool:
@@ -321,13 +272,13 @@ class Restored(Entry):
     (it no longer counts towards reward limits)."""
 
     kind: ClassVar[str] = "restored"
-    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=_text)
-    redemption: str = attrs.field(validator=_text)
-    points: int = attrs.field(validator=_positive)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=non_empty)
+    redemption: str = attrs.field(validator=non_empty)
+    points: int = attrs.field(validator=positive)
     restored: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
-    lapsed: int = attrs.field(default=0, validator=_not_negative)
-    regranted: int = attrs.field(default=0, validator=_not_negative)
-    expires_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
+    lapsed: int = attrs.field(default=0, validator=not_negative)
+    regranted: int = attrs.field(default=0, validator=not_negative)
+    expires_at: datetime | None = attrs.field(default=None, converter=optional_utc)
     whole: bool = False
 
     def __attrs_post_init__(self) -> None:
@@ -349,17 +300,17 @@ class Adjusted(Entry):
 
     kind: ClassVar[str] = "adjusted"
     points: int
-    reason: str = attrs.field(validator=_text)
-    actor: str = attrs.field(validator=_text)
-    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=_text)
-    expires_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
-    inactivity: Inactivity | None = attrs.field(default=None, converter=_inactivity)
+    reason: str = attrs.field(validator=non_empty)
+    actor: str = attrs.field(validator=non_empty)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=non_empty)
+    expires_at: datetime | None = attrs.field(default=None, converter=optional_utc)
+    inactivity: Inactivity | None = attrs.field(default=None, converter=inactivity_or_none)
     consumed: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
-    deficit: int = attrs.field(default=0, validator=_not_negative)
-    written_off: int = attrs.field(default=0, validator=_not_negative)
+    deficit: int = attrs.field(default=0, validator=not_negative)
+    written_off: int = attrs.field(default=0, validator=not_negative)
 
     def __attrs_post_init__(self) -> None:
-        points = _whole(self.points, "points")
+        points = whole(self.points, "points")
         covered = sum(c.points for c in self.consumed) + self.deficit + self.written_off
         if points == 0 or (points > 0 and covered) or (points < 0 and covered != -points):
             raise ValidationError(
@@ -389,239 +340,10 @@ class Activated(Entry):
     activation become available at ``at``."""
 
     kind: ClassVar[str] = "activated"
-    source: str = attrs.field(validator=_text)
+    source: str = attrs.field(validator=non_empty)
 
     def fold(self, history: History) -> None:
         history.activate(self.source, self.at)
-
-
-@attrs.frozen(kw_only=True)
-class TierChanged(Entry):
-    """The member's tier became ``level`` (from ``previous``) at ``at``, for ``reason``.
-
-    The tier is derived from the ledger at any instant; these entries write its changes
-    down (for notifications, and so a host can read the tier without the program)."""
-
-    kind: ClassVar[str] = "tier_changed"
-    level: str = attrs.field(validator=_text)
-    previous: str = attrs.field(validator=_text)
-    reason: str = attrs.field(validator=_text)
-
-    def fold(self, history: History) -> None:
-        history.tier_changes.append((self.at, self.level))
-
-
-@attrs.frozen(kw_only=True)
-class TierAssigned(Entry):
-    """A manual tier by ``actor`` for ``reason``: the member's tier is at least ``level``
-    until ``until`` (``None``: until further notice)."""
-
-    kind: ClassVar[str] = "tier_assigned"
-    level: str = attrs.field(validator=_text)
-    until: datetime | None = attrs.field(default=None, converter=_optional_utc)
-    reason: str = attrs.field(validator=_text)
-    actor: str = attrs.field(validator=_text)
-
-    def fold(self, history: History) -> None:
-        history.assign(self.at, self.until, self.level)
-
-
-@attrs.frozen(kw_only=True)
-class MembershipChanged(Entry):
-    """A paid membership event: ``action`` is ``subscribe``, ``renew``, ``cancel`` or
-    ``lapse``; benefits last until ``valid_until`` (``at`` for cancel and lapse).
-    ``fee`` is what the member paid for it, if anything."""
-
-    kind: ClassVar[str] = "membership_changed"
-    plan: str = attrs.field(validator=_text)
-    action: str = attrs.field(validator=_text)
-    valid_until: datetime = attrs.field(converter=_utc)
-    fee: Money | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.action in ("subscribe", "renew")
-
-    def fold(self, history: History) -> None:
-        history.membership(self)
-
-
-@attrs.frozen
-class OpenLot:
-    """A lot as a checkpoint keeps it: what was left of it, and its dates."""
-
-    key: str
-    account: str
-    points: int = attrs.field(validator=_positive)
-    at: datetime = attrs.field(converter=_utc)
-    available_at: datetime | None = attrs.field(converter=_optional_utc)
-    expires_at: datetime | None = attrs.field(converter=_optional_utc)
-    inactivity: Inactivity | None = attrs.field(converter=_inactivity)
-    source: str | None
-
-
-@attrs.frozen
-class RuleCount:
-    """How often a rule earned before a checkpoint: ``earlier`` times before its
-    horizon, and the instants of the ``recent`` ones (enough for yearly limits)."""
-
-    rule_id: str
-    earlier: int
-    recent: tuple[datetime, ...]
-
-
-@attrs.frozen
-class AccountTotal:
-    """An account's lifetime figures at a checkpoint, by entry kind."""
-
-    account: str
-    deficit: int = 0
-    credited: tuple[tuple[str, int], ...] = ()
-    debited: tuple[tuple[str, int], ...] = ()
-    written_off: int = 0
-
-
-@attrs.frozen(kw_only=True)
-class Checkpoint(Entry):
-    """History before ``at``, compacted: open lots plus the aggregates rules consult.
-
-    Only the first entry of a ledger may be a checkpoint (see ``Ledger.compact``).
-    """
-
-    kind: ClassVar[str] = "checkpoint"
-    lots: tuple[OpenLot, ...] = ()
-    accounts: tuple[AccountTotal, ...] = ()
-    spend: Money | None = None
-    last_activity_at: datetime | None = attrs.field(default=None, converter=_optional_utc)
-    rule_counts: tuple[RuleCount, ...] = ()
-    sent: tuple[tuple[str, datetime, int], ...] = ()  # recent transfers out: account, at
-    replaced: int = 0  # how many entries it stands for, so the ledger version keeps growing
-    # What tiers and memberships read, kept whole: the qualifying series, membership
-    # events, manual tiers and the last tier written down.
-    series: tuple[tuple[str, datetime, Decimal], ...] = ()
-    memberships: tuple[MembershipChanged, ...] = ()
-    tier_floors: tuple[tuple[datetime, datetime | None, str], ...] = ()
-    tier: tuple[datetime, str] | None = None
-
-    def fold(self, history: History) -> None:
-        history.restore(self)
-
-
-# --- entries the engine makes ------------------------------------------------------------
-#
-# Every purchase makes one ``Recorded`` and an ``Earned`` per rule that gave points, from
-# values that are valid by construction: keys the engine derived, UTC instants, positive
-# whole points, rule ids and accounts of the loaded program, spend it computed from
-# validated ``Money``. Running the constructors' validators and converters on them again
-# cost more than the rest of building the entries, so the engine sets the fields through
-# the slots directly. Everything else (hosts, ``entry_from_dict``, lifecycle operations)
-# uses the validating constructors; never call these with values a caller supplied.
-
-_Setter = Callable[[object, object], None]
-
-
-def _slot_setters(cls: type[Any], names: tuple[str, ...]) -> tuple[_Setter, ...]:
-    """The slot setters of ``cls`` for ``names``, which must be all of its fields."""
-    fields = tuple(f.name for f in attrs.fields(cls))
-    if sorted(fields) != sorted(names):  # a field was added: the builder must set it too
-        raise TypeError(f"engine builder for {cls.__name__} sets {names}, not {fields}")
-    setters = []
-    for name in names:
-        owner = next(k for k in cls.__mro__ if name in vars(k))
-        setters.append(vars(owner)[name].__set__)
-    return tuple(setters)
-
-
-_new_entry = object.__new__
-
-(
-    _earned_key,
-    _earned_at,
-    _earned_points,
-    _earned_account,
-    _earned_available_at,
-    _earned_expires_at,
-    _earned_inactivity,
-    _earned_rule_id,
-    _earned_source,
-) = _slot_setters(
-    Earned,
-    (
-        "key",
-        "at",
-        "points",
-        "account",
-        "available_at",
-        "expires_at",
-        "inactivity",
-        "rule_id",
-        "source",
-    ),
-)
-
-(
-    _recorded_key,
-    _recorded_at,
-    _recorded_event_type,
-    _recorded_event_id,
-    _recorded_activity,
-    _recorded_spend,
-    _recorded_source,
-    _recorded_returned,
-) = _slot_setters(
-    Recorded,
-    ("key", "at", "event_type", "event_id", "activity", "spend", "source", "returned"),
-)
-
-
-def engine_earned(
-    key: str,
-    at: datetime,
-    points: int,
-    rule_id: str,
-    source: str,
-    account: str,
-    available_at: datetime | None,
-    expires_at: datetime | None,
-    inactivity: Inactivity | None,
-) -> Earned:
-    """An ``Earned`` lot made by the engine, without re-validating its fields (see above).
-
-    ``at``, ``available_at`` and ``expires_at`` must be UTC already, ``points`` positive.
-    """
-    entry: Earned = _new_entry(Earned)
-    _earned_key(entry, key)
-    _earned_at(entry, at)
-    _earned_points(entry, points)
-    _earned_account(entry, account)
-    _earned_available_at(entry, available_at)
-    _earned_expires_at(entry, expires_at)
-    _earned_inactivity(entry, inactivity)
-    _earned_rule_id(entry, rule_id)
-    _earned_source(entry, source)
-    return entry
-
-
-def engine_recorded(
-    key: str,
-    at: datetime,
-    event_type: str,
-    event_id: str,
-    activity: str | None = None,
-    spend: Money | None = None,
-) -> Recorded:
-    """A ``Recorded`` purchase or activity made by the engine, without re-validating its
-    fields (see above). ``at`` must be UTC already."""
-    entry: Recorded = _new_entry(Recorded)
-    _recorded_key(entry, key)
-    _recorded_at(entry, at)
-    _recorded_event_type(entry, event_type)
-    _recorded_event_id(entry, event_id)
-    _recorded_activity(entry, activity)
-    _recorded_spend(entry, spend)
-    _recorded_source(entry, None)
-    _recorded_returned(entry, ())
-    return entry
 
 
 def entry_from_dict(data: Mapping[str, Any]) -> Entry:

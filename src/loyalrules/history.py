@@ -14,24 +14,24 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
+from loyalrules.checkpoint import Checkpoint
 from loyalrules.entries import (
     Adjusted,
-    Checkpoint,
     Debit,
     Earned,
     Entry,
-    Inactivity,
     Lot,
-    MembershipChanged,
     Recorded,
     Redeemed,
     Restored,
     Reversed,
 )
+from loyalrules.entry_fields import Inactivity
 from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
 from loyalrules.lots import NEVER, AccountState, LotsBySource, LotState
 from loyalrules.money import Money
 from loyalrules.series import PURCHASES, RETURNED, SPEND, Series, earned
+from loyalrules.standing import MembershipChanged
 
 # A checkpoint keeps the instants a rule earned within this horizon: enough for every
 # calendar period a limit can name (the longest is a year), whatever the time zone.

@@ -18,18 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from loyalrules.checkpoint import AccountTotal, Checkpoint, OpenLot, RuleCount
 from loyalrules.entries import (
     DEFAULT_ACCOUNT,
-    AccountTotal,
     Adjusted,
-    Checkpoint,
     Debit,
     Entry,
     Expired,
-    OpenLot,
     Restored,
     Reversed,
-    RuleCount,
     entry_from_dict,
 )
 from loyalrules.errors import StaleOutcome, ValidationError, WrongTypeError

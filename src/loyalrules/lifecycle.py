@@ -22,10 +22,10 @@ from loyalrules.entries import (
     Consumption,
     Entry,
     Expired,
-    Inactivity,
     TransferredIn,
     TransferredOut,
 )
+from loyalrules.entry_fields import Inactivity
 from loyalrules.errors import InsufficientPoints, NotAllowed, ValidationError
 from loyalrules.history import History
 from loyalrules.ledger import Ledger

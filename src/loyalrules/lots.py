@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from loyalrules.entries import Consumption, Inactivity
+from loyalrules.entries import Consumption
+from loyalrules.entry_fields import Inactivity
 
 NEVER = datetime.max.replace(tzinfo=UTC)
 """Stands for "no date" where a date is compared (a lot that never expires)."""

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import attrs
 
-from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Entry, MembershipChanged, Reversed
+from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Entry, Reversed
 from loyalrules.errors import CurrencyMismatch, NotAllowed
 from loyalrules.ledger import Ledger
 from loyalrules.lifecycle import duplicate
@@ -18,6 +18,7 @@ from loyalrules.money import Money
 from loyalrules.outcome import Explanation, Outcome
 from loyalrules.policies import Plan
 from loyalrules.settings import Settings
+from loyalrules.standing import MembershipChanged
 from loyalrules.timeutil import until_text
 
 BONUS = "membership:"

@@ -17,7 +17,8 @@ from decimal import ROUND_DOWN, Decimal
 import attrs
 
 from loyalrules.durations import Duration
-from loyalrules.entries import DEFAULT_ACCOUNT, Inactivity
+from loyalrules.entries import DEFAULT_ACCOUNT
+from loyalrules.entry_fields import Inactivity
 from loyalrules.model import Cart
 from loyalrules.money import Money
 from loyalrules.timeutil import Period, to_utc

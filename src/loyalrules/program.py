@@ -20,7 +20,8 @@ from loyalrules.engine import (
     evaluate_cart,
     purchase_key,
 )
-from loyalrules.entries import DEFAULT_ACCOUNT, Earned, engine_recorded
+from loyalrules.engine_entries import engine_recorded
+from loyalrules.entries import DEFAULT_ACCOUNT, Earned
 from loyalrules.errors import (
     CurrencyMismatch,
     NotAllowed,

@@ -13,15 +13,7 @@ from datetime import datetime
 
 import attrs
 
-from loyalrules.entries import (
-    Adjusted,
-    Consumption,
-    Earned,
-    Entry,
-    Recorded,
-    Redeemed,
-    Restored,
-)
+from loyalrules.entries import Adjusted, Consumption, Earned, Entry, Recorded, Redeemed, Restored
 from loyalrules.errors import (
     InsufficientPoints,
     LimitReached,

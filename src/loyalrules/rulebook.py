@@ -15,7 +15,9 @@ from decimal import Decimal
 
 import attrs
 
-from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Inactivity, engine_earned
+from loyalrules.engine_entries import engine_earned
+from loyalrules.entries import DEFAULT_ACCOUNT, Earned
+from loyalrules.entry_fields import Inactivity
 from loyalrules.money import format_money, minor_units
 from loyalrules.outcome import Explanation
 from loyalrules.policies import Account, Expiry, NoFixedExpiry, NotPending, Pending, Unit

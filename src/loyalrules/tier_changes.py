@@ -11,7 +11,7 @@ from decimal import Decimal
 import attrs
 
 from loyalrules.engine import Evaluation
-from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Entry, TierAssigned, TierChanged
+from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Entry
 from loyalrules.errors import ValidationError
 from loyalrules.history import TIER_BONUS, Facts, History
 from loyalrules.ledger import Ledger
@@ -19,6 +19,7 @@ from loyalrules.lifecycle import duplicate
 from loyalrules.outcome import Explanation, Outcome
 from loyalrules.rules.context import Context
 from loyalrules.settings import Settings
+from loyalrules.standing import TierAssigned, TierChanged
 from loyalrules.tiers import Crossing, Level, Metric, Tiers, TierState, Window
 
 _TICK = timedelta(microseconds=1)
