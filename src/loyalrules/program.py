@@ -10,34 +10,21 @@ from typing import Any
 import attrs
 
 from loyalrules import lifecycle, memberships, redemption, returns, tier_changes
-from loyalrules.engine import (
-    Evaluation,
-    RuleBook,
-    activity_key,
-    eligible_lines,
-    entries_for,
-    evaluate_activity,
-    evaluate_cart,
-    purchase_key,
-)
-from loyalrules.engine_entries import engine_recorded
-from loyalrules.entries import DEFAULT_ACCOUNT, Earned
+from loyalrules.earning import Earning
+from loyalrules.engine import RuleBook
+from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.errors import (
-    CurrencyMismatch,
     NotAllowed,
     UnknownReward,
     UnknownRule,
     ValidationError,
     WrongTypeError,
 )
-from loyalrules.history import Facts, HistoryBefore
 from loyalrules.ledger import Ledger
 from loyalrules.model import Activation, Activity, Cart, Member, Membership, Purchase, Return
-from loyalrules.money import Money, engine_money
 from loyalrules.outcome import Outcome, Quote
 from loyalrules.policies import PayWithPoints, Plan
 from loyalrules.rewards import Reward
-from loyalrules.rules.context import Context
 from loyalrules.rules.rule import Rule
 from loyalrules.settings import Settings
 from loyalrules.status import Status, status_of, tier_status
@@ -71,10 +58,11 @@ class Program:
     rules: tuple[Rule, ...]
     description: str = ""
     rewards: tuple[Reward, ...] = ()
-    _book: RuleBook = attrs.field(init=False, repr=False, eq=False)
+    _earning: Earning = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_book", RuleBook(self.rules, self.settings))
+        book = RuleBook(self.rules, self.settings)
+        object.__setattr__(self, "_earning", Earning(self.id, self.settings, book))
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``."""
@@ -110,8 +98,9 @@ class Program:
         return handler(self, event, member, ledger)
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
-        self._check_currency(ret.purchase)
-        outcome = returns.process_return(ret, ledger, self.settings, self._earnings(member))
+        earning = self._earning
+        earning.check_currency(ret.purchase)
+        outcome = returns.process_return(ret, ledger, self.settings, earning.earnings(member))
         if outcome.duplicate:
             return outcome
         # Points that paid part of the order come back in proportion to what is returned.
@@ -146,18 +135,6 @@ class Program:
         return lifecycle.process_activation(
             event.purchase_id, event.occurred_at, ledger, self.settings
         )
-
-    def _earnings(self, member: Member) -> returns.Earnings:
-        """What a cart earns per account, for re-evaluating what a return leaves."""
-
-        def earn(
-            cart: Cart, facts: Facts, at: datetime
-        ) -> tuple[dict[str, tuple[str, int]], Decimal]:
-            ctx = self._cart_context(cart, member, facts, at)
-            awards = evaluate_cart(self._book, ctx).awards
-            return {plan.rule.id: (plan.rule.account, points) for plan, points in awards}, ctx.spend
-
-        return earn
 
     def expire(self, member: Member, ledger: Ledger, as_of: datetime) -> Outcome:
         """``Expired`` entries for the points that expired by ``as_of`` (a nightly job).
@@ -243,21 +220,6 @@ class Program:
             f"program {self.id!r} has no reward {reward_id!r}; its rewards: {known}"
         )
 
-    def _member_context(
-        self, member: Member, ledger: Ledger, at: datetime, cart: Cart | None
-    ) -> Context:
-        if cart is not None:
-            _check(cart, Cart, "cart")
-            return self._cart_context(cart, member, ledger.history, at)
-        before = self._tier_before(ledger.history, member, at)
-        return Context(
-            settings=self.settings,
-            member=member,
-            history=ledger.history,
-            at=at,
-            tier=before.level.id if before is not None else None,
-        )
-
     def redeem(
         self,
         reward_id: str,
@@ -280,8 +242,10 @@ class Program:
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
         _check_key(key)
+        if cart is not None:
+            _check(cart, Cart, "cart")
         reward = self.reward(reward_id)
-        ctx = self._member_context(member, ledger, to_utc(at, "at"), cart)
+        ctx = self._earning.member_context(member, ledger, to_utc(at, "at"), cart)
         request = redemption.RedeemRequest(
             reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id
         )
@@ -294,7 +258,7 @@ class Program:
         ("yours to redeem", "40 more stars", or why not)."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        ctx = self._member_context(member, ledger, to_utc(as_of, "as_of"), None)
+        ctx = self._earning.member_context(member, ledger, to_utc(as_of, "as_of"), None)
         return redemption.rewards_for(self.rewards, ctx, ledger, self.settings)
 
     def _pay_policy(self) -> PayWithPoints:
@@ -428,146 +392,18 @@ class Program:
             tier = tier_status(state, tiers, since)
         return status_of(member.id, ledger, as_of, self.settings, tier)
 
-    def _check_currency(self, cart: Cart) -> None:
-        if cart.currency != self.settings.currency:
-            raise CurrencyMismatch(
-                f"the cart is in {cart.currency} but program {self.id!r} is in "
-                f"{self.settings.currency}; convert prices first or load a program in "
-                f"{cart.currency}"
-            )
-
-    def _tier_before(self, facts: Facts, member: Member, at: datetime) -> TierState | None:
-        """The member's tier just before ``at`` (None for a program without tiers)."""
-        tiers = self.settings.tiers
-        if tiers is None:
-            return None
-        # The ledger does not hold the event yet, so its tier at the event's instant is the
-        # one before it; a view from before a purchase (returns) stops just short of it.
-        moment = at - _TICK if isinstance(facts, HistoryBefore) else at
-        return tier_changes.tier_state(tiers, facts, member.joined_at, moment, self.settings)
-
-    def _cart_context(
-        self, cart: Cart, member: Member, facts: Facts, at: datetime, tier: str | None = None
-    ) -> Context:
-        if cart.lines[0].unit_price.currency != self.settings.currency:  # cart.currency
-            self._check_currency(cart)
-        lines = eligible_lines(cart, self.settings.eligible_spend)
-        if tier is None and self.settings.tiers is not None:
-            state = self._tier_before(facts, member, at)
-            tier = state.level.id if state is not None else None
-        return Context(
-            settings=self.settings,
-            member=member,
-            history=facts,
-            at=at,
-            cart=cart,
-            lines=lines,
-            tier=tier,
-        )
-
-    def _process_purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
-        key = purchase_key(purchase.id)
-        if key in ledger:
-            return Outcome(
-                event_key=key,
-                entries=(),
-                explanation=(),
-                ledger_version=ledger.version,
-                duplicate=True,
-            )
-        at, facts = purchase.occurred_at, ledger.facts
-        ctx, evaluation, upgrade = self._earn(purchase, member, facts, at, key)
-        # Every field is valid already (a validated purchase, its UTC time, the
-        # program's currency, checked above): no re-validation, see ``engine_recorded``.
-        recorded = engine_recorded(
-            key,
-            at,
-            "purchase",
-            purchase.id,
-            spend=engine_money(ctx.spend, self.settings.currency),
-        )
-        entries, explanation = entries_for(key, recorded, evaluation), evaluation.explanation
-        if upgrade is not tier_changes.NO_UPGRADE:
-            entries += upgrade.entries
-            explanation += upgrade.explanation
-        return Outcome(
-            event_key=key, entries=entries, explanation=explanation, ledger_version=ledger.version
-        )
-
-    def _earn(
-        self, cart: Cart, member: Member, history: Facts, at: datetime, key: str
-    ) -> tuple[Context, Evaluation, tier_changes.Upgrade]:
-        """A cart through the pipeline at the member's tier, and the upgrade it brings
-        (with the crossing purchase earning as the program says)."""
-        before = self._tier_before(history, member, at)
-        tier = before.level.id if before is not None else None
-        ctx = self._cart_context(cart, member, history, at, tier)
-        evaluation = evaluate_cart(self._book, ctx)
-        tiers = self.settings.tiers
-        if tiers is None or before is None:
-            return ctx, evaluation, tier_changes.NO_UPGRADE
-
-        def at_tier(level_id: str) -> Evaluation:
-            return evaluate_cart(
-                self._book, self._cart_context(cart, member, history, at, level_id)
-            )
-
-        upgrade = tier_changes.on_purchase(
-            tiers, before, ctx, evaluation, at_tier, key, self.settings
-        )
-        return ctx, upgrade.evaluation, upgrade
-
-    def _process_activity(self, activity: Activity, member: Member, ledger: Ledger) -> Outcome:
-        key = activity_key(activity)
-        if key in ledger:
-            return Outcome(
-                event_key=key,
-                entries=(),
-                explanation=(),
-                ledger_version=ledger.version,
-                duplicate=True,
-            )
-        facts = ledger.facts
-        before = self._tier_before(facts, member, activity.occurred_at)
-        ctx = Context(
-            settings=self.settings,
-            member=member,
-            history=facts,
-            at=activity.occurred_at,
-            activity=activity,
-            tier=before.level.id if before is not None else None,
-        )
-        evaluation = evaluate_activity(self._book, ctx, activity.kind)
-        recorded = engine_recorded(  # a validated activity: see ``engine_recorded``
-            key, activity.occurred_at, "activity", activity.id, activity=activity.kind
-        )
-        return Outcome(
-            event_key=key,
-            entries=entries_for(key, recorded, evaluation),
-            explanation=evaluation.explanation,
-            ledger_version=ledger.version,
-        )
-
     def quote(self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime) -> Quote:
         """What ``cart`` would earn if bought at ``at``: the same numbers, no entries."""
         _check(cart, Cart, "cart")
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        ctx, evaluation, upgrade = self._earn(
-            cart, member, ledger.history, to_utc(at, "at"), "purchase:(quote)"
-        )
-        awarded: dict[str, int] = {}
-        for plan, points in evaluation.awards:
-            awarded[plan.rule.account] = awarded.get(plan.rule.account, 0) + points
-        for entry in upgrade.entries:  # an upgrade bonus the cart would bring
-            if isinstance(entry, Earned):
-                awarded[entry.account] = awarded.get(entry.account, 0) + entry.points
-        return Quote(
-            points=awarded.get(DEFAULT_ACCOUNT, 0),
-            awarded=awarded,
-            eligible_spend=Money(ctx.spend, cart.currency),
-            explanation=(*evaluation.explanation, *upgrade.explanation),
-        )
+        return self._earning.quote(cart, member, ledger, to_utc(at, "at"))
+
+    def _process_purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
+        return self._earning.purchase(purchase, member, ledger)
+
+    def _process_activity(self, activity: Activity, member: Member, ledger: Ledger) -> Outcome:
+        return self._earning.activity(activity, member, ledger)
 
 
 _HANDLERS: dict[type[Any], Callable[[Program, Any, Member, Ledger], Outcome]] = {
