@@ -27,7 +27,7 @@ from loyalrules.engine import (
 from loyalrules.engine_entries import engine_recorded
 from loyalrules.entries import DEFAULT_ACCOUNT, Earned
 from loyalrules.errors import CurrencyMismatch
-from loyalrules.history import Facts, HistoryBefore
+from loyalrules.facts import Facts, HistoryBefore
 from loyalrules.ledger import Ledger
 from loyalrules.model import Activity, Cart, Member, Purchase
 from loyalrules.money import Money, engine_money

@@ -12,7 +12,6 @@ import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
 
 from loyalrules.checkpoint import Checkpoint
 from loyalrules.entries import (
@@ -28,6 +27,7 @@ from loyalrules.entries import (
 )
 from loyalrules.entry_fields import Inactivity
 from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
+from loyalrules.facts import HistoryBefore
 from loyalrules.lots import NEVER, AccountState, LotsBySource, LotState
 from loyalrules.money import Money
 from loyalrules.series import PURCHASES, RETURNED, SPEND, Series, earned
@@ -485,51 +485,6 @@ BONUSES = (TIER_BONUS, "membership:")
 def reward_key(reward_id: str) -> str:
     """The name under which a reward's redemptions are counted for its limits."""
     return f"reward:{reward_id}"
-
-
-class Facts(Protocol):
-    """What rules may ask about a member's past while an event is evaluated."""
-
-    def purchases_before(self, at: datetime) -> int: ...
-
-    def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int: ...
-
-    def member_of(self, at: datetime) -> frozenset[str]: ...
-
-    @property
-    def series(self) -> Series: ...
-
-    @property
-    def tier_floors(self) -> list[tuple[datetime, datetime | None, str]]: ...
-
-
-class HistoryBefore:
-    """A history seen from just before ``moment``: what rules saw when an event at
-    ``moment`` was first evaluated (used to re-evaluate what a return leaves)."""
-
-    __slots__ = ("history", "moment")
-
-    def __init__(self, history: History, moment: datetime) -> None:
-        self.history = history
-        self.moment = moment
-
-    @property
-    def series(self) -> Series:
-        return self.history.series
-
-    def member_of(self, at: datetime) -> frozenset[str]:
-        return self.history.member_of(min(at, self.moment))
-
-    @property
-    def tier_floors(self) -> list[tuple[datetime, datetime | None, str]]:
-        return self.history.tier_floors
-
-    def purchases_before(self, at: datetime) -> int:
-        return self.history.purchases_before(min(at, self.moment))
-
-    def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
-        end = min(end, self.moment)
-        return self.history.rule_earnings_between(rule_id, start, end) if start < end else 0
 
 
 def _active(changes: list[MembershipChanged], at: datetime) -> bool:

@@ -30,7 +30,8 @@ from loyalrules.entries import (
     entry_from_dict,
 )
 from loyalrules.errors import StaleOutcome, ValidationError, WrongTypeError
-from loyalrules.history import RULE_HORIZON, Facts, History
+from loyalrules.facts import Facts
+from loyalrules.history import RULE_HORIZON, History
 from loyalrules.lots import NEVER, AccountState, LotState
 from loyalrules.timeutil import to_utc
 

@@ -17,7 +17,8 @@ import attrs
 from loyalrules.engine import purchase_key
 from loyalrules.entries import Consumption, Entry, Recorded, Reversed
 from loyalrules.errors import ValidationError
-from loyalrules.history import Facts, History
+from loyalrules.facts import Facts
+from loyalrules.history import History
 from loyalrules.ledger import Ledger
 from loyalrules.lifecycle import cover, duplicate, open_lots
 from loyalrules.lots import LotState, consumption_order, take

@@ -13,7 +13,8 @@ import attrs
 from loyalrules.engine import Evaluation
 from loyalrules.entries import DEFAULT_ACCOUNT, Earned, Entry
 from loyalrules.errors import ValidationError
-from loyalrules.history import TIER_BONUS, Facts, History
+from loyalrules.facts import Facts
+from loyalrules.history import TIER_BONUS, History
 from loyalrules.ledger import Ledger
 from loyalrules.lifecycle import duplicate
 from loyalrules.outcome import Explanation, Outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from loyalrules.history import Facts
+from loyalrules.facts import Facts
 from loyalrules.model import Activity, Cart, LineItem, Member
 from loyalrules.settings import Settings
 
