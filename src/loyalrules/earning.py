@@ -29,6 +29,7 @@ from loyalrules.entries import DEFAULT_ACCOUNT, Earned
 from loyalrules.errors import CurrencyMismatch
 from loyalrules.facts import Facts, HistoryBefore
 from loyalrules.ledger import Ledger
+from loyalrules.lifecycle import duplicate
 from loyalrules.model import Activity, Cart, Member, Purchase
 from loyalrules.money import Money, engine_money
 from loyalrules.outcome import Outcome, Quote
@@ -116,13 +117,7 @@ class Earning:
     def purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
         key = purchase_key(purchase.id)
         if key in ledger:
-            return Outcome(
-                event_key=key,
-                entries=(),
-                explanation=(),
-                ledger_version=ledger.version,
-                duplicate=True,
-            )
+            return duplicate(key, ledger)
         at, facts = purchase.occurred_at, ledger.facts
         ctx, evaluation, upgrade = self.earn(purchase, member, facts, at, key)
         # Every field is valid already (a validated purchase, its UTC time, the
@@ -166,13 +161,7 @@ class Earning:
     def activity(self, activity: Activity, member: Member, ledger: Ledger) -> Outcome:
         key = activity_key(activity)
         if key in ledger:
-            return Outcome(
-                event_key=key,
-                entries=(),
-                explanation=(),
-                ledger_version=ledger.version,
-                duplicate=True,
-            )
+            return duplicate(key, ledger)
         facts = ledger.facts
         before = self.tier_before(facts, member, activity.occurred_at)
         ctx = Context(
