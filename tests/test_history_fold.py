@@ -3,6 +3,7 @@ across a checkpoint, lifetime spend."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -87,3 +88,24 @@ def test_entries_appended_without_questions_are_all_folded_in_at_the_first() -> 
     assert [s.key for s in ledger.history.sources.get("purchase:o-1", ())] == [
         f"k{m}" for m in range(1, 7)
     ]
+
+
+def test_threads_asking_at_once_fold_every_entry_exactly_once() -> None:
+    ledger = Ledger()
+    for n in range(200):
+        at = day(2026, 1 + n % 12, 1 + n % 28)
+        ledger = ledger.append([bought(f"o-{n}", at, "1.00"), lot(f"k{n}", at)])
+    barrier = threading.Barrier(8)
+    answers: list[int] = []
+
+    def ask() -> None:
+        barrier.wait()
+        answers.append(ledger.balance(day(2027, 1)).available)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [2000] * 8
+    assert ledger.history.lifetime_spend == Money("200.00", "USD")

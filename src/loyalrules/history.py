@@ -79,8 +79,7 @@ class History:
 
     def __init__(self) -> None:
         self.size = 0
-        # Reentrant: folding under it must not deadlock should it ask a question.
-        self.lock = threading.RLock()
+        self.lock = threading.Lock()  # held while taking entries in and folding them
         self.keys: set[str] = set()
         self.checkpoint: Checkpoint | None = None
         self.currency: str | None = None  # of recorded spend, checked as entries come in
@@ -144,13 +143,17 @@ class History:
         self.size += len(entries)
 
     def catch_up(self) -> None:
-        """Fold in the entries taken in since the last question."""
+        """Fold in the entries taken in since the last question.
+
+        The entries stay pending until all are folded, so a question from another
+        thread waits for the fold instead of reading a half-folded history. Folding asks
+        no questions of its own (the fold methods read the raw state).
+        """
         if not self.pending:
             return
         with self.lock:
-            pending, self.pending = self.pending, []
             times = self.activity_times
-            for entry in pending:
+            for entry in self.pending:
                 if entry.active:
                     at = entry.at
                     if not times or at > times[-1]:
@@ -160,6 +163,7 @@ class History:
                         bisect.insort(times, at)
                         self.activity_version += 1
                 entry.fold(self)
+            self.pending = []
 
     def _check(self, entries: tuple[Entry, ...]) -> None:
         """Raise the error of the first entry of ``entries`` that cannot be folded in."""
