@@ -42,7 +42,7 @@ from loyalrules.errors import (
     ValidationError,
     WrongTypeError,
 )
-from loyalrules.ledger import Balance, Inconsistency, Ledger
+from loyalrules.ledger import Balance, Ledger
 from loyalrules.loader import (
     BuildEnv,
     load_program,
@@ -75,6 +75,7 @@ from loyalrules.rules.rule import Rule
 from loyalrules.standing import MembershipChanged, TierAssigned, TierChanged
 from loyalrules.status import AccountStatus, Status, TierStatus
 from loyalrules.tiers import Level, Tiers, TierState
+from loyalrules.verify import Inconsistency
 
 __version__ = "0.1.0"
 

@@ -21,12 +21,7 @@ import attrs
 from loyalrules.checkpoint import AccountTotal, Checkpoint, OpenLot, RuleCount
 from loyalrules.entries import (
     DEFAULT_ACCOUNT,
-    Adjusted,
-    Debit,
     Entry,
-    Expired,
-    Restored,
-    Reversed,
     entry_from_dict,
 )
 from loyalrules.errors import StaleOutcome, ValidationError, WrongTypeError
@@ -34,6 +29,7 @@ from loyalrules.facts import Facts
 from loyalrules.history import RULE_HORIZON, History
 from loyalrules.lots import NEVER, AccountState, LotState
 from loyalrules.timeutil import to_utc
+from loyalrules.verify import Inconsistency, inconsistencies
 
 if TYPE_CHECKING:
     from loyalrules.outcome import Outcome
@@ -88,17 +84,6 @@ class Balance:
         """Open points that will have expired by ``moment``."""
         moment = to_utc(moment, "moment")
         return sum(points for when, points in self.expiring if when <= moment)
-
-
-@attrs.frozen
-class Inconsistency:
-    """A broken invariant found by :meth:`Ledger.verify`, on the entry ``key``."""
-
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.message}"
 
 
 def _entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
@@ -300,7 +285,7 @@ class Ledger:
         points, expiries not dated at their lot's expiry, returns of purchases not in
         the ledger. Empty when all is well. (An entry whose own parts do not add up
         cannot be built: its constructor refuses it.)"""
-        return tuple(_verify(self))
+        return tuple(inconsistencies(self.entries, self.history))
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """Every entry in its JSON-safe form, oldest first."""
@@ -393,61 +378,4 @@ def _account_total(name: str, state: AccountState) -> AccountTotal:
     )
 
 
-def _verify(ledger: Ledger) -> Iterator[Inconsistency]:
-    history = ledger.history
-    lots: dict[str, LotState] = {}
-    for state in history.accounts.values():
-        lots.update(state.lots)
-    for entry in ledger.entries:
-        if isinstance(entry, Debit | Adjusted) and not (
-            isinstance(entry, Adjusted) and entry.points > 0
-        ):
-            yield from _verify_debit(entry, lots, history)
-        # Without a checkpoint the purchase a return reverses must be in the ledger.
-        if (
-            isinstance(entry, Reversed)
-            and entry.source not in history.keys
-            and history.checkpoint is None
-        ):
-            yield Inconsistency(entry.key, f"reverses {entry.source!r}, not in the ledger")
-        if isinstance(entry, Expired):
-            yield from _verify_expired(entry, lots, history)
-        if isinstance(entry, Restored):
-            if entry.redemption not in history.redemptions and history.checkpoint is None:
-                yield Inconsistency(entry.key, f"restores {entry.redemption!r}, not redeemed here")
-            for part in entry.restored:
-                if part.lot not in lots:
-                    yield Inconsistency(entry.key, f"gives back to {part.lot!r}, not a lot here")
-    for lot in lots.values():
-        if lot.remaining() < 0:
-            yield Inconsistency(lot.key, f"lot taken beyond its {lot.points} points")
-
-
-def _verify_debit(
-    entry: Debit | Adjusted, lots: dict[str, LotState], history: History
-) -> Iterator[Inconsistency]:
-    for consumption in entry.consumed:
-        lot = lots.get(consumption.lot)
-        if lot is None:
-            yield Inconsistency(entry.key, f"takes from {consumption.lot!r}, not a lot here")
-        elif lot.account != entry.account:
-            yield Inconsistency(entry.key, f"takes from {lot.key!r} of account {lot.account}")
-        elif entry.at < lot.at:
-            yield Inconsistency(entry.key, f"takes from {lot.key!r} before it was earned")
-        elif not isinstance(entry, Expired) and history.expiry_of(lot) <= entry.at:
-            yield Inconsistency(entry.key, f"takes from {lot.key!r} after it expired")
-        elif not isinstance(entry, Reversed | Expired) and not lot.is_available(entry.at):
-            yield Inconsistency(entry.key, f"takes from {lot.key!r} while it is pending")
-
-
-def _verify_expired(
-    entry: Expired, lots: dict[str, LotState], history: History
-) -> Iterator[Inconsistency]:
-    if [c.lot for c in entry.consumed] != [entry.lot]:
-        yield Inconsistency(entry.key, f"expires {entry.lot!r} but takes from other lots")
-    elif entry.lot in lots and history.expiry_of(lots[entry.lot]) != entry.at:
-        when = history.expiry_of(lots[entry.lot]).isoformat()
-        yield Inconsistency(entry.key, f"is dated {entry.at.isoformat()}, the lot expires {when}")
-
-
-__all__ = ["Balance", "Inconsistency", "Ledger", "frozen_counts"]
+__all__ = ["Balance", "Ledger", "frozen_counts"]
