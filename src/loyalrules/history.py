@@ -25,10 +25,9 @@ from loyalrules.entries import (
     Restored,
     Reversed,
 )
-from loyalrules.entry_fields import Inactivity
 from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
 from loyalrules.facts import HistoryBefore
-from loyalrules.lots import NEVER, AccountState, LotsBySource, LotState
+from loyalrules.lots import NEVER, AccountState, ActivityClock, LotsBySource, LotState
 from loyalrules.money import Money
 from loyalrules.series import PURCHASES, RETURNED, SPEND, Series, earned
 from loyalrules.standing import MembershipChanged
@@ -54,11 +53,9 @@ class History:
         "_tier_floors",
         "accounts",
         "activations",
-        "activity_times",
-        "activity_version",
+        "activity",
         "checkpoint",
         "currency",
-        "deadline_cache",
         "keys",
         "lock",
         "memberships",
@@ -88,9 +85,7 @@ class History:
         # currency while no spend was recorded. See ``lifetime_spend``.
         self.spend_amount = Decimal(0)
         self.spend_currency: str | None = None
-        self.activity_times: list[datetime] = []
-        self.activity_version = 0  # bumped when activity_times changes
-        self.deadline_cache: dict[Inactivity, tuple[int, list[datetime]]] = {}
+        self.activity = ActivityClock()  # when the member did something: inactivity
         self.rule_earn_times: dict[str, list[datetime]] = {}
         self.rule_counts: dict[str, int] = {}  # earnings before a checkpoint's horizon
         self.accounts: dict[str, AccountState] = {}
@@ -152,16 +147,10 @@ class History:
         if not self.pending:
             return
         with self.lock:
-            times = self.activity_times
+            activity = self.activity
             for entry in self.pending:
                 if entry.active:
-                    at = entry.at
-                    if not times or at > times[-1]:
-                        times.append(at)  # the common case: entries arrive in time order
-                        self.activity_version += 1
-                    elif at != times[-1]:  # an instant already there changes nothing
-                        bisect.insort(times, at)
-                        self.activity_version += 1
+                    activity.add(entry.at)
                 entry.fold(self)
             self.pending = []
 
@@ -363,8 +352,7 @@ class History:
             self.spend_amount = checkpoint.spend.amount
             self.spend_currency = checkpoint.spend.currency
         if checkpoint.last_activity_at is not None:
-            _insert(self.activity_times, checkpoint.last_activity_at)
-            self.activity_version += 1
+            self.activity.add(checkpoint.last_activity_at)
         for name, at, amount in checkpoint.series:
             self._series.add(name, at, amount)
         for change in checkpoint.memberships:
@@ -439,8 +427,7 @@ class History:
     def last_activity(self, as_of: datetime = NEVER) -> datetime | None:
         """The last instant up to ``as_of`` the member did something (inactivity clock)."""
         self.catch_up()
-        index = bisect.bisect_right(self.activity_times, as_of)
-        return self.activity_times[index - 1] if index else None
+        return self.activity.last(as_of)
 
     def lots(self, account: str) -> Iterator[LotState]:
         """Every lot of ``account``, in the order they were credited."""
@@ -458,26 +445,8 @@ class History:
         expires = lot.expires_at or NEVER
         if lot.inactivity is None:
             return expires
-        deadlines = self._deadlines(lot.inactivity)
-        index = bisect.bisect_right(deadlines, lot.at)
-        return min(expires, deadlines[index]) if index < len(deadlines) else expires
-
-    def _deadlines(self, rule: Inactivity) -> list[datetime]:
-        """The instants at which ``rule`` makes points expire: after every gap between
-        activities longer than its period, and after the last activity. Lots are
-        credited together with an activity, so a lot expires at the first deadline
-        after it was earned."""
-        cached = self.deadline_cache.get(rule)
-        if cached is not None and cached[0] == self.activity_version:
-            return cached[1]
-        times = self.activity_times
-        deadlines = []
-        for index, moment in enumerate(times):
-            deadline = rule.deadline(moment)
-            if index + 1 == len(times) or times[index + 1] > deadline:
-                deadlines.append(deadline)
-        self.deadline_cache[rule] = (self.activity_version, deadlines)
-        return deadlines
+        deadline = self.activity.deadline_after(lot.inactivity, lot.at)
+        return expires if deadline is None else min(expires, deadline)
 
 
 TIER_BONUS = "tier:"
@@ -505,13 +474,6 @@ def _insert_pair(rows: list[tuple[datetime, int]], row: tuple[datetime, int]) ->
         rows.append(row)
     else:
         bisect.insort(rows, row)
-
-
-def _insert(times: list[datetime], at: datetime) -> None:
-    if not times or at >= times[-1]:
-        times.append(at)  # the common case: entries arrive in time order
-    else:
-        bisect.insort(times, at)
 
 
 def _same_currency(currency: str | None, spend: Money) -> str:

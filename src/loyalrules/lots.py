@@ -1,8 +1,9 @@
-"""Lots while a ledger is folded: their dates, what debits took from them, and which
-to take from first."""
+"""Lots while a ledger is folded: their dates, what debits took from them, which to
+take from first, and the activity clock that inactivity expiry counts on."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -182,3 +183,49 @@ def take(
             consumed.append(Consumption(lot.key, part))
             points -= part
     return consumed, points
+
+
+class ActivityClock:
+    """The instants the member did something, in order, and the deadlines an inactivity
+    rule draws from them (kept until an instant is added)."""
+
+    __slots__ = ("_deadlines", "_times")
+
+    def __init__(self) -> None:
+        self._times: list[datetime] = []
+        self._deadlines: dict[Inactivity, list[datetime]] = {}
+
+    def add(self, at: datetime) -> None:
+        times = self._times
+        if times and at == times[-1]:
+            return  # an instant already there changes nothing
+        if not times or at > times[-1]:
+            times.append(at)  # the common case: entries arrive in time order
+        else:
+            index = bisect.bisect_left(times, at)
+            if index < len(times) and times[index] == at:
+                return
+            times.insert(index, at)
+        self._deadlines.clear()
+
+    def last(self, as_of: datetime) -> datetime | None:
+        """The last instant up to ``as_of``."""
+        index = bisect.bisect_right(self._times, as_of)
+        return self._times[index - 1] if index else None
+
+    def deadline_after(self, rule: Inactivity, at: datetime) -> datetime | None:
+        """The first instant after ``at`` at which ``rule`` makes points expire: the end
+        of a gap between activities longer than its period, or of the last activity.
+        Lots are credited together with an activity, so a lot earned at ``at`` expires
+        then (``None``: no activity after ``at`` to count from)."""
+        deadlines = self._deadlines.get(rule)
+        if deadlines is None:
+            times = self._times
+            deadlines = []
+            for index, moment in enumerate(times):
+                deadline = rule.deadline(moment)
+                if index + 1 == len(times) or times[index + 1] > deadline:
+                    deadlines.append(deadline)
+            self._deadlines[rule] = deadlines
+        index = bisect.bisect_right(deadlines, at)
+        return deadlines[index] if index < len(deadlines) else None
