@@ -98,6 +98,8 @@ class Earning:
     def cart_context(
         self, cart: Cart, member: Member, facts: Facts, at: datetime, tier: str | None = None
     ) -> Context:
+        """The context ``cart`` is evaluated in at ``at``: its eligible lines and the
+        member's tier (``tier``, or the one just before ``at``)."""
         if cart.lines[0].unit_price.currency != self.settings.currency:  # cart.currency
             self.check_currency(cart)
         lines = eligible_lines(cart, self.settings.eligible_spend)
@@ -115,6 +117,7 @@ class Earning:
         )
 
     def purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
+        """The entries and explanation of ``purchase`` (empty for a replay)."""
         key = purchase_key(purchase.id)
         if key in ledger:
             return duplicate(key, ledger)
@@ -159,6 +162,7 @@ class Earning:
         return ctx, upgrade.evaluation, upgrade
 
     def activity(self, activity: Activity, member: Member, ledger: Ledger) -> Outcome:
+        """The entries and explanation of ``activity`` (empty for a replay)."""
         key = activity_key(activity)
         if key in ledger:
             return duplicate(key, ledger)

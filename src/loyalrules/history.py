@@ -118,7 +118,7 @@ class History:
         # raises the error of the first entry at fault.
         currency = self.currency
         for entry in entries:
-            if type(entry) is Recorded:
+            if isinstance(entry, Recorded):
                 spend = entry.spend
                 if spend is not None and spend.currency != currency:
                     currency = _same_currency(currency, spend)
