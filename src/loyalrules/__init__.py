@@ -64,9 +64,10 @@ from loyalrules.model import (
 )
 from loyalrules.money import Money, allocate
 from loyalrules.outcome import Explanation, Outcome, Quote
+from loyalrules.points_payment import PointsPayment
 from loyalrules.policies import Plan
 from loyalrules.program import Program
-from loyalrules.redemption import PointsPayment, RewardOption
+from loyalrules.redemption import RewardOption
 from loyalrules.rewards import Grant, Reward
 from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context, EligibleLine

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from loyalrules import lifecycle, memberships, redemption, returns, tier_changes
+from loyalrules import lifecycle, memberships, points_payment, redemption, returns, tier_changes
 from loyalrules.earning import Earning
 from loyalrules.engine import RuleBook
 from loyalrules.entries import DEFAULT_ACCOUNT
@@ -104,7 +104,7 @@ class Program:
         if outcome.duplicate:
             return outcome
         # Points that paid part of the order come back in proportion to what is returned.
-        return redemption.with_points_given_back(outcome, ret, ledger.history, self.settings)
+        return points_payment.with_points_given_back(outcome, ret, ledger.history, self.settings)
 
     def _process_membership(self, event: Membership, member: Member, ledger: Ledger) -> Outcome:
         return memberships.process(self.plan(event.plan), event, ledger, self.settings)
@@ -276,17 +276,17 @@ class Program:
         at: datetime,
         points: int | None = None,
         order_id: str | None = None,
-    ) -> redemption.PointsPayment:
+    ) -> points_payment.PointsPayment:
         """How much of ``cart`` points can pay: the most allowed (``points`` None) or the
         asked ``points``, checked against the minimum, the step and the share (less what
         was paid with points towards ``order_id`` already)."""
         _check(cart, Cart, "cart")
         _check(ledger, Ledger, "ledger")
         policy = self._pay_policy()
-        use, most = redemption.plan_payment(
+        use, most = points_payment.plan_payment(
             policy, cart, ledger, to_utc(at, "at"), self.settings, points, order_id
         )
-        return redemption.PointsPayment(
+        return points_payment.PointsPayment(
             points=use, amount=policy.worth(use, self.settings.currency), most=most
         )
 
@@ -312,7 +312,7 @@ class Program:
         payment = self.points_payment(
             cart, member=member, ledger=ledger, at=at, points=points, order_id=order_id
         )
-        return redemption.pay_with_points(
+        return points_payment.pay_with_points(
             self._pay_policy(), payment.points, order_id, key, to_utc(at, "at"), ledger,
             self.settings,
         )  # fmt: skip

@@ -1,4 +1,5 @@
-"""Spending points: redeeming rewards, paying with points, and undoing either.
+"""Spending points on rewards, and undoing a redemption (see ``points_payment`` for
+points paid towards an order).
 
 Every operation reads a ledger and returns an Outcome; nothing is spent until the host
 appends its entries. A redemption takes available points lot by lot, soonest-expiring
@@ -13,7 +14,7 @@ from datetime import datetime
 
 import attrs
 
-from loyalrules.entries import Adjusted, Consumption, Earned, Entry, Recorded, Redeemed, Restored
+from loyalrules.entries import Adjusted, Consumption, Earned, Entry, Redeemed, Restored
 from loyalrules.errors import (
     InsufficientPoints,
     LimitReached,
@@ -25,11 +26,10 @@ from loyalrules.history import History, reward_key
 from loyalrules.ledger import Ledger
 from loyalrules.lifecycle import cover, duplicate
 from loyalrules.lots import take
-from loyalrules.model import Cart, Return
-from loyalrules.money import Money
+from loyalrules.model import Cart
 from loyalrules.outcome import Explanation, Outcome
-from loyalrules.policies import PayWithPoints, Unit
-from loyalrules.rewards import Credit, Grant, Reward
+from loyalrules.policies import Unit
+from loyalrules.rewards import Credit, Reward
 from loyalrules.rules.conditions import AllOf, Condition
 from loyalrules.rules.context import Context
 from loyalrules.settings import Settings
@@ -79,15 +79,18 @@ def _limit(reward: Reward, ctx: Context, history: History, order_id: str | None)
     return None
 
 
-def _available(ledger: Ledger, account: str, at: datetime) -> int:
+def points_available(ledger: Ledger, account: str, at: datetime) -> int:
+    """Points of ``account`` that can be spent at ``at``."""
     return ledger.balance(at, account).available
 
 
-def _spend(
+def take_points(
     ledger: Ledger, account: str, points: int, at: datetime, what: str
 ) -> tuple[Consumption, ...]:
+    """Take ``points`` of ``account`` at ``at``, soonest-expiring lots first; raises
+    ``InsufficientPoints`` (naming ``what``) when fewer are available."""
     history = ledger.history
-    available = _available(ledger, account, at)
+    available = points_available(ledger, account, at)
     if points > available:
         raise InsufficientPoints(needed=points, available=available, what=what)
     lots = [(lot, history.expiry_of(lot)) for lot in history.open_lots(account)]
@@ -126,7 +129,9 @@ def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcom
             at=at,
             account=reward.account,
             points=cost,
-            consumed=_spend(ledger, reward.account, cost, at, settings.unit_name(reward.account)),
+            consumed=take_points(
+                ledger, reward.account, cost, at, settings.unit_name(reward.account)
+            ),
             reward_id=reward.id,
             order_id=request.order_id,
         )
@@ -183,7 +188,7 @@ def rewards_for(
     options = []
     for reward in rewards:
         cost = reward.cost_for(ctx)
-        available = _available(ledger, reward.account, ctx.at)
+        available = points_available(ledger, reward.account, ctx.at)
         reason = why_not(reward, ctx, None) or _limit(reward, ctx, ledger.history, None)
         needed = max(cost - available, 0)
         price = settings.amount(reward.account, cost)
@@ -206,79 +211,6 @@ def rewards_for(
             )
         )
     return tuple(options)
-
-
-# --- paying with points ------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class PointsPayment:
-    """How much of a cart points can pay: ``points`` paying ``amount``; ``most`` is the
-    largest allowed for this cart and balance."""
-
-    points: int
-    amount: Money
-    most: int
-
-
-def plan_payment(
-    policy: PayWithPoints, cart: Cart, ledger: Ledger, at: datetime, settings: Settings,
-    points: int | None, order_id: str | None = None,
-) -> tuple[int, int]:  # fmt: skip
-    """(points to use, the most allowed). ``points`` None asks for the most allowed;
-    points already paid towards ``order_id`` count against its share."""
-    already = sum(p.points for p in paid_towards(ledger.history, order_id)) if order_id else 0
-    most = policy.most(cart, _available(ledger, policy.account, at), already)
-    if points is None:
-        return most, most
-    if points % policy.step or points < policy.min_points or points > most:
-        raise NotAllowed(
-            f"{points} points cannot pay for this cart: use at least {policy.min_points}, in "
-            f"steps of {policy.step}, at most {most} (the most this cart and balance allow)"
-        )
-    return points, most
-
-
-def pay_with_points(
-    policy: PayWithPoints,
-    points: int,
-    order_id: str,
-    key: str,
-    at: datetime,
-    ledger: Ledger,
-    settings: Settings,
-) -> Outcome:
-    """A ``Redeemed`` entry for ``points`` paying towards the order ``order_id``."""
-    rkey = redemption_key(key)
-    if rkey in ledger:
-        return duplicate(rkey, ledger)
-    ledger.check_after_checkpoint(at, "the payment")
-    if points <= 0:
-        raise NotAllowed("this cart cannot be paid with points (too few points, or too small)")
-    amount = policy.worth(points, settings.currency)
-    entry = Redeemed(
-        key=rkey,
-        at=at,
-        account=policy.account,
-        points=points,
-        consumed=_spend(ledger, policy.account, points, at, settings.unit_name(policy.account)),
-        reward_id=PAY_WITH_POINTS,
-        order_id=order_id,
-    )
-    grant = Grant(
-        reward_id=PAY_WITH_POINTS,
-        kind="points_payment",
-        description=f"{amount} paid with points",
-        amount=amount,
-    )
-    text = f"Paid {amount} of order {order_id} with {settings.amount(policy.account, points)}"
-    return Outcome(
-        event_key=rkey,
-        entries=(entry,),
-        explanation=(Explanation(PAY_WITH_POINTS, "redeemed", -points, text),),
-        ledger_version=ledger.version,
-        grant=grant,
-    )
 
 
 # --- giving points back ------------------------------------------------------------------
@@ -405,54 +337,3 @@ def _take_back_credit(
             written_off=written_off,
         )
     return None
-
-
-def paid_towards(history: History, order_id: str) -> list[Redeemed]:
-    """The points payments made towards ``order_id``."""
-    return [
-        entry
-        for entry in history.redemptions.values()
-        if entry.reward_id == PAY_WITH_POINTS and entry.order_id == order_id
-    ]
-
-
-def with_points_given_back(
-    outcome: Outcome, ret: Return, history: History, settings: Settings
-) -> Outcome:
-    """A return's ``outcome`` with the points paid towards its order given back, in
-    proportion to the value returned so far (this return included). The running total is
-    rounded down, so partial returns never give back more than a full one, and returning
-    everything gives back every point paid."""
-    purchase = ret.purchase
-    recorded = outcome.entries[0]
-    assert isinstance(recorded, Recorded)
-    returned = dict(history.returned.get(recorded.source or "", {}))
-    for line_id, units in recorded.returned:
-        returned[line_id] = returned.get(line_id, 0) + units
-    total = sum(line.net.amount for line in purchase.lines)
-    back = sum(
-        line.net.amount * returned.get(line.id, 0) / line.quantity for line in purchase.lines
-    )
-    entries: list[Entry] = []
-    explanation = []
-    for number, payment in enumerate(paid_towards(history, purchase.id)):
-        due_so_far = payment.points if back >= total else int(payment.points * back / total)
-        due = due_so_far - history.restored.get(payment.key, 0)
-        if due <= 0:
-            continue
-        key = f"{outcome.event_key}:restore" + (f":{number}" if number else "")
-        entry = restore(payment, due, ret.occurred_at, key, history, settings, whole=False)
-        entries.append(entry)
-        given = entry.points - entry.lapsed
-        text = f"Points paid towards order {purchase.id} given back: +"
-        text += settings.amount(entry.account, given)
-        if entry.lapsed:
-            text += f" ({settings.amount(entry.account, entry.lapsed)} had expired and lapse)"
-        explanation.append(Explanation(PAY_WITH_POINTS, "restored", given, text))
-    if not entries:
-        return outcome
-    return attrs.evolve(
-        outcome,
-        entries=(*outcome.entries, *entries),
-        explanation=(*outcome.explanation, *explanation),
-    )
