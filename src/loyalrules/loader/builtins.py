@@ -8,20 +8,8 @@ from fractions import Fraction
 from typing import Any
 
 from loyalrules.loader.registry import CONDITIONS, BuildEnv, register_condition, register_effect
-from loyalrules.loader.schema import (
-    Boolean,
-    ByShape,
-    ClockTime,
-    Field,
-    Fields,
-    Instant,
-    Integer,
-    ListOf,
-    MapOf,
-    Number,
-    PlainValue,
-    Text,
-)
+from loyalrules.loader.scalars import Boolean, ClockTime, Instant, Integer, Number, PlainValue, Text
+from loyalrules.loader.schema import ByShape, Field, Fields, ListOf, MapOf
 from loyalrules.money import minor_units
 from loyalrules.policies import Unit
 from loyalrules.rules.conditions import (

@@ -10,16 +10,8 @@ from typing import Any
 
 from loyalrules.durations import parse_duration
 from loyalrules.entries import DEFAULT_ACCOUNT
-from loyalrules.loader.schema import (
-    Built,
-    ByShape,
-    Field,
-    Fields,
-    Integer,
-    MapOf,
-    Text,
-    choice,
-)
+from loyalrules.loader.scalars import Integer, Text
+from loyalrules.loader.schema import Built, ByShape, Field, Fields, MapOf, choice
 from loyalrules.policies import (
     Account,
     ExpireAfter,

@@ -9,7 +9,8 @@ from typing import Any
 
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import BuildEnv, register_condition
-from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, Integer, ListOf, Number, Text
+from loyalrules.loader.scalars import Integer, Number, Text
+from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, ListOf
 from loyalrules.memberships import multiplier_rule_id
 from loyalrules.policies import Plan
 from loyalrules.rules.conditions import MemberOf

@@ -16,22 +16,9 @@ from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS,
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
 from loyalrules.loader.rewards_keys import PAY_WITH_POINTS, RESTORE_EXPIRED, RewardsSpec
-from loyalrules.loader.schema import (
-    IDENTIFIER,
-    INVALID,
-    Boolean,
-    Built,
-    Field,
-    Fields,
-    Integer,
-    Number,
-    Spec,
-    Text,
-    Where,
-    choice,
-    mapping_pairs,
-    suggest,
-)
+from loyalrules.loader.scalars import Boolean, Integer, Number, Text
+from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, choice, mapping_pairs
+from loyalrules.loader.spec import INVALID, Spec, Where, suggest
 from loyalrules.loader.tier_keys import TIERS, tier_rules
 from loyalrules.loader.yaml_source import Report, compose
 from loyalrules.policies import Account, ExpireOnDate, Expiry, Unit, UntilActivated, end_of_day

@@ -24,19 +24,9 @@ import attrs
 import yaml
 
 from loyalrules.errors import ValidationError
-from loyalrules.loader.schema import (
-    INVALID,
-    Anything,
-    Built,
-    Field,
-    Fields,
-    Spec,
-    Text,
-    Where,
-    build_at,
-    mapping_pairs,
-    suggest,
-)
+from loyalrules.loader.scalars import Text
+from loyalrules.loader.schema import Anything, Built, Field, Fields, build_at, mapping_pairs
+from loyalrules.loader.spec import INVALID, Spec, Where, suggest
 from loyalrules.policies import Account
 from loyalrules.rules.conditions import Condition, all_of
 from loyalrules.rules.effects import Effect

@@ -12,24 +12,18 @@ from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import CONDITIONS, BuildEnv
+from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import (
     IDENTIFIER,
-    INVALID,
     Anything,
-    Boolean,
     Built,
     ByShape,
     Field,
     Fields,
-    Integer,
     ListOf,
-    Number,
-    Spec,
-    Text,
-    Where,
     mapping_pairs,
-    suggest,
 )
+from loyalrules.loader.spec import INVALID, Spec, Where, suggest
 from loyalrules.policies import PayWithPoints, Unit
 from loyalrules.rewards import (
     AmountOff,

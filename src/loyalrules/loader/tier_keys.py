@@ -9,19 +9,8 @@ from typing import Any
 
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import BuildEnv, register_condition
-from loyalrules.loader.schema import (
-    IDENTIFIER,
-    Boolean,
-    Built,
-    ByShape,
-    Field,
-    Fields,
-    Integer,
-    ListOf,
-    Number,
-    Text,
-    choice,
-)
+from loyalrules.loader.scalars import Boolean, Integer, Number, Text
+from loyalrules.loader.schema import IDENTIFIER, Built, ByShape, Field, Fields, ListOf, choice
 from loyalrules.rules.conditions import TierIs
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
