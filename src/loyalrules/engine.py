@@ -141,14 +141,13 @@ def _evaluate(
         test = plan.test
         if test is None or test(ctx):
             slots.append(plan)
-            phase = plan.phase
             bonus = plan.bonus
             if bonus is not None:
                 points = bonus.points(ctx, eligible if chosen is None else chosen)
                 most = plan.max_points
                 awards[plan.pos] = points if most is None else min(points, most)
             else:
-                if phase is _SPEND:
+                if plan.phase is _SPEND:
                     earning.append(plan)
                 else:
                     multiplying.append(plan)

@@ -116,16 +116,15 @@ class History:
         # The usual batch (entries, no checkpoint, new keys) is checked in a few set
         # operations; anything else goes through ``_check`` entry by entry, which
         # raises the error of the first entry at fault.
+        for entry in entries:
+            if not isinstance(entry, Entry) or isinstance(entry, Checkpoint):
+                self._check(entries)
+                break
         currency = self.currency
         for entry in entries:
-            if isinstance(entry, Recorded):
-                spend = entry.spend
-                if spend is not None and spend.currency != currency:
-                    currency = _same_currency(currency, spend)
-            elif not isinstance(entry, Entry) or isinstance(entry, Checkpoint):
-                self._check(entries)
-                if isinstance(entry, Checkpoint) and entry.spend is not None:
-                    currency = _same_currency(currency, entry.spend)
+            spend = entry.spend if isinstance(entry, Recorded | Checkpoint) else None
+            if spend is not None and spend.currency != currency:
+                currency = _same_currency(currency, spend)
         keys = self.keys
         batch = {entry.key for entry in entries}
         if len(batch) != len(entries) or not keys.isdisjoint(batch):

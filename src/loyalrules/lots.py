@@ -197,14 +197,12 @@ class ActivityClock:
 
     def add(self, at: datetime) -> None:
         times = self._times
-        if times and at == times[-1]:
-            return  # an instant already there changes nothing
         if not times or at > times[-1]:
             times.append(at)  # the common case: entries arrive in time order
         else:
-            index = bisect.bisect_left(times, at)
-            if index < len(times) and times[index] == at:
-                return
+            index = bisect.bisect_left(times, at)  # at <= times[-1]: index is in range
+            if times[index] == at:
+                return  # an instant already there changes nothing
             times.insert(index, at)
         self._deadlines.clear()
 
