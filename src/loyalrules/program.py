@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,8 +30,6 @@ from loyalrules.settings import Settings
 from loyalrules.status import Status, status_of, tier_status
 from loyalrules.tiers import Tiers, TierState
 from loyalrules.timeutil import to_utc
-
-_TICK = timedelta(microseconds=1)
 
 
 def _check_key(key: object) -> None:

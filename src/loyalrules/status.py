@@ -81,11 +81,6 @@ class TierStatus:
         return tuple(lines)
 
 
-def _end(moment: datetime, zone: tzinfo) -> str:
-    """ "end of 2026-12-31" for the local midnight that ends that day."""
-    return local_moment(moment, zone).removeprefix("at the ")
-
-
 def tier_status(state: TierState, tiers: Tiers, since: datetime | None) -> TierStatus:
     level = state.level
     above = tiers.levels[level.rank + 1 :]
