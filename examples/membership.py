@@ -26,7 +26,7 @@ from loyalrules import (
     Purchase,
     load_program,
 )
-from loyalrules.model import Membership
+from loyalrules.values.events import Membership
 
 HERE = Path(__file__).parent
 LONDON = ZoneInfo("Europe/London")

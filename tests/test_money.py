@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from loyalrules import CurrencyMismatch, Money, ValidationError, WrongTypeError, allocate
-from loyalrules.money import minor_units
+from loyalrules.values.money import minor_units
 
 
 def usd(amount: str) -> Money:

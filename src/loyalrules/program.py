@@ -9,10 +9,6 @@ from typing import Any
 
 import attrs
 
-from loyalrules import lifecycle, memberships, points_payment, redemption, returns, tier_changes
-from loyalrules.earning import Earning
-from loyalrules.engine import RuleBook
-from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.errors import (
     NotAllowed,
     UnknownReward,
@@ -20,16 +16,35 @@ from loyalrules.errors import (
     ValidationError,
     WrongTypeError,
 )
-from loyalrules.ledger import Ledger
-from loyalrules.model import Activation, Activity, Cart, Member, Membership, Purchase, Return
-from loyalrules.outcome import Outcome, Quote
-from loyalrules.policies import PayWithPoints, Plan
-from loyalrules.rewards import Reward
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.ledger import Ledger
+from loyalrules.operations import (
+    lifecycle,
+    memberships,
+    points_payment,
+    redemption,
+    returns,
+    tier_changes,
+)
+from loyalrules.operations.earning import Earning
+from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.operations.status import Status, status_of, tier_status
+from loyalrules.rules.pipeline import RuleBook
+from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
-from loyalrules.settings import Settings
-from loyalrules.status import Status, status_of, tier_status
-from loyalrules.tiers import Tiers, TierState
-from loyalrules.timeutil import to_utc
+from loyalrules.rules.settings import Settings
+from loyalrules.terms.policies import PayWithPoints, Plan
+from loyalrules.terms.tiers import Tiers, TierState
+from loyalrules.values.events import (
+    Activation,
+    Activity,
+    Cart,
+    Member,
+    Membership,
+    Purchase,
+    Return,
+)
+from loyalrules.values.timeutil import to_utc
 
 
 def _check_key(key: object) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from loyalrules.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import CONDITIONS, BuildEnv
@@ -24,8 +24,8 @@ from loyalrules.loader.schema import (
     mapping_pairs,
 )
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
-from loyalrules.policies import PayWithPoints, Unit
-from loyalrules.rewards import (
+from loyalrules.rules.limits import PeriodLimit
+from loyalrules.rules.rewards import (
     AmountOff,
     Credit,
     Custom,
@@ -37,8 +37,8 @@ from loyalrules.rewards import (
     Price,
     Reward,
 )
-from loyalrules.rules.limits import PeriodLimit
-from loyalrules.timeutil import Period
+from loyalrules.terms.policies import PayWithPoints, Unit
+from loyalrules.values.timeutil import Period
 
 AMOUNT = Number(minimum=Decimal(0), exclusive=True, words="an amount")
 PERCENT = Number(minimum=Decimal(0), exclusive=True, words="a percentage")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from loyalrules.facts import Facts
-from loyalrules.model import Activity, Cart, LineItem, Member
-from loyalrules.settings import Settings
+from loyalrules.ledger.facts import Facts
+from loyalrules.rules.settings import Settings
+from loyalrules.values.events import Activity, Cart, LineItem, Member
 
 _NO_SPEND = Decimal(0)
 

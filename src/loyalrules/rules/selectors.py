@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from loyalrules.model import LineItem
+from loyalrules.values.events import LineItem
 
 if TYPE_CHECKING:  # rules.context imports settings, which imports this module
     from loyalrules.rules.context import EligibleLine
