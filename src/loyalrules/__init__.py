@@ -54,14 +54,16 @@ from loyalrules.loader import (
     register_effect,
 )
 from loyalrules.operations.memberships import MembershipValue
-from loyalrules.operations.outcome import Explanation, Outcome, Quote
+from loyalrules.operations.outcome import Outcome, Quote
 from loyalrules.operations.points_payment import PointsPayment
 from loyalrules.operations.redemption import RewardOption
 from loyalrules.operations.status import AccountStatus, Status, TierStatus
 from loyalrules.program import Program
 from loyalrules.rules.conditions import Condition
-from loyalrules.rules.context import Context, EligibleLine
+from loyalrules.rules.context import Context
 from loyalrules.rules.effects import BonusEffect, Effect, Multiplier, SpendEffect
+from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.rewards import Grant, Reward
 from loyalrules.rules.rule import Rule
 from loyalrules.terms.policies import Plan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import attrs
 
@@ -18,9 +18,6 @@ from loyalrules.ledger.fields import (
 )
 from loyalrules.ledger.standing_entries import MembershipChanged
 from loyalrules.values.money import Money
-
-if TYPE_CHECKING:
-    from loyalrules.ledger.history import History
 
 
 @attrs.frozen
@@ -79,6 +76,3 @@ class Checkpoint(Entry):
     memberships: tuple[MembershipChanged, ...] = ()
     tier_floors: tuple[tuple[datetime, datetime | None, str], ...] = ()
     tier: tuple[datetime, str] | None = None
-
-    def fold(self, history: History) -> None:
-        history.restore(self)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -36,9 +36,6 @@ from loyalrules.ledger.fields import (
     whole,
 )
 from loyalrules.values.money import Money
-
-if TYPE_CHECKING:
-    from loyalrules.ledger.history import History
 
 ENTRY_FORMAT = 1
 """Version of the dict form written by ``Entry.to_dict``."""
@@ -60,9 +57,6 @@ class Entry:
         super().__init_subclass__(**kwargs)
         if "kind" in cls.__dict__:
             _KINDS[cls.kind] = cls
-
-    def fold(self, history: History) -> None:
-        """Add what this entry tells about the member to ``history``."""
 
     @property
     def active(self) -> bool:
@@ -93,9 +87,6 @@ class Recorded(Entry):
     source: str | None = attrs.field(default=None, validator=optional_non_empty)
     returned: tuple[tuple[str, int], ...] = ()
 
-    def fold(self, history: History) -> None:
-        history.record(self)
-
     @property
     def active(self) -> bool:
         return self.event_type != "return"
@@ -115,9 +106,6 @@ class Lot(Entry):
     expires_at: datetime | None = attrs.field(default=None, converter=optional_utc)
     inactivity: Inactivity | None = attrs.field(default=None, converter=inactivity_or_none)
 
-    def fold(self, history: History) -> None:
-        history.credit(self)
-
     @property
     def active(self) -> bool:
         return True
@@ -130,10 +118,6 @@ class Earned(Lot):
     kind: ClassVar[str] = "earned"
     rule_id: str = attrs.field(validator=non_empty)
     source: str = attrs.field(validator=non_empty)
-
-    def fold(self, history: History) -> None:
-        history.credit(self)
-        history.earned(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -189,9 +173,6 @@ class Debit(Entry):
         forgave)."""
         return self.points - self.written_off
 
-    def fold(self, history: History) -> None:
-        history.debit(self)
-
 
 @attrs.frozen(kw_only=True)
 class Reversed(Debit):
@@ -215,10 +196,6 @@ class Reversed(Debit):
     def charged(self) -> int:
         return super().charged - sum(c.points for c in self.expired)
 
-    def fold(self, history: History) -> None:
-        history.debit(self)
-        history.reverse(self)
-
 
 @attrs.frozen(kw_only=True)
 class Expired(Debit):
@@ -240,10 +217,6 @@ class TransferredOut(Debit):
     def active(self) -> bool:
         return True
 
-    def fold(self, history: History) -> None:
-        history.debit(self)
-        history.sent(self.account, self.at, self.points)
-
 
 @attrs.frozen(kw_only=True)
 class Redeemed(Debit):
@@ -257,10 +230,6 @@ class Redeemed(Debit):
     @property
     def active(self) -> bool:
         return True
-
-    def fold(self, history: History) -> None:
-        history.debit(self)
-        history.redeemed(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -289,9 +258,6 @@ class Restored(Entry):
                 f"not its {self.points} points"
             )
 
-    def fold(self, history: History) -> None:
-        history.restore_points(self)
-
 
 @attrs.frozen(kw_only=True)
 class Adjusted(Entry):
@@ -318,12 +284,6 @@ class Adjusted(Entry):
                 f"consumed + deficit + written_off must equal -points ({covered} vs {points})"
             )
 
-    def fold(self, history: History) -> None:
-        if self.points > 0:
-            history.credit(self)
-        else:
-            history.debit(self)
-
     @property
     def active(self) -> bool:
         return True
@@ -341,9 +301,6 @@ class Activated(Entry):
 
     kind: ClassVar[str] = "activated"
     source: str = attrs.field(validator=non_empty)
-
-    def fold(self, history: History) -> None:
-        history.activate(self.source, self.at)
 
 
 def entry_from_dict(data: Mapping[str, Any]) -> Entry:

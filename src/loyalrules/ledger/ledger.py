@@ -14,25 +14,37 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
 from loyalrules.errors import StaleOutcome, ValidationError, WrongTypeError
-from loyalrules.ledger.checkpoint import AccountTotal, Checkpoint, OpenLot, RuleCount
+from loyalrules.ledger.checkpoint import Checkpoint
+from loyalrules.ledger.compaction import checkpoint_of
 from loyalrules.ledger.entries import (
     DEFAULT_ACCOUNT,
     Entry,
     entry_from_dict,
 )
 from loyalrules.ledger.facts import Facts
-from loyalrules.ledger.history import RULE_HORIZON, History
-from loyalrules.ledger.lots import NEVER, AccountState, LotState
+from loyalrules.ledger.history import History
+from loyalrules.ledger.lots import NEVER, totals_by_kind
 from loyalrules.ledger.verify import Inconsistency, inconsistencies
 from loyalrules.values.timeutil import to_utc
 
-if TYPE_CHECKING:
-    from loyalrules.operations.outcome import Outcome
+
+class Computed(Protocol):
+    """What ``Ledger.apply`` needs of an ``Outcome``: its entries and the version of the
+    ledger it was computed against."""
+
+    @property
+    def entries(self) -> tuple[Entry, ...]: ...
+
+    @property
+    def ledger_version(self) -> int: ...
+
+    @property
+    def event_key(self) -> str: ...
 
 
 def frozen_counts(value: Mapping[str, int]) -> Mapping[str, int]:
@@ -175,7 +187,7 @@ class Ledger:
         history.extend(new)
         return _appended(self.entries + new, history)
 
-    def apply(self, outcome: Outcome) -> Ledger:
+    def apply(self, outcome: Computed) -> Ledger:
         """``append(outcome.entries)``, but only if ``outcome`` was computed against this
         very ledger (compare-and-set): an Outcome computed against an older version
         raises ``StaleOutcome``, and the caller computes it again."""
@@ -228,7 +240,7 @@ class Ledger:
             if expiry != NEVER:
                 expiring[expiry] = expiring.get(expiry, 0) + left
         deficit = sum(points for when, points in state.deficit if when <= as_of)
-        debited = _by_kind(state.debits, as_of)
+        debited = totals_by_kind(state.debits, as_of)
         if unwritten_expired:
             debited["expired"] = debited.get("expired", 0) + unwritten_expired
         return Balance(
@@ -237,7 +249,7 @@ class Ledger:
             pending,
             deficit,
             tuple(sorted(expiring.items())),
-            _by_kind(state.credited, as_of),
+            totals_by_kind(state.credited, as_of),
             debited,
             sum(points for when, points in state.written_off if when <= as_of),
         )
@@ -275,7 +287,7 @@ class Ledger:
                     )
         kept = tuple(entry for entry in self.entries if entry.at >= cutoff)
         checkpoint = attrs.evolve(
-            _checkpoint(History.of(old), cutoff), replaced=self.version - len(kept)
+            checkpoint_of(History.of(old), cutoff), replaced=self.version - len(kept)
         )
         return Ledger((checkpoint, *kept))
 
@@ -308,74 +320,6 @@ def _appended(entries: tuple[Entry, ...], history: History) -> Ledger:
     _set_field(ledger, "entries", entries)
     _set_field(ledger, "_history", history)
     return ledger
-
-
-def _by_kind(rows: list[tuple[datetime, str, int]], as_of: datetime) -> dict[str, int]:
-    totals: dict[str, int] = {}
-    for when, kind, points in rows:
-        if when <= as_of:
-            totals[kind] = totals.get(kind, 0) + points
-    return totals
-
-
-def _checkpoint(history: History, cutoff: datetime) -> Checkpoint:
-    history.catch_up()
-    lots, totals = [], []
-    for name, state in history.accounts.items():
-        for lot in state.lots.values():
-            left = lot.remaining()
-            if history.expiry_of(lot) > cutoff and left > 0:
-                lots.append(_open_lot(lot, left))
-        totals.append(_account_total(name, state))
-    horizon = cutoff - RULE_HORIZON
-    counts = []
-    for rule_id, times in history.rule_earn_times.items():
-        recent = tuple(t for t in times if t >= horizon)
-        earlier = history.rule_counts.get(rule_id, 0) + len(times) - len(recent)
-        counts.append(RuleCount(rule_id, earlier, recent))
-    sent = tuple(
-        (name, at, points)
-        for name, state in history.accounts.items()
-        for at, points in state.sent
-        if at >= horizon
-    )
-    return Checkpoint(
-        key=f"checkpoint:{cutoff.isoformat()}",
-        sent=sent,
-        series=tuple(history.series.items()),
-        memberships=tuple(c for changes in history.memberships.values() for c in changes),
-        tier_floors=tuple(history.tier_floors),
-        tier=history.tier_changes[-1] if history.tier_changes else None,
-        at=cutoff,
-        lots=tuple(lots),
-        accounts=tuple(totals),
-        spend=history.lifetime_spend,
-        last_activity_at=history.last_activity(),
-        rule_counts=tuple(counts),
-    )
-
-
-def _open_lot(lot: LotState, left: int) -> OpenLot:
-    return OpenLot(
-        lot.key,
-        lot.account,
-        left,
-        lot.at,
-        lot.available_at,
-        lot.expires_at,
-        lot.inactivity,
-        lot.source,
-    )
-
-
-def _account_total(name: str, state: AccountState) -> AccountTotal:
-    return AccountTotal(
-        name,
-        deficit=state.owed,
-        credited=tuple(sorted(_by_kind(state.credited, NEVER).items())),
-        debited=tuple(sorted(_by_kind(state.debits, NEVER).items())),
-        written_off=sum(points for _, points in state.written_off),
-    )
 
 
 __all__ = ["Balance", "Ledger", "frozen_counts"]

@@ -227,3 +227,12 @@ class ActivityClock:
             self._deadlines[rule] = deadlines
         index = bisect.bisect_right(deadlines, at)
         return deadlines[index] if index < len(deadlines) else None
+
+
+def totals_by_kind(rows: list[tuple[datetime, str, int]], as_of: datetime) -> dict[str, int]:
+    """Points of ``(when, kind, points)`` rows up to ``as_of``, by kind."""
+    totals: dict[str, int] = {}
+    for when, kind, points in rows:
+        if when <= as_of:
+            totals[kind] = totals.get(kind, 0) + points
+    return totals

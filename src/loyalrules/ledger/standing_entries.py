@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import attrs
 
 from loyalrules.ledger.entries import Entry
 from loyalrules.ledger.fields import non_empty, optional_utc, utc
 from loyalrules.values.money import Money
-
-if TYPE_CHECKING:
-    from loyalrules.ledger.history import History
 
 
 @attrs.frozen(kw_only=True)
@@ -27,9 +24,6 @@ class TierChanged(Entry):
     previous: str = attrs.field(validator=non_empty)
     reason: str = attrs.field(validator=non_empty)
 
-    def fold(self, history: History) -> None:
-        history.tier_changes.append((self.at, self.level))
-
 
 @attrs.frozen(kw_only=True)
 class TierAssigned(Entry):
@@ -41,9 +35,6 @@ class TierAssigned(Entry):
     until: datetime | None = attrs.field(default=None, converter=optional_utc)
     reason: str = attrs.field(validator=non_empty)
     actor: str = attrs.field(validator=non_empty)
-
-    def fold(self, history: History) -> None:
-        history.assign(self.at, self.until, self.level)
 
 
 @attrs.frozen(kw_only=True)
@@ -61,6 +52,3 @@ class MembershipChanged(Entry):
     @property
     def active(self) -> bool:
         return self.action in ("subscribe", "renew")
-
-    def fold(self, history: History) -> None:
-        history.membership(self)

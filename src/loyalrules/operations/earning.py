@@ -16,7 +16,8 @@ import attrs
 from loyalrules.errors import CurrencyMismatch
 from loyalrules.ledger.builders import engine_recorded
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned
-from loyalrules.ledger.facts import Facts, HistoryBefore
+from loyalrules.ledger.facts import Facts
+from loyalrules.ledger.history import HistoryBefore
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import returns, tier_changes
 from loyalrules.operations.lifecycle import duplicate

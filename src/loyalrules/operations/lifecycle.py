@@ -29,7 +29,8 @@ from loyalrules.ledger.fields import Inactivity
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.ledger.lots import NEVER, LotState, take
-from loyalrules.operations.outcome import Explanation, Outcome
+from loyalrules.operations.outcome import Outcome
+from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.pipeline import purchase_key
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Account, NegativeBalance

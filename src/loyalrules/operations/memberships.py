@@ -14,7 +14,8 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry, Reversed
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.ledger.standing_entries import MembershipChanged
 from loyalrules.operations.lifecycle import duplicate
-from loyalrules.operations.outcome import Explanation, Outcome
+from loyalrules.operations.outcome import Outcome
+from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Plan
 from loyalrules.values.events import Membership

@@ -3,48 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import attrs
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot, Restored
 from loyalrules.ledger.ledger import frozen_counts
+from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.rewards import Grant
 from loyalrules.values.money import Money
-
-if TYPE_CHECKING:
-    from loyalrules.rules.rewards import Grant
-
-ExplanationStatus = Literal[
-    "applied",
-    "missed",
-    "reversed",
-    "expired",
-    "activated",
-    "adjusted",
-    "transferred",
-    "redeemed",
-    "restored",
-    "tier",
-    "membership",
-]
-
-
-class Explanation(NamedTuple):
-    """One line of an explanation (an immutable record, cheap to build per event).
-
-    ``status`` is ``"applied"`` for a rule that applied (``points`` it gave, possibly 0)
-    or ``"missed"`` for a threshold rule the customer just missed (``points`` is 0).
-    Lifecycle operations explain their entries as ``"reversed"``, ``"expired"``,
-    ``"activated"``, ``"adjusted"`` or ``"transferred"``; debits have negative points.
-    """
-
-    rule_id: str
-    status: ExplanationStatus
-    points: int
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
 
 
 def _lines_text(explanation: tuple[Explanation, ...]) -> str:

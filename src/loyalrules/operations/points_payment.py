@@ -16,7 +16,7 @@ from loyalrules.ledger.entries import Entry, Recorded, Redeemed
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations.lifecycle import duplicate
-from loyalrules.operations.outcome import Explanation, Outcome
+from loyalrules.operations.outcome import Outcome
 from loyalrules.operations.redemption import (
     PAY_WITH_POINTS,
     points_available,
@@ -24,6 +24,7 @@ from loyalrules.operations.redemption import (
     restore,
     take_points,
 )
+from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rewards import Grant
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import PayWithPoints

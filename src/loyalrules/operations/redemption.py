@@ -22,13 +22,15 @@ from loyalrules.errors import (
     ValidationError,
 )
 from loyalrules.ledger.entries import Adjusted, Consumption, Earned, Entry, Redeemed, Restored
-from loyalrules.ledger.history import History, reward_key
+from loyalrules.ledger.fold import reward_key
+from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.ledger.lots import take
 from loyalrules.operations.lifecycle import cover, duplicate
-from loyalrules.operations.outcome import Explanation, Outcome
+from loyalrules.operations.outcome import Outcome
 from loyalrules.rules.conditions import AllOf, Condition
 from loyalrules.rules.context import Context
+from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rewards import Credit, Reward
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Unit

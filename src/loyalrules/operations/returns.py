@@ -21,7 +21,8 @@ from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.ledger.lots import LotState, consumption_order, take
 from loyalrules.operations.lifecycle import cover, duplicate, open_lots
-from loyalrules.operations.outcome import Explanation, Outcome
+from loyalrules.operations.outcome import Outcome
+from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.pipeline import purchase_key
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Account

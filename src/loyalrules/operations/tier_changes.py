@@ -13,12 +13,14 @@ import attrs
 from loyalrules.errors import ValidationError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry
 from loyalrules.ledger.facts import Facts
-from loyalrules.ledger.history import TIER_BONUS, History
+from loyalrules.ledger.fold import TIER_BONUS
+from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.ledger.standing_entries import TierAssigned, TierChanged
 from loyalrules.operations.lifecycle import duplicate
-from loyalrules.operations.outcome import Explanation, Outcome
+from loyalrules.operations.outcome import Outcome
 from loyalrules.rules.context import Context
+from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.pipeline import Evaluation
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.tiers import Crossing, Level, Metric, Tiers, TierState, Window

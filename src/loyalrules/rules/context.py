@@ -6,21 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from loyalrules.ledger.facts import Facts
+from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.settings import Settings
-from loyalrules.values.events import Activity, Cart, LineItem, Member
+from loyalrules.values.events import Activity, Cart, Member
 
 _NO_SPEND = Decimal(0)
-
-
-class EligibleLine:
-    """A cart line with its eligible spend (after discounts; zero when excluded)."""
-
-    __slots__ = ("eligible", "line", "spend")
-
-    def __init__(self, line: LineItem, spend: Decimal, eligible: bool) -> None:
-        self.line = line
-        self.spend = spend
-        self.eligible = eligible
 
 
 class Context:

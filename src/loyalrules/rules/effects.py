@@ -18,7 +18,8 @@ from fractions import Fraction
 
 import attrs
 
-from loyalrules.rules.context import Context, EligibleLine
+from loyalrules.rules.context import Context
+from loyalrules.rules.lines import EligibleLine
 from loyalrules.values.money import Money
 
 

@@ -16,8 +16,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from loyalrules.ledger.entries import Entry, Recorded
-from loyalrules.operations.outcome import Explanation
-from loyalrules.rules.context import Context, EligibleLine
+from loyalrules.rules.context import Context
+from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.rounding import Chosen, Scopes, cap, round_units, spend_points
 from loyalrules.rules.rulebook import Phase, PlannedRule, Ratio, RuleBook
 from loyalrules.rules.settings import EligibleSpendPolicy

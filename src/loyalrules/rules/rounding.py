@@ -13,7 +13,8 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
-from loyalrules.rules.context import Context, EligibleLine
+from loyalrules.rules.context import Context
+from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.rulebook import PlannedRule, Ratio
 from loyalrules.rules.settings import RoundingMode, RoundingStage, Stacking
 

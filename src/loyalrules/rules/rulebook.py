@@ -18,9 +18,9 @@ import attrs
 from loyalrules.ledger.builders import engine_earned
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned
 from loyalrules.ledger.fields import Inactivity
-from loyalrules.operations.outcome import Explanation
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
+from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.rules.settings import Settings
