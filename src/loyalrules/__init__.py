@@ -73,11 +73,11 @@ from loyalrules.values.events import (
     Activity,
     Cart,
     LineItem,
-    Member,
     Membership,
     Purchase,
     Return,
 )
+from loyalrules.values.member import Member
 from loyalrules.values.money import Money, allocate
 
 __version__ = "0.1.0"

@@ -35,15 +35,8 @@ from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import PayWithPoints, Plan
 from loyalrules.terms.tiers import Tiers, TierState
-from loyalrules.values.events import (
-    Activation,
-    Activity,
-    Cart,
-    Member,
-    Membership,
-    Purchase,
-    Return,
-)
+from loyalrules.values.events import Activation, Activity, Cart, Membership, Purchase, Return
+from loyalrules.values.member import Member
 from loyalrules.values.timeutil import to_utc
 
 

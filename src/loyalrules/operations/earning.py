@@ -35,7 +35,8 @@ from loyalrules.rules.pipeline import (
 )
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.tiers import TierState
-from loyalrules.values.events import Activity, Cart, Member, Purchase
+from loyalrules.values.events import Activity, Cart, Purchase
+from loyalrules.values.member import Member
 from loyalrules.values.money import Money, engine_money
 
 _TICK = timedelta(microseconds=1)

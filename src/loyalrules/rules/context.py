@@ -8,7 +8,8 @@ from decimal import Decimal
 from loyalrules.ledger.facts import Facts
 from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.settings import Settings
-from loyalrules.values.events import Activity, Cart, Member
+from loyalrules.values.events import Activity, Cart
+from loyalrules.values.member import Member
 
 _NO_SPEND = Decimal(0)
 

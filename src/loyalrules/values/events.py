@@ -1,4 +1,4 @@
-"""The events and people the engine reasons about: members, carts, purchases, activities.
+"""The events the engine reasons about: carts, purchases, returns, activities.
 
 All are frozen, slotted attrs classes validated on construction, so an invalid one
 cannot exist. Build them with keyword arguments::
@@ -10,110 +10,23 @@ cannot exist. Build them with keyword arguments::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from types import MappingProxyType
-from typing import Any
 
 import attrs
 
 from loyalrules.errors import ValidationError, WrongTypeError
-from loyalrules.values.money import Money, allocate
-from loyalrules.values.timeutil import optional_date, to_utc
-
-AttributeValue = (
-    str | int | bool | Decimal | date | datetime | None | tuple[Any, ...] | frozenset[Any]
+from loyalrules.values.fields import (
+    AttributeValue,
+    freeze_attributes,
+    identifier,
+    non_negative_money,
+    occurred_at,
+    optional_identifier,
+    optional_non_negative_money,
+    tag_tuple,
 )
-_SCALARS = (str, int, bool, Decimal, date, type(None))
-
-
-def _freeze_value(key: str, value: object) -> AttributeValue:
-    if isinstance(value, set | frozenset):
-        return frozenset(_freeze_value(key, item) for item in value)
-    if isinstance(value, list | tuple):
-        return tuple(_freeze_value(key, item) for item in value)
-    if isinstance(value, datetime):
-        return to_utc(value, f"attribute {key!r}")
-    if isinstance(value, float):
-        raise WrongTypeError(
-            f"attribute {key!r} is a float ({value!r}); pass a Decimal or a str instead"
-        )
-    if not isinstance(value, _SCALARS):
-        raise WrongTypeError(
-            f"attribute {key!r} must be a str, int, bool, Decimal, date, datetime, None "
-            f"or a list of those, not {type(value).__name__}"
-        )
-    return value
-
-
-def freeze_attributes(value: Mapping[str, object] | None) -> Mapping[str, AttributeValue]:
-    """A read-only copy of host-defined attributes, with lists turned into tuples."""
-    if value is None:
-        return MappingProxyType({})
-    if not isinstance(value, Mapping):
-        raise WrongTypeError(f"attributes must be a mapping, not {type(value).__name__}")
-    frozen: dict[str, AttributeValue] = {}
-    for key, item in value.items():
-        if not isinstance(key, str):
-            raise WrongTypeError(f"attribute names must be strings, not {key!r}")
-        frozen[key] = _freeze_value(key, item)
-    return MappingProxyType(frozen)
-
-
-def _identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise ValidationError(f"{attribute.name} must be a non-empty string, not {value!r}")
-
-
-def _optional_identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _identifier(instance, attribute, value)
-
-
-def _money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Money):
-        raise WrongTypeError(
-            f"{attribute.name} must be Money, e.g. Money('4.50', 'USD'), not {type(value).__name__}"
-        )
-    if value.amount < 0:
-        raise ValidationError(f"{attribute.name} must not be negative ({value})")
-
-
-def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _money(instance, attribute, value)
-
-
-def _strings(value: Iterable[str] | str | None) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, str):
-            raise WrongTypeError(f"tags must be strings, not {item!r}")
-    return items
-
-
-def _joined_at(value: object) -> datetime:
-    return to_utc(value, "joined_at")
-
-
-def _occurred_at(value: object) -> datetime:
-    return to_utc(value, "occurred_at")
-
-
-@attrs.frozen(kw_only=True)
-class Member:
-    """A program member. ``attributes`` hold host-defined facts (segment, opt-ins...)."""
-
-    id: str = attrs.field(validator=_identifier)
-    joined_at: datetime = attrs.field(converter=_joined_at)
-    birthday: date | None = attrs.field(default=None, converter=optional_date)
-    attributes: Mapping[str, AttributeValue] = attrs.field(
-        factory=dict, converter=freeze_attributes, hash=False
-    )
+from loyalrules.values.money import Money, allocate
 
 
 @attrs.frozen(kw_only=True)
@@ -123,14 +36,14 @@ class LineItem:
     ``id`` defaults to the SKU; give lines distinct ids when one SKU appears twice.
     """
 
-    sku: str = attrs.field(validator=_identifier)
-    category: str = attrs.field(validator=_identifier)
-    unit_price: Money = attrs.field(validator=_money)
+    sku: str = attrs.field(validator=identifier)
+    category: str = attrs.field(validator=identifier)
+    unit_price: Money = attrs.field(validator=non_negative_money)
     quantity: int = attrs.field(default=1)
-    discount: Money | None = attrs.field(default=None, validator=_optional_money)
-    tags: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    discount: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=tag_tuple)
     id: str = attrs.field(
-        default=attrs.Factory(lambda self: self.sku, takes_self=True), validator=_identifier
+        default=attrs.Factory(lambda self: self.sku, takes_self=True), validator=identifier
     )
 
     @quantity.validator
@@ -188,12 +101,12 @@ class Cart:
     """
 
     lines: tuple[LineItem, ...] = attrs.field(converter=_lines)
-    order_discount: Money | None = attrs.field(default=None, validator=_optional_money)
-    shipping: Money | None = attrs.field(default=None, validator=_optional_money)
-    tax: Money | None = attrs.field(default=None, validator=_optional_money)
-    points_payment: Money | None = attrs.field(default=None, validator=_optional_money)
-    channel: str | None = attrs.field(default=None, validator=_optional_identifier)
-    payment: str | None = attrs.field(default=None, validator=_optional_identifier)
+    order_discount: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    shipping: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    tax: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    points_payment: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    channel: str | None = attrs.field(default=None, validator=optional_identifier)
+    payment: str | None = attrs.field(default=None, validator=optional_identifier)
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )
@@ -277,19 +190,19 @@ class Cart:
 class Purchase(Cart):
     """A completed order by a member."""
 
-    id: str = attrs.field(validator=_identifier)
-    member_id: str = attrs.field(validator=_identifier)
-    occurred_at: datetime = attrs.field(converter=_occurred_at)
+    id: str = attrs.field(validator=identifier)
+    member_id: str = attrs.field(validator=identifier)
+    occurred_at: datetime = attrs.field(converter=occurred_at)
 
 
 @attrs.frozen(kw_only=True)
 class Activity:
     """Any non-purchase event: newsletter signup, social follow, review, referral..."""
 
-    id: str = attrs.field(validator=_identifier)
-    member_id: str = attrs.field(validator=_identifier)
-    kind: str = attrs.field(validator=_identifier)
-    occurred_at: datetime = attrs.field(converter=_occurred_at)
+    id: str = attrs.field(validator=identifier)
+    member_id: str = attrs.field(validator=identifier)
+    kind: str = attrs.field(validator=identifier)
+    occurred_at: datetime = attrs.field(converter=occurred_at)
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )
@@ -324,9 +237,9 @@ class Return:
     what remains.
     """
 
-    id: str = attrs.field(validator=_identifier)
+    id: str = attrs.field(validator=identifier)
     purchase: Purchase = attrs.field()
-    occurred_at: datetime = attrs.field(converter=_occurred_at)
+    occurred_at: datetime = attrs.field(converter=occurred_at)
     lines: Mapping[str, int] | None = attrs.field(
         default=None, converter=_returned_units, hash=False
     )
@@ -367,9 +280,9 @@ class Activation:
     """The host reports a purchase final (shipped, fulfilled, past its return window):
     its points pending ``until: activated`` become available at ``occurred_at``."""
 
-    purchase_id: str = attrs.field(validator=_identifier)
-    member_id: str = attrs.field(validator=_identifier)
-    occurred_at: datetime = attrs.field(converter=_occurred_at)
+    purchase_id: str = attrs.field(validator=identifier)
+    member_id: str = attrs.field(validator=identifier)
+    occurred_at: datetime = attrs.field(converter=occurred_at)
 
 
 _MEMBERSHIP_ACTIONS = ("subscribe", "renew", "cancel", "lapse")
@@ -380,12 +293,12 @@ class Membership:
     """A paid membership event: the member subscribes to ``plan``, renews it, cancels it
     or lets it lapse. ``fee`` is what was paid, when it differs from the plan's fee."""
 
-    id: str = attrs.field(validator=_identifier)
-    member_id: str = attrs.field(validator=_identifier)
-    plan: str = attrs.field(validator=_identifier)
+    id: str = attrs.field(validator=identifier)
+    member_id: str = attrs.field(validator=identifier)
+    plan: str = attrs.field(validator=identifier)
     action: str = attrs.field()
-    occurred_at: datetime = attrs.field(converter=_occurred_at)
-    fee: Money | None = attrs.field(default=None, validator=_optional_money)
+    occurred_at: datetime = attrs.field(converter=occurred_at)
+    fee: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
 
     @action.validator
     def _check_action(self, _: object, value: object) -> None:
