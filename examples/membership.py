@@ -26,7 +26,7 @@ from loyalrules import (
     Purchase,
     load_program,
 )
-from loyalrules.values.events import Membership
+from loyalrules import Membership
 
 HERE = Path(__file__).parent
 LONDON = ZoneInfo("Europe/London")

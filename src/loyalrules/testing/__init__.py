@@ -10,6 +10,8 @@ works::
     @given(carts(max_lines=3))
     def test_quote_is_never_negative(cart):
         assert program.quote(cart, member=member, ledger=Ledger(), at=now).points >= 0
+
+May import: every layer of the library but ``cli``; nothing in the library imports it.
 """
 
 from loyalrules.testing.strategies import (

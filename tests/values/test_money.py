@@ -5,14 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from support import usd
 
 from loyalrules import CurrencyMismatch, Money, ValidationError, WrongTypeError, allocate
 from loyalrules.values.money import minor_units
-
-
-def usd(amount: str) -> Money:
-    return Money(amount, "USD")
-
 
 # --- construction and conversion -------------------------------------------------------
 

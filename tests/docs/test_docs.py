@@ -41,7 +41,7 @@ from loyalrules import ProgramError, loads_program, program_json_schema
 from loyalrules.cli import main as cli_main
 from loyalrules.loader import registry
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 TUTORIAL = DOCS / "tutorial.md"
 REFERENCE = DOCS / "reference" / "program-yaml.md"
 

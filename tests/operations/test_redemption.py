@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import usd
 
 from loyalrules import (
     Cart,
@@ -20,7 +21,6 @@ from loyalrules import (
     LimitReached,
     LineItem,
     Member,
-    Money,
     NotAllowed,
     NotEligible,
     Program,
@@ -87,10 +87,6 @@ rewards:
     active: {from: 2026-03-01, until: 2026-12-31}
     gives: {type: custom, description: a ticket, payload: {event: gala, seats: 1}}
 """
-
-
-def usd(amount: str) -> Money:
-    return Money(amount, "USD")
 
 
 def at(month: int, day: int, hour: int = 12) -> datetime:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from support import usd
 
 from loyalrules import (
     Activation,
@@ -17,7 +18,6 @@ from loyalrules import (
     Ledger,
     LineItem,
     Member,
-    Money,
     NotAllowed,
     Outcome,
     Program,
@@ -33,10 +33,6 @@ from loyalrules import (
 NEW_YORK = ZoneInfo("America/New_York")
 MEMBER = Member(id="m-1", joined_at=datetime(2025, 1, 1, tzinfo=UTC))
 FRIEND = Member(id="m-2", joined_at=datetime(2025, 1, 1, tzinfo=UTC))
-
-
-def usd(amount: str) -> Money:
-    return Money(amount, "USD")
 
 
 def at(month: int, day: int, hour: int = 12, year: int = 2026) -> datetime:

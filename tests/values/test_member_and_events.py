@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
+from support import usd
 
 from loyalrules import (
     Activity,
@@ -23,10 +24,6 @@ from loyalrules import (
 NEW_YORK = ZoneInfo("America/New_York")
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOON_UTC = datetime(2026, 12, 1, 12, tzinfo=UTC)
-
-
-def usd(amount: str) -> Money:
-    return Money(amount, "USD")
 
 
 def line(

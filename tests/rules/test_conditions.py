@@ -7,17 +7,16 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from support import earn_program, item, usd
 
 from loyalrules import (
     Activity,
     Ledger,
     LineItem,
     Member,
-    Money,
     Program,
     ProgramError,
     Purchase,
-    loads_program,
 )
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -28,11 +27,7 @@ MEMBER = Member(id="m-1", joined_at=datetime(2025, 1, 1, tzinfo=UTC))
 
 
 def load(earn: str, *, zone: str = "America/New_York", settings: str = "") -> Program:
-    text = (
-        f"program: t\ncurrency: USD\ntimezone: {zone}\n{textwrap.dedent(settings)}"
-        f"earn:\n{textwrap.indent(textwrap.dedent(earn).strip(), '  ')}\n"
-    )
-    return loads_program(text)
+    return earn_program(earn, zone=zone, settings=settings)
 
 
 def probe(when: str, *, rule: str = "", zone: str = "America/New_York") -> Program:
@@ -42,16 +37,6 @@ def probe(when: str, *, rule: str = "", zone: str = "America/New_York") -> Progr
     return load(
         f"- id: r\n  when:\n{body}\n{extra}  effect: {{type: bonus, points: 10}}\n", zone=zone
     )
-
-
-def usd(amount: str) -> Money:
-    return Money(amount, "USD")
-
-
-def item(
-    sku: str = "LATTE", price: str = "5.00", category: str = "drinks", **kw: object
-) -> LineItem:
-    return LineItem(sku=sku, category=category, unit_price=usd(price), **kw)  # type: ignore[arg-type]
 
 
 _ORDERS = iter(range(1, 1_000_000))

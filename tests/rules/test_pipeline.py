@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -10,6 +9,8 @@ from fractions import Fraction
 
 import attrs
 import pytest
+from support import earn_program as load
+from support import usd
 
 from loyalrules import (
     Activity,
@@ -72,18 +73,6 @@ earn:
 @pytest.fixture(scope="module")
 def cafe() -> Program:
     return loads_program(CAFE)
-
-
-def load(earn: str, settings: str = "") -> Program:
-    text = (
-        f"program: t\ncurrency: USD\ntimezone: UTC\n{textwrap.dedent(settings)}"
-        f"earn:\n{textwrap.indent(textwrap.dedent(earn).strip(), '  ')}\n"
-    )
-    return loads_program(text)
-
-
-def usd(amount: str) -> Money:
-    return Money(amount, "USD")
 
 
 def beans(price: str = "18.00") -> LineItem:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from support import usd
 
 from loyalrules import (
     Activity,
@@ -34,10 +35,6 @@ from loyalrules import (
 
 NOON = datetime(2026, 3, 2, 12, tzinfo=UTC)
 NAIVE_NOON = datetime(2026, 3, 2, 12)
-
-
-def usd(amount: str) -> Money:
-    return Money(amount, "USD")
 
 
 def eur(amount: str) -> Money:

@@ -13,6 +13,7 @@ from loyalrules import (
     Ledger,
     LineItem,
     Member,
+    Membership,
     Money,
     NotAllowed,
     NotEligible,
@@ -20,7 +21,6 @@ from loyalrules import (
     Purchase,
     loads_program,
 )
-from loyalrules.values.events import Membership
 
 NY = ZoneInfo("America/New_York")
 MEMBER = Member(id="m-1", joined_at=datetime(2025, 1, 1, tzinfo=NY))

@@ -334,7 +334,7 @@ def test_the_tier_written_down_equals_the_tier_derived(
 def test_compaction_keeps_tier_decisions_and_survives_a_json_round_trip() -> None:
     import json
 
-    from loyalrules.values.events import Membership
+    from loyalrules import Membership
 
     prog = loads_program(
         BEAUTY.format(extra="")

@@ -26,7 +26,7 @@ from loyalrules import (
 )
 from loyalrules.cli import main as cli_main
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 HEAD = ("program: demo", "currency: USD", "timezone: UTC")
 """Lines 1-3 of most programs below; ``earn:`` is then line 4 and the first rule line 5."""

@@ -2,43 +2,24 @@
 
 from __future__ import annotations
 
-import textwrap
 from datetime import UTC, datetime
 
 import pytest
+from support import earn_program as load
+from support import item, usd
 
 from loyalrules import (
     Earned,
     Ledger,
     LineItem,
     Member,
-    Money,
     Outcome,
     Program,
     Purchase,
-    loads_program,
 )
 
 MEMBER = Member(id="m-1", joined_at=datetime(2025, 1, 1, tzinfo=UTC))
 AT = datetime(2026, 12, 2, 17, tzinfo=UTC)
-
-
-def load(earn: str, settings: str = "") -> Program:
-    text = (
-        f"program: t\ncurrency: USD\ntimezone: UTC\n{textwrap.dedent(settings)}"
-        f"earn:\n{textwrap.indent(textwrap.dedent(earn).strip(), '  ')}\n"
-    )
-    return loads_program(text)
-
-
-def usd(amount: str) -> Money:
-    return Money(amount, "USD")
-
-
-def item(
-    sku: str = "LATTE", price: str = "5.00", category: str = "drinks", **kw: object
-) -> LineItem:
-    return LineItem(sku=sku, category=category, unit_price=usd(price), **kw)  # type: ignore[arg-type]
 
 
 def process(program: Program, *lines: LineItem, **cart: object) -> Outcome:

@@ -11,7 +11,7 @@ import pytest
 
 from loyalrules import Ledger
 
-BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "earn.py"
+BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "earn.py"
 
 
 @pytest.fixture(scope="module")
