@@ -28,7 +28,7 @@ from loyalrules.operations import (
 )
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.outcome import Outcome, Quote
-from loyalrules.operations.status import Status, status_of, tier_status
+from loyalrules.operations.status import Status, member_status
 from loyalrules.rules.pipeline import RuleBook
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
@@ -386,17 +386,7 @@ class Program:
         """Balances of every account as of ``as_of`` and the points expiring next."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        as_of = to_utc(as_of, "as_of")
-        tiers, tier = self.settings.tiers, None
-        if tiers is not None:
-            history = ledger.history
-            state = tier_changes.tier_state(tiers, history, member.joined_at, as_of, self.settings)
-            # Since the last change written down, when it is to this tier; else not known
-            # until review_tiers has written the changes down.
-            changes = [(when, level) for when, level in history.tier_changes if when <= as_of]
-            since = changes[-1][0] if changes and changes[-1][1] == state.level.id else None
-            tier = tier_status(state, tiers, since)
-        return status_of(member.id, ledger, as_of, self.settings, tier)
+        return member_status(member, ledger, to_utc(as_of, "as_of"), self.settings)
 
     def quote(self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime) -> Quote:
         """What ``cart`` would earn if bought at ``at``: the same numbers, no entries."""

@@ -9,9 +9,11 @@ import attrs
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
+from loyalrules.operations.tier_changes import tier_state
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Unit
 from loyalrules.terms.tiers import Level, Metric, Tiers, TierState, Window
+from loyalrules.values.member import Member
 from loyalrules.values.money import Money, format_money, minor_units
 from loyalrules.values.timeutil import local_moment, until_text
 
@@ -171,3 +173,17 @@ def status_of(
         settings.timezone,
         tier,
     )
+
+
+def member_status(member: Member, ledger: Ledger, as_of: datetime, settings: Settings) -> Status:
+    """``member``'s balances, points expiring next and tier as of ``as_of``."""
+    tiers, tier = settings.tiers, None
+    if tiers is not None:
+        history = ledger.history
+        state = tier_state(tiers, history, member.joined_at, as_of, settings)
+        # Since the last change written down, when it is to this tier; else not known
+        # until review_tiers has written the changes down.
+        changes = [(when, level) for when, level in history.tier_changes if when <= as_of]
+        since = changes[-1][0] if changes and changes[-1][1] == state.level.id else None
+        tier = tier_status(state, tiers, since)
+    return status_of(member.id, ledger, as_of, settings, tier)
