@@ -8,6 +8,7 @@ Load a program once, then evaluate events against a member's ledger::
     print(outcome)                            # one line per rule, and near misses
 """
 
+from loyalrules._version import __version__
 from loyalrules.checkpoint import Checkpoint
 from loyalrules.entries import (
     Activated,
@@ -77,8 +78,6 @@ from loyalrules.standing import MembershipChanged, TierAssigned, TierChanged
 from loyalrules.status import AccountStatus, Status, TierStatus
 from loyalrules.tiers import Level, Tiers, TierState
 from loyalrules.verify import Inconsistency
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AccountStatus",
