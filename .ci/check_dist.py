@@ -12,7 +12,7 @@ from email.parser import HeaderParser
 from pathlib import Path
 
 DIST = Path("dist")
-WHEEL_FILES = ("loyalrules/py.typed",)
+WHEEL_FILES = ("loyalrules/py.typed", "loyalrules/program.schema.json")
 
 
 def main() -> int:
