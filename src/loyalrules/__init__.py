@@ -8,6 +8,7 @@ Load a program once, then evaluate events against a member's ledger::
     print(outcome)                            # one line per rule, and near misses
 """
 
+from loyalrules._version import __version__
 from loyalrules.errors import (
     CurrencyMismatch,
     DuplicateEntry,
@@ -79,8 +80,6 @@ from loyalrules.values.events import (
 )
 from loyalrules.values.member import Member
 from loyalrules.values.money import Money, allocate
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AccountStatus",
