@@ -136,6 +136,11 @@ class Store(abc.ABC):
         with self.transaction(write=False) as tx:
             return tx.member_ids()
 
+    def version(self, member_id: str) -> int:
+        """The member's version: what ``load(member_id).version`` would say, cheaply."""
+        with self.transaction(write=False) as tx:
+            return _known(tx, member_id)[0]
+
     def load(self, member_id: str) -> Ledger:
         """The member's ledger; its ``version`` is what ``apply`` compares against."""
         with self.transaction(write=False) as tx:

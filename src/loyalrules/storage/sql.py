@@ -37,7 +37,7 @@ members = sa.Table(
 )
 
 
-def _rows_table(name: str) -> sa.Table:
+def _rows_table(name: str, *constraints: sa.Constraint) -> sa.Table:
     return sa.Table(
         name,
         metadata,
@@ -45,11 +45,13 @@ def _rows_table(name: str) -> sa.Table:
         sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
         sa.Column("key", sa.String, nullable=False),
         sa.Column("body", sa.Text, nullable=False),
-        sa.UniqueConstraint("member_id", "key"),
+        *constraints,
     )
 
 
-entries = _rows_table("entries")
+entries = _rows_table("entries", sa.UniqueConstraint("member_id", "key"))
+# An input's key is its outcome's event key, which repeats (two expiry runs as of the
+# same day each write what was due then); its position, where its entries start, does not.
 inputs = _rows_table("inputs")
 
 
@@ -116,12 +118,9 @@ class _SQLTransaction:
             )
 
     def insert_input(self, member_id: str, position: int, key: str, body: str) -> None:
-        # The member's row is locked, so nobody else can insert this key meanwhile.
-        query = sa.select(inputs.c.key).where(inputs.c.member_id == member_id, inputs.c.key == key)
-        if self.conn.execute(query).first() is None:
-            self.conn.execute(
-                inputs.insert().values(member_id=member_id, position=position, key=key, body=body)
-            )
+        self.conn.execute(
+            inputs.insert().values(member_id=member_id, position=position, key=key, body=body)
+        )
 
     def input_rows(self, member_id: str) -> list[str]:
         query = (

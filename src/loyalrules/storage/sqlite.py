@@ -40,8 +40,7 @@ CREATE TABLE IF NOT EXISTS inputs (
     position INTEGER NOT NULL,
     key TEXT NOT NULL,
     body TEXT NOT NULL,
-    PRIMARY KEY (member_id, position),
-    UNIQUE (member_id, key)
+    PRIMARY KEY (member_id, position)
 );
 """
 
@@ -102,8 +101,7 @@ class _SQLiteTransaction:
 
     def insert_input(self, member_id: str, position: int, key: str, body: str) -> None:
         self.db.execute(
-            "INSERT INTO inputs (member_id, position, key, body) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (member_id, key) DO NOTHING",
+            "INSERT INTO inputs (member_id, position, key, body) VALUES (?, ?, ?, ?)",
             (member_id, position, key, body),
         )
 
