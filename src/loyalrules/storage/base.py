@@ -241,16 +241,20 @@ class Store(abc.ABC):
         attempts: int = 20,
     ) -> Outcome:
         """Load, ``compute(member, ledger)``, ``apply``; on a conflict, again (up to
-        ``attempts`` times). Returns the stored outcome. Errors of ``compute`` (such as
+        ``attempts`` times). Returns the stored outcome, or a ``duplicate`` one when
+        another request stored the same entries first. Errors of ``compute`` (such as
         ``InsufficientPoints``) pass through and nothing is stored."""
         member = self.member(member_id)
         for _ in range(attempts):
             outcome = compute(member, self.load(member_id))
             try:
-                self.apply(member_id, outcome, input=input)
+                stored = self.apply(member_id, outcome, input=input)
             except StoreConflict:
                 continue
-            return outcome
+            if stored.wrote or not outcome.entries:
+                return outcome
+            # A concurrent request stored these very entries first (a retried order):
+            # compute again, so the outcome says it is a duplicate.
         raise StoreError(
             f"member {member_id!r}: the ledger changed under each of {attempts} attempts; "
             "try again later"
