@@ -162,7 +162,9 @@ def _schema_keys(data: Any, path: tuple[Any, ...]) -> set[str]:
 
 def _docs_programs() -> list[tuple[str, str]]:
     """``(where, program text)`` of every YAML block of the docs that loads."""
-    spec = importlib.util.spec_from_file_location("docs_blocks", ROOT / "tests" / "docs" / "test_docs.py")
+    spec = importlib.util.spec_from_file_location(
+        "docs_blocks", ROOT / "tests" / "docs" / "test_docs.py"
+    )
     assert spec is not None
     assert spec.loader is not None
     docs = importlib.util.module_from_spec(spec)
