@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -34,6 +34,7 @@ from loyalrules.policies import Unit
 
 POINTS = "points"
 _RATE_PLACES = Decimal("0.0001")
+_INSTANT = timedelta(microseconds=1)
 
 
 def point_value_of(program: Program, given: Decimal | str | None = None) -> Decimal:
@@ -210,7 +211,7 @@ class _Reader:
                     sign = -1 if entry.event_type == "return" else 1
                     tally.spend += sign * entry.spend.amount
             elif isinstance(entry, Reversed):
-                taken = entry.points - sum(c.points for c in entry.expired)
+                taken = entry.charged  # not what had expired already, nor a write-off
                 if account in money:
                     tally.cashback -= taken
                 elif account == POINTS:
@@ -218,11 +219,11 @@ class _Reader:
             elif account != POINTS:
                 continue
             elif isinstance(entry, Redeemed):
-                tally.redeemed += entry.points
+                tally.redeemed += entry.charged
             elif isinstance(entry, Restored):
                 tally.redeemed -= entry.points - entry.lapsed
             elif isinstance(entry, Expired):
-                tally.expired += entry.points
+                tally.expired += entry.charged
             elif isinstance(entry, TierChanged):
                 changes.append((at, entry.level))
                 if ranks.get(entry.level, 0) > ranks.get(entry.previous, 0):
@@ -251,7 +252,8 @@ def measure(
 ) -> Report:
     """The figures of ``ledgers`` (one per member) over ``months``, consecutive.
 
-    Balances are read at each month's end; tiers from the ``TierChanged`` entries
+    Balances are read at each month's end (an instant before); tiers from the
+    ``TierChanged`` entries
     written by ``Program.review_tiers`` (members with none are at the base level).
 
     >>> report = measure(program, ledgers, months_from(start, 12, zone))  # doctest: +SKIP
@@ -266,12 +268,15 @@ def measure(
     tiers: list[dict[str, int]] = [{} for _ in months]
     members = 0
     kept: list[Ledger] = []
+    # Stocks are read an instant before each month ends, so points expiring at midnight
+    # are outstanding in the month and expired in the next, as their Expired entry is.
+    ends = [month.end - _INSTANT for month in months]
     for ledger in ledgers:
         members += 1
         kept.append(ledger)
         levels = reader.read(ledger)
-        for i, month in enumerate(months):
-            balance = ledger.balance(month.end, POINTS)
+        for i, moment in enumerate(ends):
+            balance = ledger.balance(moment, POINTS)
             outstanding[i] += balance.available
             pending[i] += balance.pending
             level = levels[i]

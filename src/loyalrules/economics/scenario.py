@@ -14,6 +14,7 @@ import attrs
 
 from loyalrules import (
     Activity,
+    Cart,
     InsufficientPoints,
     Ledger,
     Member,
@@ -28,11 +29,14 @@ from loyalrules import (
 
 @attrs.frozen
 class Redeem:
-    """The member asks for the reward ``reward_id`` at ``at``; ``key`` identifies it."""
+    """The member asks for the reward ``reward_id`` at ``at``; ``key`` identifies it.
+    At a checkout, ``cart`` is the order's cart and ``order_id`` its id."""
 
     reward_id: str
     at: datetime
     key: str
+    cart: Cart | None = None
+    order_id: str | None = None
 
     def __str__(self) -> str:
         return f"{_when(self.at)} redeem {self.reward_id} (key {self.key})"
@@ -166,12 +170,20 @@ def run_step(program: Program, member: Member, ledger: Ledger, step: Step) -> Pl
             outcome = program.process(step, member=member, ledger=ledger)
         elif isinstance(step, Redeem):
             outcome = program.redeem(
-                step.reward_id, member=member, ledger=ledger, at=step.at, key=step.key
+                step.reward_id,
+                member=member,
+                ledger=ledger,
+                at=step.at,
+                key=step.key,
+                cart=step.cart,
+                order_id=step.order_id,
             )
         elif isinstance(step, CancelRedemption):
             outcome = program.cancel_redemption(member, ledger, key=step.key, at=step.at)
         elif isinstance(step, ExpiryRun):
             outcome = program.expire(member=member, ledger=ledger, as_of=step.at)
+        elif program.settings.tiers is None:  # a program without tiers has none to review
+            return Played(step, None, "the program has no tiers")
         else:
             outcome = program.review_tiers(member=member, ledger=ledger, as_of=step.at)
     except (InsufficientPoints, NotAllowed) as refusal:
@@ -181,12 +193,23 @@ def run_step(program: Program, member: Member, ledger: Ledger, step: Step) -> Pl
     return Played(step, outcome)
 
 
+def play_ledger(program: Program, scenario: Scenario) -> Ledger:
+    """The ledger of ``scenario`` played through ``program`` (see :func:`play`)."""
+    ledger, member = Ledger(), scenario.member
+    for step in scenario.steps:
+        outcome = run_step(program, member, ledger, step).outcome
+        if outcome is not None and outcome.entries:
+            ledger = ledger.append(outcome.entries)
+    return ledger
+
+
 def play(program: Program, scenario: Scenario, ledger: Ledger | None = None) -> Playback:
     """Play every step of ``scenario`` in order, appending each outcome to the ledger.
 
     Redemptions the program refuses (too few points, not eligible, a limit),
     cancellations of redemptions that were never made and subscriptions to a plan the
-    member holds already are recorded as refused; any other error propagates.
+    member holds already are recorded as refused, and so are tier reviews for a program
+    without tiers; any other error propagates.
 
     >>> playback = play(program, scenario)  # doctest: +SKIP
     >>> playback.ledger.balance(as_of=scenario.end).available  # doctest: +SKIP
