@@ -18,7 +18,12 @@ def test_example_program_loads(path: Path) -> None:
     assert program.rules, f"{path.name} defines no rules"
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.name)
+SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("test_"))
+"""The example scripts; ``examples/test_*.py`` are a user's test files, which pytest
+collects itself (``testpaths`` in pyproject.toml)."""
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
 def test_example_script_runs(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     runpy.run_path(str(path), run_name="__main__")
     assert capsys.readouterr().out.strip(), f"{path.name} printed nothing"
