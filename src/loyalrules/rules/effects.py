@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import attrs
 
-from loyalrules.money import Money
+from loyalrules.money import format_money
 from loyalrules.rules.context import Context, EligibleLine
 
 
@@ -89,6 +89,7 @@ class PointsPerSpend(SpendEffect):
     per: Decimal
     currency: str
     whole: bool = True
+    locale: str | None = attrs.field(default=None, kw_only=True)  # how amounts are written
     _points: tuple[int, int] = attrs.field(init=False, repr=False, eq=False)
     _per: tuple[int, int] = attrs.field(init=False, repr=False, eq=False)
 
@@ -115,7 +116,8 @@ class PointsPerSpend(SpendEffect):
 
     def promise(self, unit: str) -> str:
         whole = "whole " if self.whole else ""
-        return f"{_number(self.points)} {unit} per {whole}{Money(self.per, self.currency)}"
+        per = format_money(self.per, self.currency, locale=self.locale)
+        return f"{_number(self.points)} {unit} per {whole}{per}"
 
 
 @attrs.frozen
