@@ -6,7 +6,7 @@ Babel supplies the symbol, separators and pattern of the locale (from the Unicod
 and this module keeps the number of decimals that of the currency's ISO 4217 minor unit,
 so the amount shown is the amount the engine computed.
 
->>> format_amount(Decimal("1234.5"), "EUR", "de_DE")  # doctest: +SKIP
+>>> format_amount(Decimal("1234.5"), "EUR", "de_DE")  # Babel installed
 '1.234,50\\xa0€'
 """
 
