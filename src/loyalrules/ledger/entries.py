@@ -306,6 +306,7 @@ class Activated(Entry):
 def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     """Rebuild an entry from ``Entry.to_dict()`` output.
 
+    >>> from datetime import UTC
     >>> entry_from_dict(Recorded(key="k", at=datetime(2026, 1, 1, tzinfo=UTC),
     ...                          event_type="purchase", event_id="o-1").to_dict()).key
     'k'

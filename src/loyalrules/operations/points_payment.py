@@ -91,10 +91,11 @@ def pay_with_points(
     grant = Grant(
         reward_id=PAY_WITH_POINTS,
         kind="points_payment",
-        description=f"{amount} paid with points",
+        description=f"{settings.show(amount)} paid with points",
         amount=amount,
     )
-    text = f"Paid {amount} of order {order_id} with {settings.amount(policy.account, points)}"
+    paid = settings.amount(policy.account, points)
+    text = f"Paid {settings.show(amount)} of order {order_id} with {paid}"
     return Outcome(
         event_key=rkey,
         entries=(entry,),

@@ -111,6 +111,7 @@ class Tiers:
     returns_count: bool = True
     crossing: Crossing = Crossing.OLD_RATE
     currency: str = "USD"
+    locale: str | None = None  # how the program writes amounts
 
     @property
     def base(self) -> Level:
@@ -157,7 +158,7 @@ class Tiers:
 
     def describe(self, value: Decimal) -> str:
         if self.metric is Metric.SPEND:
-            return format_money(value, self.currency)
+            return format_money(value, self.currency, locale=self.locale)
         if self.metric is Metric.PURCHASES:
             return f"{value} purchase(s)"
         return f"{value} {self.account}"
