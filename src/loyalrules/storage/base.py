@@ -101,7 +101,9 @@ class Stored:
 
 
 class Store(abc.ABC):
-    """A store of members, their ledger entries and inputs, safe for concurrent writers. For example::
+    """A store of members, their ledger entries and inputs, safe for concurrent writers.
+
+    For example::
 
         store = SQLiteStore("loyalty.db")
         store.put_member(member)
