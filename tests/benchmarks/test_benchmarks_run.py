@@ -18,6 +18,11 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("earn.py", ["--purchases", "200"], "engine / hand-written time"),
         ("earn_floor.py", ["--purchases", "200"], "earn.py's host loop"),
         ("ledger.py", ["--sizes", "100,1000"], "100 -> 1,000 entries (x10)"),
+        (
+            "batch.py",
+            ["--members", "300", "--partition-size", "100", "--backends", "inprocess,pool,dask"],
+            "speed-up of dask over inprocess",
+        ),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(

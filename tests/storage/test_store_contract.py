@@ -110,3 +110,22 @@ def test_compaction_keeps_balances_and_moves_the_version_on(store: Store, progra
     fresh = store.submit(program, "m-1", purchase("o-9", day=20))
     assert store.load("m-1").version == version + len(fresh.entries)
     assert store.load("m-1").verify() == ()
+
+
+def test_replacing_a_ledger_moves_the_version_on_and_keeps_appending(
+    store: Store, program: Program
+) -> None:
+    store.put_member(member())
+    for day in (1, 2):
+        store.submit(program, "m-1", purchase(f"o-{day}", day=day))
+    old = store.load("m-1")
+    rebuilt = Ledger(program.process(purchase("o-1"), member=member(), ledger=Ledger()).entries)
+    with pytest.raises(StoreConflict):
+        store.replace("m-1", rebuilt, expected_version=old.version - 1)
+    version = store.replace("m-1", rebuilt, expected_version=old.version)
+    after = store.load("m-1")
+    assert version == after.version == old.version + 1
+    assert after.balance(as_of=LATER) == rebuilt.balance(as_of=LATER)
+    store.submit(program, "m-1", purchase("o-3", day=3))
+    assert store.load("m-1").verify() == ()
+    assert store.load("m-1").version == store.version("m-1") == version + 2

@@ -59,9 +59,21 @@ def decode(hint: Any, value: Any) -> Any:
     return value
 
 
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    # Resolving string annotations compiles each one: about 80% of decoding a ledger
+    # when done per entry. A class's hints never change, so once per class is enough.
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
 def decode_fields(cls: type[Any], data: dict[str, Any]) -> Any:
     """Build an attrs instance of ``cls`` from a mapping of encoded field values."""
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     return cls(
         **{
             f.name: decode(hints[f.name], data[f.name])

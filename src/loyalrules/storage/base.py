@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 import attrs
 
-from loyalrules import Ledger, LoyalRulesError, Member, Outcome, Program, StaleOutcome
+from loyalrules import Checkpoint, Ledger, LoyalRulesError, Member, Outcome, Program, StaleOutcome
 from loyalrules.storage.inputs import (
     Input,
     input_from_dict,
@@ -233,6 +233,46 @@ class Store(abc.ABC):
             if not tx.set_version(member_id, version, version + 1):
                 raise StoreConflict(member_id, version, version + 1)
         return version + 1
+
+    def replace(self, member_id: str, ledger: Ledger, expected_version: int) -> int:
+        """Replace the member's entries by ``ledger`` (a re-derived one), if the version is
+        still ``expected_version``; returns the new version, above the old one and at
+        least ``len(ledger)``. Inputs are kept.
+
+        The new entries follow an empty checkpoint dated at the earliest of them, which
+        carries the version on (an empty checkpoint changes no balance and no rule
+        decision); events dated before it are refused afterwards, as after ``compact``.
+        """
+        entries = ledger.entries
+        if not entries:
+            raise StoreError(f"member {member_id!r}: refusing to replace a ledger by an empty one")
+        with self.transaction(write=True) as tx:
+            version = _known(tx, member_id)[0]
+            if version != expected_version:
+                raise StoreConflict(member_id, expected_version, version)
+            if ledger.checkpoint is None:
+                start = min(entry.at for entry in entries)
+                new = max(version + 1, len(entries))
+                checkpoint = Checkpoint(
+                    key=f"checkpoint:{start.isoformat()}", at=start, replaced=new - len(entries)
+                )
+            else:
+                checkpoint, entries = ledger.checkpoint, entries[1:]
+                new = max(version + 1, ledger.version)
+                checkpoint = attrs.evolve(checkpoint, replaced=new - len(entries))
+            first = new - len(entries) + 1
+            tx.delete_entries(member_id, [position for position, _ in tx.entry_rows(member_id)])
+            tx.insert_entries(
+                member_id,
+                [(0, checkpoint.key, _dumps(checkpoint.to_dict()))]
+                + [
+                    (first + i, entry.key, _dumps(entry.to_dict()))
+                    for i, entry in enumerate(entries)
+                ],
+            )
+            if not tx.set_version(member_id, version, new):
+                raise StoreConflict(member_id, expected_version, version)
+        return new
 
     def write(
         self,
