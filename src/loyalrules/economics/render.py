@@ -157,7 +157,7 @@ def diff_text(diff: ProgramDiff, title: str) -> str:
     if diff.tier_moves:
         moves = ", ".join(f"{a} -> {b}: {_count(n)}" for (a, b), n in diff.tier_moves.items())
         lines.append(f"Tier at the end changes for: {moves}")
-    else:
+    elif diff.old.total.tiers or diff.new.total.tiers:
         lines.append("Tier at the end changes for: nobody")
     changed = [r for r in diff.rules if r.change][:8]
     lines.append("Rules whose payouts change most:" if changed else "No rule pays differently.")
