@@ -18,6 +18,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
         ("earn.py", ["--purchases", "200"], "engine / hand-written time"),
         ("earn_floor.py", ["--purchases", "200"], "earn.py's host loop"),
         ("ledger.py", ["--sizes", "100,1000"], "100 -> 1,000 entries (x10)"),
+        ("simulate.py", ["--members", "20", "--months", "2", "--sample", "5"], "member-months/s"),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(
