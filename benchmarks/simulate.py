@@ -4,9 +4,10 @@ Run it with:  python benchmarks/simulate.py [--program examples/rewards.yaml]
               [--members 10000] [--months 12] [--seed 0] [--sample 1000]
 
 It times what ``loyalrules simulate PROGRAM`` does before printing: the simulation of the
-population (the embedded default behaviour model, a fixed seed) and the report
-(``measure``). Then, to say where the time goes, it simulates the first ``--sample``
-members again with their steps recorded and replays those very steps through the program
+population (the embedded default behaviour model, a fixed seed, finished members frozen
+out of the garbage collector's scans as the command does) and the report (``measure``).
+Then, to say where the time goes, it simulates the first ``--sample`` members again with
+their steps recorded and replays those very steps through the program
 (``Program.process``, ``redeem``, ``expire``, ``review_tiers`` and ``Ledger.append``,
 nothing else): the replay is the engine's share, the rest of the sample's simulation is
 the simulator's own (drawing members and orders, building the values). Times are CPU
@@ -25,6 +26,7 @@ import time
 from pathlib import Path
 
 from loyalrules import load_program
+from loyalrules.cli_economics import ProgressBar, frozen_as_done
 from loyalrules.economics.metrics import measure
 from loyalrules.economics.scenario import play_ledger
 from loyalrules.economics.simulate import simulate
@@ -46,7 +48,13 @@ def main() -> int:
 
     gc.collect()
     start, cpu = time.perf_counter(), time.process_time()
-    population = simulate(program, members=args.members, months=args.months, seed=args.seed)
+    population = simulate(
+        program,
+        members=args.members,
+        months=args.months,
+        seed=args.seed,
+        progress=frozen_as_done(ProgressBar(sys.stderr), "simulate"),  # as the command does
+    )
     simulated, simulated_cpu = time.perf_counter() - start, time.process_time() - cpu
     report = measure(program, population.ledgers, population.months)
     total, total_cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -58,6 +66,7 @@ def main() -> int:
         if entry.kind == "recorded" and getattr(entry, "event_type", "") == "purchase"
     )
     del population
+    gc.unfreeze()
 
     sample = min(args.sample, args.members)
     gc.collect()

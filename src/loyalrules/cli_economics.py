@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -17,6 +19,8 @@ from loyalrules.economics.metrics import measure
 from loyalrules.economics.render import diff_text, simulation_text
 from loyalrules.economics.simulate import DEFAULT_START, simulate
 
+FREEZE_EVERY = 100
+"""Members simulated between two ``gc.freeze()`` calls (see :func:`frozen_as_done`)."""
 MODEL_SUFFIX = ".population.yaml"
 """A behaviour model beside ``PROGRAM.yaml`` is ``PROGRAM.population.yaml``."""
 
@@ -42,6 +46,24 @@ class ProgressBar:
         if done == total:
             self.stream.write("\n")
         self.stream.flush()
+
+
+def frozen_as_done(bar: ProgressBar, label: str) -> Callable[[int, int], None]:
+    """A progress callback that also moves finished members' ledgers out of the garbage
+    collector's sight every :data:`FREEZE_EVERY` members.
+
+    The ledgers stay alive until the report is made, and each full collection would scan
+    all of them again: about a tenth of a simulation's time. ``gc.freeze()`` is process
+    wide, so only the command line, whose process this is, does it; the objects are still
+    freed by reference counting.
+    """
+
+    def progress(done: int, total: int) -> None:
+        if done % FREEZE_EVERY == 0:
+            gc.freeze()
+        bar(label, done, total)
+
+    return progress
 
 
 def _month(text: str) -> date:
@@ -136,7 +158,7 @@ def _run(args: argparse.Namespace) -> int:
             seed=args.seed,
             start=args.start,
             model=_model(args, args.program),
-            progress=lambda done, total: bar("simulate", done, total),
+            progress=frozen_as_done(bar, "simulate"),
         )
         report = measure(program, population.ledgers, population.months,
                          point_value=_value(program, args))  # fmt: skip
@@ -152,6 +174,7 @@ def _run(args: argparse.Namespace) -> int:
             print(simulation_text(report, title), end="")
         return 0
     old, new = load_program(args.old), load_program(args.new)
+    phases = {phase: frozen_as_done(bar, phase) for phase in ("simulate", "replay")}
     result = diff_programs(
         old,
         new,
@@ -161,7 +184,7 @@ def _run(args: argparse.Namespace) -> int:
         start=args.start,
         model=_model(args, args.old),
         point_value=args.point_value,
-        progress=bar,
+        progress=lambda phase, done, total: phases[phase](done, total),
     )
     title = (
         f"{args.old} -> {args.new}: {args.members:,} members, {args.months} months from "
