@@ -162,10 +162,7 @@ class HistoryState:
         state.credited.append((entry.at, entry.kind, entry.points))
         if source is not None:
             self.sources.add(source, entry.key)
-        if state.owed > 0:  # a deficit is paid by the next credit
-            paid = min(state.owed, entry.points)
-            state.take(lot, entry.at, paid)
-            state.carry(entry.at, -paid)
+        state.settle(lot, entry.at, entry.points)  # a deficit is paid by the next credit
 
     def debit(self, entry: Debit | Adjusted) -> None:
         state = self.account(entry.account)
@@ -189,16 +186,20 @@ class HistoryState:
 
     def restore_points(self, entry: Restored) -> None:
         state = self.account(entry.account)
+        # Points that come back pay a deficit first, like any credit: so a cancellation
+        # after a return ends where the two in the other order end.
         for part in entry.restored:
             lot = state.lots.get(part.lot)
             if lot is not None:
                 state.give_back(lot, entry.at, part.points)
+                state.settle(lot, entry.at, part.points)
         if entry.regranted:
             lot = LotState(
                 entry.key, entry.account, entry.regranted, entry.at, entry.at,
                 entry.expires_at, None, None,
             )  # fmt: skip
             state.add(lot)
+            state.settle(lot, entry.at, entry.regranted)
         given = entry.points - entry.lapsed
         if given:
             state.credited.append((entry.at, entry.kind, given))

@@ -301,6 +301,9 @@ def cancel(redemption_key_: str, at: datetime, ledger: Ledger, settings: Setting
     if credit is not None:
         entries.append(credit)
     text = f"Cancelled {redemption.reward_id}: +{settings.amount(redemption.account, left)}"
+    owed = min(history.account(redemption.account).owed, entry.points - entry.lapsed)
+    if owed > 0:
+        text += f" (it pays {settings.amount(redemption.account, owed)} owed)"
     if entry.lapsed:
         gone = settings.amount(redemption.account, entry.lapsed)
         text += f" ({gone} of it had expired and lapse)"
