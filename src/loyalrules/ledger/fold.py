@@ -61,6 +61,7 @@ class HistoryState:
         "activity",
         "checkpoint",
         "currency",
+        "fingerprints",
         "keys",
         "lock",
         "memberships",
@@ -98,6 +99,8 @@ class HistoryState:
         self.activations: dict[str, datetime] = {}
         self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
         self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
+        # purchase key -> the order's fingerprint and instant, which its returns must match
+        self.fingerprints: dict[str, tuple[str, datetime]] = {}
         self._series = Series()  # what tiers qualify on
         self.tier_changes: list[tuple[datetime, str]] = []  # (when, level) as written down
         self.memberships: dict[str, list[MembershipChanged]] = {}  # by plan, in fold order
@@ -117,6 +120,8 @@ class HistoryState:
         if entry.event_type == "purchase":
             self._add_spend(entry.spend)
             series.add(PURCHASES, entry.at, 1)
+            if entry.fingerprint is not None:
+                self.fingerprints[entry.key] = (entry.fingerprint, entry.at)
             if entry.spend is not None:
                 self.purchase_spend[entry.key] = entry.spend.amount
                 series.add(SPEND, entry.at, entry.spend.amount)
