@@ -76,7 +76,9 @@ class Recorded(Entry):
     ``event_type`` is ``purchase``, ``activity`` or ``return``. ``spend`` is a purchase's
     eligible spend, or the eligible spend a return took back; ``activity`` the kind of an
     activity. A return also names its purchase (``source``) and the ``returned`` units
-    per line id.
+    per line id. A purchase keeps the ``fingerprint`` of the order (its lines, amounts
+    and details), which its returns must match; ``None`` in rows stored before it was
+    kept, whose returns are taken on trust.
     """
 
     kind: ClassVar[str] = "recorded"
@@ -86,6 +88,7 @@ class Recorded(Entry):
     spend: Money | None = None
     source: str | None = attrs.field(default=None, validator=optional_non_empty)
     returned: tuple[tuple[str, int], ...] = ()
+    fingerprint: str | None = attrs.field(default=None, validator=optional_non_empty)
 
     @property
     def active(self) -> bool:
