@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
+from loyalrules.ledger.activity import activity_marks
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import Entry, Recorded
 from loyalrules.ledger.fold import HistoryState
@@ -87,7 +88,7 @@ class History(HistoryState):
             activity = self.activity
             for entry in self.pending:
                 if entry.active:
-                    activity.add(entry.at)
+                    activity.add(entry.at, activity_marks(entry))
                 self.fold(entry)
             self.pending = []
 
