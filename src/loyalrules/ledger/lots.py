@@ -4,6 +4,7 @@ take from first, and the activity clock that inactivity expiry counts on."""
 from __future__ import annotations
 
 import bisect
+import enum
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -162,13 +163,34 @@ def consumption_order(lot: LotState, expiry: datetime) -> tuple[datetime, dateti
     return (expiry, lot.at, lot.key)
 
 
+def oldest_first(lot: LotState, expiry: datetime) -> tuple[datetime, datetime, str]:
+    """Earned first, taken first ("in the order earned"); ties soonest-expiring first."""
+    return (lot.at, expiry, lot.key)
+
+
+class ConsumptionOrder(enum.Enum):
+    """Which points a debit takes first: an account's ``consumption`` term."""
+
+    SOONEST_EXPIRING = "soonest_expiring"
+    OLDEST_FIRST = "oldest_first"
+
+    def key(self, lot: LotState, expiry: datetime) -> tuple[datetime, datetime, str]:
+        if self is ConsumptionOrder.OLDEST_FIRST:
+            return oldest_first(lot, expiry)
+        return consumption_order(lot, expiry)
+
+
 def take(
-    lots: Iterable[tuple[LotState, datetime]], points: int, at: datetime
+    lots: Iterable[tuple[LotState, datetime]],
+    points: int,
+    at: datetime,
+    order: ConsumptionOrder = ConsumptionOrder.SOONEST_EXPIRING,
 ) -> tuple[list[Consumption], int]:
-    """Take ``points`` from ``lots`` (each with its expiry) in consumption order, among
-    those open and available at ``at``. Returns what was taken and the shortfall."""
+    """Take ``points`` from ``lots`` (each with its expiry) in the account's consumption
+    ``order``, among those open and available at ``at``. Returns what was taken and the
+    shortfall."""
     candidates = [
-        (consumption_order(lot, expiry), lot)
+        (order.key(lot, expiry), lot)
         for lot, expiry in lots
         if lot.at <= at and expiry > at and lot.is_available(at)
     ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from loyalrules.ledger.activity import ACTIVITY_KINDS, activity_of
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.lots import ConsumptionOrder
 from loyalrules.loader.scalars import Integer, Text
 from loyalrules.loader.schema import Built, ByShape, Field, Fields, ListOf, MapOf, choice
 from loyalrules.terms.policies import (
@@ -161,6 +162,10 @@ LIFECYCLE_FIELDS = {
     "negative_balance": choice(
         NegativeBalance, "allow: a debit may leave a deficit; clamp: stop at zero"
     ),
+    "consumption": choice(
+        ConsumptionOrder,
+        "which points a debit takes first: soonest_expiring, or oldest_first (as earned)",
+    ),
 }
 
 ACCOUNT = Fields(
@@ -191,6 +196,7 @@ def accounts(defaults: dict[str, Any], declared: dict[str, Any] | None) -> tuple
                 pending=pick("pending") or NotPending(),
                 expiry=pick("expiry") or NoFixedExpiry(),
                 negative_balance=pick("negative_balance") or NegativeBalance.ALLOW,
+                consumption=pick("consumption") or ConsumptionOrder.SOONEST_EXPIRING,
             )
         )
     return tuple(result)

@@ -25,7 +25,7 @@ from loyalrules.ledger.entries import Adjusted, Consumption, Earned, Entry, Rede
 from loyalrules.ledger.fold import reward_key
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.ledger.lots import take
+from loyalrules.ledger.lots import ConsumptionOrder, take
 from loyalrules.operations.lifecycle import cover, duplicate
 from loyalrules.operations.outcome import Outcome
 from loyalrules.rules.conditions import AllOf, Condition
@@ -87,16 +87,21 @@ def points_available(ledger: Ledger, account: str, at: datetime) -> int:
 
 
 def take_points(
-    ledger: Ledger, account: str, points: int, at: datetime, what: str
+    ledger: Ledger,
+    account: str,
+    points: int,
+    at: datetime,
+    what: str,
+    order: ConsumptionOrder = ConsumptionOrder.SOONEST_EXPIRING,
 ) -> tuple[Consumption, ...]:
-    """Take ``points`` of ``account`` at ``at``, soonest-expiring lots first; raises
-    ``InsufficientPoints`` (naming ``what``) when fewer are available."""
+    """Take ``points`` of ``account`` at ``at`` in the account's consumption ``order``;
+    raises ``InsufficientPoints`` (naming ``what``) when fewer are available."""
     history = ledger.history
     available = points_available(ledger, account, at)
     if points > available:
         raise InsufficientPoints(needed=points, available=available, what=what)
     lots = [(lot, history.expiry_of(lot)) for lot in history.open_lots(account)]
-    consumed, shortfall = take(lots, points, at)
+    consumed, shortfall = take(lots, points, at, order)
     assert not shortfall, "the available balance covers it"
     return tuple(consumed)
 
@@ -132,7 +137,12 @@ def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcom
             account=reward.account,
             points=cost,
             consumed=take_points(
-                ledger, reward.account, cost, at, settings.unit_name(reward.account)
+                ledger,
+                reward.account,
+                cost,
+                at,
+                settings.unit_name(reward.account),
+                settings.account(reward.account).consumption,
             ),
             reward_id=reward.id,
             order_id=request.order_id,
@@ -325,7 +335,7 @@ def _take_back_credit(
         ]
         own = [item for item in lots[:1] if item[1] > at]
         consumed, shortfall = take(own, lot.points, at)
-        more, shortfall = take(lots[1:], shortfall, at)
+        more, shortfall = take(lots[1:], shortfall, at, account.consumption)
         deficit, written_off = cover(shortfall, account)
         return Adjusted(
             key=f"{key}:credit",

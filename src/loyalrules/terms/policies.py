@@ -18,6 +18,7 @@ import attrs
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.fields import Inactivity
+from loyalrules.ledger.lots import ConsumptionOrder
 from loyalrules.values.durations import Duration
 from loyalrules.values.events import Cart
 from loyalrules.values.money import Money
@@ -202,6 +203,7 @@ class Account:
     pending: Pending = NotPending()
     expiry: Expiry = NoFixedExpiry()
     negative_balance: NegativeBalance = NegativeBalance.ALLOW
+    consumption: ConsumptionOrder = ConsumptionOrder.SOONEST_EXPIRING
 
 
 @attrs.frozen(kw_only=True)
