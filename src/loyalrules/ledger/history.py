@@ -130,6 +130,10 @@ class History(HistoryState):
         """How many purchases were recorded strictly before ``at``."""
         return int(self.series.total(PURCHASES, None, at))
 
+    def last_purchase_before(self, at: datetime) -> datetime | None:
+        """When the last purchase strictly before ``at`` was recorded."""
+        return self.series.last_before(PURCHASES, at)
+
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
         """How many times ``rule_id`` earned in ``[start, end)``."""
         self.catch_up()
@@ -222,6 +226,9 @@ class HistoryBefore:
 
     def purchases_before(self, at: datetime) -> int:
         return self.history.purchases_before(min(at, self.moment))
+
+    def last_purchase_before(self, at: datetime) -> datetime | None:
+        return self.history.last_purchase_before(min(at, self.moment))
 
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
         end = min(end, self.moment)
