@@ -50,8 +50,15 @@ def _free_item(values: dict[str, Any], where: Where) -> Gift:
 
 GIFTS: dict[str, Fields] = {
     "amount_off": Fields(
-        {"amount": Field(AMOUNT, "the amount off the order", required=True)},
-        build=lambda v, where: AmountOff(v["amount"]),
+        {
+            "amount": Field(AMOUNT, "the amount off the order", required=True),
+            "of": Field(
+                Text(choices=("merchandise", "order")),
+                "at most the merchandise (default), or the whole order with tax and shipping",
+                default="merchandise",
+            ),
+        },
+        build=lambda v, where: AmountOff(v["amount"], of_order=v["of"] == "order"),
     ),
     "percent_off": Fields(
         {
