@@ -11,7 +11,7 @@ from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, ByShape, Field, Fields, ListOf, choice
-from loyalrules.rules.conditions import TierIs
+from loyalrules.rules.conditions import TierIs, TierSource
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
 from loyalrules.terms.tiers import Crossing, Downgrade, Level, Metric, Tiers, Window
@@ -184,4 +184,18 @@ register_condition(
         mapping=Fields({"at_least": Field(Text(), "this tier or a higher one", required=True)}),
     ),
     doc="The member's tier is one of these (or, with at_least, this one or higher).",
+)
+
+
+def _tier_source(value: str, env: BuildEnv) -> TierSource:
+    if env.settings.tiers is None:
+        raise ValueError("the program has no 'tiers'")
+    return TierSource(assigned=value == "assigned")
+
+
+register_condition(
+    "tier_source",
+    _tier_source,
+    spec=Text(choices=("earned", "assigned")),
+    doc="The member's tier was earned by qualifying, or assigned (a manual tier above it).",
 )

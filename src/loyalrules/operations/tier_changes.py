@@ -36,7 +36,9 @@ def tier_state(
     for start, until, level_id in facts.tier_floors:
         floor = tiers.level(level_id)
         if start <= at and (until is None or at < until) and floor.rank > state.level.rank:
-            state = attrs.evolve(state, level=floor, valid_until=until, reason="assigned")
+            state = attrs.evolve(
+                state, level=floor, valid_until=until, reason="assigned", assigned=True
+            )
     return state
 
 

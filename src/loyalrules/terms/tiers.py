@@ -94,6 +94,7 @@ class TierState:
     valid_until: datetime | None
     reason: str
     previous_value: Decimal | None = None  # the value of the last period, if any
+    assigned: bool = False  # held through a manual tier above what was qualified for
 
 
 @attrs.frozen(kw_only=True)
