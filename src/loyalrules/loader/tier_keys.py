@@ -15,6 +15,7 @@ from loyalrules.rules.conditions import TierIs, TierSource
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
 from loyalrules.terms.tiers import Crossing, Downgrade, Level, Metric, Tiers, Window
+from loyalrules.values.durations import Duration
 
 THRESHOLD = Number(minimum=Decimal(0), words="a threshold")
 
@@ -114,7 +115,26 @@ def _tiers(values: dict[str, Any], env: Any) -> Tiers:
         returns_count=values["returns_count"],
         crossing=values["crossing_purchase"],
         currency=env.settings.currency if env is not None else "USD",
+        valid_for=_valid_for(values, levels),
     )
+
+
+def _valid_for(values: dict[str, Any], levels: list[Level]) -> Duration | None:
+    """``valid_for`` replaces the period-based ways of keeping a tier: refuse a mix."""
+    valid_for: Duration | None = values["valid_for"]
+    if valid_for is None:
+        return None
+    mixed = [key for key in ("retention", "grace") if values[key] is not None]
+    if values["downgrade"] is not Downgrade.TO_QUALIFIED:
+        mixed.append("downgrade")
+    if any(level.keep is not None for level in levels):
+        mixed.append("keep")
+    if mixed:
+        raise ValueError(
+            f"'valid_for' says how long a tier lasts from the day it is reached; leave out "
+            f"{', '.join(repr(key) for key in mixed)}"
+        )
+    return valid_for
 
 
 TIERS = Built(
@@ -133,6 +153,9 @@ TIERS = Built(
             ),
             "downgrade": choice(Downgrade, "to_qualified or one_level", Downgrade.TO_QUALIFIED),
             "grace": Field(DURATION, "after a period ends, keep the old tier this long"),
+            "valid_for": Field(
+                DURATION, "a tier lasts this long from the day it is reached, e.g. P12M"
+            ),
             "returns_count": Field(Boolean(), "returns reduce the qualifying value", default=True),
             "crossing_purchase": choice(
                 Crossing, "how the purchase that crosses a threshold earns", Crossing.OLD_RATE

@@ -15,6 +15,10 @@ For a calendar or anniversary year, the tier at an instant is the highest of:
 
 For a rolling window, the tier is the highest level the rolling value reached within the
 last ``retention`` (by default: now). For ``lifetime``, the level the total qualifies for.
+
+With ``valid_for`` ("status lasts 12 months from the day you qualify"), whatever the
+window, a level is held from the instant the window's value reaches it through the end of
+the local day ``valid_for`` later; the tier is the highest level held.
 """
 
 from __future__ import annotations
@@ -112,6 +116,7 @@ class Tiers:
     returns_count: bool = True
     crossing: Crossing = Crossing.OLD_RATE
     currency: str = "USD"
+    valid_for: Duration | None = None  # a level lasts this long from the day it is reached
 
     @property
     def base(self) -> Level:
@@ -190,9 +195,55 @@ class Tiers:
                 level=level, at=at, value=value, window_start=None, window_end=None,
                 valid_until=None, reason="lifetime total",
             )  # fmt: skip
+        if self.valid_for is not None:
+            return self._from_qualifying(series, at, joined, zone)
         if self.window is Window.ROLLING:
             return self._rolling(series, at)
         return self._periodic(series, at, joined, zone)
+
+    def window_at(
+        self, at: datetime, joined: datetime, zone: tzinfo
+    ) -> tuple[datetime | None, datetime | None]:
+        """The window the value at ``at`` is measured over: ``(start, end)``, either
+        ``None`` when open (a lifetime has no start; a rolling window ends at ``at``)."""
+        if self.window is Window.LIFETIME:
+            return None, None
+        if self.window is Window.ROLLING:
+            assert self.rolling is not None
+            return _back(at, self.rolling), at
+        return self.period(at, joined, zone)
+
+    def held_until(self, reached: datetime, zone: tzinfo) -> datetime:
+        """With ``valid_for``: the end of the local day ``valid_for`` after ``reached``."""
+        assert self.valid_for is not None
+        return Period.DAY.bounds(self.valid_for.after(reached, zone).astimezone(zone))[1]
+
+    def _from_qualifying(
+        self, series: Series, at: datetime, joined: datetime, zone: tzinfo
+    ) -> TierState:
+        assert self.valid_for is not None
+        start, end = self.window_at(at, joined, zone)
+        value = self.value(series, start, at + _TICK)
+        best, until, since = self.base, None, None
+        # Only a contribution can raise the window's value, so a level is reached at one.
+        lookback = _back(at, self.valid_for) - timedelta(days=2)
+        for moment in series.instants(self.gains, lookback, at + _TICK):
+            held_until = self.held_until(moment, zone)
+            if held_until <= at:
+                continue
+            window_start = self.window_at(moment, joined, zone)[0]
+            reached = self.qualified(self.value(series, window_start, moment + _TICK))
+            if reached.rank and (reached.rank, held_until) > (best.rank, until or held_until):
+                best, until, since = reached, held_until, moment
+        reason = (
+            f"qualified on {since.astimezone(zone).date().isoformat()}, for {self.valid_for}"
+            if since is not None
+            else "qualified this period"
+        )
+        return TierState(
+            level=best, at=at, value=value, window_start=start, window_end=end,
+            valid_until=until, reason=reason,
+        )  # fmt: skip
 
     def _rolling(self, series: Series, at: datetime) -> TierState:
         assert self.rolling is not None
