@@ -257,7 +257,7 @@ class Program:
         reward = self.reward(reward_id)
         ctx = self._earning.member_context(member, ledger, to_utc(at, "at"), cart)
         request = redemption.RedeemRequest(
-            reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id
+            reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id, catalog=self.rewards
         )
         return redemption.redeem(request, ledger, self.settings)
 

@@ -26,6 +26,7 @@ from loyalrules.ledger.fold import reward_key
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.ledger.lots import ConsumptionOrder, take
+from loyalrules.operations.catalog_limits import catalog_limit
 from loyalrules.operations.lifecycle import cover, duplicate
 from loyalrules.operations.outcome import Outcome
 from loyalrules.rules.conditions import AllOf, Condition
@@ -113,6 +114,7 @@ class RedeemRequest:
     key: str
     cart: Cart | None = None
     order_id: str | None = None
+    catalog: tuple[Reward, ...] = ()  # for the limits across the catalog
 
 
 def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcome:
@@ -126,7 +128,9 @@ def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcom
     reason = why_not(reward, ctx, request.cart)
     if reason is not None:
         raise NotEligible(f"not eligible for {reward.name}: {reason}")
-    reached = _limit(reward, ctx, ledger.history, request.order_id)
+    reached = _limit(reward, ctx, ledger.history, request.order_id) or catalog_limit(
+        settings.redemption_limits, request.catalog, ctx, ledger.history, request.order_id
+    )
     if reached is not None:
         raise LimitReached(reached)
     cost = reward.cost_for(ctx)
@@ -201,7 +205,11 @@ def rewards_for(
     for reward in rewards:
         cost = reward.cost_for(ctx)
         available = points_available(ledger, reward.account, ctx.at)
-        reason = why_not(reward, ctx, None) or _limit(reward, ctx, ledger.history, None)
+        reason = (
+            why_not(reward, ctx, None)
+            or _limit(reward, ctx, ledger.history, None)
+            or catalog_limit(settings.redemption_limits, rewards, ctx, ledger.history, None)
+        )
         needed = max(cost - available, 0)
         price = settings.amount(reward.account, cost)
         if reason is not None:

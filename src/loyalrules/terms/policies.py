@@ -251,6 +251,16 @@ class PayWithPoints:
 
 
 @attrs.frozen(kw_only=True)
+class RedemptionLimits:
+    """Limits across the whole catalog: at most ``per_order`` rewards per order, and at
+    most ``times`` redemptions per member per calendar ``per`` (``redemption_limits``)."""
+
+    per_order: int | None = None
+    times: int | None = None
+    per: Period | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Plan:
     """A paid membership plan (see ``memberships``)."""
 
