@@ -121,16 +121,16 @@ def build(program: Program, entries: int, seed: int) -> tuple[Ledger, datetime]:
                 continue
         elif roll < 0.95:
             outcome = program.adjust(
-                MEMBER,
-                ledger,
-                -rng.randint(1, 40),
+                member=MEMBER,
+                ledger=ledger,
+                points=-rng.randint(1, 40),
                 reason="bench",
                 actor="bench",
                 at=now,
                 key=f"a-{len(ledger)}",
             )
         else:
-            outcome = program.expire(MEMBER, ledger, now)
+            outcome = program.expire(member=MEMBER, ledger=ledger, at=now)
         ledger = ledger.append(outcome.entries)
     return ledger, now + timedelta(hours=1)
 
@@ -193,7 +193,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             best(RUNS, lambda entries=entries: Ledger(entries).history),
             best(RUNS, lambda ledger=ledger, as_of=as_of: ledger.balance(as_of)),
             best(RUNS, lambda lots=lots, as_of=as_of: balance_by_hand(lots, as_of)),
-            best(RUNS, lambda ledger=ledger, as_of=as_of: program.status(MEMBER, ledger, as_of)),
+            best(
+                RUNS,
+                lambda ledger=ledger, as_of=as_of: program.status(
+                    member=MEMBER, ledger=ledger, at=as_of
+                ),
+            ),
             best(
                 RUNS,
                 lambda ledger=ledger, purchase=purchase: ledger.append(

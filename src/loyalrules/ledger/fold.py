@@ -259,6 +259,8 @@ class HistoryState:
             self.spend_currency = checkpoint.spend.currency
         if checkpoint.last_activity_at is not None:
             self.activity.add(checkpoint.last_activity_at)
+        for mark, at in checkpoint.last_marked:
+            self.activity.add(at, (mark,))
         for name, at, amount in checkpoint.series:
             self._series.add(name, at, amount)
         for change in checkpoint.memberships:

@@ -277,7 +277,7 @@ class Ledger:
         ``as_of`` or later, and every rule decision for events from ``as_of`` on, are the
         same as before. Events dated before the checkpoint are refused afterwards, so
         compact only history older than your longest return window. Write expiries down
-        first (``Program.expire(..., as_of)``): compaction refuses to drop a lot whose
+        first (``Program.expire(..., at=as_of)``): compaction refuses to drop a lot whose
         ``Expired`` entry is still missing.
         """
         cutoff = to_utc(as_of, "as_of")
@@ -296,8 +296,8 @@ class Ledger:
                 ):
                     raise ValidationError(
                         f"lot {lot.key!r} expired by {cutoff.isoformat()} but its Expired "
-                        "entry is not written yet; append program.expire(member, ledger, "
-                        "as_of) before compacting"
+                        "entry is not written yet; append program.expire(member=..., "
+                        "ledger=..., at=as_of) before compacting"
                     )
         kept = tuple(entry for entry in self.entries if entry.at >= cutoff)
         checkpoint = attrs.evolve(

@@ -4,6 +4,7 @@ take from first, and the activity clock that inactivity expiry counts on."""
 from __future__ import annotations
 
 import bisect
+import enum
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -169,13 +170,34 @@ def consumption_order(lot: LotState, expiry: datetime) -> tuple[datetime, dateti
     return (expiry, lot.at, lot.key)
 
 
+def oldest_first(lot: LotState, expiry: datetime) -> tuple[datetime, datetime, str]:
+    """Earned first, taken first ("in the order earned"); ties soonest-expiring first."""
+    return (lot.at, expiry, lot.key)
+
+
+class ConsumptionOrder(enum.Enum):
+    """Which points a debit takes first: an account's ``consumption`` term."""
+
+    SOONEST_EXPIRING = "soonest_expiring"
+    OLDEST_FIRST = "oldest_first"
+
+    def key(self, lot: LotState, expiry: datetime) -> tuple[datetime, datetime, str]:
+        if self is ConsumptionOrder.OLDEST_FIRST:
+            return oldest_first(lot, expiry)
+        return consumption_order(lot, expiry)
+
+
 def take(
-    lots: Iterable[tuple[LotState, datetime]], points: int, at: datetime
+    lots: Iterable[tuple[LotState, datetime]],
+    points: int,
+    at: datetime,
+    order: ConsumptionOrder = ConsumptionOrder.SOONEST_EXPIRING,
 ) -> tuple[list[Consumption], int]:
-    """Take ``points`` from ``lots`` (each with its expiry) in consumption order, among
-    those open and available at ``at``. Returns what was taken and the shortfall."""
+    """Take ``points`` from ``lots`` (each with its expiry) in the account's consumption
+    ``order``, among those open and available at ``at``. Returns what was taken and the
+    shortfall."""
     candidates = [
-        (consumption_order(lot, expiry), lot)
+        (order.key(lot, expiry), lot)
         for lot, expiry in lots
         if lot.at <= at and expiry > at and lot.is_available(at)
     ]
@@ -194,29 +216,35 @@ def take(
 
 class ActivityClock:
     """The instants the member did something, in order, and the deadlines an inactivity
-    rule draws from them (kept until an instant is added)."""
+    rule draws from them (kept until an instant is added). Each instant may carry the
+    kinds of activity it was (``ledger.activity``), for rules that count only some."""
 
-    __slots__ = ("_deadlines", "_times")
+    __slots__ = ("_deadlines", "_marked", "_times")
 
     def __init__(self) -> None:
         self._times: list[datetime] = []
+        self._marked: dict[str, list[datetime]] = {}
         self._deadlines: dict[Inactivity, list[datetime]] = {}
 
-    def add(self, at: datetime) -> None:
-        times = self._times
-        if not times or at > times[-1]:
-            times.append(at)  # the common case: entries arrive in time order
-        else:
-            index = bisect.bisect_left(times, at)  # at <= times[-1]: index is in range
-            if times[index] == at:
-                return  # an instant already there changes nothing
-            times.insert(index, at)
-        self._deadlines.clear()
+    def add(self, at: datetime, marks: tuple[str, ...] = ()) -> None:
+        for mark in marks:
+            _insert(self._marked.setdefault(mark, []), at)
+        if _insert(self._times, at) or marks:
+            self._deadlines.clear()
 
     def last(self, as_of: datetime) -> datetime | None:
         """The last instant up to ``as_of``."""
         index = bisect.bisect_right(self._times, as_of)
         return self._times[index - 1] if index else None
+
+    def last_marked(self) -> tuple[tuple[str, datetime], ...]:
+        """The last instant of each kind of activity (what a checkpoint keeps)."""
+        return tuple((mark, times[-1]) for mark, times in sorted(self._marked.items()))
+
+    def _counted(self, rule: Inactivity) -> list[datetime]:
+        if not rule.counts:
+            return self._times
+        return sorted({at for mark in rule.counts for at in self._marked.get(mark, ())})
 
     def deadline_after(self, rule: Inactivity, at: datetime) -> datetime | None:
         """The first instant after ``at`` at which ``rule`` makes points expire: the end
@@ -225,7 +253,7 @@ class ActivityClock:
         then (``None``: no activity after ``at`` to count from)."""
         deadlines = self._deadlines.get(rule)
         if deadlines is None:
-            times = self._times
+            times = self._counted(rule)
             deadlines = []
             for index, moment in enumerate(times):
                 deadline = rule.deadline(moment)
@@ -234,6 +262,18 @@ class ActivityClock:
             self._deadlines[rule] = deadlines
         index = bisect.bisect_right(deadlines, at)
         return deadlines[index] if index < len(deadlines) else None
+
+
+def _insert(times: list[datetime], at: datetime) -> bool:
+    """Put ``at`` in its place in the sorted ``times``; whether it was new."""
+    if not times or at > times[-1]:
+        times.append(at)  # the common case: entries arrive in time order
+        return True
+    index = bisect.bisect_left(times, at)  # at <= times[-1]: index is in range
+    if times[index] == at:
+        return False  # an instant already there changes nothing
+    times.insert(index, at)
+    return True
 
 
 def totals_by_kind(rows: list[tuple[datetime, str, int]], as_of: datetime) -> dict[str, int]:

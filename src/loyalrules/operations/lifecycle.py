@@ -170,7 +170,8 @@ def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Ou
             inactivity=dates["inactivity"],
         )
     else:
-        consumed, shortfall = take(open_lots(history, history.open_lots(account.name)), -points, at)
+        lots = open_lots(history, history.open_lots(account.name))
+        consumed, shortfall = take(lots, -points, at, account.consumption)
         if shortfall and account.negative_balance is NegativeBalance.CLAMP:
             raise InsufficientPoints(needed=-points, available=-points - shortfall)
         entry = Adjusted(
@@ -246,7 +247,7 @@ def transfer(
             )
     history = sender.history
     lots = open_lots(history, history.open_lots(name))
-    consumed, shortfall = take(lots, points, at)
+    consumed, shortfall = take(lots, points, at, settings.account(name).consumption)
     if shortfall:
         raise InsufficientPoints(needed=points, available=points - shortfall)
     out = TransferredOut(

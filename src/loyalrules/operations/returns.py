@@ -254,7 +254,7 @@ def _reverse(
         for item in open_lots(history, history.open_lots(account.name))
         if item[0].key not in taking
     ]
-    more, shortfall = take(others, rest, at)
+    more, shortfall = take(others, rest, at, account.consumption)
     deficit, written_off = cover(shortfall, account)
     return Reversed(
         key=key,

@@ -330,6 +330,20 @@ class TierIs(Condition):
 
 
 @attrs.frozen
+class TierSource(Condition):
+    """The member's tier (just before the event) is ``assigned`` by the host through a
+    manual tier (a status match), or (``assigned`` false) earned by qualifying."""
+
+    assigned: bool
+
+    def __call__(self, ctx: Context) -> bool:
+        return ctx.tier is not None and ctx.tier_assigned is self.assigned
+
+    def describe(self) -> str:
+        return "an assigned tier" if self.assigned else "a tier earned by qualifying"
+
+
+@attrs.frozen
 class MemberOf(Condition):
     """The member holds one of the paid memberships ``plans`` at the event."""
 
