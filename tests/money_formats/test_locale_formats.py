@@ -77,7 +77,7 @@ def test_statuses_and_reward_descriptions_follow_the_locale() -> None:
     status = program.status(member=MEMBER, ledger=ledger, at=AT)
     assert f"11,87{NBSP}€" in str(status)
     cart = Cart(lines=[LineItem(sku="B", category="x", unit_price=Money("40", "EUR"))])
-    outcome = program.redeem("ten-off", MEMBER, ledger, AT, key="r-1", cart=cart)
+    outcome = program.redeem("ten-off", member=MEMBER, ledger=ledger, at=AT, key="r-1", cart=cart)
     assert outcome.grant is not None
     assert outcome.grant.description == f"10,00{NBSP}€ off"
 
