@@ -24,6 +24,7 @@ from loyalrules.values.fields import (
     occurred_at,
     optional_identifier,
     optional_non_negative_money,
+    reduce_frozen,
     tag_tuple,
 )
 from loyalrules.values.money import Money, allocate
@@ -110,6 +111,8 @@ class Cart:
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
     def __attrs_post_init__(self) -> None:
         if not self.lines:
@@ -207,6 +210,8 @@ class Activity:
         factory=dict, converter=freeze_attributes, hash=False
     )
 
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
+
 
 def _returned_units(value: Mapping[str, int] | None) -> Mapping[str, int] | None:
     if value is None:
@@ -243,6 +248,8 @@ class Return:
     lines: Mapping[str, int] | None = attrs.field(
         default=None, converter=_returned_units, hash=False
     )
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
     @purchase.validator
     def _check_purchase(self, _: object, value: object) -> None:

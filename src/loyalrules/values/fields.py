@@ -53,6 +53,37 @@ def freeze_attributes(value: Mapping[str, object] | None) -> Mapping[str, Attrib
     return MappingProxyType(frozen)
 
 
+def _restored(cls: type[Any], values: tuple[Any, ...], proxied: tuple[str, ...]) -> Any:
+    value = object.__new__(cls)
+    for field, item in zip(attrs.fields(cls), values, strict=True):
+        name = field.name
+        object.__setattr__(value, name, MappingProxyType(item) if name in proxied else item)
+    return value
+
+
+def reduce_frozen(value: Any) -> tuple[Any, ...]:
+    """``__reduce__`` for a frozen attrs value holding read-only mappings, which pickle
+    cannot carry: they travel as dicts and come back read-only. The fields are restored
+    as they were, without running the constructor's checks again.
+
+    >>> import pickle
+    >>> from datetime import UTC, datetime
+    >>> from loyalrules.values.member import Member
+    >>> member = Member(id="m-1", joined_at=datetime(2026, 1, 1, tzinfo=UTC),
+    ...                 attributes={"segment": "gold"})
+    >>> pickle.loads(pickle.dumps(member)) == member
+    True
+    """
+    values, proxied = [], []
+    for field in attrs.fields(type(value)):
+        item = getattr(value, field.name)
+        if type(item) is MappingProxyType:
+            item = dict(item)
+            proxied.append(field.name)
+        values.append(item)
+    return _restored, (type(value), tuple(values), tuple(proxied))
+
+
 def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
         raise ValidationError(f"{attribute.name} must be a non-empty string, not {value!r}")
