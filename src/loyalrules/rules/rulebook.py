@@ -156,22 +156,31 @@ class PlannedRule:
             text = f"{before}{format_money(amount, self.money)}"
         return _new_explanation(Explanation, (self.rule.id, "applied", points, text))
 
-    def lot(self, event_key: str, at: datetime, points: int) -> Earned:
+    def lot(
+        self,
+        event_key: str,
+        at: datetime,
+        points: int,
+        dated: dict[tuple[int, int], tuple[datetime | None, datetime | None]] | None = None,
+    ) -> Earned:
         """The lot this rule credits for the event ``event_key``, dated by its policies.
 
         ``at`` is the event's UTC instant and ``points`` positive: the lot is built
         without re-validation (see ``engine_earned``); policy dates are normalised here.
+        ``dated`` keeps the dates of one event by policy, so rules sharing their
+        account's policies date their lots once.
         """
         if self.undated:
             available_at: datetime | None = at
             expires_at = None
         else:
-            available_at = self.pending.available_at(at, self.zone)
-            expires_at = self.expiry.expires_at(at, self.zone)
-            if available_at is not None:
-                available_at = to_utc(available_at, "entry time")
-            if expires_at is not None:
-                expires_at = to_utc(expires_at, "entry time")
+            policies = (id(self.pending), id(self.expiry))  # both live as long as the rule
+            dates = dated.get(policies) if dated is not None else None
+            if dates is None:
+                dates = self.dates(at)
+                if dated is not None:
+                    dated[policies] = dates
+            available_at, expires_at = dates
         return engine_earned(
             event_key + self.earn_key,
             at,
@@ -183,6 +192,16 @@ class PlannedRule:
             expires_at,
             self.inactivity,
         )
+
+    def dates(self, at: datetime) -> tuple[datetime | None, datetime | None]:
+        """(available_at, expires_at) in UTC of a lot this rule credits at ``at``."""
+        available_at = self.pending.available_at(at, self.zone)
+        expires_at = self.expiry.expires_at(at, self.zone)
+        if available_at is not None:
+            available_at = to_utc(available_at, "entry time")
+        if expires_at is not None:
+            expires_at = to_utc(expires_at, "entry time")
+        return available_at, expires_at
 
     def explain_miss(self, hint: str) -> Explanation:
         """The near-miss line of this rule, from its condition's ``hint``."""
