@@ -39,10 +39,13 @@ def _freeze_value(key: str, value: object) -> AttributeValue:
     return value
 
 
+_NO_ATTRIBUTES: Mapping[str, AttributeValue] = MappingProxyType({})
+
+
 def freeze_attributes(value: Mapping[str, object] | None) -> Mapping[str, AttributeValue]:
     """A read-only copy of host-defined attributes, with lists turned into tuples."""
-    if value is None:
-        return MappingProxyType({})
+    if (not value and type(value) is dict) or value is None:
+        return _NO_ATTRIBUTES  # the usual case: shared, as it can never change
     if not isinstance(value, Mapping):
         raise WrongTypeError(f"attributes must be a mapping, not {type(value).__name__}")
     frozen: dict[str, AttributeValue] = {}
@@ -111,7 +114,7 @@ def optional_non_negative_money(
 
 
 def tag_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
-    if value is None:
+    if value is None or value == ():
         return ()
     if isinstance(value, str):
         return (value,)
