@@ -208,7 +208,9 @@ def _spend_units(
 
 def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
     """Run a purchase (or a quoted cart) through the pipeline."""
-    return _evaluate(book.purchase, ctx, _eligible(ctx.lines))
+    eligible = _eligible(ctx.lines)
+    index = book.purchase_index
+    return _evaluate(index.relevant(eligible) if index.indexes else book.purchase, ctx, eligible)
 
 
 def evaluate_activity(book: RuleBook, ctx: Context, kind: str) -> Evaluation:

@@ -21,6 +21,7 @@ from loyalrules.ledger.fields import Inactivity
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
 from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.plan_index import PlanIndex
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.rules.settings import Settings
@@ -229,6 +230,7 @@ class RuleBook:
     multipliers: tuple[PlannedRule, ...] = attrs.field(init=False)
     bonuses: tuple[PlannedRule, ...] = attrs.field(init=False)
     activities: dict[str, tuple[PlannedRule, ...]] = attrs.field(init=False)
+    purchase_index: PlanIndex[PlannedRule] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         plans = [PlannedRule.of(i, r, self.settings) for i, r in enumerate(self.rules)]
@@ -243,3 +245,4 @@ class RuleBook:
         set_(self, "multipliers", _grouped(purchase, Phase.MULTIPLY))
         set_(self, "bonuses", _grouped(purchase, Phase.BONUS))
         set_(self, "activities", {kind: tuple(p) for kind, p in by_kind.items()})
+        set_(self, "purchase_index", PlanIndex(purchase))
