@@ -20,6 +20,8 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("ledger.py", ["--sizes", "100,1000"], "100 -> 1,000 entries (x10)"),
         ("ledger_growth.py", ["--entries", "2000"], "last tenth / first tenth per entry"),
         ("storage.py", ["--entries", "1500"], "1,000-entry ledger from rows"),
+        ("many_rules.py", ["--purchases", "200"], "200 rules / 5 rules"),
+        ("peers.py", ["--n", "500", "--reps", "1"], "loyalrules engine alone"),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(
