@@ -108,7 +108,7 @@ def selected_spend(ctx: Context, selector: LineSelector | None) -> Decimal:
     """Eligible spend of the lines ``selector`` picks (all lines when None)."""
     if selector is None:
         return ctx.spend
-    return sum((el.spend for el in ctx.lines if selector(el.line)), Decimal(0))
+    return selector.spend(ctx.lines)
 
 
 @attrs.frozen

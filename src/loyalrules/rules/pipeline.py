@@ -12,6 +12,7 @@ plain, and allocates little beyond what it returns.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -197,7 +198,9 @@ def _spend_units(
 
 def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
     """Run a purchase (or a quoted cart) through the pipeline."""
-    return _evaluate(book.purchase, ctx, _eligible(ctx.lines))
+    eligible = _eligible(ctx.lines)
+    index = book.purchase_index
+    return _evaluate(index.relevant(eligible) if index.indexes else book.purchase, ctx, eligible)
 
 
 def evaluate_activity(book: RuleBook, ctx: Context, kind: str) -> Evaluation:
@@ -218,7 +221,8 @@ def entries_for(event_key: str, recorded: Recorded, evaluation: Evaluation) -> t
     by the rule's (or its account's) pending and expiry policies."""
     at = recorded.at
     entries: list[Entry] = [recorded]
+    dated: dict[tuple[int, int], tuple[datetime | None, datetime | None]] = {}
     for plan, points in evaluation.awards:
         if points > 0:
-            entries.append(plan.lot(event_key, at, points))
+            entries.append(plan.lot(event_key, at, points, dated))
     return tuple(entries)

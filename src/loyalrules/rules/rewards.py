@@ -23,6 +23,7 @@ from loyalrules.rules.context import Context
 from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.values.events import Cart
+from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.money import Money, format_money
 
 
@@ -53,6 +54,8 @@ class Grant:
     account: str | None = None
     cause: str | None = None
     payload: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen, hash=False)
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
     def apply_to(self, cart: C) -> C:
         """``cart`` (or purchase) with this grant recorded on it: the money off added to
@@ -271,6 +274,8 @@ class Custom(Gift):
     payload: Mapping[str, Any] = attrs.field(converter=_frozen, hash=False)
     description: str = ""
     kind = "custom"
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
         return Grant(
