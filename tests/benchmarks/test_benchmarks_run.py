@@ -18,6 +18,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("earn.py", ["--purchases", "200"], "engine / hand-written time"),
         ("earn_floor.py", ["--purchases", "200"], "earn.py's host loop"),
         ("ledger.py", ["--sizes", "100,1000"], "100 -> 1,000 entries (x10)"),
+        ("load.py", ["--rules", "20,200", "--repeat", "1"], "200 rules"),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
+import functools
+import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil import tz
 from dateutil.relativedelta import relativedelta
@@ -41,17 +44,36 @@ def optional_date(value: object, what: str = "date") -> date | None:
     return value
 
 
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}")
+
+
 def zone(name: str) -> tzinfo:
-    """The IANA time zone called ``name`` (falls back to python-dateutil's bundled data)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        found = tz.gettz(name)
-        if found is None:
-            raise ValidationError(
-                f"unknown time zone {name!r}; use an IANA name such as 'Europe/London'"
-            ) from None
-        return found
+    """The IANA time zone called ``name``: from the system's tz database (``zoneinfo``),
+    else python-dateutil's bundled copy of it. Only IANA names: no POSIX TZ strings, no
+    file paths; a misspelt name is refused with the closest one.
+
+    >>> zone("America/New_York").key
+    'America/New_York'
+    """
+    if isinstance(name, str) and len(name) <= 64 and _ZONE_NAME.fullmatch(name):
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            found = tz.gettz(name)  # python-dateutil's bundled copy of the tz database
+            if isinstance(found, tz.tzfile):  # not a POSIX TZ string it parsed instead
+                return found
+    shown = name if not isinstance(name, str) or len(name) <= 64 else f"{name[:64]}..."
+    message = f"unknown time zone {shown!r}; use an IANA name such as 'Europe/London'"
+    close = difflib.get_close_matches(str(name)[:64], _zone_names(), n=1, cutoff=0.8)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    raise ValidationError(message)
+
+
+@functools.cache
+def _zone_names() -> list[str]:
+    """Every IANA zone name known here, for "did you mean" (read once, on an error)."""
+    return sorted(available_timezones())
 
 
 class Period(enum.Enum):
