@@ -88,6 +88,8 @@ class _Guard:
     many aliases name it: depth, size and alias growth checked, duplicate keys noted,
     merge keys resolved."""
 
+    on_path: set[int]  # mappings and lists being walked: an alias of one is a cycle
+
     def __init__(self, report: Report) -> None:
         self.report = report
         self.written = 0  # distinct nodes: the document as written
@@ -95,59 +97,54 @@ class _Guard:
         self.sizes: dict[int, int] = {}  # node id -> values once aliases are expanded
 
     def walk(self, root: yaml.Node) -> None:
-        on_path: set[int] = set()
-        stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
-        sizes = self.sizes
-        while stack:
-            node, depth, children_done = stack.pop()
-            key = id(node)
-            if children_done:
-                on_path.discard(key)
-                self._finish(node)
-                continue
-            if key in sizes:  # an alias of a node already walked
-                continue
-            if key in on_path:
-                raise _TooLarge(
-                    "an alias refers to a node that contains it (recursive anchor)",
-                    "write the repeated parts out, or use fewer nested aliases",
-                )
-            if depth > MAX_DEPTH:
-                raise _TooDeep(node.start_mark)
-            self.written += 1
-            if self.written > MAX_NODES:
-                raise _TooLarge(
-                    f"it has more than {MAX_NODES:,} values",
-                    "split the program; an ordinary program of 5,000 rules has about 90,000",
-                )
-            on_path.add(key)
-            stack.append((node, depth, True))
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value in reversed(node.value):
-                    stack.append((value, depth + 1, False))
-                    stack.append((key_node, depth + 1, False))
-            elif isinstance(node, yaml.SequenceNode):
-                stack.extend((child, depth + 1, False) for child in reversed(node.value))
-        if sizes[id(root)] > self.written + MAX_ALIAS_EXPANSION:
+        self.on_path: set[int] = set()
+        if self._visit(root, 1) > self.written + MAX_ALIAS_EXPANSION:
             raise _TooLarge(
                 f"aliases expand the document by more than {MAX_ALIAS_EXPANSION:,} values",
                 "write the repeated parts out, or use fewer nested aliases",
             )
 
-    def _finish(self, node: yaml.Node) -> None:
-        """``node`` once its children are done: its duplicates, merges and size."""
+    def _visit(self, node: yaml.Node, depth: int) -> int:
+        """The size of ``node`` once aliases are expanded, its children done first.
+        (Recursive: the depth is checked first, so it never goes past ``MAX_DEPTH``.)"""
+        key = id(node)
         sizes = self.sizes
+        known = sizes.get(key)
+        if known is not None:  # an alias of a node already walked
+            return known
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node.start_mark)
+        self.written += 1
+        if self.written > MAX_NODES:
+            raise _TooLarge(
+                f"it has more than {MAX_NODES:,} values",
+                "split the program; an ordinary program of 5,000 rules has about 90,000",
+            )
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = 1
+            return 1
+        if key in self.on_path:
+            raise _TooLarge(
+                "an alias refers to a node that contains it (recursive anchor)",
+                "write the repeated parts out, or use fewer nested aliases",
+            )
+        self.on_path.add(key)
         size = 1
+        deeper = depth + 1
         if isinstance(node, yaml.MappingNode):
-            self._note_duplicates(node)
-            self._merge(node)
             for key_node, value in node.value:
-                size += sizes[id(key_node)] + sizes[id(value)]
+                size += self._visit(key_node, deeper) + self._visit(value, deeper)
+            self._note_duplicates(node)
+            if self._merge(node):  # the merged pairs were walked as the merge key's value
+                size = 1 + sum(sizes[id(k)] + sizes[id(v)] for k, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
             for child in node.value:
-                size += sizes[id(child)]
+                size += self._visit(child, deeper)
+        self.on_path.discard(key)
         # Past this, aliases have expanded too much whatever else the document holds.
-        sizes[id(node)] = min(size, MAX_NODES + MAX_ALIAS_EXPANSION + 1)
+        size = min(size, MAX_NODES + MAX_ALIAS_EXPANSION + 1)
+        sizes[key] = size
+        return size
 
     def _note_duplicates(self, node: yaml.MappingNode) -> None:
         seen: dict[str, yaml.Node] = {}
@@ -158,14 +155,14 @@ class _Guard:
                     self.report.duplicates[id(key)] = (key, first)
                 seen[key.value] = key
 
-    def _merge(self, node: yaml.MappingNode) -> None:
+    def _merge(self, node: yaml.MappingNode) -> bool:
         """Resolve ``<<`` keys as YAML's merge type says: the merged mappings' pairs
         first (of a list, earlier mappings win), then the node's own, which win over
         them. Merged mappings were resolved before (children first), so each merge is
         one copy of their pairs, counted against ``MAX_ALIAS_EXPANSION`` before it is
         made."""
         if not any(key.tag == _MERGE for key, _ in node.value):
-            return
+            return False
         merged: list[Any] = []
         own = []
         for key, value in node.value:
@@ -185,6 +182,7 @@ class _Guard:
                     )
                 merged.extend(source.value)
         node.value = merged + own
+        return True
 
 
 @contextmanager
