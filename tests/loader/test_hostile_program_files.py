@@ -214,8 +214,9 @@ def rules(count: int) -> str:
     )
 
 
-def test_an_ordinary_five_thousand_rule_program_loads() -> None:
-    assert len(loads_program(rules(5000)).rules) == 5000
+def test_an_ordinary_five_thousand_rule_program_loads(composer: str) -> None:
+    count = 5000 if composer == "libyaml" else 1000  # the Python parser takes 10 s for 5,000
+    assert len(loads_program(rules(count)).rules) == count
 
 
 def test_a_text_past_the_size_limit_is_refused_before_parsing() -> None:

@@ -28,6 +28,9 @@ from loyalrules.values.fields import (
 )
 from loyalrules.values.money import Money, allocate
 
+MAX_QUANTITY = 1_000_000
+"""The most units one cart line may have."""
+
 
 @attrs.frozen(kw_only=True)
 class LineItem:
@@ -54,6 +57,11 @@ class LineItem:
             raise ValidationError(
                 f"quantity of line {self.sku!r} must be at least 1, not {value}; "
                 "record returns with a Return event"
+            )
+        if value > MAX_QUANTITY:
+            raise ValidationError(
+                f"quantity of line {self.sku!r} is {value:.3g}: loyalrules supports at most "
+                f"{MAX_QUANTITY:,} units per line"
             )
 
     def __attrs_post_init__(self) -> None:

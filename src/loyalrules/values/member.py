@@ -8,11 +8,11 @@ from datetime import date, datetime
 import attrs
 
 from loyalrules.values.fields import AttributeValue, freeze_attributes, identifier
-from loyalrules.values.timeutil import optional_date, to_utc
+from loyalrules.values.timeutil import event_time, optional_date
 
 
 def _joined_at(value: object) -> datetime:
-    return to_utc(value, "joined_at")
+    return event_time(value, "joined_at")
 
 
 @attrs.frozen(kw_only=True)

@@ -25,6 +25,9 @@ _QUANTA: Final = {code: Decimal(1).scaleb(-places) for code, places in _MINOR_UN
 _SYMBOLS: Final = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩"}
 _CURRENCY_CODE: Final = re.compile(r"[A-Z]{3}")
 _SEEN_CODES: set[str] = set()
+MAX_AMOUNT: Final = Decimal(10**15)
+"""The largest amount of money loyalrules computes with, either sign (a program states at
+most 10**12; carts of many lines add up to more)."""
 
 
 def to_decimal(value: object, what: str = "amount") -> Decimal:
@@ -55,6 +58,11 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
         raise WrongTypeError(f"{what} must be a Decimal, int or str, not {type(value).__name__}")
     if not result.is_finite():
         raise ValidationError(f"{what} must be a finite number, not {value!r}")
+    if not -MAX_AMOUNT <= result <= MAX_AMOUNT:
+        raise ValidationError(
+            f"{what} {result:.6g} is outside the supported range: amounts are at most "
+            f"{MAX_AMOUNT:,} either way (docs/reliability.md)"
+        )
     return result
 
 
@@ -81,7 +89,7 @@ def minor_units(currency: str) -> int:
 
 
 def _check_currency(_: object, __: object, code: str) -> None:
-    if code in _SEEN_CODES:  # the same few codes over and over: skip the pattern
+    if type(code) is str and code in _SEEN_CODES:  # the same few codes: skip the pattern
         return
     if not isinstance(code, str) or not _CURRENCY_CODE.fullmatch(code):
         raise ValidationError(

@@ -7,6 +7,7 @@ import enum
 import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil import tz
@@ -29,11 +30,46 @@ def require_aware(value: object, what: str) -> datetime:
     return value
 
 
+EARLIEST: Final = datetime(1900, 1, 1, tzinfo=UTC)
+"""The earliest instant loyalrules takes or computes."""
+LATEST: Final = datetime(9000, 1, 1, tzinfo=UTC)
+"""Every instant loyalrules takes or computes is before this one, so a calendar question
+in any time zone stays far from the end of Python's datetime."""
+LATEST_EVENT: Final = datetime(3000, 1, 1, tzinfo=UTC)
+"""Events and members' join dates are before this one, so anything computed from them
+(durations are at most 100 years) stays far before ``LATEST``."""
+
+
 def to_utc(value: object, what: str = "time") -> datetime:
-    """An aware datetime normalised to UTC, so stored times round-trip exactly."""
+    """An aware datetime normalised to UTC, so stored times round-trip exactly; refused
+    outside ``EARLIEST`` to ``LATEST``."""
     if type(value) is datetime and value.tzinfo is UTC:
-        return value  # already normalised: the common case for engine-made entries
-    return require_aware(value, what).astimezone(UTC)
+        utc = value  # already normalised: the common case for engine-made entries
+    else:
+        aware = require_aware(value, what)
+        try:
+            utc = aware.astimezone(UTC)
+        except OverflowError:  # before year 1 or after 9999 in UTC
+            raise _out_of_range(what, value, LATEST) from None
+    if not EARLIEST <= utc < LATEST:
+        raise _out_of_range(what, value, LATEST)
+    return utc
+
+
+def event_time(value: object, what: str) -> datetime:
+    """``to_utc`` for when an event happened: from 1900-01-01 to 2999-12-31 (UTC)."""
+    utc = to_utc(value, what)
+    if utc >= LATEST_EVENT:
+        raise _out_of_range(what, value, LATEST_EVENT)
+    return utc
+
+
+def _out_of_range(what: str, value: object, latest: datetime) -> ValidationError:
+    shown = value.isoformat() if isinstance(value, datetime) else value
+    return ValidationError(
+        f"{what} {shown} is outside the supported range: from 1900-01-01 to "
+        f"{latest.year - 1}-12-31 (UTC)"
+    )
 
 
 def optional_date(value: object, what: str = "date") -> date | None:
