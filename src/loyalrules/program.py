@@ -78,7 +78,13 @@ class Program:
         known = ", ".join(rule.id for rule in self.rules)
         raise UnknownRule(f"program {self.id!r} has no rule {rule_id!r}; its rules are: {known}")
 
-    def process(self, event: Purchase | Activity, *, member: Member, ledger: Ledger) -> Outcome:
+    def process(
+        self,
+        event: Purchase | Activity | Return | Activation | Membership,
+        *,
+        member: Member,
+        ledger: Ledger,
+    ) -> Outcome:
         """Evaluate ``event`` for ``member`` against their ``ledger``.
 
         Returns the new entries and their explanation. Processing the same event again
