@@ -78,7 +78,11 @@ def valid_programs(draw: st.DrawFn) -> str:
         f"rounding: {{mode: {draw(st.sampled_from(['floor', 'half_up', 'ceil']))}}}\n"
         "eligible_spend: {exclude: {categories: [gift_cards]}}\n"
     )
-    return head + "earn:\n" + "".join(rules)
+    rewards = (
+        "rewards:\n  - id: gift\n    cost: 100\n"
+        "    gives: {type: custom, description: a gift, payload: {event: gala, seats: 2}}\n"
+    )
+    return head + "earn:\n" + "".join(rules) + (rewards if draw(st.booleans()) else "")
 
 
 HOSTILE_SCALARS = [
@@ -166,6 +170,35 @@ def check_loads(text: str) -> Program | None:
     return None
 
 
+# Where a hostile value does the most damage: (a line's start, the text before its value).
+TARGETS = [
+    ("timezone:", "timezone: "),
+    ("    effect: {type: bonus", "    effect: {type: bonus, points: "),
+    ("    gives: {type: custom", "    gives: {type: custom, description: d, payload: "),
+    ("    when: {member:", "    when: {member: {tier: "),
+    ("    when: {min_spend:", "    when: {min_spend: "),
+    ("    expiry:", "    expiry: {after: "),
+    ("rounding:", "rounding: {mode: "),
+]
+
+
+@st.composite
+def hostile_values(draw: st.DrawFn) -> str:
+    """A valid program with one value that matters replaced by a hostile one."""
+    lines = draw(valid_programs()).splitlines()
+    candidates = [
+        (number, prefix)
+        for number, line in enumerate(lines)
+        for start, prefix in TARGETS
+        if line.startswith(start)
+    ]
+    number, prefix = draw(st.sampled_from(candidates))
+    value = draw(st.sampled_from(HOSTILE_SCALARS))
+    closing = "}" * prefix.count("{")
+    lines[number] = f"{prefix}{value}{closing}"
+    return "\n".join(lines) + "\n"
+
+
 @fuzz_settings(quick=150, long=15_000)
 @given(valid_programs())
 def test_a_valid_generated_program_loads_and_evaluates(text: str) -> None:
@@ -174,7 +207,7 @@ def test_a_valid_generated_program_loads_and_evaluates(text: str) -> None:
 
 
 @fuzz_settings(quick=300, long=20_000)
-@given(mutated_programs())
+@given(st.one_of(mutated_programs(), hostile_values()))
 def test_a_mutated_program_loads_or_is_a_located_program_error(text: str) -> None:
     check_loads(text)
 
