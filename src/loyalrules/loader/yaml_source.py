@@ -43,6 +43,7 @@ class Report:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        self._reported: set[Problem] = set()  # a node checked twice is reported once
         # Duplicate key nodes found while composing, with the line of the first one;
         # reported with their document path when the mapping is checked.
         self.duplicates: dict[int, tuple[yaml.Node, int]] = {}
@@ -79,7 +80,8 @@ class Report:
             column=mark.column + 1 if mark else None,
             hint=hint,
         )
-        if problem not in self.problems:  # a node checked twice is reported once
+        if problem not in self._reported:
+            self._reported.add(problem)
             self.problems.append(problem)
 
 
