@@ -61,7 +61,7 @@ def custom(payload: str) -> str:
 # --- defect 2: values that crashed the loader ------------------------------------------
 
 
-@pytest.mark.parametrize("payload", ["5", "hello", "[1, 2]"])
+@pytest.mark.parametrize("payload", ["5", "hello", "[1, 2]", "!!set {a, b}", "!!omap [a: 1]"])
 def test_a_payload_that_is_not_a_mapping_is_located(payload: str) -> None:
     problem = only(custom(payload))
     assert (problem.line, problem.path) == (10, "rewards[0].gives.payload")

@@ -251,7 +251,12 @@ class Payload(Anything):
     def check(self, node: yaml.Node, where: Where) -> Any:
         if not isinstance(node, yaml.MappingNode):
             return self.wrong(node, where)
-        return super().check(node, where)
+        value = super().check(node, where)
+        if value is not INVALID and not isinstance(value, dict):  # e.g. a !!set
+            return where.problem(
+                node, f"expected {self.expected}, got a {type(value).__name__}", "drop the tag"
+            )
+        return value
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "object"}
