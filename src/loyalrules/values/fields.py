@@ -12,7 +12,7 @@ import attrs
 
 from loyalrules.errors import ValidationError, WrongTypeError
 from loyalrules.values.money import Money
-from loyalrules.values.timeutil import to_utc
+from loyalrules.values.timeutil import event_time, to_utc
 
 AttributeValue = (
     str | int | bool | Decimal | date | datetime | None | tuple[Any, ...] | frozenset[Any]
@@ -126,4 +126,4 @@ def tag_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
 
 
 def occurred_at(value: object) -> datetime:
-    return to_utc(value, "occurred_at")
+    return event_time(value, "occurred_at")
