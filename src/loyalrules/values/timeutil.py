@@ -31,8 +31,8 @@ def to_utc(value: object, what: str = "time") -> datetime:
 
 
 def optional_date(value: object, what: str = "date") -> date | None:
-    if value is None:
-        return None
+    if value is None or type(value) is date:
+        return value
     if isinstance(value, datetime) or not isinstance(value, date):
         raise WrongTypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
     return value
