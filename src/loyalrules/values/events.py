@@ -115,7 +115,7 @@ def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
         )
     lines = tuple(value)
     for line in lines:
-        if not isinstance(line, LineItem):
+        if type(line) is not LineItem and not isinstance(line, LineItem):
             raise WrongTypeError(f"lines must be LineItem values, not {type(line).__name__}")
     return lines
 

@@ -20,7 +20,12 @@ AttributeValue = (
 _SCALARS = (str, int, bool, Decimal, date, type(None))
 
 
+_PLAIN = frozenset({str, int, bool, Decimal, date, type(None)})  # kept as they are
+
+
 def _freeze_value(key: str, value: object) -> AttributeValue:
+    if type(value) in _PLAIN:  # the usual attribute, tested once
+        return value  # type: ignore[return-value]
     if isinstance(value, set | frozenset):
         return frozenset(_freeze_value(key, item) for item in value)
     if isinstance(value, list | tuple):

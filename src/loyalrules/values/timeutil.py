@@ -10,8 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from dateutil.relativedelta import relativedelta
-
 from loyalrules.errors import ValidationError, WrongTypeError
 
 
@@ -72,8 +70,8 @@ def _out_of_range(what: str, value: object, latest: datetime) -> ValidationError
 
 
 def optional_date(value: object, what: str = "date") -> date | None:
-    if value is None:
-        return None
+    if value is None or type(value) is date:
+        return value
     if isinstance(value, datetime) or not isinstance(value, date):
         raise WrongTypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
     return value
@@ -113,6 +111,9 @@ def _zone_names() -> list[str]:
     return sorted(available_timezones())
 
 
+_DAY, _WEEK = timedelta(days=1), timedelta(weeks=1)
+
+
 class Period(enum.Enum):
     """Calendar periods, in the program's time zone. Weeks start on Monday."""
 
@@ -129,22 +130,22 @@ class Period(enum.Enum):
             return datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
         day = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
         if self is Period.DAY:
-            start, step = day, relativedelta(days=1)
+            start, end = day, day + _DAY
         elif self is Period.WEEK:
-            start, step = day - timedelta(days=day.weekday()), relativedelta(weeks=1)
-        elif self is Period.MONTH:
-            start, step = day.replace(day=1), relativedelta(months=1)
-        elif self is Period.QUARTER:
-            first_month = 3 * ((day.month - 1) // 3) + 1
-            start, step = day.replace(month=first_month, day=1), relativedelta(months=3)
-        else:
-            start, step = day.replace(month=1, day=1), relativedelta(years=1)
+            start = day - timedelta(days=day.weekday())
+            end = start + _WEEK
+        else:  # months, quarters and years start on the 1st: no day to clamp
+            if self is Period.MONTH:
+                start, months = day.replace(day=1), 1
+            elif self is Period.QUARTER:
+                start, months = day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1), 3
+            else:
+                start, months = day.replace(month=1, day=1), 12
+            years, month = divmod(start.month - 1 + months, 12)
+            end = start.replace(year=start.year + years, month=month + 1)
         # Attach the zone to local wall-clock midnights, so DST changes cannot shift them.
         zone = local.tzinfo
-        return (
-            start.replace(tzinfo=zone).astimezone(UTC),
-            (start + step).replace(tzinfo=zone).astimezone(UTC),
-        )
+        return start.replace(tzinfo=zone).astimezone(UTC), end.replace(tzinfo=zone).astimezone(UTC)
 
 
 def local_moment(moment: datetime, zone: tzinfo) -> str:
