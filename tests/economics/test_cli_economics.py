@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -112,3 +114,15 @@ def test_the_progress_bar_draws_on_a_terminal_only() -> None:
     lines = terminal.getvalue().split("\r")
     assert len(lines) == 1 + 101  # one redraw per percent, from 0% to 100%
     assert lines[-1] == "simulate  [##########] 100%  200/200 members\n"
+
+
+def test_the_plain_install_runs_simulate_without_matplotlib(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from loyalrules.cli import main\n"
+        f"main(['simulate', {str(EXAMPLES / 'rewards.yaml')!r}, '--members', '3'])\n"
+        "assert 'matplotlib' not in sys.modules, 'only --plot may import matplotlib'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Effective reward rate" in done.stdout

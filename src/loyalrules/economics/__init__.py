@@ -1,4 +1,11 @@
-"""A program's economics: figures over ledgers, a seeded population simulator, diffs.
+"""Economics: what a program costs and gives, measured and forecast.
+
+Metrics over a set of ledgers (``metrics``), scenarios played through a program
+(``scenario``), data shaped by a program (``shape``), the seeded population simulator
+(``behaviour``, ``population``, ``simulate``) and the program diff (``diff``). Pure: a
+seed in, the same report out on any machine. See ``docs/economics.md``.
+
+For example::
 
     from loyalrules.economics import measure, simulate
 
@@ -6,7 +13,8 @@
     report = measure(program, population.ledgers, population.months)
     print(report.total.reward_rate, report.total.liability)
 
-See ``docs/economics.md`` for every figure's definition and the behaviour model.
+May import: the package's public API and every layer up to the loader; ``testing`` and
+``cli`` sit above it.
 """
 
 from loyalrules.economics.behaviour import DEFAULT_MODEL, BehaviourModel, behaviour_from_yaml

@@ -30,7 +30,7 @@ from loyalrules import (
     TierChanged,
 )
 from loyalrules.economics.calendar import BEGINNING, FOREVER, Month
-from loyalrules.policies import Unit
+from loyalrules.terms.policies import Unit
 
 POINTS = "points"
 REWARD_CREDIT = "reward:"
@@ -258,10 +258,10 @@ def measure(
 
     Balances are read at each month's end (an instant before); tiers from the
     ``TierChanged`` entries
-    written by ``Program.review_tiers`` (members with none are at the base level).
+    written by ``Program.review_tiers`` (members with none are at the base level). For example::
 
-    >>> report = measure(program, ledgers, months_from(start, 12, zone))  # doctest: +SKIP
-    >>> report.total.reward_rate  # doctest: +SKIP
+        report = measure(program, ledgers, months_from(start, 12, zone))
+        report.total.reward_rate
     """
     if not months:
         raise NotAllowed("measure needs at least one month")

@@ -16,7 +16,7 @@ import attrs
 from loyalrules import Member, Money
 from loyalrules.economics.behaviour import BehaviourModel
 from loyalrules.economics.shape import OTHER_CATEGORY, ProgramShape
-from loyalrules.model import AttributeValue
+from loyalrules.values.fields import AttributeValue
 
 _PI: Final = Decimal("3.14159265358979323846264338327950288")
 TABLE_SIZE: Final = 256

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from loyalrules.economics.diff import ProgramDiff
 from loyalrules.economics.metrics import Figures, Report
-from loyalrules.money import format_money
+from loyalrules.values.money import format_money
 
 
 def _count(value: int) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 import attrs
 
 from loyalrules import Program
-from loyalrules.model import AttributeValue
 from loyalrules.rules.conditions import (
     Channel,
     EventAttribute,
@@ -21,7 +20,8 @@ from loyalrules.rules.conditions import (
     Window,
 )
 from loyalrules.rules.selectors import LineSelector
-from loyalrules.tiers import Metric
+from loyalrules.terms.tiers import Metric
+from loyalrules.values.fields import AttributeValue
 
 OTHER_CATEGORY = "other"
 """A category no rule names, so generated carts also hold lines no rule selects."""

@@ -268,10 +268,10 @@ def simulate(
 ) -> Population:
     """Run ``members`` synthetic members through ``program`` for ``months`` months from
     the month of ``start``, under ``model`` (default: the embedded default model).
-    ``record`` keeps each member's steps, to replay them through another program.
+    ``record`` keeps each member's steps, to replay them through another program. For example::
 
-    >>> population = simulate(program, members=100, months=3, seed=7)  # doctest: +SKIP
-    >>> report = measure(program, population.ledgers, population.months)  # doctest: +SKIP
+        population = simulate(program, members=100, months=3, seed=7)
+        report = measure(program, population.ledgers, population.months)
     """
     if members < 1 or months < 1:
         raise NotAllowed(

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from loyalrules.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import CONDITIONS, BuildEnv
@@ -24,8 +24,8 @@ from loyalrules.loader.schema import (
     mapping_pairs,
 )
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
-from loyalrules.policies import PayWithPoints, Unit
-from loyalrules.rewards import (
+from loyalrules.rules.limits import PeriodLimit
+from loyalrules.rules.rewards import (
     AmountOff,
     Credit,
     Custom,
@@ -37,28 +37,33 @@ from loyalrules.rewards import (
     Price,
     Reward,
 )
-from loyalrules.rules.limits import PeriodLimit
-from loyalrules.timeutil import Period
+from loyalrules.terms.policies import PayWithPoints, Unit
+from loyalrules.values.timeutil import Period
 
 AMOUNT = Number(minimum=Decimal(0), exclusive=True, words="an amount")
 PERCENT = Number(minimum=Decimal(0), exclusive=True, words="a percentage")
 
 
 def _free_item(values: dict[str, Any], where: Where) -> Gift:
-    return FreeItem(builtins.selector(values), values["max_value"])
+    return FreeItem(builtins.selector(values), values["max_value"], _locale(where))
+
+
+def _locale(where: Where) -> str | None:
+    """The program's locale, for gifts that write amounts."""
+    return where.env.settings.locale if where.env is not None else None
 
 
 GIFTS: dict[str, Fields] = {
     "amount_off": Fields(
         {"amount": Field(AMOUNT, "the amount off the order", required=True)},
-        build=lambda v, where: AmountOff(v["amount"]),
+        build=lambda v, where: AmountOff(v["amount"], _locale(where)),
     ),
     "percent_off": Fields(
         {
             "percent": Field(PERCENT, "percent off the order", required=True),
             "max_amount": Field(AMOUNT, "at most this much off"),
         },
-        build=lambda v, where: PercentOff(v["percent"], v["max_amount"]),
+        build=lambda v, where: PercentOff(v["percent"], v["max_amount"], _locale(where)),
     ),
     "free_item": Fields(
         {
@@ -73,7 +78,7 @@ GIFTS: dict[str, Fields] = {
             "amount": Field(AMOUNT, "money credited", required=True),
             "account": Field(Text(), "the money account credited", required=True),
         },
-        build=lambda v, where: Credit(v["account"], v["amount"]),
+        build=lambda v, where: Credit(v["account"], v["amount"], _locale(where)),
     ),
     "donation": Fields(
         {"cause": Field(Text(), "who receives the gift", required=True)},
@@ -141,12 +146,7 @@ class PriceSpec(Spec):
     expected = "a mapping with 'when' and 'cost'"
 
     def check(self, node: yaml.Node, where: Where) -> Any:
-        values = Fields(
-            {
-                "when": Field(_Raw(), "conditions for this price", required=True),
-                "cost": Field(Integer(minimum=1), "the cost when they hold", required=True),
-            }
-        ).check(node, where)
+        values = _PRICE.check(node, where)
         if values is INVALID:
             return INVALID
         condition = CONDITIONS.check(values["when"], where.key("when"))
@@ -155,14 +155,7 @@ class PriceSpec(Spec):
         return Price(condition=condition, cost=values["cost"])
 
     def json_schema(self) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "properties": {
-                "when": {"$ref": "#/$defs/conditions"},
-                "cost": {"type": "integer", "minimum": 0},
-            },
-            "required": ["when", "cost"],
-        }
+        return _PRICE.json_schema()
 
 
 class _Raw(Spec):
@@ -173,6 +166,14 @@ class _Raw(Spec):
 
     def json_schema(self) -> dict[str, Any]:
         return {"$ref": "#/$defs/conditions"}
+
+
+_PRICE = Fields(
+    {
+        "when": Field(_Raw(), "conditions for this price", required=True),
+        "cost": Field(Integer(minimum=1), "the cost when they hold", required=True),
+    }
+)
 
 
 REWARD_FIELDS = {

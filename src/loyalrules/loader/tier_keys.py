@@ -14,7 +14,7 @@ from loyalrules.loader.schema import IDENTIFIER, Built, ByShape, Field, Fields, 
 from loyalrules.rules.conditions import TierIs
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
-from loyalrules.tiers import Crossing, Downgrade, Level, Metric, Tiers, Window
+from loyalrules.terms.tiers import Crossing, Downgrade, Level, Metric, Tiers, Window
 
 THRESHOLD = Number(minimum=Decimal(0), words="a threshold")
 
@@ -114,6 +114,7 @@ def _tiers(values: dict[str, Any], env: Any) -> Tiers:
         returns_count=values["returns_count"],
         crossing=values["crossing_purchase"],
         currency=env.settings.currency if env is not None else "USD",
+        locale=env.settings.locale if env is not None else None,
     )
 
 

@@ -11,6 +11,8 @@ prove its economics in your own test suite (see ``docs/economics.md``)::
     @given(from_program(program).scenarios())
     def test_splitting_an_order_does_not_pay(scenario):
         check_split_never_earns_more(program, scenario)
+
+May import: every layer of the library but ``cli``; nothing in the library imports it.
 """
 
 from loyalrules.economics.scenario import (

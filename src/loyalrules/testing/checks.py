@@ -42,8 +42,8 @@ from loyalrules.economics.scenario import (
     run_step,
     step_time,
 )
-from loyalrules.history import TIER_BONUS
-from loyalrules.policies import NegativeBalance
+from loyalrules.ledger.fold import TIER_BONUS
+from loyalrules.terms.policies import NegativeBalance
 
 
 class CheckFailed(LoyalRulesError, AssertionError):
