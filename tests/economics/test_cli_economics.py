@@ -126,3 +126,17 @@ def test_the_plain_install_runs_simulate_without_matplotlib(tmp_path: Path) -> N
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Effective reward rate" in done.stdout
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_diff_and_its_chart_work_on_every_example(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = str(EXAMPLES / f"{name}.yaml")
+    chart = tmp_path / "diff.png"
+    args = ["diff", program, program, "--members", "8", "--months", "2", "--plot", str(chart)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "get more, 0 fewer, 8 the same; mean +0" in out
+    assert "No rule pays differently." in out
+    assert chart.read_bytes()[:4] == b"\x89PNG"
