@@ -26,10 +26,9 @@ from loyalrules import ProgramError, loads_program, program_json_schema
 from loyalrules.loader import registry
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+# Program files; a behaviour model for the simulator (``*.population.yaml``) is not one.
 EXAMPLES = sorted(
-    path
-    for path in (ROOT / "examples").glob("*.yaml")
-    if not path.name.endswith(".population.yaml")  # behaviour models for the simulator
+    p for p in (ROOT / "examples").glob("*.yaml") if not p.name.endswith(".population.yaml")
 )
 SHIPPED = ROOT / "src" / "loyalrules" / "program.schema.json"
 HEADER = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")

@@ -1,11 +1,4 @@
-"""Economics: what a program costs and gives, measured and forecast.
-
-Metrics over a set of ledgers (``metrics``), scenarios played through a program
-(``scenario``), data shaped by a program (``shape``), the seeded population simulator
-(``behaviour``, ``population``, ``simulate``) and the program diff (``diff``). Pure: a
-seed in, the same report out on any machine. See ``docs/economics.md``.
-
-For example::
+"""A program's economics: figures over ledgers, a seeded population simulator, diffs.
 
     from loyalrules.economics import measure, simulate
 
@@ -13,7 +6,9 @@ For example::
     report = measure(program, population.ledgers, population.months)
     print(report.total.reward_rate, report.total.liability)
 
-May import: the package's public API and every layer up to the loader; ``testing`` and
+See ``docs/economics.md`` for every figure's definition and the behaviour model.
+
+May import: the package's public API and every layer up to ``batch``; ``testing`` and
 ``cli`` sit above it.
 """
 

@@ -33,7 +33,9 @@ def draw(reports: Sequence[tuple[str, Report]], title: str, kind: str = "png") -
     """The chart of ``reports`` (label, report) as a ``kind`` file (``png``, ``svg`` or
     ``pdf``). Two reports (a diff) share each panel: the first dashed. For example::
 
-        Path("report.png").write_bytes(draw([("coffee-club", report)], "Coffee Club"))
+    For example::
+
+        png = draw([("coffee-club", report)], "Coffee Club")
     """
     plt = _pyplot()
     figure, (money, flows, rates) = plt.subplots(3, 1, figsize=(9, 10), sharex=True)

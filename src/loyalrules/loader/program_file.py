@@ -16,7 +16,12 @@ from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS,
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
 from loyalrules.loader.money_keys import CURRENCY, LOCALE
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
-from loyalrules.loader.rewards_keys import PAY_WITH_POINTS, RESTORE_EXPIRED, RewardsSpec
+from loyalrules.loader.rewards_keys import (
+    PAY_WITH_POINTS,
+    REDEMPTION_LIMITS,
+    RESTORE_EXPIRED,
+    RewardsSpec,
+)
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, choice, mapping_pairs
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
@@ -266,6 +271,7 @@ PROGRAM_FIELDS = {
     ),
     "rewards": Field(RawNode(RewardsSpec()), "the rewards catalog: what points buy"),
     "pay_with_points": Field(PAY_WITH_POINTS, "points may pay part of an order"),
+    "redemption_limits": Field(REDEMPTION_LIMITS, "limits across the rewards catalog"),
     "restore_expired": Field(
         RESTORE_EXPIRED,
         "cancelled redemptions: points of expired lots 'lapse' or come back for {grace: P30D}",
@@ -295,6 +301,7 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         memberships=values["memberships"] or (),
         point_value=values["point_value"],
         locale=values["locale"],
+        redemption_limits=values["redemption_limits"],
     )
     if values["tiers"] is not None:
         at = where.key("tiers").with_env(BuildEnv(settings))

@@ -36,6 +36,7 @@ from loyalrules.rules.pipeline import (
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.tiers import TierState
 from loyalrules.values.events import Activity, Cart, Purchase
+from loyalrules.values.fingerprint import fingerprint
 from loyalrules.values.member import Member
 from loyalrules.values.money import Money, engine_money
 
@@ -76,6 +77,7 @@ class Earning:
             history=ledger.history,
             at=at,
             tier=before.level.id if before is not None else None,
+            tier_assigned=before is not None and before.assigned,
         )
 
     def check_currency(self, cart: Cart) -> None:
@@ -98,16 +100,24 @@ class Earning:
         return tier_changes.tier_state(tiers, facts, member.joined_at, moment, self.settings)
 
     def cart_context(
-        self, cart: Cart, member: Member, facts: Facts, at: datetime, tier: str | None = None
+        self,
+        cart: Cart,
+        member: Member,
+        facts: Facts,
+        at: datetime,
+        tier: str | None = None,
+        assigned: bool = False,
     ) -> Context:
         """The context ``cart`` is evaluated in at ``at``: its eligible lines and the
-        member's tier (``tier``, or the one just before ``at``)."""
+        member's tier (``tier``, held through a manual tier when ``assigned``, or the one
+        just before ``at``)."""
         if cart.lines[0].unit_price.currency != self.settings.currency:  # cart.currency
             self.check_currency(cart)
         lines = eligible_lines(cart, self.settings.eligible_spend)
         if tier is None and self.settings.tiers is not None:
             state = self.tier_before(facts, member, at)
             tier = state.level.id if state is not None else None
+            assigned = state is not None and state.assigned
         return Context(
             settings=self.settings,
             member=member,
@@ -116,6 +126,7 @@ class Earning:
             cart=cart,
             lines=lines,
             tier=tier,
+            tier_assigned=assigned,
         )
 
     def purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
@@ -133,6 +144,7 @@ class Earning:
             "purchase",
             purchase.id,
             spend=engine_money(ctx.spend, self.settings.currency),
+            fingerprint=fingerprint(purchase),
         )
         entries, explanation = entries_for(key, recorded, evaluation), evaluation.explanation
         if upgrade is not tier_changes.NO_UPGRADE:
@@ -149,7 +161,9 @@ class Earning:
         (with the crossing purchase earning as the program says)."""
         before = self.tier_before(history, member, at)
         tier = before.level.id if before is not None else None
-        ctx = self.cart_context(cart, member, history, at, tier)
+        ctx = self.cart_context(
+            cart, member, history, at, tier, before is not None and before.assigned
+        )
         evaluation = evaluate_cart(self.book, ctx)
         tiers = self.settings.tiers
         if tiers is None or before is None:
@@ -177,6 +191,7 @@ class Earning:
             at=activity.occurred_at,
             activity=activity,
             tier=before.level.id if before is not None else None,
+            tier_assigned=before is not None and before.assigned,
         )
         evaluation = evaluate_activity(self.book, ctx, activity.kind)
         recorded = engine_recorded(  # a validated activity: see ``engine_recorded``

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import attrs
 
-from loyalrules.errors import NotAllowed
+from loyalrules.errors import InternalError, NotAllowed
 from loyalrules.ledger.entries import Entry, Recorded, Redeemed
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
@@ -83,7 +83,12 @@ def pay_with_points(
         account=policy.account,
         points=points,
         consumed=take_points(
-            ledger, policy.account, points, at, settings.unit_name(policy.account)
+            ledger,
+            policy.account,
+            points,
+            at,
+            settings.unit_name(policy.account),
+            settings.account(policy.account).consumption,
         ),
         reward_id=PAY_WITH_POINTS,
         order_id=order_id,
@@ -123,7 +128,8 @@ def with_points_given_back(
     everything gives back every point paid."""
     purchase = ret.purchase
     recorded = outcome.entries[0]
-    assert isinstance(recorded, Recorded)
+    if not isinstance(recorded, Recorded):
+        raise InternalError(f"a return's outcome starts with a {type(recorded).__name__}")
     returned = dict(history.returned.get(recorded.source or "", {}))
     for line_id, units in recorded.returned:
         returned[line_id] = returned.get(line_id, 0) + units

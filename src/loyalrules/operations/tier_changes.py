@@ -36,7 +36,9 @@ def tier_state(
     for start, until, level_id in facts.tier_floors:
         floor = tiers.level(level_id)
         if start <= at and (until is None or at < until) and floor.rank > state.level.rank:
-            state = attrs.evolve(state, level=floor, valid_until=until, reason="assigned")
+            state = attrs.evolve(
+                state, level=floor, valid_until=until, reason="assigned", assigned=True
+            )
     return state
 
 
@@ -100,7 +102,7 @@ def on_purchase(
     explanation = [Explanation(f"tier-{reached.id}", "tier", 0, f"Welcome to {reached.name}!")]
     for level in tiers.levels[before.level.rank + 1 : reached.rank + 1]:
         if level.upgrade_bonus and not _bonus_given(tiers, level, before, ctx):
-            entries.append(_bonus(level, key, at, settings))
+            entries.append(_bonus(level, level.upgrade_bonus, key, at, settings))
             bonus = settings.amount(DEFAULT_ACCOUNT, level.upgrade_bonus)
             text = f"{level.name} upgrade bonus: +{bonus}"
             explanation.append(
@@ -140,12 +142,11 @@ def _split(old: Evaluation, new: Evaluation, share: Decimal) -> Evaluation:
     return Evaluation(tuple(awards), tuple(explanation))
 
 
-def _bonus(level: Level, key: str, at: datetime, settings: Settings) -> Earned:
-    assert level.upgrade_bonus is not None
+def _bonus(level: Level, points: int, key: str, at: datetime, settings: Settings) -> Earned:
     return Earned(
         key=f"{key}:bonus:{level.id}",
         at=at,
-        points=level.upgrade_bonus,
+        points=points,
         rule_id=f"{TIER_BONUS}{level.id}",
         source=key,
         **settings.lot_dates(DEFAULT_ACCOUNT, at),
@@ -189,6 +190,9 @@ def _moments(
             moments.add(gone + _TICK)
             if tiers.retention is not None:
                 moments.add(tiers.retention.after(gone, zone) + _TICK)
+    if tiers.valid_for is not None:  # a tier reached at a contribution runs out
+        for moment in history.series.instants(tiers.gains, None, end + _TICK):
+            moments.add(tiers.held_until(moment, zone))
     # a return can cost a tier at once
     moments.update(history.series.instants(tiers.losses, start, end + _TICK))
     for floor_start, until, _ in history.tier_floors:
