@@ -32,6 +32,7 @@ from loyalrules import (
 )
 from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
 from loyalrules.economics.calendar import Month, months_from
+from loyalrules.economics.metrics import POINTS
 from loyalrules.economics.population import DayCounts, Tables, make_member, pick
 from loyalrules.economics.scenario import ExpiryRun, Redeem, Scenario, Step, TierReview
 from loyalrules.economics.shape import ProgramShape, shape_of
@@ -64,6 +65,13 @@ class _Simulator:
         self.shape: ProgramShape = shape_of(program)
         self.tables = Tables.build(self.shape, model)
         self.rewards = tuple(reward.id for reward in program.rewards)
+        # The least each reward can cost in points (None: not in the points account).
+        self.least = {
+            reward.id: min((reward.cost, *(price.cost for price in reward.prices)))
+            if reward.account == POINTS
+            else None
+            for reward in program.rewards
+        }
         self.plan = program.settings.memberships[0].id if program.settings.memberships else None
         self.tiers = program.settings.tiers
         self.lines: dict[tuple[object, ...], LineItem] = {}
@@ -104,6 +112,7 @@ class _Run:
         self.sim, self.member, self.rng = sim, member, rng
         self.steps: list[Step] | None = [] if record else None
         self.ledger = Ledger()
+        self.points = 0  # available + pending points, as the outcomes changed them
         self.rate = sim.visits * sim.tables.rates[int(rng.random() * len(sim.tables.rates))]
         self.redeemer = rng.random() < sim.propensity
         self.gone = self.subscribed = False
@@ -113,6 +122,7 @@ class _Run:
     def apply(self, outcome: Outcome) -> None:
         if outcome.entries:
             self.ledger = self.ledger.append(outcome.entries)
+            self.points += outcome.change(POINTS)
 
     def note(self, step: Step) -> None:
         if self.steps is not None:
@@ -241,6 +251,9 @@ class _Run:
         # The order is its own cart: a Purchase is a Cart that happened.
         step = Redeem(reward, at, f"{purchase.id}:{reward}", purchase, purchase.id)
         self.note(step)
+        least = sim.least[reward]
+        if least is not None and self.points < least:
+            return  # refused for too few points, certainly: skip asking (a replay asks)
         try:
             outcome = sim.program.redeem(
                 reward,
