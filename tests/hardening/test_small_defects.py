@@ -73,7 +73,7 @@ def test_tier_progress_uses_the_programs_name_for_points() -> None:
         lines=[LineItem(sku="x", category="x", unit_price=Money("100.00", "USD"))],
     )
     ledger = Ledger().apply(program.process(purchase, member=MEMBER, ledger=Ledger()))
-    messages = program.status(MEMBER, ledger, AT + timedelta(days=1)).messages
+    messages = program.status(member=MEMBER, ledger=ledger, at=AT + timedelta(days=1)).messages
     assert any("Earn 400 more stars" in message for message in messages), messages
     assert not any("more points" in message for message in messages), messages
 
