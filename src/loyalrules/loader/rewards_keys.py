@@ -10,7 +10,7 @@ import yaml
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins
-from loyalrules.loader.lifecycle_keys import DURATION
+from loyalrules.loader.lifecycle_keys import CALENDAR_PERIOD, DURATION
 from loyalrules.loader.registry import CONDITIONS, BuildEnv
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import (
@@ -203,10 +203,7 @@ REDEMPTION_LIMITS = Built(
                     {
                         "times": Field(Integer(minimum=1), "how many redemptions", default=1),
                         "per": Field(
-                            Built(
-                                Text(choices=("day", "week", "month", "quarter", "year")),
-                                lambda v, env: Period(v),
-                            ),
+                            CALENDAR_PERIOD,
                             "calendar period (program time zone)",
                             required=True,
                         ),
