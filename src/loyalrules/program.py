@@ -21,6 +21,7 @@ from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import (
     lifecycle,
     memberships,
+    points_chart,
     points_payment,
     redemption,
     returns,
@@ -260,6 +261,35 @@ class Program:
             reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id, catalog=self.rewards
         )
         return redemption.redeem(request, ledger, self.settings)
+
+    def redeem_points(
+        self,
+        points: int,
+        *,
+        member: Member,
+        ledger: Ledger,
+        at: datetime,
+        key: str,
+        cart: Cart | None = None,
+        order_id: str | None = None,
+    ) -> Outcome:
+        """Redeem up to ``points`` by the program's ``redemption_chart``: the steps it
+        picks, the request rounded down to them, granted as an amount off (``grant``).
+        ``key`` identifies the redemption; ``cancel_redemption`` undoes it."""
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        _check_key(key)
+        chart = self.settings.redemption_chart
+        if chart is None:
+            raise NotAllowed("this program has no 'redemption_chart'")
+        if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
+            raise WrongTypeError(f"points must be a positive whole number, not {points!r}")
+        if cart is not None:
+            _check(cart, Cart, "cart")
+        request = points_chart.ChartRequest(
+            points=points, key=key, at=to_utc(at, "at"), cart=cart, order_id=order_id
+        )
+        return points_chart.redeem_points(chart, request, ledger, self.settings)
 
     @old_forms("member", "ledger", "at", new=0)
     def rewards_for(

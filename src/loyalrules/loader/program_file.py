@@ -17,6 +17,7 @@ from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
 from loyalrules.loader.rewards_keys import (
     PAY_WITH_POINTS,
+    REDEMPTION_CHART,
     REDEMPTION_LIMITS,
     RESTORE_EXPIRED,
     RewardsSpec,
@@ -274,6 +275,7 @@ PROGRAM_FIELDS = {
     "rewards": Field(RawNode(RewardsSpec()), "the rewards catalog: what points buy"),
     "pay_with_points": Field(PAY_WITH_POINTS, "points may pay part of an order"),
     "redemption_limits": Field(REDEMPTION_LIMITS, "limits across the rewards catalog"),
+    "redemption_chart": Field(REDEMPTION_CHART, "points redeemed in steps for money off"),
     "restore_expired": Field(
         RESTORE_EXPIRED,
         "cancelled redemptions: points of expired lots 'lapse' or come back for {grace: P30D}",
@@ -303,6 +305,7 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         memberships=values["memberships"] or (),
         point_value=values["point_value"],
         redemption_limits=values["redemption_limits"],
+        redemption_chart=values["redemption_chart"],
     )
     if values["tiers"] is not None:
         at = where.key("tiers").with_env(BuildEnv(settings))
@@ -314,6 +317,7 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
     named = (
         ("pay_with_points", settings.pay_with_points),
         ("transfers", settings.transfers),
+        ("redemption_chart", settings.redemption_chart),
     )
     for section, names in named:
         if names is None:

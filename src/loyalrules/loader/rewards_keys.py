@@ -21,6 +21,7 @@ from loyalrules.loader.schema import (
     Field,
     Fields,
     ListOf,
+    choice,
     mapping_pairs,
 )
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
@@ -37,6 +38,7 @@ from loyalrules.rules.rewards import (
     Price,
     Reward,
 )
+from loyalrules.terms.chart import Chart, Pick, Step
 from loyalrules.terms.policies import PayWithPoints, RedemptionLimits, Unit
 from loyalrules.values.timeutil import Period
 
@@ -356,6 +358,41 @@ PAY_WITH_POINTS = Built(
         }
     ),
     _pay,
+)
+
+
+def _chart(values: dict[str, Any], env: Any) -> Chart:
+    steps = tuple(Step(step["points"], step["amount"]) for step in values["steps"])
+    if len({step.points for step in steps}) != len(steps):
+        raise ValueError("each step needs its own number of points")
+    return Chart(steps=steps, pick_by=values["pick"], account=values["account"])
+
+
+REDEMPTION_CHART = Built(
+    Fields(
+        {
+            "steps": Field(
+                ListOf(
+                    Fields(
+                        {
+                            "points": Field(Integer(minimum=1), "these points...", required=True),
+                            "amount": Field(
+                                Number(minimum=Decimal(0), exclusive=True, words="an amount"),
+                                "...redeem for this much off",
+                                required=True,
+                            ),
+                        }
+                    ),
+                    min_items=1,
+                ),
+                "the chart: [{points: 100, amount: '2.00'}, ...]",
+                required=True,
+            ),
+            "pick": choice(Pick, "best_value or largest_first", Pick.BEST_VALUE),
+            "account": Field(Text(), "the account it spends", default=DEFAULT_ACCOUNT),
+        }
+    ),
+    _chart,
 )
 
 RESTORE_EXPIRED = ByShape(

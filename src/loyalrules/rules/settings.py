@@ -13,6 +13,7 @@ import attrs
 from loyalrules.errors import ValidationError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.terms.chart import Chart
 from loyalrules.terms.policies import (
     Account,
     PayWithPoints,
@@ -91,6 +92,7 @@ class Settings:
     point_value: Decimal | None = None  # what one point is worth, for economics
     memberships: tuple[Plan, ...] = ()
     redemption_limits: RedemptionLimits | None = None  # across the rewards catalog
+    redemption_chart: Chart | None = None  # points redeemed in steps for money off
 
     @property
     def minor_units(self) -> int:
