@@ -21,6 +21,7 @@ from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import (
     lifecycle,
     memberships,
+    payouts,
     points_chart,
     points_payment,
     redemption,
@@ -370,6 +371,14 @@ class Program:
         return redemption.cancel(
             redemption.redemption_key(key), to_utc(at, "at"), ledger, self.settings
         )
+
+    def close_periods(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
+        """The ``payouts`` of every period that ended by ``at`` and was not issued yet:
+        one lot each, in the payout's money account, dated at the period's end. A job
+        for after each period closes; running it again adds nothing."""
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        return payouts.close_periods(self.settings.payouts, ledger, to_utc(at, "at"), self.settings)
 
     def _tiers(self) -> Tiers:
         tiers = self.settings.tiers

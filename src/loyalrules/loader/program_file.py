@@ -14,6 +14,7 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins, lifecycle_keys
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS, PENDING, TRANSFERS
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
+from loyalrules.loader.payout_keys import PAYOUTS, account_problem
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
 from loyalrules.loader.rewards_keys import (
     PAY_WITH_POINTS,
@@ -276,6 +277,7 @@ PROGRAM_FIELDS = {
     "pay_with_points": Field(PAY_WITH_POINTS, "points may pay part of an order"),
     "redemption_limits": Field(REDEMPTION_LIMITS, "limits across the rewards catalog"),
     "redemption_chart": Field(REDEMPTION_CHART, "points redeemed in steps for money off"),
+    "payouts": Field(PAYOUTS, "credit accrued across purchases, issued once a period"),
     "restore_expired": Field(
         RESTORE_EXPIRED,
         "cancelled redemptions: points of expired lots 'lapse' or come back for {grace: P30D}",
@@ -306,6 +308,7 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         point_value=values["point_value"],
         redemption_limits=values["redemption_limits"],
         redemption_chart=values["redemption_chart"],
+        payouts=tuple(values["payouts"] or ()),
     )
     if values["tiers"] is not None:
         at = where.key("tiers").with_env(BuildEnv(settings))
@@ -324,6 +327,11 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
             continue
         section_node = _value_node(node, section) or node
         if _account(settings, names.account, section_node, where.key(section)) is None:
+            return None
+    for position, payout in enumerate(settings.payouts):
+        problem = account_problem(payout, settings)
+        if problem is not None:
+            where.key("payouts").index(position).key("account").problem(node, problem)
             return None
     points = settings.account(DEFAULT_ACCOUNT)
     if points.unit is not Unit.POINTS:

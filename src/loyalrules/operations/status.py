@@ -9,6 +9,7 @@ import attrs
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
+from loyalrules.operations.payouts import PayoutStatus, payout_statuses
 from loyalrules.operations.tier_changes import tier_state
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Unit
@@ -115,6 +116,7 @@ class Status:
     points_name: str
     timezone: tzinfo
     tier: TierStatus | None = None
+    payouts: tuple[PayoutStatus, ...] = ()  # each payout's open period
 
     def account(self, name: str = DEFAULT_ACCOUNT) -> AccountStatus:
         for account in self.accounts:
@@ -147,6 +149,11 @@ class Status:
                     f"{account.amount(units, self.points_name)} expire "
                     + local_moment(when, self.timezone)
                 )
+        for payout in self.payouts:
+            lines.append(
+                f"{payout.name}: {payout.accrued} accrued, issued "
+                + local_moment(payout.issues_at, self.timezone)
+            )
         return tuple(lines)
 
     def __str__(self) -> str:
@@ -186,4 +193,7 @@ def member_status(member: Member, ledger: Ledger, as_of: datetime, settings: Set
         changes = [(when, level) for when, level in history.tier_changes if when <= as_of]
         since = changes[-1][0] if changes and changes[-1][1] == state.level.id else None
         tier = tier_status(state, tiers, since)
-    return status_of(member.id, ledger, as_of, settings, tier)
+    status = status_of(member.id, ledger, as_of, settings, tier)
+    if settings.payouts:
+        status = attrs.evolve(status, payouts=payout_statuses(ledger, as_of, settings))
+    return status
