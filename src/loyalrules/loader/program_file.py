@@ -12,17 +12,12 @@ import yaml
 from loyalrules.errors import Problem, ProgramError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins, lifecycle_keys
+from loyalrules.loader.catalog_keys import REDEMPTION_CHART, REDEMPTION_LIMITS
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS, PENDING, TRANSFERS
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
 from loyalrules.loader.payout_keys import PAYOUTS, account_problem
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
-from loyalrules.loader.rewards_keys import (
-    PAY_WITH_POINTS,
-    REDEMPTION_CHART,
-    REDEMPTION_LIMITS,
-    RESTORE_EXPIRED,
-    RewardsSpec,
-)
+from loyalrules.loader.rewards_keys import PAY_WITH_POINTS, RESTORE_EXPIRED, RewardsSpec
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, choice, mapping_pairs
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest

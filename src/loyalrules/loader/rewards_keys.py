@@ -21,7 +21,6 @@ from loyalrules.loader.schema import (
     Field,
     Fields,
     ListOf,
-    choice,
     mapping_pairs,
 )
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
@@ -38,8 +37,7 @@ from loyalrules.rules.rewards import (
     Price,
     Reward,
 )
-from loyalrules.terms.chart import Chart, Pick, Step
-from loyalrules.terms.policies import PayWithPoints, RedemptionLimits, Unit
+from loyalrules.terms.policies import PayWithPoints, Unit
 from loyalrules.values.timeutil import Period
 
 AMOUNT = Number(minimum=Decimal(0), exclusive=True, words="an amount")
@@ -184,42 +182,6 @@ class _Raw(Spec):
         return {"$ref": "#/$defs/conditions"}
 
 
-def _redemption_limits(values: dict[str, Any], env: Any) -> RedemptionLimits:
-    limit = values["limit"]
-    if values["per_order"] is None and limit is None:
-        raise ValueError("give 'per_order', 'limit' or both")
-    return RedemptionLimits(
-        per_order=values["per_order"],
-        times=None if limit is None else limit["times"],
-        per=None if limit is None else limit["per"],
-    )
-
-
-REDEMPTION_LIMITS = Built(
-    Fields(
-        {
-            "per_order": Field(Integer(minimum=1), "at most this many rewards per order"),
-            "limit": Field(
-                Fields(
-                    {
-                        "times": Field(Integer(minimum=1), "how many redemptions", default=1),
-                        "per": Field(
-                            Built(
-                                Text(choices=("day", "week", "month", "quarter", "year")),
-                                lambda v, env: Period(v),
-                            ),
-                            "calendar period (program time zone)",
-                            required=True,
-                        ),
-                    }
-                ),
-                "at most 'times' redemptions of any reward per member per 'per'",
-            ),
-        }
-    ),
-    _redemption_limits,
-)
-
 REWARD_FIELDS = {
     "id": Field(IDENTIFIER, "unique id of the reward", required=True),
     "name": Field(Text(), "what members see (defaults to the id)"),
@@ -360,40 +322,6 @@ PAY_WITH_POINTS = Built(
     _pay,
 )
 
-
-def _chart(values: dict[str, Any], env: Any) -> Chart:
-    steps = tuple(Step(step["points"], step["amount"]) for step in values["steps"])
-    if len({step.points for step in steps}) != len(steps):
-        raise ValueError("each step needs its own number of points")
-    return Chart(steps=steps, pick_by=values["pick"], account=values["account"])
-
-
-REDEMPTION_CHART = Built(
-    Fields(
-        {
-            "steps": Field(
-                ListOf(
-                    Fields(
-                        {
-                            "points": Field(Integer(minimum=1), "these points...", required=True),
-                            "amount": Field(
-                                Number(minimum=Decimal(0), exclusive=True, words="an amount"),
-                                "...redeem for this much off",
-                                required=True,
-                            ),
-                        }
-                    ),
-                    min_items=1,
-                ),
-                "the chart: [{points: 100, amount: '2.00'}, ...]",
-                required=True,
-            ),
-            "pick": choice(Pick, "best_value or largest_first", Pick.BEST_VALUE),
-            "account": Field(Text(), "the account it spends", default=DEFAULT_ACCOUNT),
-        }
-    ),
-    _chart,
-)
 
 RESTORE_EXPIRED = ByShape(
     scalar=Built(Text(choices=("lapse",)), lambda v, env: None),
