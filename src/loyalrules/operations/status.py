@@ -13,7 +13,7 @@ from loyalrules.operations.payouts import PayoutStatus, payout_statuses
 from loyalrules.operations.tier_changes import tier_state
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Unit
-from loyalrules.terms.tiers import Level, Metric, Tiers, TierState, Window
+from loyalrules.terms.tiers import Level, Measure, Metric, Tiers, TierState, Window
 from loyalrules.values.member import Member
 from loyalrules.values.money import Money, format_money, minor_units
 from loyalrules.values.timeutil import local_moment, until_text
@@ -61,6 +61,10 @@ class TierStatus:
     to_keep: Decimal | None
     metric: Metric
     unit: str  # how the metric's amounts read: a currency, or points of an account
+    # With several measures: what each still needs for ``next_level`` and their words.
+    to_next_each: tuple[tuple[Measure, Decimal], ...] = ()
+    any_of: bool = False
+    currency: str = "USD"
 
     def _amount(self, value: Decimal) -> str:
         if self.metric is Metric.SPEND:
@@ -77,7 +81,12 @@ class TierStatus:
             head += f", until {until_text(self.valid_until, zone)}"
         lines = [head]
         by = f" by {until_text(self.window_end, zone)}" if self.window_end else ""
-        if self.next_level is not None and self.to_next is not None:
+        if self.next_level is not None and self.to_next_each:
+            needs = [m.more(v, self.currency) for m, v in self.to_next_each if v > 0]
+            if needs:
+                joined = " or ".join(needs) if self.any_of else "; ".join(needs)
+                lines.append(f"{joined}{by} for {self.next_level.name}")
+        elif self.next_level is not None and self.to_next is not None:
             lines.append(f"{self._amount(self.to_next)}{by} for {self.next_level.name}")
         if self.to_keep:
             lines.append(f"{self._amount(self.to_keep)}{by} to keep {self.level.name}")
@@ -103,6 +112,22 @@ def tier_status(state: TierState, tiers: Tiers, since: datetime | None) -> TierS
         to_keep=to_keep,
         metric=tiers.metric,
         unit=tiers.currency if tiers.metric is Metric.SPEND else tiers.account,
+        to_next_each=_each(tiers, state, next_level),
+        any_of=tiers.any_of,
+        currency=tiers.currency,
+    )
+
+
+def _each(
+    tiers: Tiers, state: TierState, next_level: Level | None
+) -> tuple[tuple[Measure, Decimal], ...]:
+    """With several measures, what each still needs for ``next_level``."""
+    if not tiers.more or next_level is None:
+        return ()
+    needs = next_level.needs(keeping=False)
+    return tuple(
+        (measure, max(need - value, Decimal(0)))
+        for measure, need, value in zip(tiers.measures, needs, state.values, strict=False)
     )
 
 
