@@ -9,7 +9,7 @@ the asked number of entries. Then, per size, it times:
 * **load**: ``Ledger(entries).history``, what a host pays after reading the rows before
   its first question about them (``Ledger(entries)`` alone only checks the entries and
   notes their keys; they are folded in on the first question);
-* **balance**: ``ledger.balance(as_of)`` of the points account;
+* **balance**: ``ledger.balance(at)`` of the points account;
 * **status**: ``program.status(member, ledger, as_of)`` (every account, expiring next);
 * **process**: ``program.process(purchase, ...)`` of one more purchase, then
   ``ledger.append(outcome.entries)``;
@@ -29,7 +29,7 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -98,11 +98,12 @@ def _purchase(rng: random.Random, number: int, at: datetime) -> Purchase:
     return Purchase(id=f"o-{number}", member_id=MEMBER.id, occurred_at=at, lines=lines)
 
 
-def build(program: Program, entries: int, seed: int) -> tuple[Ledger, datetime]:
-    """A ledger of at least ``entries`` entries, and the instant after its last one."""
+def grow(program: Program, seed: int) -> Iterator[tuple[Ledger, datetime]]:
+    """The seeded history, one event at a time: the ledger after each event and the
+    event's instant."""
     rng = random.Random(seed)
     ledger, now, purchases = Ledger(), START, []
-    while len(ledger) < entries:
+    while True:
         now += timedelta(hours=rng.randint(1, 30))
         roll = rng.random()
         if roll < 0.75 or not purchases:
@@ -132,7 +133,15 @@ def build(program: Program, entries: int, seed: int) -> tuple[Ledger, datetime]:
         else:
             outcome = program.expire(member=MEMBER, ledger=ledger, at=now)
         ledger = ledger.append(outcome.entries)
-    return ledger, now + timedelta(hours=1)
+        yield ledger, now
+
+
+def build(program: Program, entries: int, seed: int) -> tuple[Ledger, datetime]:
+    """A ledger of at least ``entries`` entries, and the instant after its last one."""
+    for ledger, now in grow(program, seed):
+        if len(ledger) >= entries:
+            return ledger, now + timedelta(hours=1)
+    raise AssertionError("unreachable: the history grows without end")
 
 
 def baseline_lots(ledger: Ledger) -> list[Lot]:

@@ -18,6 +18,16 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("earn.py", ["--purchases", "200"], "engine / hand-written time"),
         ("earn_floor.py", ["--purchases", "200"], "earn.py's host loop"),
         ("ledger.py", ["--sizes", "100,1000"], "100 -> 1,000 entries (x10)"),
+        (
+            "batch.py",
+            ["--members", "300", "--partition-size", "100", "--backends", "inprocess,pool,dask"],
+            "speed-up of dask over inprocess",
+        ),
+        ("simulate.py", ["--members", "20", "--months", "2", "--sample", "5"], "member-months/s"),
+        ("ledger_growth.py", ["--entries", "2000"], "last tenth / first tenth per entry"),
+        ("storage.py", ["--entries", "1500"], "1,000-entry ledger from rows"),
+        ("many_rules.py", ["--purchases", "200"], "200 rules / 5 rules"),
+        ("peers.py", ["--n", "500", "--reps", "1"], "loyalrules engine alone"),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(

@@ -163,6 +163,12 @@ class History(HistoryState):
         state = self.accounts.get(account)
         return list(state.open.values()) if state is not None else []
 
+    def lots_expiring_by(self, account: str, as_of: datetime) -> list[LotState]:
+        """The open lots of ``account`` that may have expired by ``as_of`` (a superset:
+        lots with an inactivity rule are all in it), without looking at the others."""
+        state = self.accounts.get(account)
+        return state.expiring_by(as_of) if state is not None else []
+
     def expiry_of(self, lot: LotState) -> datetime:
         """When ``lot`` expires: its fixed date or the end of the first inactivity gap
         after it was earned, whichever is first (``NEVER`` when neither applies)."""

@@ -29,6 +29,7 @@ class LotState:
         "inactivity",
         "key",
         "left",
+        "order",
         "points",
         "reversed",
         "rule_id",
@@ -65,6 +66,7 @@ class LotState:
         self.taken: list[tuple[datetime, int]] | tuple[()] = ()
         self.left = points  # after every debit folded so far
         self.expired_by_entry = False  # an Expired entry wrote its expiry
+        self.order = 0  # its place among its account's lots (set when added)
 
     def is_available(self, at: datetime) -> bool:
         """Whether the lot is spendable at ``at`` (earned, and no longer pending)."""
@@ -85,13 +87,36 @@ class LotState:
 
 
 class AccountState:
-    """One account's lots and its running totals."""
+    """One account's lots and its running totals.
 
-    __slots__ = ("credited", "debits", "deficit", "lots", "open", "owed", "sent", "written_off")
+    Open lots are indexed by expiry, so an expiry run looks only at the lots that may
+    have expired: ``dated`` holds ``(expires_at, at, key)`` of lots with a fixed date and
+    no inactivity rule, sorted; lots with an inactivity rule (their expiry moves with
+    the member's activity) are in ``inactive``; lots that never expire are in neither.
+    """
+
+    __slots__ = (
+        "credited",
+        "dated",
+        "debits",
+        "deficit",
+        "inactive",
+        "indexed",
+        "lots",
+        "open",
+        "owed",
+        "sent",
+        "stale",
+        "written_off",
+    )
 
     def __init__(self) -> None:
         self.lots: dict[str, LotState] = {}
         self.open: dict[str, LotState] = {}  # lots with points left, so debits skip the rest
+        self.dated: list[tuple[datetime, datetime, str]] = []  # open ones, and some closed
+        self.indexed: set[str] = set()  # the keys in ``dated``
+        self.stale = 0  # closed lots in ``dated``
+        self.inactive: dict[str, LotState] = {}  # open lots with an inactivity rule
         self.debits: list[tuple[datetime, str, int]] = []  # (when, kind, points)
         self.credited: list[tuple[datetime, str, int]] = []
         self.deficit: list[tuple[datetime, int]] = []  # + carried by a debit, - paid back
@@ -100,25 +125,73 @@ class AccountState:
         self.sent: list[tuple[datetime, int]] = []  # transfers out
 
     def add(self, lot: LotState) -> None:
+        lot.order = len(self.lots)
         self.lots[lot.key] = lot
         if lot.left > 0:
-            self.open[lot.key] = lot
+            self._opened(lot)
 
     def take(self, lot: LotState, at: datetime, points: int) -> None:
         lot.take(at, points)
-        if lot.left <= 0:
-            self.open.pop(lot.key, None)
+        if lot.left <= 0 and self.open.pop(lot.key, None) is not None:
+            self.inactive.pop(lot.key, None)
+            # Closed lots stay in ``dated`` until they are half of it: then it is
+            # rebuilt, which keeps the cost per lot constant.
+            if lot.key in self.indexed:
+                self.stale += 1
+                if 2 * self.stale > len(self.dated):
+                    open_lots = self.open
+                    self.dated = [item for item in self.dated if item[2] in open_lots]
+                    self.indexed = {item[2] for item in self.dated}
+                    self.stale = 0
 
     def give_back(self, lot: LotState, at: datetime, points: int) -> None:
         """Undo ``points`` of a debit on ``lot`` (a cancelled redemption)."""
         lot.take(at, -points)
-        if lot.left > 0:
-            self.open[lot.key] = lot
+        if lot.left > 0 and lot.key not in self.open:
+            self._opened(lot)
+
+    def _opened(self, lot: LotState) -> None:
+        self.open[lot.key] = lot
+        if lot.inactivity is not None:
+            self.inactive[lot.key] = lot
+        elif lot.key in self.indexed:  # reopened before ``dated`` dropped it
+            self.stale -= 1
+        elif lot.expires_at is not None:
+            item = (lot.expires_at, lot.at, lot.key)
+            dated = self.dated
+            if not dated or item > dated[-1]:
+                dated.append(item)  # the usual case: later lots expire later
+            else:
+                bisect.insort(dated, item)
+            self.indexed.add(lot.key)
+
+    def expiring_by(self, as_of: datetime) -> list[LotState]:
+        """Open lots that may have expired by ``as_of``, in the order they were added:
+        those whose fixed date is ``as_of`` or earlier, and every one with an
+        inactivity rule (its expiry depends on the activity clock)."""
+        dated = self.dated
+        end = bisect.bisect_right(dated, (as_of, NEVER, "\U0010ffff"))
+        open_lots = self.open
+        found = [open_lots[item[2]] for item in dated[:end] if item[2] in open_lots]
+        found += self.inactive.values()
+        found.sort(key=_added)
+        return found
+
+    def settle(self, lot: LotState, at: datetime, points: int) -> None:
+        """Pay what the account owes from ``points`` just credited to ``lot``."""
+        if self.owed > 0:
+            paid = min(self.owed, points)
+            self.take(lot, at, paid)
+            self.carry(at, -paid)
 
     def carry(self, at: datetime, points: int) -> None:
         """Change the deficit by ``points`` (negative: paid back) at ``at``."""
         self.deficit.append((at, points))
         self.owed += points
+
+
+def _added(lot: LotState) -> int:
+    return lot.order
 
 
 class LotsBySource:

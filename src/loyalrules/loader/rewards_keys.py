@@ -45,7 +45,12 @@ PERCENT = Number(minimum=Decimal(0), exclusive=True, words="a percentage")
 
 
 def _free_item(values: dict[str, Any], where: Where) -> Gift:
-    return FreeItem(builtins.selector(values), values["max_value"])
+    return FreeItem(builtins.selector(values), values["max_value"], _locale(where))
+
+
+def _locale(where: Where) -> str | None:
+    """The program's locale, for gifts that write amounts."""
+    return where.env.settings.locale if where.env is not None else None
 
 
 GIFTS: dict[str, Fields] = {
@@ -58,14 +63,14 @@ GIFTS: dict[str, Fields] = {
                 default="merchandise",
             ),
         },
-        build=lambda v, where: AmountOff(v["amount"], of_order=v["of"] == "order"),
+        build=lambda v, where: AmountOff(v["amount"], _locale(where), of_order=v["of"] == "order"),
     ),
     "percent_off": Fields(
         {
             "percent": Field(PERCENT, "percent off the order", required=True),
             "max_amount": Field(AMOUNT, "at most this much off"),
         },
-        build=lambda v, where: PercentOff(v["percent"], v["max_amount"]),
+        build=lambda v, where: PercentOff(v["percent"], v["max_amount"], _locale(where)),
     ),
     "free_item": Fields(
         {
@@ -80,7 +85,7 @@ GIFTS: dict[str, Fields] = {
             "amount": Field(AMOUNT, "money credited", required=True),
             "account": Field(Text(), "the money account credited", required=True),
         },
-        build=lambda v, where: Credit(v["account"], v["amount"]),
+        build=lambda v, where: Credit(v["account"], v["amount"], _locale(where)),
     ),
     "donation": Fields(
         {"cause": Field(Text(), "who receives the gift", required=True)},
@@ -148,12 +153,7 @@ class PriceSpec(Spec):
     expected = "a mapping with 'when' and 'cost'"
 
     def check(self, node: yaml.Node, where: Where) -> Any:
-        values = Fields(
-            {
-                "when": Field(_Raw(), "conditions for this price", required=True),
-                "cost": Field(Integer(minimum=1), "the cost when they hold", required=True),
-            }
-        ).check(node, where)
+        values = _PRICE.check(node, where)
         if values is INVALID:
             return INVALID
         condition = CONDITIONS.check(values["when"], where.key("when"))
@@ -162,14 +162,7 @@ class PriceSpec(Spec):
         return Price(condition=condition, cost=values["cost"])
 
     def json_schema(self) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "properties": {
-                "when": {"$ref": "#/$defs/conditions"},
-                "cost": {"type": "integer", "minimum": 0},
-            },
-            "required": ["when", "cost"],
-        }
+        return _PRICE.json_schema()
 
 
 class _Raw(Spec):
@@ -180,6 +173,14 @@ class _Raw(Spec):
 
     def json_schema(self) -> dict[str, Any]:
         return {"$ref": "#/$defs/conditions"}
+
+
+_PRICE = Fields(
+    {
+        "when": Field(_Raw(), "conditions for this price", required=True),
+        "cost": Field(Integer(minimum=1), "the cost when they hold", required=True),
+    }
+)
 
 
 REWARD_FIELDS = {

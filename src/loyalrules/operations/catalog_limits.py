@@ -29,7 +29,9 @@ def catalog_limit(
 ) -> str | None:
     """Why one more redemption would break the catalog's limits (None: it would not).
 
-    >>> catalog_limit(None, (), ctx, history, None) is None  # doctest: +SKIP
+    For example::
+
+        catalog_limit(None, (), ctx, history, None) is None
     True
     """
     if limits is None:

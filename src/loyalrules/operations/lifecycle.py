@@ -103,7 +103,7 @@ def expire(ledger: Ledger, as_of: datetime, settings: Settings) -> Outcome:
     entries: list[Entry] = []
     explanation = []
     for account in settings.accounts:
-        for lot, expiry in open_lots(history, history.open_lots(account.name)):
+        for lot, expiry in open_lots(history, history.lots_expiring_by(account.name, as_of)):
             left = lot.remaining()
             if expiry > as_of or left <= 0 or lot.expired_by_entry:
                 continue

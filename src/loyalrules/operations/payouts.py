@@ -71,8 +71,9 @@ def close_periods(
     entries: list[Entry] = []
     explanation = []
     scale = Decimal(10) ** minor_units(settings.currency)
-    for payout in payouts if first is not None else ():
-        assert first is not None
+    for payout in payouts:
+        if first is None:  # nothing recorded yet: no period to close
+            break
         for start, end in _closed(payout, first, at, settings):
             key = payout_key(payout, start, settings)
             if key in ledger or (checkpoint is not None and end <= checkpoint.at):

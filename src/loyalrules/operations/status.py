@@ -27,6 +27,7 @@ class AccountStatus:
     unit: Unit
     balance: Balance
     currency: str
+    locale: str | None = None  # how the program writes amounts
 
     def money(self, units: int) -> Money:
         """``units`` of this money account as Money (cents to dollars)."""
@@ -40,7 +41,7 @@ class AccountStatus:
     def amount(self, units: int, points_name: str) -> str:
         """``units`` in words: "120 stars" or "$1.20"."""
         if self.unit is Unit.MONEY:
-            return format_money(self.money(units).amount, self.currency)
+            return format_money(self.money(units).amount, self.currency, locale=self.locale)
         return f"{units} {points_name if self.name == DEFAULT_ACCOUNT else self.name}"
 
 
@@ -65,10 +66,11 @@ class TierStatus:
     to_next_each: tuple[tuple[Measure, Decimal], ...] = ()
     any_of: bool = False
     currency: str = "USD"
+    locale: str | None = None  # how the program writes amounts
 
     def _amount(self, value: Decimal) -> str:
         if self.metric is Metric.SPEND:
-            return f"Spend {format_money(value, self.unit)} more"
+            return f"Spend {format_money(value, self.unit, locale=self.locale)} more"
         if self.metric is Metric.PURCHASES:
             return f"Make {value} more purchase(s)"
         return f"Earn {value} more {self.unit}"
@@ -82,7 +84,7 @@ class TierStatus:
         lines = [head]
         by = f" by {until_text(self.window_end, zone)}" if self.window_end else ""
         if self.next_level is not None and self.to_next_each:
-            needs = [m.more(v, self.currency) for m, v in self.to_next_each if v > 0]
+            needs = [m.more(v, self.currency, self.locale) for m, v in self.to_next_each if v > 0]
             if needs:
                 joined = " or ".join(needs) if self.any_of else "; ".join(needs)
                 lines.append(f"{joined}{by} for {self.next_level.name}")
@@ -115,6 +117,7 @@ def tier_status(state: TierState, tiers: Tiers, since: datetime | None) -> TierS
         to_next_each=_each(tiers, state, next_level),
         any_of=tiers.any_of,
         currency=tiers.currency,
+        locale=tiers.locale,
     )
 
 
@@ -197,7 +200,11 @@ def status_of(
         as_of,
         tuple(
             AccountStatus(
-                account.name, account.unit, ledger.balance(as_of, account.name), settings.currency
+                account.name,
+                account.unit,
+                ledger.balance(as_of, account.name),
+                settings.currency,
+                settings.locale,
             )
             for account in settings.accounts
         ),

@@ -21,7 +21,7 @@ import attrs
 
 from loyalrules.rules.context import Context
 from loyalrules.rules.lines import EligibleLine
-from loyalrules.values.money import Money
+from loyalrules.values.money import format_money
 
 
 def _number(value: Decimal) -> str:
@@ -91,6 +91,7 @@ class PointsPerSpend(SpendEffect):
     per: Decimal
     currency: str
     whole: bool = True
+    locale: str | None = attrs.field(default=None, kw_only=True)  # how amounts are written
     _points: tuple[int, int] = attrs.field(init=False, repr=False, eq=False)
     _per: tuple[int, int] = attrs.field(init=False, repr=False, eq=False)
 
@@ -117,7 +118,8 @@ class PointsPerSpend(SpendEffect):
 
     def promise(self, unit: str) -> str:
         whole = "whole " if self.whole else ""
-        return f"{_number(self.points)} {unit} per {whole}{Money(self.per, self.currency)}"
+        per = format_money(self.per, self.currency, locale=self.locale)
+        return f"{_number(self.points)} {unit} per {whole}{per}"
 
 
 @attrs.frozen
@@ -154,6 +156,7 @@ class PointsPerTender(BonusEffect):
     per: Decimal
     currency: str
     whole: bool = True
+    locale: str | None = attrs.field(default=None, kw_only=True)  # how amounts are written
 
     def points_for(self, spend: Decimal, share: Fraction) -> int:
         paid = Fraction(spend) * share
@@ -170,7 +173,7 @@ class PointsPerTender(BonusEffect):
     def promise(self, unit: str) -> str:
         whole = "whole " if self.whole else ""
         paid = " or ".join(sorted(self.methods))
-        per = Money(self.per, self.currency)
+        per = format_money(self.per, self.currency, locale=self.locale)
         return f"{_number(self.rate)} {unit} per {whole}{per} paid with {paid}"
 
 

@@ -23,7 +23,8 @@ from loyalrules.rules.context import Context
 from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.values.events import Cart
-from loyalrules.values.money import Money
+from loyalrules.values.fields import reduce_frozen
+from loyalrules.values.money import Money, format_money
 
 
 def _frozen(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -54,12 +55,16 @@ class Grant:
     cause: str | None = None
     payload: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen, hash=False)
 
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
+
     def apply_to(self, cart: C) -> C:
         """``cart`` (or purchase) with this grant recorded on it: the money off added to
         its ``order_discount`` (so, by default, it stops counting as eligible spend), or
         its shipping made free. Refuses what cannot be recorded on an order.
 
-        >>> purchase = grant.apply_to(purchase)  # doctest: +SKIP
+        For example::
+
+            purchase = grant.apply_to(purchase)
         """
         record = _RECORDS.get(self.kind)
         if record is None:
@@ -127,6 +132,7 @@ class AmountOff(Gift):
     (``of_order``: never more than all it costs, tax and shipping included)."""
 
     amount: Decimal
+    locale: str | None = None  # how the program writes amounts
     of_order: bool = False
     kind = "amount_off"
 
@@ -138,7 +144,7 @@ class AmountOff(Gift):
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
-            description=f"{Money(self.amount, currency)} off",
+            description=f"{format_money(self.amount, currency, locale=self.locale)} off",
             amount=Money(amount, currency),
         )
 
@@ -149,6 +155,7 @@ class PercentOff(Gift):
 
     percent: Decimal
     max_amount: Decimal | None = None
+    locale: str | None = None  # how the program writes amounts
     kind = "percent_off"
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
@@ -161,7 +168,7 @@ class PercentOff(Gift):
                 value = min(value, self.max_amount)
             amount = Money(value, currency)
         most = None if self.max_amount is None else Money(self.max_amount, currency)
-        upto = f" (up to {most})" if most else ""
+        upto = f" (up to {format_money(most.amount, currency, locale=self.locale)})" if most else ""
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
@@ -179,6 +186,7 @@ class FreeItem(Gift):
 
     items: LineSelector
     max_value: Decimal | None = None
+    locale: str | None = None  # how the program writes amounts
     kind = "free_item"
 
     def _best(self, cart: Cart) -> Decimal | None:
@@ -196,11 +204,11 @@ class FreeItem(Gift):
             best = self._best(cart) or Decimal(0)
             amount = Money(best if self.max_value is None else min(best, self.max_value), currency)
         most = None if self.max_value is None else Money(self.max_value, currency)
+        upto = f", up to {format_money(most.amount, currency, locale=self.locale)}" if most else ""
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
-            description=f"one free item ({self.items.describe()})"
-            + (f", up to {most}" if most else ""),
+            description=f"one free item ({self.items.describe()}){upto}",
             amount=amount,
             max_amount=most,
             skus=tuple(sorted(self.items.skus)),
@@ -229,6 +237,7 @@ class Credit(Gift):
 
     account: str
     amount: Decimal
+    locale: str | None = None  # how the program writes amounts
     kind = "credit"
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
@@ -236,7 +245,8 @@ class Credit(Gift):
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
-            description=f"{amount} credited to {self.account}",
+            description=f"{format_money(self.amount, currency, locale=self.locale)} credited "
+            f"to {self.account}",
             amount=amount,
             account=self.account,
         )
@@ -264,6 +274,8 @@ class Custom(Gift):
     payload: Mapping[str, Any] = attrs.field(converter=_frozen, hash=False)
     description: str = ""
     kind = "custom"
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
         return Grant(

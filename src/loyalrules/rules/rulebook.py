@@ -21,6 +21,7 @@ from loyalrules.ledger.fields import Inactivity
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
 from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.plan_index import PlanIndex
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.rules.settings import Settings
@@ -106,6 +107,7 @@ class PlannedRule:
     inactivity: Inactivity | None = None
     zone: tzinfo = UTC
     money: str | None = None  # the currency, when the account counts money
+    locale: str | None = None  # how the program writes amounts
     bonus: BonusEffect | None = None  # the effect of a bonus rule
     max_points: int | None = None
     # Lots available at once and with no fixed expiry (the usual case) need no dating.
@@ -142,6 +144,7 @@ class PlannedRule:
             inactivity=expiry.inactivity_for(settings.timezone_name),
             zone=settings.timezone,
             money=settings.currency if account.unit is Unit.MONEY else None,
+            locale=settings.locale,
             bonus=effect if isinstance(effect, BonusEffect) else None,
             max_points=rule.max_points,
         )
@@ -153,25 +156,34 @@ class PlannedRule:
             text = f"{before}{points}{after}"
         else:  # a money account counts minor units: show them as currency
             amount = Decimal(points).scaleb(-minor_units(self.money))
-            text = f"{before}{format_money(amount, self.money)}"
+            text = f"{before}{format_money(amount, self.money, locale=self.locale)}"
         return _new_explanation(Explanation, (self.rule.id, "applied", points, text))
 
-    def lot(self, event_key: str, at: datetime, points: int) -> Earned:
+    def lot(
+        self,
+        event_key: str,
+        at: datetime,
+        points: int,
+        dated: dict[tuple[int, int], tuple[datetime | None, datetime | None]] | None = None,
+    ) -> Earned:
         """The lot this rule credits for the event ``event_key``, dated by its policies.
 
         ``at`` is the event's UTC instant and ``points`` positive: the lot is built
         without re-validation (see ``engine_earned``); policy dates are normalised here.
+        ``dated`` keeps the dates of one event by policy, so rules sharing their
+        account's policies date their lots once.
         """
         if self.undated:
             available_at: datetime | None = at
             expires_at = None
         else:
-            available_at = self.pending.available_at(at, self.zone)
-            expires_at = self.expiry.expires_at(at, self.zone)
-            if available_at is not None:
-                available_at = to_utc(available_at, "entry time")
-            if expires_at is not None:
-                expires_at = to_utc(expires_at, "entry time")
+            policies = (id(self.pending), id(self.expiry))  # both live as long as the rule
+            dates = dated.get(policies) if dated is not None else None
+            if dates is None:
+                dates = self.dates(at)
+                if dated is not None:
+                    dated[policies] = dates
+            available_at, expires_at = dates
         return engine_earned(
             event_key + self.earn_key,
             at,
@@ -183,6 +195,16 @@ class PlannedRule:
             expires_at,
             self.inactivity,
         )
+
+    def dates(self, at: datetime) -> tuple[datetime | None, datetime | None]:
+        """(available_at, expires_at) in UTC of a lot this rule credits at ``at``."""
+        available_at = self.pending.available_at(at, self.zone)
+        expires_at = self.expiry.expires_at(at, self.zone)
+        if available_at is not None:
+            available_at = to_utc(available_at, "entry time")
+        if expires_at is not None:
+            expires_at = to_utc(expires_at, "entry time")
+        return available_at, expires_at
 
     def explain_miss(self, hint: str) -> Explanation:
         """The near-miss line of this rule, from its condition's ``hint``."""
@@ -210,6 +232,7 @@ class RuleBook:
     multipliers: tuple[PlannedRule, ...] = attrs.field(init=False)
     bonuses: tuple[PlannedRule, ...] = attrs.field(init=False)
     activities: dict[str, tuple[PlannedRule, ...]] = attrs.field(init=False)
+    purchase_index: PlanIndex[PlannedRule] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         plans = [PlannedRule.of(i, r, self.settings) for i, r in enumerate(self.rules)]
@@ -224,3 +247,4 @@ class RuleBook:
         set_(self, "multipliers", _grouped(purchase, Phase.MULTIPLY))
         set_(self, "bonuses", _grouped(purchase, Phase.BONUS))
         set_(self, "activities", {kind: tuple(p) for kind, p in by_kind.items()})
+        set_(self, "purchase_index", PlanIndex(purchase))

@@ -29,6 +29,7 @@ from decimal import Decimal
 
 import attrs
 
+from loyalrules.errors import InternalError
 from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, earned
 from loyalrules.values.durations import Duration
 from loyalrules.values.money import format_money
@@ -112,17 +113,17 @@ class Measure:
         name = {Metric.SPEND: SPEND, Metric.PURCHASES: PURCHASES}.get(self.metric)
         return name or earned(self.account)
 
-    def describe(self, value: Decimal, currency: str) -> str:
+    def describe(self, value: Decimal, currency: str, locale: str | None = None) -> str:
         if self.metric is Metric.SPEND:
-            return format_money(value, currency)
+            return format_money(value, currency, locale=locale)
         if self.metric is Metric.PURCHASES:
             return f"{value} purchase(s)"
         return f"{value} {self.account}"
 
-    def more(self, value: Decimal, currency: str) -> str:
+    def more(self, value: Decimal, currency: str, locale: str | None = None) -> str:
         """What is still needed, for a progress line: "Spend $8.00 more"."""
         if self.metric is Metric.SPEND:
-            return f"Spend {format_money(value, currency)} more"
+            return f"Spend {format_money(value, currency, locale=locale)} more"
         if self.metric is Metric.PURCHASES:
             return f"Make {value} more purchase(s)"
         return f"Earn {value} more {self.account}"
@@ -160,6 +161,7 @@ class Tiers:
     returns_count: bool = True
     crossing: Crossing = Crossing.OLD_RATE
     currency: str = "USD"
+    locale: str | None = None  # how the program writes amounts
     valid_for: Duration | None = None  # a level lasts this long from the day it is reached
     more: tuple[Measure, ...] = ()  # further measures, beside ``metric``
     any_of: bool = False  # with further measures: reaching one threshold is enough
@@ -236,7 +238,7 @@ class Tiers:
         if isinstance(values, Decimal):
             values = (values,)
         parts = zip(self.measures, values, strict=False)
-        return " and ".join(m.describe(v, self.currency) for m, v in parts)
+        return " and ".join(m.describe(v, self.currency, self.locale) for m, v in parts)
 
     # --- periods -----------------------------------------------------------------------
 
@@ -268,8 +270,8 @@ class Tiers:
             )  # fmt: skip
         if self.valid_for is not None:
             return self._from_qualifying(series, at, joined, zone)
-        if self.window is Window.ROLLING:
-            return self._rolling(series, at)
+        if self.window is Window.ROLLING and self.rolling is not None:
+            return self._rolling(series, at, self.rolling)
         return self._periodic(series, at, joined, zone)
 
     def window_at(
@@ -279,20 +281,21 @@ class Tiers:
         ``None`` when open (a lifetime has no start; a rolling window ends at ``at``)."""
         if self.window is Window.LIFETIME:
             return None, None
-        if self.window is Window.ROLLING:
-            assert self.rolling is not None
+        if self.window is Window.ROLLING and self.rolling is not None:
             return _back(at, self.rolling), at
         return self.period(at, joined, zone)
 
     def held_until(self, reached: datetime, zone: tzinfo) -> datetime:
         """With ``valid_for``: the end of the local day ``valid_for`` after ``reached``."""
-        assert self.valid_for is not None
+        if self.valid_for is None:
+            raise InternalError("held_until() asked of tiers without valid_for")
         return Period.DAY.bounds(self.valid_for.after(reached, zone).astimezone(zone))[1]
 
     def _from_qualifying(
         self, series: Series, at: datetime, joined: datetime, zone: tzinfo
     ) -> TierState:
-        assert self.valid_for is not None
+        if self.valid_for is None:
+            raise InternalError("_from_qualifying() asked of tiers without valid_for")
         start, end = self.window_at(at, joined, zone)
         value = self.measure(series, start, at + _TICK)
         best, until, since = self.base, None, None
@@ -316,10 +319,9 @@ class Tiers:
             valid_until=until, reason=reason,
         )  # fmt: skip
 
-    def _rolling(self, series: Series, at: datetime) -> TierState:
-        assert self.rolling is not None
+    def _rolling(self, series: Series, at: datetime, rolling: Duration) -> TierState:
         through = at + _TICK
-        calendar_back = _back(at, self.rolling)
+        calendar_back = _back(at, rolling)
         value = self.measure(series, calendar_back, through)
         best = self.qualified(value)
         if self.retention is not None:  # the best reached within the retention
@@ -327,14 +329,13 @@ class Tiers:
             # The rolling value only falls between contributions, so its best over the
             # retention is at its start or at one of them.
             for moment in [since, *self.instants(series, since, through)]:
-                start = _back(moment, self.rolling)
+                start = _back(moment, rolling)
                 reached = self.qualified(self.measure(series, start, moment + _TICK))
                 if reached.rank > best.rank:
                     best = reached
         return TierState(
             level=best, at=at, value=value[0], values=value, window_start=calendar_back,
-            window_end=at,
-            valid_until=None, reason=f"rolling {self.rolling}",
+            window_end=at, valid_until=None, reason=f"rolling {rolling}",
         )  # fmt: skip
 
     def _periodic(

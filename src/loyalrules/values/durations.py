@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from datetime import datetime, timedelta, tzinfo
@@ -30,7 +31,21 @@ class Duration:
         """``moment`` plus this duration: the calendar part on the local calendar of
         ``zone`` (same wall-clock time, whatever daylight saving does), then the clock
         part as elapsed time (``PT48H`` is always 48 hours)."""
-        local = moment.astimezone(zone) + self.calendar
+        local = moment.astimezone(zone)
+        # What ``local + self.calendar`` does (years and months first, the day clamped
+        # to the month's last, then days), without relativedelta's general machinery:
+        # lots are dated by the thousand.
+        calendar_part = self.calendar
+        months = calendar_part.years * 12 + calendar_part.months
+        if months:
+            year, month = divmod(local.month - 1 + months, 12)
+            year += local.year
+            last = calendar.monthrange(year, month + 1)[1]
+            local = local.replace(year=year, month=month + 1, day=min(local.day, last))
+        if calendar_part.days:
+            local += timedelta(days=calendar_part.days)
+        if local.fold:  # as adding a relativedelta, even an empty one, clears the fold
+            local = local.replace(fold=0)
         return local.astimezone(moment.tzinfo) + self.clock
 
     def __str__(self) -> str:

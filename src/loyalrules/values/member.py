@@ -7,7 +7,12 @@ from datetime import date, datetime
 
 import attrs
 
-from loyalrules.values.fields import AttributeValue, freeze_attributes, identifier
+from loyalrules.values.fields import (
+    AttributeValue,
+    freeze_attributes,
+    identifier,
+    reduce_frozen,
+)
 from loyalrules.values.timeutil import optional_date, to_utc
 
 
@@ -25,3 +30,5 @@ class Member:
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts

@@ -6,7 +6,6 @@ import enum
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil import tz
 from dateutil.relativedelta import relativedelta
 
 from loyalrules.errors import ValidationError, WrongTypeError
@@ -46,6 +45,8 @@ def zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
+        from dateutil import tz  # only here: importing it costs more than all of zoneinfo
+
         found = tz.gettz(name)
         if found is None:
             raise ValidationError(

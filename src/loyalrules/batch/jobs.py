@@ -1,0 +1,236 @@
+"""Population jobs: nightly expiry, tier review, period-close payouts, re-derivation.
+
+A job runs member by member over partitions (:mod:`loyalrules.batch.partitions`) on any
+backend (:mod:`loyalrules.batch.backends`). Workers get the program as YAML text and
+members as plain records, compute, and send back plain results; nothing is written until
+the host applies them to its store, each under the store's compare-and-set.
+
+For example::
+
+    night = [NightlyExpiry(as_of), TierReview(as_of)]
+    report = run_jobs(night, program_text, parts, ProcessPool())
+    apply_results(store, program, report)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+import attrs
+
+from loyalrules import (
+    Ledger,
+    LoyalRulesError,
+    Member,
+    Outcome,
+    Program,
+    entry_from_dict,
+    loads_program,
+)
+from loyalrules.batch.backends import Backend, InProcess
+from loyalrules.batch.partitions import Partition, Record, load_partition
+from loyalrules.storage import (
+    Expire,
+    Input,
+    ReviewTiers,
+    Store,
+    StoreConflict,
+    input_from_dict,
+    input_to_dict,
+    member_from_dict,
+)
+
+
+class MemberJob(Protocol):
+    """One step of a nightly run, for one member: the Outcome to store, and the input to
+    store with it (so re-derivation replays it; None if it is not to be replayed)."""
+
+    name: ClassVar[str]
+
+    def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome: ...
+
+    def input(self) -> Input | None: ...
+
+
+@attrs.frozen
+class NightlyExpiry:
+    """``Program.expire`` as of ``as_of``: write down the points that expired."""
+
+    as_of: datetime
+    name: ClassVar[str] = "expiry"
+
+    def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome:
+        return program.expire(member=member, ledger=ledger, at=self.as_of)
+
+    def input(self) -> Input | None:
+        return Expire(as_of=self.as_of)
+
+
+@attrs.frozen
+class TierReview:
+    """``Program.review_tiers`` as of ``as_of``: write down the tier changes."""
+
+    as_of: datetime
+    name: ClassVar[str] = "tier-review"
+
+    def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome:
+        return program.review_tiers(member=member, ledger=ledger, at=self.as_of)
+
+    def input(self) -> Input | None:
+        return ReviewTiers(as_of=self.as_of)
+
+
+PeriodCloseOperation = Callable[[Program, Member, Ledger, datetime], Outcome]
+
+
+@attrs.frozen
+class PeriodClose:
+    """Period-close payouts (cashback paid out, certificates issued at a period's end):
+    the hook. ``operation(program, member, ledger, as_of)`` computes one member's payout
+    as an Outcome; it must be a module-level function so that it pickles. When the
+    engine has its own period-close operation, pass it here (or a one-line wrapper)."""
+
+    operation: PeriodCloseOperation
+    as_of: datetime
+    name: ClassVar[str] = "period-close"
+
+    def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome:
+        return self.operation(program, member, ledger, self.as_of)
+
+    def input(self) -> Input | None:
+        return None
+
+
+@attrs.frozen
+class NightlyRun:
+    """What a worker runs on one partition: every job, in order, for every member. The
+    program travels as its YAML text and is loaded once per partition."""
+
+    program_text: str
+    jobs: tuple[MemberJob, ...]
+
+    def __call__(self, partition: Partition) -> dict[str, Any]:
+        program = loads_program(self.program_text)
+        results: list[Record] = []
+        errors: list[Record] = []
+        records = load_partition(partition)
+        for record in records:
+            member = member_from_dict(record["member"])
+            ledger = Ledger.from_dicts(record["entries"])
+            try:
+                outcomes = _run_member(self.jobs, program, member, ledger)
+            except LoyalRulesError as error:
+                errors.append({"member_id": member.id, "error": f"{type(error).__name__}: {error}"})
+                continue
+            if outcomes:
+                results.append({"member_id": member.id, "outcomes": outcomes})
+        return {"members": len(records), "results": results, "errors": errors}
+
+
+def _run_member(
+    jobs: Sequence[MemberJob], program: Program, member: Member, ledger: Ledger
+) -> list[Record]:
+    outcomes: list[Record] = []
+    for job in jobs:
+        outcome = job.outcome(program, member, ledger)
+        if not outcome.entries:
+            continue
+        ledger = ledger.append(outcome.entries)
+        item = job.input()
+        outcomes.append(
+            {
+                "job": job.name,
+                "event_key": outcome.event_key,
+                "ledger_version": outcome.ledger_version,
+                "entries": [entry.to_dict() for entry in outcome.entries],
+                "input": None if item is None else input_to_dict(item),
+            }
+        )
+    return outcomes
+
+
+@attrs.frozen
+class Report:
+    """What a nightly run computed: ``members`` seen, per-member ``results`` (the
+    outcomes to store, as plain data), and ``errors`` (a member the program refused)."""
+
+    members: int
+    results: tuple[Record, ...]
+    errors: tuple[Record, ...]
+
+    @property
+    def entries(self) -> int:
+        """How many entries the results would write."""
+        return sum(len(o["entries"]) for r in self.results for o in r["outcomes"])
+
+
+def run_jobs(
+    jobs: Sequence[MemberJob],
+    program_text: str,
+    partitions: Sequence[Partition],
+    backend: Backend | None = None,
+) -> Report:
+    """Run ``jobs`` for every member of ``partitions`` on ``backend`` (default: in this
+    process). Nothing is stored: pass the report to :func:`apply_results`."""
+    task = NightlyRun(program_text, tuple(jobs))
+    parts = (backend or InProcess()).map(task, list(partitions))
+    return Report(
+        members=sum(part["members"] for part in parts),
+        results=tuple(result for part in parts for result in part["results"]),
+        errors=tuple(error for part in parts for error in part["errors"]),
+    )
+
+
+@attrs.frozen
+class Applied:
+    """What :func:`apply_results` did: outcomes ``stored`` as computed, ``recomputed``
+    because the member's ledger changed since the partitions were read (a checkout
+    during the night), and ``skipped`` (changed, with no input to recompute from)."""
+
+    stored: int = 0
+    recomputed: int = 0
+    skipped: tuple[str, ...] = ()
+
+
+def apply_results(store: Store, program: Program, report: Report) -> Applied:
+    """Store a report's outcomes, each under the store's compare-and-set. An outcome
+    whose member changed meanwhile is computed again from its input against the
+    current ledger (``store.submit``), so no write is lost and none is stale."""
+    stored = recomputed = 0
+    skipped: list[str] = []
+    for result in report.results:
+        member_id = result["member_id"]
+        for done in result["outcomes"]:
+            outcome = Outcome(
+                event_key=done["event_key"],
+                entries=tuple(entry_from_dict(entry) for entry in done["entries"]),
+                explanation=(),
+                ledger_version=done["ledger_version"],
+            )
+            item = None if done["input"] is None else input_from_dict(done["input"])
+            try:
+                store.apply(member_id, outcome, input=item)
+                stored += 1
+            except StoreConflict:
+                if item is None:
+                    skipped.append(member_id)
+                    continue
+                store.submit(program, member_id, item)
+                recomputed += 1
+    return Applied(stored, recomputed, tuple(skipped))
+
+
+__all__ = [
+    "Applied",
+    "MemberJob",
+    "NightlyExpiry",
+    "NightlyRun",
+    "PeriodClose",
+    "PeriodCloseOperation",
+    "Report",
+    "TierReview",
+    "apply_results",
+    "run_jobs",
+]

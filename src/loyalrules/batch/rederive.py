@@ -1,0 +1,117 @@
+"""Re-derivation: replay every member's stored inputs through a new version of the
+program, report how their ledgers would differ, and write the new ledgers only when
+asked.
+
+For example::
+
+    report = rederive(new_program_text, partitions, as_of=now)
+    [d["member_id"] for d in report.differences]
+    write_rederived(store, report)  # only after reading the report
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from loyalrules import Ledger, LoyalRulesError, loads_program
+from loyalrules.batch.backends import Backend, InProcess
+from loyalrules.batch.partitions import Partition, Record, load_partition
+from loyalrules.storage import Store, StoreConflict, input_from_dict, member_from_dict, replay
+
+
+def _summary(ledger: Ledger, as_of: datetime) -> dict[str, int]:
+    balance = ledger.balance(at=as_of)
+    return {
+        "available": balance.available,
+        "pending": balance.pending,
+        "earned": balance.lifetime_earned,
+        "entries": len(ledger),
+    }
+
+
+@attrs.frozen
+class Rederivation:
+    """What a worker runs on one partition: each member's inputs replayed through the
+    program given as YAML text, compared with their stored ledger as of ``as_of``."""
+
+    program_text: str
+    as_of: datetime
+
+    def __call__(self, partition: Partition) -> dict[str, Any]:
+        program = loads_program(self.program_text)
+        differences: list[Record] = []
+        errors: list[Record] = []
+        records = load_partition(partition)
+        for record in records:
+            member = member_from_dict(record["member"])
+            stored = Ledger.from_dicts(record["entries"])
+            try:
+                new = replay(program, member, (input_from_dict(i) for i in record["inputs"]))
+                before, after = _summary(stored, self.as_of), _summary(new, self.as_of)
+            except LoyalRulesError as error:
+                errors.append({"member_id": member.id, "error": f"{type(error).__name__}: {error}"})
+                continue
+            old_keys = {entry.key for entry in stored}
+            new_keys = {entry.key for entry in new}
+            if before == after and old_keys == new_keys:
+                continue
+            differences.append(
+                {
+                    "member_id": member.id,
+                    "version": record["version"],
+                    "before": before,
+                    "after": after,
+                    "added": sorted(new_keys - old_keys),
+                    "removed": sorted(old_keys - new_keys),
+                    "entries": new.to_dicts(),
+                }
+            )
+        return {"members": len(records), "differences": differences, "errors": errors}
+
+
+@attrs.frozen
+class RederivationReport:
+    """Members whose ledger the new program changes (``differences``: balances
+    ``before`` and ``after``, entry keys ``added`` and ``removed``), and those whose
+    inputs it refuses (``errors``)."""
+
+    members: int
+    differences: tuple[Record, ...]
+    errors: tuple[Record, ...]
+
+
+def rederive(
+    program_text: str,
+    partitions: Sequence[Partition],
+    as_of: datetime,
+    backend: Backend | None = None,
+) -> RederivationReport:
+    """Replay every member of ``partitions`` (records with their ``inputs``) through the
+    program ``program_text``; nothing is written."""
+    parts = (backend or InProcess()).map(Rederivation(program_text, as_of), list(partitions))
+    return RederivationReport(
+        members=sum(part["members"] for part in parts),
+        differences=tuple(d for part in parts for d in part["differences"]),
+        errors=tuple(e for part in parts for e in part["errors"]),
+    )
+
+
+def write_rederived(store: Store, report: RederivationReport) -> tuple[str, ...]:
+    """Replace each changed member's ledger by the re-derived one (``Store.replace``),
+    unless it changed since the partitions were read. Returns those members: run the
+    re-derivation again for them."""
+    changed: list[str] = []
+    for difference in report.differences:
+        ledger = Ledger.from_dicts(difference["entries"])
+        try:
+            store.replace(difference["member_id"], ledger, difference["version"])
+        except StoreConflict:
+            changed.append(difference["member_id"])
+    return tuple(changed)
+
+
+__all__ = ["Rederivation", "RederivationReport", "rederive", "write_rederived"]
