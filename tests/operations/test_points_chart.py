@@ -148,3 +148,12 @@ def test_a_huge_request_is_solved_without_a_huge_table() -> None:
     chart = Chart(steps=(Step(300, Decimal(10)), Step(400, Decimal(14)), Step(500, Decimal(15))))
     picked = {s.points: n for s, n in chart.pick(10**9)}
     assert picked == {400: 2_500_000}
+
+
+def test_the_explanation_writes_amounts_in_the_programs_locale() -> None:
+    prog = loads_program(
+        "program: shop\ncurrency: EUR\ntimezone: Europe/Berlin\nlocale: de_DE\nearn: []\n"
+        "redemption_chart: {steps: [{points: 100, amount: '2.50'}]}\n"
+    )
+    outcome = redeem(prog, 100)
+    assert str(outcome) == "Redeemed 100 points for 2,50\xa0€ off: 1 × 100 (2,50\xa0€)"

@@ -87,7 +87,7 @@ def close_periods(
                 Earned(key=key, at=end, points=cents, account=payout.account,
                        rule_id=payout.id, source=key, **dates)
             )  # fmt: skip
-            money = Money(amount, settings.currency)
+            money = settings.show(Money(amount, settings.currency))
             until = until_text(end, settings.timezone)
             text = f"{payout.name}: {money} for the {payout.period.value} to {until}"
             explanation.append(Explanation(payout.id, "applied", cents, text))

@@ -59,8 +59,8 @@ def redeem_points(
     amount = Money(sum((step.amount * count for step, count in picked)), settings.currency)
     if request.cart is not None and amount > merchandise(request.cart):
         raise NotAllowed(
-            f"{spend} {unit} are worth {amount}, more than this cart's merchandise "
-            f"({merchandise(request.cart)}); ask for fewer {unit}"
+            f"{spend} {unit} are worth {settings.show(amount)}, more than this cart's "
+            f"merchandise ({settings.show(merchandise(request.cart))}); ask for fewer {unit}"
         )
     entry = Redeemed(
         key=key,
@@ -74,10 +74,11 @@ def redeem_points(
         order_id=request.order_id,
     )
     parts = " + ".join(
-        f"{count} × {step.points} ({Money(step.amount, settings.currency)})"
+        f"{count} × {step.points} ({settings.show(Money(step.amount, settings.currency))})"
         for step, count in picked
     )
-    text = f"Redeemed {settings.amount(chart.account, spend)} for {amount} off: {parts}"
+    off = f"{settings.show(amount)} off"
+    text = f"Redeemed {settings.amount(chart.account, spend)} for {off}: {parts}"
     if spend < request.points:
         text += f"; {request.points - spend} of the {request.points} asked stay in the account"
     return Outcome(
@@ -85,5 +86,5 @@ def redeem_points(
         entries=(entry,),
         explanation=(Explanation(CHART, "redeemed", -spend, text),),
         ledger_version=ledger.version,
-        grant=Grant(reward_id=CHART, kind="amount_off", description=f"{amount} off", amount=amount),
+        grant=Grant(reward_id=CHART, kind="amount_off", description=off, amount=amount),
     )

@@ -177,9 +177,11 @@ class Status:
                     f"{account.amount(units, self.points_name)} expire "
                     + local_moment(when, self.timezone)
                 )
+        locale = self.account().locale  # the program's, on every account
         for payout in self.payouts:
+            accrued = format_money(payout.accrued.amount, payout.accrued.currency, locale=locale)
             lines.append(
-                f"{payout.name}: {payout.accrued} accrued, issued "
+                f"{payout.name}: {accrued} accrued, issued "
                 + local_moment(payout.issues_at, self.timezone)
             )
         return tuple(lines)
