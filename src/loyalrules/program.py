@@ -28,7 +28,9 @@ from loyalrules.operations import (
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.outcome import Outcome, Quote
 from loyalrules.operations.status import Status, member_status
-from loyalrules.program_spending import Spending, check, check_key
+from loyalrules.program_spending import Spending
+from loyalrules.program_spending import check as _check
+from loyalrules.program_spending import check_key as _check_key
 from loyalrules.rules.pipeline import RuleBook
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
@@ -100,8 +102,8 @@ class Program(Spending):
         >>> program.process(order, member=member, ledger=ledger).duplicate
         True
         """
-        check(member, Member, "member")
-        check(ledger, Ledger, "ledger")
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
         handler = _HANDLERS.get(type(event))
         if handler is None:
             raise WrongTypeError(
@@ -162,8 +164,8 @@ class Program(Spending):
         Balances already leave expired points out; this writes the expiries down so the
         host can notify members and book them. Running it twice adds nothing.
         """
-        check(member, Member, "member")
-        check(ledger, Ledger, "ledger")
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
         return lifecycle.expire(ledger, to_utc(at, "at"), self.settings)
 
     @old_forms("member", "ledger", "points", new=0)
@@ -186,8 +188,8 @@ class Program(Spending):
         points soonest-expiring first and raises ``InsufficientPoints`` when the account
         clamps at zero and too few are available.
         """
-        check(member, Member, "member")
-        check(ledger, Ledger, "ledger")
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
         if isinstance(points, bool) or not isinstance(points, int) or points == 0:
             raise WrongTypeError(f"points must be a non-zero whole number, not {points!r}")
         for name, value in (("reason", reason), ("actor", actor), ("key", key)):
@@ -221,7 +223,7 @@ class Program(Spending):
             (sender_ledger, Ledger, "sender_ledger"),
             (recipient_ledger, Ledger, "recipient_ledger"),
         ):
-            check(value, kind, what)
+            _check(value, kind, what)
         if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
             raise WrongTypeError(f"points must be a positive whole number, not {points!r}")
         if not isinstance(key, str) or not key:
@@ -235,8 +237,8 @@ class Program(Spending):
         """The ``payouts`` of every period that ended by ``at`` and was not issued yet:
         one lot each, in the payout's money account, dated at the period's end. A job
         for after each period closes; running it again adds nothing."""
-        check(member, Member, "member")
-        check(ledger, Ledger, "ledger")
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
         return payouts.close_periods(self.settings.payouts, ledger, to_utc(at, "at"), self.settings)
 
     def _tiers(self) -> Tiers:
@@ -248,8 +250,8 @@ class Program(Spending):
     @old_forms("member", "ledger", "at", new=0)
     def tier(self, *, member: Member, ledger: Ledger, at: datetime) -> TierState:
         """The member's tier at ``at``, derived from the ledger (events at ``at`` count)."""
-        check(member, Member, "member")
-        check(ledger, Ledger, "ledger")
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
         at = to_utc(at, "at")
         return tier_changes.tier_state(
             self._tiers(), ledger.history, member.joined_at, at, self.settings
@@ -260,8 +262,8 @@ class Program(Spending):
         """``TierChanged`` entries for the tier changes not written down yet up to
         ``at`` (period ends, grace and retention running out, returns), each dated
         when it happened. A nightly job, like ``expire``; running it twice adds nothing."""
-        check(member, Member, "member")
-        check(ledger, Ledger, "ledger")
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
         at = to_utc(at, "at")
         ledger.check_after_checkpoint(at, "at")
         return tier_changes.review(self._tiers(), ledger, member.joined_at, at, self.settings)
@@ -281,9 +283,9 @@ class Program(Spending):
     ) -> Outcome:
         """A manual tier (a status match, a goodwill gesture): the member's tier is at
         least ``level`` from ``at`` until ``until``."""
-        check(member, Member, "member")
-        check(ledger, Ledger, "ledger")
-        check_key(key)
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        _check_key(key)
         until_utc = None if until is None else to_utc(until, "until")
         return tier_changes.assign(
             self._tiers(), ledger, level, until_utc, reason, actor, to_utc(at, "at"), key
@@ -292,15 +294,15 @@ class Program(Spending):
     @old_forms("member", "ledger", "at", new=0)
     def status(self, *, member: Member, ledger: Ledger, at: datetime) -> Status:
         """Balances of every account at ``at`` and the points expiring next."""
-        check(member, Member, "member")
-        check(ledger, Ledger, "ledger")
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
         return member_status(member, ledger, to_utc(at, "at"), self.settings)
 
     def quote(self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime) -> Quote:
         """What ``cart`` would earn if bought at ``at``: the same numbers, no entries."""
-        check(cart, Cart, "cart")
-        check(member, Member, "member")
-        check(ledger, Ledger, "ledger")
+        _check(cart, Cart, "cart")
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
         return self._earning.quote(cart, member, ledger, to_utc(at, "at"))
 
     def _process_purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
