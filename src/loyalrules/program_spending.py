@@ -22,11 +22,21 @@ from loyalrules.values.timeutil import to_utc
 
 
 def check_key(key: object) -> None:
+    """Refuse an empty or non-text idempotency key.
+
+    >>> check_key("checkout-42")
+    """
     if not isinstance(key, str) or not key:
         raise ValidationError(f"key must be a non-empty string, not {key!r}")
 
 
 def check(value: object, kind: type[Any], what: str) -> None:
+    """Refuse an argument of the wrong type, naming it.
+
+    >>> check("m-1", int, "points")
+    Traceback (most recent call last):
+    loyalrules.errors.WrongTypeError: points must be a int, not str
+    """
     if type(value) is not kind and not isinstance(value, kind):  # the first test is cheaper
         raise WrongTypeError(f"{what} must be a {kind.__name__}, not {type(value).__name__}")
 
