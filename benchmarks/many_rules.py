@@ -14,13 +14,13 @@ with ``Program.process``; both must give the same points and explanation for eve
 from __future__ import annotations
 
 import argparse
-import gc
 import platform
 import random
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+
+from ledger import best  # the same timing as ledger.py
 
 from loyalrules import Ledger, LineItem, Member, Money, Program, Purchase, loads_program
 
@@ -81,16 +81,6 @@ def purchases(count: int, seed: int) -> list[Purchase]:
     return made
 
 
-def best(work: Callable[[], object], runs: int = 5) -> float:
-    fastest = float("inf")
-    for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        work()
-        fastest = min(fastest, time.perf_counter() - start)
-    return fastest
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--purchases", type=int, default=5000)
@@ -112,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("the two programs disagree on some purchase")
         return 1
     print(f"{len(carts)} purchases (seed {args.seed}): both programs agree on all")
-    times = {name: best(lambda p=p: run(p)) for name, p in (("small", small), ("large", big))}
+    times = {name: best(5, lambda p=p: run(p)) for name, p in (("small", small), ("large", big))}
     for name, seconds in times.items():
         rules = 5 if name == "small" else args.rules
         print(f"{rules:>4}-rule program: {seconds / len(carts) * 1e6:7.1f} µs per purchase")

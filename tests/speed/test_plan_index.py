@@ -31,7 +31,8 @@ def test_only_rules_naming_a_line_of_the_cart_and_unscoped_rules_are_relevant() 
         Plan("not-gifts", LineSelector(exclude_categories={"gifts"})),
         Plan("beans-again", LineSelector(categories={"beans"}, exclude_skus={"B-2"})),
     ]
-    index = PlanIndex(plans)
+    index = PlanIndex(plans + [Plan(f"gift-{n}", LineSelector(skus={f"G-{n}"})) for n in range(8)])
+    assert index.indexes
     mug = item("MUG", category="merch", tags=("vegan",))
     cart = [EligibleLine(mug, Decimal(0), True)]
     assert [p.name for p in index.relevant(cart)] == ["base", "mug", "vegan", "not-gifts"]
@@ -39,8 +40,10 @@ def test_only_rules_naming_a_line_of_the_cart_and_unscoped_rules_are_relevant() 
     assert [p.name for p in index.relevant(beans)] == ["base", "beans", "not-gifts", "beans-again"]
 
 
-def test_a_program_without_scoped_rules_is_not_indexed() -> None:
-    assert not PlanIndex([Plan("base", None), Plan("all", LineSelector())]).indexes
+def test_a_program_with_few_scoped_rules_is_not_indexed() -> None:
+    plans = [Plan("base", None), Plan("all", LineSelector())]
+    plans += [Plan(f"gift-{n}", LineSelector(skus={f"G-{n}"})) for n in range(7)]
+    assert not PlanIndex(plans).indexes
 
 
 SCOPED = """
@@ -56,7 +59,10 @@ SCOPED = """
 - id: pastry
   lines: {categories: [pastries]}
   effect: {type: points_per_spend, points: 3, per: 2}
-"""
+""" + "".join(
+    f"- id: other-{n}\n  lines: {{skus: [OTHER-{n}]}}\n  effect: {{type: bonus, points: 5}}\n"
+    for n in range(8)
+)
 CATEGORIES = ("beans", "pastries", "drinks")
 
 
@@ -74,6 +80,7 @@ def test_an_indexed_program_explains_like_one_that_looks_at_every_rule(
 ) -> None:
     program = earn_program(SCOPED)
     book = program._earning.book
+    assert book.purchase_index.indexes
     cart = Purchase(
         id="o-1",
         member_id=MEMBER.id,

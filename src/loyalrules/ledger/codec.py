@@ -44,14 +44,26 @@ def _encoder(hint: Any) -> Encoder:
         return None
     if hint is datetime:
         return datetime.isoformat
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union) and type(None) in args:
-        (inner,) = [arg for arg in args if arg is not type(None)]
-        plain = _encoder(inner)
-        if plain is None:
-            return None
-        return lambda value: None if value is None else plain(value)
+    optional = _optional(hint)
+    if optional is not None:
+        return _or_none(_encoder(optional))
     return encode
+
+
+def _optional(hint: Any) -> Any:
+    """``X`` when ``hint`` is ``X | None``, else ``None``."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (types.UnionType, typing.Union) and type(None) in args:
+        (inner,) = [arg for arg in args if arg is not type(None)]
+        return inner
+    return None
+
+
+def _or_none(coder: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """``coder`` for a field that may also be ``None`` (kept as it is)."""
+    if coder is None:
+        return None
+    return lambda value: None if value is None else coder(value)
 
 
 _ENCODERS: dict[type[Any], tuple[tuple[str, Encoder], ...]] = {}  # one per record class
@@ -111,13 +123,10 @@ def _decoder(hint: Any) -> Decoder:
         return datetime.fromisoformat
     if hint is Money:
         return Money.from_dict
+    optional = _optional(hint)
+    if optional is not None:
+        return _or_none(_decoder(optional))
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union) and type(None) in args:
-        (inner,) = [arg for arg in args if arg is not type(None)]
-        plain = _decoder(inner)
-        if plain is None:
-            return None
-        return lambda value: None if value is None else plain(value)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = _decoder(args[0])
         if item is not None:

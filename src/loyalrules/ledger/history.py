@@ -16,7 +16,7 @@ from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
 from loyalrules.ledger.activity import activity_marks
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import Entry, Recorded
-from loyalrules.ledger.fold import HistoryState
+from loyalrules.ledger.fold import FOLDS, HistoryState, fold_of
 from loyalrules.ledger.lots import NEVER, LotState
 from loyalrules.ledger.series import PURCHASES, Series
 from loyalrules.ledger.standing_entries import MembershipChanged
@@ -86,10 +86,11 @@ class History(HistoryState):
             return
         with self.lock:
             activity = self.activity
+            folds = FOLDS  # the fold of each entry type, looked up inline: the hot loop
             for entry in self.pending:
                 if entry.active:
                     activity.add(entry.at, activity_marks(entry))
-                self.fold(entry)
+                (folds.get(type(entry)) or fold_of(type(entry)))(self, entry)
             self.pending = []
 
     def _check(self, entries: tuple[Entry, ...]) -> None:

@@ -143,8 +143,8 @@ class Ledger:
         """Every entry, oldest first (a tuple, made on the first read)."""
         entries = self._tuple
         if entries is None:
-            log, size = self._log, self._size
-            entries = tuple(log) if len(log) == size else tuple(log[:size])
+            # Never past our size: another thread may be appending to the shared list.
+            entries = tuple(itertools.islice(self._log, self._size))
             _set_field(self, "_tuple", entries)
         return entries
 

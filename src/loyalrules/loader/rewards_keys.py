@@ -15,12 +15,12 @@ from loyalrules.loader.registry import CONDITIONS, BuildEnv
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import (
     IDENTIFIER,
-    Anything,
     Built,
     ByShape,
     Field,
     Fields,
     ListOf,
+    Payload,
     mapping_pairs,
 )
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
@@ -94,7 +94,7 @@ GIFTS: dict[str, Fields] = {
     "custom": Fields(
         {
             "description": Field(Text(), "what the member gets, in words", default=""),
-            "payload": Field(Anything(), "passed to the host as written", default=None),
+            "payload": Field(Payload(), "a mapping passed to the host as written", default=None),
         },
         build=lambda v, where: Custom(v["payload"] or {}, v["description"]),
     ),

@@ -23,6 +23,7 @@ from loyalrules.operations import returns, tier_changes
 from loyalrules.operations.lifecycle import duplicate
 from loyalrules.operations.outcome import Outcome, Quote
 from loyalrules.rules.context import Context
+from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.pipeline import (
     Evaluation,
     RuleBook,
@@ -197,10 +198,18 @@ class Earning:
         recorded = engine_recorded(  # a validated activity: see ``engine_recorded``
             key, activity.occurred_at, "activity", activity.id, activity=activity.kind
         )
+        explanation = evaluation.explanation
+        if activity.kind not in self.book.activities:
+            kinds = ", ".join(sorted(self.book.activities)) or "none"
+            text = (
+                f"No rule earns on activity {activity.kind!r} (recorded, "
+                f"0 {self.settings.points_name}); the program's activity kinds: {kinds}"
+            )
+            explanation = (Explanation("", "unmatched", 0, text),)
         return Outcome(
             event_key=key,
             entries=entries_for(key, recorded, evaluation),
-            explanation=evaluation.explanation,
+            explanation=explanation,
             ledger_version=ledger.version,
         )
 

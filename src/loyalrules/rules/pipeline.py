@@ -12,7 +12,6 @@ plain, and allocates little beyond what it returns.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -21,7 +20,7 @@ from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.rounding import Chosen, Scopes, cap, round_units, spend_points
-from loyalrules.rules.rulebook import Phase, PlannedRule, Ratio, RuleBook
+from loyalrules.rules.rulebook import Dated, Phase, PlannedRule, Ratio, RuleBook
 from loyalrules.rules.settings import EligibleSpendPolicy
 from loyalrules.values.events import Activity, Cart, LineItem
 from loyalrules.values.money import Money, allocate_amounts
@@ -221,7 +220,7 @@ def entries_for(event_key: str, recorded: Recorded, evaluation: Evaluation) -> t
     by the rule's (or its account's) pending and expiry policies."""
     at = recorded.at
     entries: list[Entry] = [recorded]
-    dated: dict[tuple[int, int], tuple[datetime | None, datetime | None]] = {}
+    dated: Dated = {}
     for plan, points in evaluation.awards:
         if points > 0:
             entries.append(plan.lot(event_key, at, points, dated))

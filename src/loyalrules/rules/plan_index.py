@@ -16,6 +16,9 @@ from typing import Generic, Protocol, TypeVar
 from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.selectors import LineSelector
 
+_WORTH_INDEXING = 8
+"""Scoped rules from which a program's purchase rules are indexed."""
+
 
 class Scoped(Protocol):
     """A planned rule, as far as the index needs it: its line scope."""
@@ -30,8 +33,8 @@ Plan = TypeVar("Plan", bound=Scoped)
 class PlanIndex(Generic[Plan]):
     """Purchase rules by the categories, SKUs and tags their line scope includes.
 
-    >>> PlanIndex([]).relevant(())
-    ()
+    >>> PlanIndex([]).indexes
+    False
     """
 
     __slots__ = ("_by_category", "_by_sku", "_by_tag", "_plans", "_unscoped")
@@ -55,7 +58,9 @@ class PlanIndex(Generic[Plan]):
             ):
                 for name in names:
                     table[name] = (*table.get(name, ()), index)
-        if len(unscoped) == len(self._plans):  # nothing to index: every rule is looked at
+        if len(self._plans) - len(unscoped) < _WORTH_INDEXING:
+            # A few scoped rules are skipped as cheaply by their own selector as by a
+            # look-up: the index pays only when many rules are scoped.
             self._plans = ()
         self._unscoped = tuple(unscoped)
 

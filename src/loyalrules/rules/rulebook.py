@@ -35,6 +35,11 @@ Ratio = tuple[int, int]
 _new_explanation = tuple.__new__  # Explanation(...) without its Python-level __new__
 
 
+Dated = dict[int, datetime | None]
+"""One event's lot dates by policy (``id`` of the policy): see ``PlannedRule.lot``."""
+_UNDATED = datetime.min  # not a date any policy gives: "not worked out yet"
+
+
 class Phase(enum.Enum):
     """The pipeline step a rule's effect belongs to."""
 
@@ -159,31 +164,34 @@ class PlannedRule:
             text = f"{before}{format_money(amount, self.money, locale=self.locale)}"
         return _new_explanation(Explanation, (self.rule.id, "applied", points, text))
 
-    def lot(
-        self,
-        event_key: str,
-        at: datetime,
-        points: int,
-        dated: dict[tuple[int, int], tuple[datetime | None, datetime | None]] | None = None,
-    ) -> Earned:
+    def lot(self, event_key: str, at: datetime, points: int, dated: Dated | None = None) -> Earned:
         """The lot this rule credits for the event ``event_key``, dated by its policies.
 
         ``at`` is the event's UTC instant and ``points`` positive: the lot is built
         without re-validation (see ``engine_earned``); policy dates are normalised here.
-        ``dated`` keeps the dates of one event by policy, so rules sharing their
-        account's policies date their lots once.
+        ``dated`` keeps the dates of one event by policy, so rules sharing a policy (their
+        account's, usually) date their lots with it once.
         """
         if self.undated:
             available_at: datetime | None = at
             expires_at = None
         else:
-            policies = (id(self.pending), id(self.expiry))  # both live as long as the rule
-            dates = dated.get(policies) if dated is not None else None
-            if dates is None:
-                dates = self.dates(at)
-                if dated is not None:
-                    dated[policies] = dates
-            available_at, expires_at = dates
+            memo: Dated = {} if dated is None else dated
+            pending, expiry = self.pending, self.expiry
+            # Keyed by identity: the policies live as long as the rule, and one event's
+            # instant and zone are the same for all its rules.
+            available_at = memo.get(id(pending), _UNDATED)
+            if available_at is _UNDATED:
+                available_at = pending.available_at(at, self.zone)
+                if available_at is not None:
+                    available_at = to_utc(available_at, "entry time")
+                memo[id(pending)] = available_at
+            expires_at = memo.get(id(expiry), _UNDATED)
+            if expires_at is _UNDATED:
+                expires_at = expiry.expires_at(at, self.zone)
+                if expires_at is not None:
+                    expires_at = to_utc(expires_at, "entry time")
+                memo[id(expiry)] = expires_at
         return engine_earned(
             event_key + self.earn_key,
             at,
@@ -195,16 +203,6 @@ class PlannedRule:
             expires_at,
             self.inactivity,
         )
-
-    def dates(self, at: datetime) -> tuple[datetime | None, datetime | None]:
-        """(available_at, expires_at) in UTC of a lot this rule credits at ``at``."""
-        available_at = self.pending.available_at(at, self.zone)
-        expires_at = self.expiry.expires_at(at, self.zone)
-        if available_at is not None:
-            available_at = to_utc(available_at, "entry time")
-        if expires_at is not None:
-            expires_at = to_utc(expires_at, "entry time")
-        return available_at, expires_at
 
     def explain_miss(self, hint: str) -> Explanation:
         """The near-miss line of this rule, from its condition's ``hint``."""

@@ -18,6 +18,18 @@ _DURATION = re.compile(
 )
 
 
+MAX_YEARS = 100
+"""The longest duration loyalrules supports (pending, expiry, windows, validity)."""
+MAX_DAYS = 365.25 * MAX_YEARS
+
+
+def _too_long(text: str) -> ValidationError:
+    return ValidationError(
+        f"duration {text[:30]!r} is too long: loyalrules supports durations up to "
+        f"{MAX_YEARS} years (P{MAX_YEARS}Y)"
+    )
+
+
 @attrs.frozen
 class Duration:
     """A duration as written (``text``): its ``calendar`` part (years, months, weeks,
@@ -75,7 +87,12 @@ def _parse(text: str) -> Duration:
             f"{text!r} is not an ISO 8601 duration; write e.g. P14D (14 days), P12M "
             "(12 months), P1Y (a year) or PT48H (48 hours)"
         )
+    if any(len(value) > 6 for value in match.groupdict().values() if value):
+        raise _too_long(text)
     n = {name: int(value) if value else 0 for name, value in match.groupdict().items()}
+    days = 365.25 * n["years"] + 30.5 * n["months"] + 7 * n["weeks"] + n["days"]
+    if days + (n["hours"] + n["minutes"] / 60 + n["seconds"] / 3600) / 24 > MAX_DAYS:
+        raise _too_long(text)
     return Duration(
         text,
         relativedelta(years=n["years"], months=n["months"], days=7 * n["weeks"] + n["days"]),

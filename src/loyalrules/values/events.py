@@ -31,6 +31,9 @@ from loyalrules.values.fields import (
 )
 from loyalrules.values.money import Money, allocate
 
+MAX_QUANTITY = 1_000_000
+"""The most units one cart line may have."""
+
 
 @attrs.frozen(kw_only=True)
 class LineItem:
@@ -61,7 +64,7 @@ class LineItem:
         if type(price) is not Money or price.amount < 0:
             non_negative_money(self, fields.unit_price, price)
         quantity = self.quantity
-        if type(quantity) is not int or quantity <= 0:
+        if type(quantity) is not int or quantity <= 0 or quantity > MAX_QUANTITY:
             _check_quantity(sku, quantity)
         if type(line_id) is not str or not line_id:
             identifier(self, fields.id, line_id)
@@ -99,6 +102,11 @@ def _check_quantity(sku: str, value: object) -> None:
             f"quantity of line {sku!r} must be at least 1, not {value}; "
             "record returns with a Return event"
         )
+    if value > MAX_QUANTITY:
+        raise ValidationError(
+            f"quantity of line {sku!r} is {value:.3g}: loyalrules supports at most "
+            f"{MAX_QUANTITY:,} units per line"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -126,7 +134,7 @@ def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
         )
     lines = tuple(value)
     for line in lines:
-        if not isinstance(line, LineItem):
+        if type(line) is not LineItem and not isinstance(line, LineItem):
             raise WrongTypeError(f"lines must be LineItem values, not {type(line).__name__}")
     return lines
 

@@ -12,7 +12,7 @@ import attrs
 
 from loyalrules.errors import ValidationError, WrongTypeError
 from loyalrules.values.money import Money
-from loyalrules.values.timeutil import to_utc
+from loyalrules.values.timeutil import event_time, to_utc
 
 AttributeValue = (
     str | int | bool | Decimal | date | datetime | None | tuple[Any, ...] | frozenset[Any]
@@ -20,7 +20,12 @@ AttributeValue = (
 _SCALARS = (str, int, bool, Decimal, date, type(None))
 
 
+_PLAIN = frozenset({str, int, bool, Decimal, date, type(None)})  # kept as they are
+
+
 def _freeze_value(key: str, value: object) -> AttributeValue:
+    if type(value) in _PLAIN:  # the usual attribute, tested once
+        return value  # type: ignore[return-value]
     if isinstance(value, set | frozenset):
         return frozenset(_freeze_value(key, item) for item in value)
     if isinstance(value, list | tuple):
@@ -126,4 +131,4 @@ def tag_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
 
 
 def occurred_at(value: object) -> datetime:
-    return to_utc(value, "occurred_at")
+    return event_time(value, "occurred_at")

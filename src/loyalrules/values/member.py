@@ -13,11 +13,11 @@ from loyalrules.values.fields import (
     identifier,
     reduce_frozen,
 )
-from loyalrules.values.timeutil import optional_date, to_utc
+from loyalrules.values.timeutil import event_time, optional_date
 
 
 def _joined_at(value: object) -> datetime:
-    return to_utc(value, "joined_at")
+    return event_time(value, "joined_at")
 
 
 @attrs.frozen(kw_only=True)
