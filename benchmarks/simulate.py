@@ -80,7 +80,9 @@ def main() -> int:
         play_ledger(program, scenario)
     engine = (time.process_time() - cpu) / sample_cpu
 
-    met = "met" if total_cpu < TARGET_SECONDS else "not met"
+    # The target is for 10,000 x 12; another size is scaled to it, as the work is linear.
+    projected = total_cpu * (10_000 * 12) / member_months
+    met = "met" if projected < TARGET_SECONDS else "not met"
     print(f"{name}: {args.members:,} members x {args.months} months, seed {args.seed}: "
           f"{orders:,} orders, {report.total.issued:,} points issued")  # fmt: skip
     print("            CPU s  wall s  member-months/s (CPU)  per order (CPU)")  # fmt: skip
@@ -88,8 +90,9 @@ def main() -> int:
     print(f"simulation: {simulated_cpu:5.1f}  {simulated:6.1f}  {rate:22,.0f}"
           f"  {simulated_cpu / orders * 1e6:12.0f} us")  # fmt: skip
     print(f"report:     {total_cpu - simulated_cpu:5.1f}  {total - simulated:6.1f}")
-    print(f"total:      {total_cpu:5.1f}  {total:6.1f}  (target < {TARGET_SECONDS:.0f} s "
-          f"on one core: {met})")  # fmt: skip
+    print(f"total:      {total_cpu:5.1f}  {total:6.1f}")
+    print(f"10,000 members x 12 months at this rate: {projected:.1f} CPU s "
+          f"(target < {TARGET_SECONDS:.0f} s on one core: {met})")  # fmt: skip
     print(f"where the CPU time goes (first {sample:,} members): engine {engine:.0%} "
           f"(the recorded steps replayed), simulator {1 - engine:.0%}")  # fmt: skip
     print(f"Python {platform.python_version()} ({platform.python_implementation()}) "

@@ -15,7 +15,7 @@ from loyalrules import LoyalRulesError, Program, ProgramError, load_program
 from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
 from loyalrules.economics.chart import draw
 from loyalrules.economics.diff import diff_programs
-from loyalrules.economics.metrics import measure
+from loyalrules.economics.metrics import Report, measure
 from loyalrules.economics.render import diff_text, simulation_text
 from loyalrules.economics.simulate import DEFAULT_START, simulate
 
@@ -140,11 +140,23 @@ def _model(args: argparse.Namespace, program_path: str) -> BehaviourModel:
     return behaviour_from_yaml(path.read_text(encoding="utf-8"), source=str(path))
 
 
-def _chart(args: argparse.Namespace, reports: list[tuple[str, Any]], title: str) -> None:
-    kind = Path(args.plot).suffix.lstrip(".").lower() or "png"
-    if kind not in ("png", "svg", "pdf"):
-        raise LoyalRulesError(f"--plot {args.plot}: give a .png, .svg or .pdf file")
-    Path(args.plot).write_bytes(draw(reports, title, kind))
+def _show(
+    args: argparse.Namespace,
+    charted: list[tuple[str, Report]],
+    title: str,
+    figures: dict[str, Any],
+    text: str,
+) -> None:
+    """Draw the chart if asked (``--plot``), then print the JSON or the text report."""
+    if args.plot:
+        kind = Path(args.plot).suffix.lstrip(".").lower() or "png"
+        if kind not in ("png", "svg", "pdf"):
+            raise LoyalRulesError(f"--plot {args.plot}: give a .png, .svg or .pdf file")
+        Path(args.plot).write_bytes(draw(charted, title, kind))
+    if args.json:
+        print(json.dumps({"seed": args.seed, **figures}, indent=2))
+    else:
+        print(text, end="")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -166,12 +178,7 @@ def _run(args: argparse.Namespace) -> int:
             f"{program.name} ({program.id}): {args.members:,} members, {args.months} months "
             f"from {population.months[0].name}, seed {args.seed}"
         )
-        if args.plot:
-            _chart(args, [(program.id, report)], title)
-        if args.json:
-            print(json.dumps({"seed": args.seed, **report.to_dict()}, indent=2))
-        else:
-            print(simulation_text(report, title), end="")
+        _show(args, [(program.id, report)], title, report.to_dict(), simulation_text(report, title))
         return 0
     old, new = load_program(args.old), load_program(args.new)
     phases = {phase: frozen_as_done(bar, phase) for phase in ("simulate", "replay")}
@@ -190,12 +197,8 @@ def _run(args: argparse.Namespace) -> int:
         f"{args.old} -> {args.new}: {args.members:,} members, {args.months} months from "
         f"{result.old.months[0].period}, seed {args.seed}; the same steps through both"
     )
-    if args.plot:
-        _chart(args, [("old", result.old), ("new", result.new)], title)
-    if args.json:
-        print(json.dumps({"seed": args.seed, **result.to_dict()}, indent=2))
-    else:
-        print(diff_text(result, title), end="")
+    charted = [("old", result.old), ("new", result.new)]
+    _show(args, charted, title, result.to_dict(), diff_text(result, title))
     return 0
 
 

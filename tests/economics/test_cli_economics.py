@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -112,3 +114,29 @@ def test_the_progress_bar_draws_on_a_terminal_only() -> None:
     lines = terminal.getvalue().split("\r")
     assert len(lines) == 1 + 101  # one redraw per percent, from 0% to 100%
     assert lines[-1] == "simulate  [##########] 100%  200/200 members\n"
+
+
+def test_the_plain_install_runs_simulate_without_matplotlib(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from loyalrules.cli import main\n"
+        f"main(['simulate', {str(EXAMPLES / 'rewards.yaml')!r}, '--members', '3'])\n"
+        "assert 'matplotlib' not in sys.modules, 'only --plot may import matplotlib'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Effective reward rate" in done.stdout
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_diff_and_its_chart_work_on_every_example(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = str(EXAMPLES / f"{name}.yaml")
+    chart = tmp_path / "diff.png"
+    args = ["diff", program, program, "--members", "8", "--months", "2", "--plot", str(chart)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "get more, 0 fewer, 8 the same; mean +0" in out
+    assert "No rule pays differently." in out
+    assert chart.read_bytes()[:4] == b"\x89PNG"

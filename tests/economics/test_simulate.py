@@ -149,3 +149,17 @@ def test_the_figures_of_a_small_history() -> None:
     # 85 points kept, worth $0.85, on $80 kept: 1.06%; $0.50 redeemed on $80: 0.63%.
     assert (total.reward_rate, total.cost_rate) == (Decimal("0.0106"), Decimal("0.0063"))
     assert total.active_members == 1
+
+
+def test_day_counts_are_binomial() -> None:
+    import random
+
+    from loyalrules.economics.population import DayCounts
+
+    counts, rng = DayCounts(), random.Random(1)
+    draws = [counts.draw(rng, 30, 0.1) for _ in range(20_000)]
+    mean = sum(len(days) for days in draws) / len(draws)
+    assert mean == pytest.approx(3.0, abs=0.05)  # 30 days x 0.1
+    assert all(days == sorted(set(days)) and all(0 <= d < 30 for d in days) for days in draws)
+    assert counts.draw(rng, 28, 1.0) == list(range(28))
+    assert counts.draw(rng, 28, 0.0) == []

@@ -83,7 +83,8 @@ attribute_values = st.recursive(
     | st.text(max_size=5)
     | st.decimals(allow_nan=False, allow_infinity=False, places=3)
     | st.dates()
-    | st.datetimes(timezones=st.just(UTC)),
+    # within the supported range of instants (docs/reliability.md)
+    | st.datetimes(datetime(1900, 1, 1), datetime(8999, 12, 31), timezones=st.just(UTC)),
     lambda inner: st.lists(inner, max_size=3) | st.frozensets(st.integers(), max_size=3),
     max_leaves=6,
 )

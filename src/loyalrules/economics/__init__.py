@@ -15,7 +15,7 @@ May import: the package's public API and every layer up to ``batch``; ``testing`
 from loyalrules.economics.behaviour import DEFAULT_MODEL, BehaviourModel, behaviour_from_yaml
 from loyalrules.economics.calendar import Month, months_from
 from loyalrules.economics.diff import ProgramDiff, RuleChange, Spread, compare, diff_programs
-from loyalrules.economics.metrics import Figures, Report, measure, point_value_of
+from loyalrules.economics.metrics import Figures, Report, measure, point_value_of, points_by_rule
 from loyalrules.economics.scenario import Scenario, play, play_ledger
 from loyalrules.economics.shape import ProgramShape, shape_of
 from loyalrules.economics.simulate import Population, simulate
@@ -40,6 +40,7 @@ __all__ = [
     "play",
     "play_ledger",
     "point_value_of",
+    "points_by_rule",
     "shape_of",
     "simulate",
 ]

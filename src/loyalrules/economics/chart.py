@@ -31,7 +31,7 @@ def _float(value: object) -> float:
 
 def draw(reports: Sequence[tuple[str, Report]], title: str, kind: str = "png") -> bytes:
     """The chart of ``reports`` (label, report) as a ``kind`` file (``png``, ``svg`` or
-    ``pdf``). Two reports (a diff) share each panel: the first dashed.
+    ``pdf``). Two reports (a diff) share each panel: the first dashed. For example::
 
     For example::
 

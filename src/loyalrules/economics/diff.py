@@ -8,7 +8,7 @@ points per member, tiers, each rule's payout, and the economic figures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,7 +18,7 @@ import attrs
 from loyalrules import Earned, Ledger, Program, Reversed, TierChanged
 from loyalrules.economics.behaviour import BehaviourModel
 from loyalrules.economics.calendar import Month
-from loyalrules.economics.metrics import POINTS, Report, measure
+from loyalrules.economics.metrics import POINTS, Report, measure, points_by_rule
 from loyalrules.economics.scenario import Scenario, play_ledger
 from loyalrules.economics.simulate import DEFAULT_START, Progress, simulate
 
@@ -105,23 +105,6 @@ def _net_points(ledger: Ledger) -> int:
     return total
 
 
-def _by_rule(ledgers: Iterable[Ledger]) -> dict[str, int]:
-    """Points each rule paid, less what returns took back of its lots."""
-    totals: dict[str, int] = {}
-    for ledger in ledgers:
-        rules: dict[str, str] = {}
-        for entry in ledger.entries:
-            if isinstance(entry, Earned) and entry.account == POINTS:
-                rules[entry.key] = entry.rule_id
-                totals[entry.rule_id] = totals.get(entry.rule_id, 0) + entry.points
-            elif isinstance(entry, Reversed) and entry.account == POINTS:
-                for part in entry.reverses:
-                    rule = rules.get(part.lot)
-                    if rule is not None:
-                        totals[rule] = totals.get(rule, 0) - part.points
-    return totals
-
-
 def _final_level(program: Program, ledger: Ledger) -> str | None:
     tiers = program.settings.tiers
     if tiers is None:
@@ -160,7 +143,7 @@ def compare(
         was, now = _final_level(old, a) or "-", _final_level(new, b) or "-"
         if was != now:
             moves[(was, now)] = moves.get((was, now), 0) + 1
-    before, after = _by_rule(old_ledgers), _by_rule(new_ledgers)
+    before, after = points_by_rule(old_ledgers), points_by_rule(new_ledgers)
     rules = sorted(
         (RuleChange(r, before.get(r, 0), after.get(r, 0)) for r in before.keys() | after.keys()),
         key=lambda r: (-abs(r.change), r.rule_id),

@@ -329,6 +329,24 @@ def measure(
     )
 
 
+def points_by_rule(ledgers: Iterable[Ledger]) -> dict[str, int]:
+    """Points of the ``points`` account each rule paid across ``ledgers``, less what
+    returns took back of its lots (rule ids as in ``Earned.rule_id``)."""
+    totals: dict[str, int] = {}
+    for ledger in ledgers:
+        rules: dict[str, str] = {}
+        for entry in ledger.entries:
+            if isinstance(entry, Earned) and entry.account == POINTS:
+                rules[entry.key] = entry.rule_id
+                totals[entry.rule_id] = totals.get(entry.rule_id, 0) + entry.points
+            elif isinstance(entry, Reversed) and entry.account == POINTS:
+                for part in entry.reverses:
+                    rule = rules.get(part.lot)
+                    if rule is not None:
+                        totals[rule] = totals.get(rule, 0) - part.points
+    return totals
+
+
 def reward_rate_of(
     program: Program, ledgers: Iterable[Ledger], point_value: Decimal | str | None = None
 ) -> tuple[Decimal | None, int, Decimal]:

@@ -88,6 +88,41 @@ class Tables:
         return cls(prices, rates, category_weights(shape, model))
 
 
+class DayCounts:
+    """On which of ``days`` days something happens, each day with chance ``chance``
+    independently: the count is a binomial draw (one ``random()`` against a cumulative
+    table built once per ``(days, chance)`` with arithmetic alone), then the days are a
+    sample of that many. The same as a draw per day, for a fraction of the draws."""
+
+    def __init__(self) -> None:
+        self.tables: dict[tuple[int, float], list[float]] = {}
+
+    def table(self, days: int, chance: float) -> list[float]:
+        key = (days, chance)
+        cumulative = self.tables.get(key)
+        if cumulative is None:
+            cumulative = []
+            if chance >= 1.0:
+                cumulative = [0.0] * days + [1.0]
+            else:
+                odds, term = chance / (1.0 - chance), (1.0 - chance) ** days
+                running = 0.0
+                for k in range(days + 1):
+                    running += term
+                    cumulative.append(running)
+                    term *= odds * (days - k) / (k + 1)
+                cumulative[-1] = 1.0  # what float sums lose belongs to the last count
+            self.tables[key] = cumulative
+        return cumulative
+
+    def draw(self, rng: random.Random, days: int, chance: float) -> list[int]:
+        """The days (0 to ``days - 1``, in order) on which it happens."""
+        if chance <= 0.0:
+            return []
+        count = bisect.bisect_right(self.table(days, chance), rng.random())
+        return sorted(rng.sample(range(days), min(count, days)))
+
+
 def make_member(
     index: int, rng: random.Random, start: date, shape: ProgramShape, share: Decimal
 ) -> Member:

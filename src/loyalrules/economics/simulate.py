@@ -19,7 +19,6 @@ import attrs
 
 from loyalrules import (
     Activity,
-    Cart,
     InsufficientPoints,
     Ledger,
     LineItem,
@@ -33,7 +32,8 @@ from loyalrules import (
 )
 from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
 from loyalrules.economics.calendar import Month, months_from
-from loyalrules.economics.population import Tables, make_member, pick
+from loyalrules.economics.metrics import POINTS
+from loyalrules.economics.population import DayCounts, Tables, make_member, pick
 from loyalrules.economics.scenario import ExpiryRun, Redeem, Scenario, Step, TierReview
 from loyalrules.economics.shape import ProgramShape, shape_of
 
@@ -65,9 +65,20 @@ class _Simulator:
         self.shape: ProgramShape = shape_of(program)
         self.tables = Tables.build(self.shape, model)
         self.rewards = tuple(reward.id for reward in program.rewards)
+        # The least each reward can cost in points (None: not in the points account).
+        self.least = {
+            reward.id: min((reward.cost, *(price.cost for price in reward.prices)))
+            if reward.account == POINTS
+            else None
+            for reward in program.rewards
+        }
         self.plan = program.settings.memberships[0].id if program.settings.memberships else None
         self.tiers = program.settings.tiers
         self.lines: dict[tuple[object, ...], LineItem] = {}
+        self.days = DayCounts()
+        self.skus = {
+            c: tuple(f"{c.upper()}-{n}" for n in range(1, 6)) for c in self.shape.categories
+        }
         shape = self.shape
         self.channels = (*shape.channels, "web", "store")
         self.payments = (*shape.payments, "card")
@@ -101,6 +112,7 @@ class _Run:
         self.sim, self.member, self.rng = sim, member, rng
         self.steps: list[Step] | None = [] if record else None
         self.ledger = Ledger()
+        self.points = 0  # available + pending points, as the outcomes changed them
         self.rate = sim.visits * sim.tables.rates[int(rng.random() * len(sim.tables.rates))]
         self.redeemer = rng.random() < sim.propensity
         self.gone = self.subscribed = False
@@ -110,6 +122,7 @@ class _Run:
     def apply(self, outcome: Outcome) -> None:
         if outcome.entries:
             self.ledger = self.ledger.append(outcome.entries)
+            self.points += outcome.change(POINTS)
 
     def note(self, step: Step) -> None:
         if self.steps is not None:
@@ -125,18 +138,17 @@ class _Run:
             days = max(round((month.end - month.start).total_seconds() / 86400), 1)
             visit = min(self.rate * self.tier_boost(month) / days, 1.0)
             engage = min(sim.engagement / days, 1.0) if sim.shape.activity_kinds else 0.0
-            for day in range(days):
-                if rng.random() < visit:
-                    at = month.start + timedelta(days=day, seconds=rng.randrange(86400))
-                    events.append((at, 0, self.purchase(at)))
-                if engage and rng.random() < engage:
-                    at = month.start + timedelta(days=day, seconds=rng.randrange(86400))
-                    self.activities += 1
-                    kind = pick(sim.shape.activity_kinds, rng)
-                    activity = Activity(
-                        id=f"a-{self.activities}", member_id=member.id, kind=kind, occurred_at=at
-                    )
-                    events.append((at, 1, activity))
+            for day in sim.days.draw(rng, days, visit):
+                at = month.start + timedelta(days=day, seconds=rng.randrange(86400))
+                events.append((at, 0, self.purchase(at)))
+            for day in sim.days.draw(rng, days, engage):
+                at = month.start + timedelta(days=day, seconds=rng.randrange(86400))
+                self.activities += 1
+                kind = pick(sim.shape.activity_kinds, rng)
+                activity = Activity(
+                    id=f"a-{self.activities}", member_id=member.id, kind=kind, occurred_at=at
+                )
+                events.append((at, 1, activity))
         due = [r for r in self.returns if r.occurred_at < month.end]
         self.returns = [r for r in self.returns if r.occurred_at >= month.end]
         events += [(r.occurred_at, 2, r) for r in due]
@@ -195,10 +207,10 @@ class _Run:
         cache = sim.lines
         for n in range(count):
             category = tables.categories.pick(rng)
-            sku = f"{category.upper()}-{1 + int(rng.random() * 5)}"
+            sku = pick(sim.skus[category], rng)
             if sim.shape.skus and rng.random() < 0.1:
                 sku = pick(sim.shape.skus, rng)
-            tags = tuple(t for t in sim.shape.tags if rng.random() < 0.1)
+            tags = tuple(t for t in sim.shape.tags if rng.random() < 0.1) if sim.shape.tags else ()
             price = int(rng.random() * len(tables.prices))
             quantity = 1 + int(rng.random() * sim.max_quantity)
             key = (n, sku, category, price, quantity, tags)
@@ -236,10 +248,12 @@ class _Run:
         if not (self.redeemer and sim.rewards and rng.random() < sim.chance):
             return
         reward = pick(sim.rewards, rng)
-        step = Redeem(
-            reward, at, f"{purchase.id}:{reward}", Cart(lines=purchase.lines), purchase.id
-        )
+        # The order is its own cart: a Purchase is a Cart that happened.
+        step = Redeem(reward, at, f"{purchase.id}:{reward}", purchase, purchase.id)
         self.note(step)
+        least = sim.least[reward]
+        if least is not None and self.points < least:
+            return  # refused for too few points, certainly: skip asking (a replay asks)
         try:
             outcome = sim.program.redeem(
                 reward,

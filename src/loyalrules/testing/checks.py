@@ -16,13 +16,12 @@ property. Hypothesis then shrinks the scenario to a small one::
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import attrs
 
 from loyalrules import (
-    Balance,
     Earned,
     Ledger,
     LineItem,
@@ -34,7 +33,7 @@ from loyalrules import (
     Return,
     allocate,
 )
-from loyalrules.economics.metrics import reward_rate_of
+from loyalrules.economics.metrics import points_by_rule, reward_rate_of
 from loyalrules.economics.scenario import (
     Scenario,
     describe_step,
@@ -75,10 +74,11 @@ def _before_last_purchase(program: Program, scenario: Scenario) -> tuple[Ledger,
     return play(program, attrs.evolve(scenario, steps=steps)).ledger, last
 
 
-def _standing(ledger: Ledger, program: Program, at: object) -> dict[str, tuple[int, int, int]]:
+def _standing(ledger: Ledger, program: Program, at: datetime) -> dict[str, tuple[int, int, int]]:
+    """(available, pending, deficit) of every account of ``program`` at ``at``."""
     result = {}
     for name in _accounts(program):
-        balance: Balance = ledger.balance(at, name)  # type: ignore[arg-type]
+        balance = ledger.balance(at, name)
         result[name] = (balance.available, balance.pending, balance.deficit)
     return result
 
@@ -242,16 +242,9 @@ def check_reward_rate(
             f"The effective reward rate is {rate:.4f}, outside [{at_least}, {at_most}]: "
             f"{points} points earned on {spend} of eligible spend.",
             scenario,
-            *_earned_by_rule(playback.ledger),
+            "  points kept by rule:",
+            *(f"    {r}: {p}" for r, p in sorted(points_by_rule([playback.ledger]).items())),
         )
-
-
-def _earned_by_rule(ledger: Ledger) -> list[str]:
-    totals: dict[str, int] = {}
-    for entry in ledger.entries:
-        if isinstance(entry, Earned):
-            totals[entry.rule_id] = totals.get(entry.rule_id, 0) + entry.points
-    return ["  points earned by rule:", *(f"    {r}: {p}" for r, p in sorted(totals.items()))]
 
 
 def check_no_negative_balance(program: Program, scenario: Scenario) -> None:
