@@ -24,7 +24,7 @@ from loyalrules.storage import Store, StoreConflict, input_from_dict, member_fro
 
 
 def _summary(ledger: Ledger, as_of: datetime) -> dict[str, int]:
-    balance = ledger.balance(as_of=as_of)
+    balance = ledger.balance(at=as_of)
     return {
         "available": balance.available,
         "pending": balance.pending,
