@@ -27,9 +27,9 @@ from typing import NamedTuple
 from earn import DEFAULT_PURCHASES, DEFAULT_SEED, baseline_points, generate, host_loop, load
 
 from loyalrules import Earned, Entry, Ledger, Recorded
-from loyalrules.engine_entries import engine_earned, engine_recorded
-from loyalrules.entries import DEFAULT_ACCOUNT
-from loyalrules.money import engine_money
+from loyalrules.ledger.builders import engine_earned, engine_recorded
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.values.money import engine_money
 
 
 class Planned(NamedTuple):

@@ -20,13 +20,13 @@ from loyalrules import (
     Ledger,
     LineItem,
     Member,
+    Membership,
     Money,
     NotEligible,
     Program,
     Purchase,
     load_program,
 )
-from loyalrules.model import Membership
 
 HERE = Path(__file__).parent
 LONDON = ZoneInfo("Europe/London")

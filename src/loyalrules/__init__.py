@@ -8,8 +8,24 @@ Load a program once, then evaluate events against a member's ledger::
     print(outcome)                            # one line per rule, and near misses
 """
 
-from loyalrules.checkpoint import Checkpoint
-from loyalrules.entries import (
+from loyalrules._version import __version__
+from loyalrules.errors import (
+    CurrencyMismatch,
+    DuplicateEntry,
+    InsufficientPoints,
+    LimitReached,
+    LoyalRulesError,
+    NotAllowed,
+    NotEligible,
+    Problem,
+    ProgramError,
+    StaleOutcome,
+    UnknownReward,
+    ValidationError,
+    WrongTypeError,
+)
+from loyalrules.ledger.checkpoint import Checkpoint
+from loyalrules.ledger.entries import (
     Activated,
     Adjusted,
     Consumption,
@@ -26,23 +42,10 @@ from loyalrules.entries import (
     TransferredOut,
     entry_from_dict,
 )
-from loyalrules.entry_fields import Inactivity
-from loyalrules.errors import (
-    CurrencyMismatch,
-    DuplicateEntry,
-    InsufficientPoints,
-    LimitReached,
-    LoyalRulesError,
-    NotAllowed,
-    NotEligible,
-    Problem,
-    ProgramError,
-    StaleOutcome,
-    UnknownReward,
-    ValidationError,
-    WrongTypeError,
-)
-from loyalrules.ledger import Balance, Ledger
+from loyalrules.ledger.fields import Inactivity
+from loyalrules.ledger.ledger import Balance, Ledger
+from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
+from loyalrules.ledger.verify import Inconsistency
 from loyalrules.loader import (
     BuildEnv,
     load_program,
@@ -51,34 +54,32 @@ from loyalrules.loader import (
     register_condition,
     register_effect,
 )
-from loyalrules.memberships import MembershipValue
-from loyalrules.model import (
+from loyalrules.operations.memberships import MembershipValue
+from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.operations.points_payment import PointsPayment
+from loyalrules.operations.redemption import RewardOption
+from loyalrules.operations.status import AccountStatus, Status, TierStatus
+from loyalrules.program import Program
+from loyalrules.rules.conditions import Condition
+from loyalrules.rules.context import Context
+from loyalrules.rules.effects import BonusEffect, Effect, Multiplier, SpendEffect
+from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.lines import EligibleLine
+from loyalrules.rules.rewards import Grant, Reward
+from loyalrules.rules.rule import Rule
+from loyalrules.terms.policies import Plan
+from loyalrules.terms.tiers import Level, Tiers, TierState
+from loyalrules.values.events import (
     Activation,
     Activity,
     Cart,
     LineItem,
-    Member,
     Membership,
     Purchase,
     Return,
 )
-from loyalrules.money import Money, allocate
-from loyalrules.outcome import Explanation, Outcome, Quote
-from loyalrules.points_payment import PointsPayment
-from loyalrules.policies import Plan
-from loyalrules.program import Program
-from loyalrules.redemption import RewardOption
-from loyalrules.rewards import Grant, Reward
-from loyalrules.rules.conditions import Condition
-from loyalrules.rules.context import Context, EligibleLine
-from loyalrules.rules.effects import BonusEffect, Effect, Multiplier, SpendEffect
-from loyalrules.rules.rule import Rule
-from loyalrules.standing import MembershipChanged, TierAssigned, TierChanged
-from loyalrules.status import AccountStatus, Status, TierStatus
-from loyalrules.tiers import Level, Tiers, TierState
-from loyalrules.verify import Inconsistency
-
-__version__ = "0.1.0"
+from loyalrules.values.member import Member
+from loyalrules.values.money import Money, allocate
 
 __all__ = [
     "AccountStatus",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
+from loyalrules import __version__
 from loyalrules.errors import ProgramError
 from loyalrules.loader import load_program, program_json_schema
 
@@ -30,9 +32,15 @@ def _schema() -> int:
     return 0
 
 
+def _plain(text: str | None) -> str:
+    """A docstring as terminal text: without reStructuredText's ``double backquotes``."""
+    return (text or "").replace("``", "")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``loyalrules`` console script."""
-    parser = argparse.ArgumentParser(prog="loyalrules", description=__doc__)
+    """Run the ``loyalrules`` command with ``argv`` (default: the process's arguments)."""
+    parser = argparse.ArgumentParser(prog="loyalrules", description=_plain(__doc__))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser(
         "validate", help="check program files; print every problem with file:line:column"
@@ -45,5 +53,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _schema()
 
 
+def console(argv: Sequence[str] | None = None) -> int:
+    """The console script: :func:`main`, stopping quietly when the reader of the output
+    goes away (``loyalrules schema | head``) instead of ending in a BrokenPipeError."""
+    try:
+        code = main(argv)
+        sys.stdout.flush()  # a closed pipe shows here rather than at interpreter exit
+    except BrokenPipeError:
+        # Python flushes stdout once more on exit: send it to devnull so that cannot fail.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for `cat big | head`
+    return code
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(console())

@@ -9,10 +9,6 @@ from typing import Any
 
 import attrs
 
-from loyalrules import lifecycle, memberships, points_payment, redemption, returns, tier_changes
-from loyalrules.earning import Earning
-from loyalrules.engine import RuleBook
-from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.errors import (
     NotAllowed,
     UnknownReward,
@@ -20,16 +16,28 @@ from loyalrules.errors import (
     ValidationError,
     WrongTypeError,
 )
-from loyalrules.ledger import Ledger
-from loyalrules.model import Activation, Activity, Cart, Member, Membership, Purchase, Return
-from loyalrules.outcome import Outcome, Quote
-from loyalrules.policies import PayWithPoints, Plan
-from loyalrules.rewards import Reward
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.ledger import Ledger
+from loyalrules.operations import (
+    lifecycle,
+    memberships,
+    points_payment,
+    redemption,
+    returns,
+    tier_changes,
+)
+from loyalrules.operations.earning import Earning
+from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.operations.status import Status, member_status
+from loyalrules.rules.pipeline import RuleBook
+from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
-from loyalrules.settings import Settings
-from loyalrules.status import Status, status_of, tier_status
-from loyalrules.tiers import Tiers, TierState
-from loyalrules.timeutil import to_utc
+from loyalrules.rules.settings import Settings
+from loyalrules.terms.policies import PayWithPoints, Plan
+from loyalrules.terms.tiers import Tiers, TierState
+from loyalrules.values.events import Activation, Activity, Cart, Membership, Purchase, Return
+from loyalrules.values.member import Member
+from loyalrules.values.timeutil import to_utc
 
 
 def _check_key(key: object) -> None:
@@ -70,7 +78,13 @@ class Program:
         known = ", ".join(rule.id for rule in self.rules)
         raise UnknownRule(f"program {self.id!r} has no rule {rule_id!r}; its rules are: {known}")
 
-    def process(self, event: Purchase | Activity, *, member: Member, ledger: Ledger) -> Outcome:
+    def process(
+        self,
+        event: Purchase | Activity | Return | Activation | Membership,
+        *,
+        member: Member,
+        ledger: Ledger,
+    ) -> Outcome:
         """Evaluate ``event`` for ``member`` against their ``ledger``.
 
         Returns the new entries and their explanation. Processing the same event again
@@ -378,17 +392,7 @@ class Program:
         """Balances of every account as of ``as_of`` and the points expiring next."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        as_of = to_utc(as_of, "as_of")
-        tiers, tier = self.settings.tiers, None
-        if tiers is not None:
-            history = ledger.history
-            state = tier_changes.tier_state(tiers, history, member.joined_at, as_of, self.settings)
-            # Since the last change written down, when it is to this tier; else not known
-            # until review_tiers has written the changes down.
-            changes = [(when, level) for when, level in history.tier_changes if when <= as_of]
-            since = changes[-1][0] if changes and changes[-1][1] == state.level.id else None
-            tier = tier_status(state, tiers, since)
-        return status_of(member.id, ledger, as_of, self.settings, tier)
+        return member_status(member, ledger, to_utc(as_of, "as_of"), self.settings)
 
     def quote(self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime) -> Quote:
         """What ``cart`` would earn if bought at ``at``: the same numbers, no entries."""

@@ -10,8 +10,6 @@ from typing import Any
 from loyalrules.loader.registry import CONDITIONS, BuildEnv, register_condition, register_effect
 from loyalrules.loader.scalars import Boolean, ClockTime, Instant, Integer, Number, PlainValue, Text
 from loyalrules.loader.schema import ByShape, Field, Fields, ListOf, MapOf
-from loyalrules.money import minor_units
-from loyalrules.policies import Unit
 from loyalrules.rules.conditions import (
     WEEKDAYS,
     AllOf,
@@ -33,6 +31,8 @@ from loyalrules.rules.conditions import (
 )
 from loyalrules.rules.effects import Bonus, Cashback, Multiply, PointsPerItem, PointsPerSpend
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.terms.policies import Unit
+from loyalrules.values.money import minor_units
 
 NAMES = ListOf(Text(), one_or_many=True)
 AMOUNT = Number(minimum=Decimal(0), words="an amount")

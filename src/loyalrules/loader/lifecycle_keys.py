@@ -8,11 +8,10 @@ import re
 from datetime import date
 from typing import Any
 
-from loyalrules.durations import parse_duration
-from loyalrules.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader.scalars import Integer, Text
 from loyalrules.loader.schema import Built, ByShape, Field, Fields, MapOf, choice
-from loyalrules.policies import (
+from loyalrules.terms.policies import (
     Account,
     ExpireAfter,
     ExpireAnnually,
@@ -27,7 +26,8 @@ from loyalrules.policies import (
     Unit,
     UntilActivated,
 )
-from loyalrules.timeutil import Period
+from loyalrules.values.durations import parse_duration
+from loyalrules.values.timeutil import Period
 
 _MONTH_DAY = re.compile(r"(\d\d)-(\d\d)")
 

@@ -11,11 +11,11 @@ from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.scalars import Integer, Number, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, ListOf
-from loyalrules.memberships import multiplier_rule_id
-from loyalrules.policies import Plan
+from loyalrules.operations.memberships import multiplier_rule_id
 from loyalrules.rules.conditions import MemberOf
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
+from loyalrules.terms.policies import Plan
 
 AMOUNT = Number(minimum=Decimal(0), words="an amount")
 PLAN = Fields(

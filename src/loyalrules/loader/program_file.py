@@ -9,8 +9,8 @@ from typing import Any
 import attrs
 import yaml
 
-from loyalrules.entries import DEFAULT_ACCOUNT
 from loyalrules.errors import Problem, ProgramError
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins, lifecycle_keys
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS, PENDING, TRANSFERS
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
@@ -21,20 +21,27 @@ from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, choice, m
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
 from loyalrules.loader.tier_keys import TIERS, tier_rules
 from loyalrules.loader.yaml_source import Report, compose
-from loyalrules.policies import Account, ExpireOnDate, Expiry, Unit, UntilActivated, end_of_day
 from loyalrules.program import Program
 from loyalrules.rules.conditions import Window
 from loyalrules.rules.effects import BonusEffect
 from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.rule import Rule
-from loyalrules.settings import (
+from loyalrules.rules.settings import (
     EligibleSpendPolicy,
     RoundingMode,
     RoundingStage,
     Settings,
     Stacking,
 )
-from loyalrules.timeutil import Period, zone
+from loyalrules.terms.policies import (
+    Account,
+    ExpireOnDate,
+    Expiry,
+    Unit,
+    UntilActivated,
+    end_of_day,
+)
+from loyalrules.values.timeutil import Period, zone
 
 
 class RawNode(Spec):

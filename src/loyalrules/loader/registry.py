@@ -27,11 +27,11 @@ from loyalrules.errors import ValidationError
 from loyalrules.loader.scalars import Text
 from loyalrules.loader.schema import Anything, Built, Field, Fields, build_at, mapping_pairs
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
-from loyalrules.policies import Account
 from loyalrules.rules.conditions import Condition, all_of
 from loyalrules.rules.effects import Effect
 from loyalrules.rules.selectors import LineSelector
-from loyalrules.settings import Settings
+from loyalrules.rules.settings import Settings
+from loyalrules.terms.policies import Account
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 

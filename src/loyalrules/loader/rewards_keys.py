@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from loyalrules.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import CONDITIONS, BuildEnv
@@ -24,8 +24,8 @@ from loyalrules.loader.schema import (
     mapping_pairs,
 )
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
-from loyalrules.policies import PayWithPoints, Unit
-from loyalrules.rewards import (
+from loyalrules.rules.limits import PeriodLimit
+from loyalrules.rules.rewards import (
     AmountOff,
     Credit,
     Custom,
@@ -37,8 +37,8 @@ from loyalrules.rewards import (
     Price,
     Reward,
 )
-from loyalrules.rules.limits import PeriodLimit
-from loyalrules.timeutil import Period
+from loyalrules.terms.policies import PayWithPoints, Unit
+from loyalrules.values.timeutil import Period
 
 AMOUNT = Number(minimum=Decimal(0), exclusive=True, words="an amount")
 PERCENT = Number(minimum=Decimal(0), exclusive=True, words="a percentage")
@@ -141,12 +141,7 @@ class PriceSpec(Spec):
     expected = "a mapping with 'when' and 'cost'"
 
     def check(self, node: yaml.Node, where: Where) -> Any:
-        values = Fields(
-            {
-                "when": Field(_Raw(), "conditions for this price", required=True),
-                "cost": Field(Integer(minimum=1), "the cost when they hold", required=True),
-            }
-        ).check(node, where)
+        values = _PRICE.check(node, where)
         if values is INVALID:
             return INVALID
         condition = CONDITIONS.check(values["when"], where.key("when"))
@@ -155,14 +150,7 @@ class PriceSpec(Spec):
         return Price(condition=condition, cost=values["cost"])
 
     def json_schema(self) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "properties": {
-                "when": {"$ref": "#/$defs/conditions"},
-                "cost": {"type": "integer", "minimum": 0},
-            },
-            "required": ["when", "cost"],
-        }
+        return _PRICE.json_schema()
 
 
 class _Raw(Spec):
@@ -173,6 +161,14 @@ class _Raw(Spec):
 
     def json_schema(self) -> dict[str, Any]:
         return {"$ref": "#/$defs/conditions"}
+
+
+_PRICE = Fields(
+    {
+        "when": Field(_Raw(), "conditions for this price", required=True),
+        "cost": Field(Integer(minimum=1), "the cost when they hold", required=True),
+    }
+)
 
 
 REWARD_FIELDS = {

@@ -134,6 +134,8 @@ class Fields(Spec):
         }
         if required:
             result["required"] = required
+        if self.extensions:
+            result["patternProperties"] = {"^x-": {}}
         return result
 
 

@@ -14,7 +14,7 @@ from loyalrules.loader.schema import IDENTIFIER, Built, ByShape, Field, Fields, 
 from loyalrules.rules.conditions import TierIs
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
-from loyalrules.tiers import Crossing, Downgrade, Level, Metric, Tiers, Window
+from loyalrules.terms.tiers import Crossing, Downgrade, Level, Metric, Tiers, Window
 
 THRESHOLD = Number(minimum=Decimal(0), words="a threshold")
 

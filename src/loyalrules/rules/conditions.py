@@ -14,10 +14,10 @@ from decimal import Decimal
 
 import attrs
 
-from loyalrules.money import Money, format_money
 from loyalrules.rules.context import Context
 from loyalrules.rules.selectors import LineSelector
-from loyalrules.timeutil import to_utc
+from loyalrules.values.money import Money, format_money
+from loyalrules.values.timeutil import to_utc
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

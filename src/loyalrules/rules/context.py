@@ -5,22 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from loyalrules.facts import Facts
-from loyalrules.model import Activity, Cart, LineItem, Member
-from loyalrules.settings import Settings
+from loyalrules.ledger.facts import Facts
+from loyalrules.rules.lines import EligibleLine
+from loyalrules.rules.settings import Settings
+from loyalrules.values.events import Activity, Cart
+from loyalrules.values.member import Member
 
 _NO_SPEND = Decimal(0)
-
-
-class EligibleLine:
-    """A cart line with its eligible spend (after discounts; zero when excluded)."""
-
-    __slots__ = ("eligible", "line", "spend")
-
-    def __init__(self, line: LineItem, spend: Decimal, eligible: bool) -> None:
-        self.line = line
-        self.spend = spend
-        self.eligible = eligible
 
 
 class Context:

@@ -18,8 +18,9 @@ from fractions import Fraction
 
 import attrs
 
-from loyalrules.money import Money
-from loyalrules.rules.context import Context, EligibleLine
+from loyalrules.rules.context import Context
+from loyalrules.rules.lines import EligibleLine
+from loyalrules.values.money import Money
 
 
 def _number(value: Decimal) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from loyalrules.rules.context import Context
-from loyalrules.timeutil import Period
+from loyalrules.values.timeutil import Period
 
 
 @attrs.frozen

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import attrs
 
-from loyalrules.entries import DEFAULT_ACCOUNT
-from loyalrules.policies import Expiry, Pending
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.rules.conditions import Condition, Window
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import Effect
 from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.terms.policies import Expiry, Pending
 
 
 @attrs.frozen(kw_only=True)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 import attrs
 
-from loyalrules.model import LineItem
-
-if TYPE_CHECKING:  # rules.context imports settings, which imports this module
-    from loyalrules.rules.context import EligibleLine
+from loyalrules.rules.lines import EligibleLine
+from loyalrules.values.events import LineItem
 
 
 def _frozen(values: Iterable[str]) -> frozenset[str]:

@@ -3,6 +3,9 @@
 ``SQLiteStore`` runs on the standard library; ``SQLStore`` (the ``sql`` extra) runs the
 same contract on any database SQLAlchemy reaches, PostgreSQL included. See
 ``docs/hosting.md``.
+
+May import: the package's public API and the layers under ``loader``; only ``cli`` and
+``testing`` (and hosts) sit above it.
 """
 
 from loyalrules.storage.base import Store, StoreConflict, Stored, StoreError

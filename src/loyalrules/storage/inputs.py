@@ -36,8 +36,8 @@ from loyalrules import (
     Return,
     ValidationError,
 )
-from loyalrules.codec import decode_fields, encode
-from loyalrules.timeutil import to_utc
+from loyalrules.ledger.codec import decode_fields, encode
+from loyalrules.values.timeutil import to_utc
 
 
 def _at(value: object) -> datetime:

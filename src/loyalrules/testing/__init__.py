@@ -1,17 +1,43 @@
-"""Test helpers for loyalrules programs: Hypothesis strategies for its own types.
+"""Test helpers for loyalrules programs: Hypothesis strategies and economic checks.
 
 Needs the optional extra: ``pip install loyalrules[testing]``. Importing it registers
 strategies so ``st.from_type(Purchase)`` (and Money, LineItem, Cart, Member, Activity)
-works::
+works. ``from_program(program)`` gives strategies shaped by a program, and the checks
+prove its economics in your own test suite (see ``docs/economics.md``)::
 
     from hypothesis import given
-    from loyalrules.testing import carts
+    from loyalrules.testing import check_split_never_earns_more, from_program
 
-    @given(carts(max_lines=3))
-    def test_quote_is_never_negative(cart):
-        assert program.quote(cart, member=member, ledger=Ledger(), at=now).points >= 0
+    @given(from_program(program).scenarios())
+    def test_splitting_an_order_does_not_pay(scenario):
+        check_split_never_earns_more(program, scenario)
+
+May import: every layer of the library but ``cli``; nothing in the library imports it.
 """
 
+from loyalrules.economics.scenario import (
+    CancelRedemption,
+    ExpiryRun,
+    Playback,
+    Played,
+    Redeem,
+    Scenario,
+    TierReview,
+    play,
+)
+from loyalrules.testing.checks import (
+    CHECKS,
+    CheckFailed,
+    check_conservation,
+    check_full_return_nets_zero,
+    check_no_negative_balance,
+    check_redemption_cancel_restores,
+    check_replay_adds_nothing,
+    check_reward_rate,
+    check_split_never_earns_more,
+    splits,
+)
+from loyalrules.testing.program_strategies import ProgramStrategies, from_program
 from loyalrules.testing.strategies import (
     activities,
     carts,
@@ -24,12 +50,32 @@ from loyalrules.testing.strategies import (
 )
 
 __all__ = [
+    "CHECKS",
+    "CancelRedemption",
+    "CheckFailed",
+    "ExpiryRun",
+    "Playback",
+    "Played",
+    "ProgramStrategies",
+    "Redeem",
+    "Scenario",
+    "TierReview",
     "activities",
     "carts",
+    "check_conservation",
+    "check_full_return_nets_zero",
+    "check_no_negative_balance",
+    "check_redemption_cancel_restores",
+    "check_replay_adds_nothing",
+    "check_reward_rate",
+    "check_split_never_earns_more",
+    "from_program",
     "instants",
     "line_items",
     "members",
     "money",
+    "play",
     "purchase_histories",
     "purchases",
+    "splits",
 ]

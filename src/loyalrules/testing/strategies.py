@@ -26,9 +26,11 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from loyalrules.model import Activity, AttributeValue, Cart, LineItem, Member, Purchase
-from loyalrules.money import Money, minor_units, to_decimal
-from loyalrules.timeutil import require_aware, zone
+from loyalrules.values.events import Activity, Cart, LineItem, Purchase
+from loyalrules.values.fields import AttributeValue
+from loyalrules.values.member import Member
+from loyalrules.values.money import Money, minor_units, to_decimal
+from loyalrules.values.timeutil import require_aware, zone
 
 T = TypeVar("T")
 

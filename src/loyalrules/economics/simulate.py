@@ -1,0 +1,286 @@
+"""The seeded simulator: a synthetic population run month by month through a program.
+
+Each member draws from their own ``random.Random`` seeded with ``"{seed}:{index}"`` (a
+string seed is hashed with SHA-512, never with ``hash()``), so a member's history does
+not depend on the others, on the order they are run in, or on the machine. Each month:
+memberships are renewed or taken, then the member's orders (some with a redemption at
+checkout), returns and activities happen in time order, then the nightly jobs run at
+the month's end (``Program.expire`` and, with tiers, ``Program.review_tiers``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Final
+
+import attrs
+
+from loyalrules import (
+    Activity,
+    Cart,
+    InsufficientPoints,
+    Ledger,
+    LineItem,
+    Member,
+    Membership,
+    NotAllowed,
+    Outcome,
+    Program,
+    Purchase,
+    Return,
+)
+from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
+from loyalrules.economics.calendar import Month, months_from
+from loyalrules.economics.population import Tables, make_member, pick
+from loyalrules.economics.scenario import ExpiryRun, Redeem, Scenario, Step, TierReview
+from loyalrules.economics.shape import ProgramShape, shape_of
+
+DEFAULT_START: Final = date(2026, 1, 1)
+Progress = Callable[[int, int], None]
+"""Called with (members done, members in all) as the simulation goes."""
+
+
+@attrs.frozen
+class Population:
+    """A simulated population: each member with their ledger, and the months run;
+    with ``record=True``, each member's steps as a :class:`Scenario` too."""
+
+    members: tuple[Member, ...]
+    ledgers: tuple[Ledger, ...]
+    months: tuple[Month, ...]
+    seed: int
+    model: BehaviourModel
+    scenarios: tuple[Scenario, ...] = ()
+
+
+class _Simulator:
+    """Runs one member at a time through every month."""
+
+    def __init__(
+        self, program: Program, model: BehaviourModel, months: tuple[Month, ...], seed: int
+    ) -> None:
+        self.program, self.model, self.months, self.seed = program, model, months, seed
+        self.shape: ProgramShape = shape_of(program)
+        self.tables = Tables.build(self.shape, model)
+        self.rewards = tuple(reward.id for reward in program.rewards)
+        self.plan = program.settings.memberships[0].id if program.settings.memberships else None
+        self.tiers = program.settings.tiers
+        shape = self.shape
+        self.channels = (*shape.channels, "web", "store")
+        self.payments = (*shape.payments, "card")
+        m = model
+        self.lines_more = float((m.basket.lines - 1) / m.basket.lines)
+        self.max_quantity = int(m.basket.max_quantity)
+        self.visits, self.engagement = float(m.visits.per_month), float(m.engagement.per_month)
+        self.churn, self.returns = float(m.churn.monthly), float(m.returns.rate)
+        self.partial, self.within = float(m.returns.partial), int(m.returns.within_days)
+        self.propensity, self.chance = float(m.redemption.propensity), float(m.redemption.chance)
+        self.subscribe, self.renew = float(m.memberships.subscribe), float(m.memberships.renew)
+        self.near, self.boost = float(1 - m.tiers.within), float(m.tiers.boost)
+
+    def member(self, index: int, record: bool) -> tuple[Member, Ledger, list[Step] | None]:
+        rng = random.Random(f"{self.seed}:{index}")
+        member = make_member(
+            index, rng, self.months[0].start.date(), self.shape, self.model.attributes
+        )
+        run = _Run(self, member, rng, record)
+        for number, month in enumerate(self.months):
+            if number and not run.gone and rng.random() < self.churn:
+                run.gone = True
+            run.month(month)
+        return member, run.ledger, run.steps
+
+
+class _Run:
+    """One member's state while their months are simulated."""
+
+    def __init__(self, sim: _Simulator, member: Member, rng: random.Random, record: bool) -> None:
+        self.sim, self.member, self.rng = sim, member, rng
+        self.steps: list[Step] | None = [] if record else None
+        self.ledger = Ledger()
+        self.rate = sim.visits * sim.tables.rates[int(rng.random() * len(sim.tables.rates))]
+        self.redeemer = rng.random() < sim.propensity
+        self.gone = self.subscribed = False
+        self.returns: list[Return] = []
+        self.orders = self.activities = self.memberships = 0
+
+    def apply(self, outcome: Outcome) -> None:
+        if outcome.entries:
+            self.ledger = self.ledger.append(outcome.entries)
+
+    def note(self, step: Step) -> None:
+        if self.steps is not None:
+            self.steps.append(step)
+
+    def month(self, month: Month) -> None:
+        sim, rng, program = self.sim, self.rng, self.sim.program
+        member = self.member
+        events: list[tuple[datetime, int, Purchase | Return | Activity]] = []
+        if not self.gone:
+            if sim.plan is not None:
+                self.membership(month.start + timedelta(hours=1), sim.plan)
+            days = max(round((month.end - month.start).total_seconds() / 86400), 1)
+            visit = min(self.rate * self.tier_boost(month) / days, 1.0)
+            engage = min(sim.engagement / days, 1.0) if sim.shape.activity_kinds else 0.0
+            for day in range(days):
+                if rng.random() < visit:
+                    at = month.start + timedelta(days=day, seconds=rng.randrange(86400))
+                    events.append((at, 0, self.purchase(at)))
+                if engage and rng.random() < engage:
+                    at = month.start + timedelta(days=day, seconds=rng.randrange(86400))
+                    self.activities += 1
+                    kind = pick(sim.shape.activity_kinds, rng)
+                    activity = Activity(
+                        id=f"a-{self.activities}", member_id=member.id, kind=kind, occurred_at=at
+                    )
+                    events.append((at, 1, activity))
+        due = [r for r in self.returns if r.occurred_at < month.end]
+        self.returns = [r for r in self.returns if r.occurred_at >= month.end]
+        events += [(r.occurred_at, 2, r) for r in due]
+        events.sort(key=lambda item: (item[0], item[1]))
+        for at, _, event in events:
+            if isinstance(event, Purchase):
+                self.checkout(event, at)
+            self.note(event)
+            self.apply(program.process(event, member=member, ledger=self.ledger))
+        self.apply(program.expire(member=member, ledger=self.ledger, as_of=month.end))
+        self.note(ExpiryRun(month.end))
+        self.note(TierReview(month.end))  # for a replay through a program with tiers
+        if sim.tiers is not None:
+            self.apply(program.review_tiers(member=member, ledger=self.ledger, as_of=month.end))
+
+    def tier_boost(self, month: Month) -> float:
+        tiers, sim = self.sim.tiers, self.sim
+        if tiers is None or sim.boost == 1.0 or not self.ledger.entries:
+            return 1.0
+        state = sim.program.tier(member=self.member, ledger=self.ledger, at=month.start)
+        above = tiers.levels[state.level.rank + 1 :]
+        if above and float(state.value) >= sim.near * float(above[0].qualify):
+            return sim.boost
+        return 1.0
+
+    def membership(self, at: datetime, plan: str) -> None:
+        sim, rng = self.sim, self.rng
+        if self.subscribed:
+            action = "renew" if rng.random() < sim.renew else "cancel"
+        elif rng.random() < sim.subscribe:
+            action = "subscribe"
+        else:
+            return
+        self.memberships += 1
+        event = Membership(
+            id=f"s-{self.memberships}",
+            member_id=self.member.id,
+            plan=plan,
+            action=action,
+            occurred_at=at,
+        )
+        self.note(event)
+        try:
+            self.apply(self.sim.program.process(event, member=self.member, ledger=self.ledger))
+        except NotAllowed:  # e.g. a renewal of a plan that ran out meanwhile
+            self.subscribed = False
+            return
+        self.subscribed = action != "cancel"
+
+    def purchase(self, at: datetime) -> Purchase:
+        sim, rng, tables = self.sim, self.rng, self.sim.tables
+        lines = []
+        count = 1
+        while count < 8 and rng.random() < sim.lines_more:
+            count += 1
+        for n in range(count):
+            category = tables.categories.pick(rng)
+            sku = f"{category.upper()}-{1 + int(rng.random() * 5)}"
+            if sim.shape.skus and rng.random() < 0.1:
+                sku = pick(sim.shape.skus, rng)
+            tags = tuple(t for t in sim.shape.tags if rng.random() < 0.1)
+            lines.append(
+                LineItem(
+                    id=f"l{n}",
+                    sku=sku,
+                    category=category,
+                    unit_price=tables.prices[int(rng.random() * len(tables.prices))],
+                    quantity=1 + int(rng.random() * sim.max_quantity),
+                    tags=tags,
+                )
+            )
+        self.orders += 1
+        purchase = Purchase(
+            id=f"o-{self.orders}",
+            member_id=self.member.id,
+            occurred_at=at,
+            lines=lines,
+            channel=pick(sim.channels, rng),
+            payment=pick(sim.payments, rng),
+        )
+        if rng.random() < sim.returns:
+            later = at + timedelta(days=1 + int(rng.random() * sim.within), seconds=1)
+            one = {lines[0].id: lines[0].quantity} if rng.random() < sim.partial else None
+            self.returns.append(
+                Return(id=f"r-{self.orders}", purchase=purchase, occurred_at=later, lines=one)
+            )
+        return purchase
+
+    def checkout(self, purchase: Purchase, at: datetime) -> None:
+        """A redeemer may spend points on a reward at checkout, before the order."""
+        sim, rng = self.sim, self.rng
+        if not (self.redeemer and sim.rewards and rng.random() < sim.chance):
+            return
+        reward = pick(sim.rewards, rng)
+        step = Redeem(
+            reward, at, f"{purchase.id}:{reward}", Cart(lines=purchase.lines), purchase.id
+        )
+        self.note(step)
+        try:
+            outcome = sim.program.redeem(
+                reward,
+                member=self.member,
+                ledger=self.ledger,
+                at=at,
+                key=step.key,
+                cart=step.cart,
+                order_id=purchase.id,
+            )
+        except (InsufficientPoints, NotAllowed):
+            return
+        self.apply(outcome)
+
+
+def simulate(
+    program: Program,
+    *,
+    members: int = 1000,
+    months: int = 12,
+    seed: int = 0,
+    start: date = DEFAULT_START,
+    model: BehaviourModel | None = None,
+    progress: Progress | None = None,
+    record: bool = False,
+) -> Population:
+    """Run ``members`` synthetic members through ``program`` for ``months`` months from
+    the month of ``start``, under ``model`` (default: the embedded default model).
+    ``record`` keeps each member's steps, to replay them through another program.
+
+    >>> population = simulate(program, members=100, months=3, seed=7)  # doctest: +SKIP
+    >>> report = measure(program, population.ledgers, population.months)  # doctest: +SKIP
+    """
+    if members < 1 or months < 1:
+        raise NotAllowed(
+            f"simulate needs at least one member and one month, not {members} x {months}"
+        )
+    model = behaviour_from_yaml() if model is None else model
+    calendar = months_from(start, months, program.settings.timezone)
+    sim = _Simulator(program, model, calendar, seed)
+    people, ledgers, scenarios = [], [], []
+    for index in range(members):
+        member, ledger, steps = sim.member(index, record)
+        people.append(member)
+        ledgers.append(ledger)
+        if steps is not None:
+            scenarios.append(Scenario(member, tuple(steps)))
+        if progress is not None:
+            progress(index + 1, members)
+    return Population(tuple(people), tuple(ledgers), calendar, seed, model, tuple(scenarios))

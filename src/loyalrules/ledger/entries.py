@@ -1,0 +1,338 @@
+"""Ledger entries: small frozen records, one kind per thing that can happen to points.
+
+Credits are **lots**: ``Earned`` (a rule gave points), ``Adjusted`` with positive points,
+``TransferredIn``. Each lot carries its own ``available_at`` (``None`` while it waits for
+an activation) and ``expires_at``, and optionally an ``inactivity`` period, so a ledger
+means the same thing whatever the program says later.
+
+Debits name the lots they took points from (``consumed``) and what they could not cover:
+``deficit`` (carried, paid by the next credit) or ``written_off`` (recorded, not carried).
+``Reversed`` (returns), ``Expired``, ``TransferredOut`` and ``Adjusted`` with negative
+points are debits.
+
+Every entry serialises to a JSON-safe dict (``to_dict``) and back (``entry_from_dict``),
+with a format version (``"v": 1``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+import attrs
+
+from loyalrules.errors import ValidationError, WrongTypeError
+from loyalrules.ledger.codec import decode_fields, encode
+from loyalrules.ledger.fields import (
+    Inactivity,
+    inactivity_or_none,
+    non_empty,
+    not_negative,
+    optional_non_empty,
+    optional_utc,
+    positive,
+    utc,
+    whole,
+)
+from loyalrules.values.money import Money
+
+ENTRY_FORMAT = 1
+"""Version of the dict form written by ``Entry.to_dict``."""
+
+DEFAULT_ACCOUNT = "points"
+
+_KINDS: dict[str, type[Entry]] = {}
+
+
+@attrs.frozen(kw_only=True)
+class Entry:
+    """Base of every ledger entry: a unique ``key`` and the instant ``at`` it happened."""
+
+    kind: ClassVar[str]
+    key: str = attrs.field(validator=non_empty)
+    at: datetime = attrs.field(converter=utc)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            _KINDS[cls.kind] = cls
+
+    @property
+    def active(self) -> bool:
+        """Whether the member did (or was given) something here, which resets an
+        inactivity clock. Returns, expiries and activations do not."""
+        return False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-safe form of this entry, for any database."""
+        return {"v": ENTRY_FORMAT, "kind": self.kind, **encode(self)}
+
+
+@attrs.frozen(kw_only=True)
+class Recorded(Entry):
+    """The engine saw an event (even one that earned nothing).
+
+    ``event_type`` is ``purchase``, ``activity`` or ``return``. ``spend`` is a purchase's
+    eligible spend, or the eligible spend a return took back; ``activity`` the kind of an
+    activity. A return also names its purchase (``source``) and the ``returned`` units
+    per line id.
+    """
+
+    kind: ClassVar[str] = "recorded"
+    event_type: str = attrs.field(validator=non_empty)
+    event_id: str = attrs.field(validator=non_empty)
+    activity: str | None = None
+    spend: Money | None = None
+    source: str | None = attrs.field(default=None, validator=optional_non_empty)
+    returned: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return self.event_type != "return"
+
+
+@attrs.frozen(kw_only=True)
+class Lot(Entry):
+    """Fields every credit shares. Pending until ``available_at`` (``None``: until the
+    source event is activated); gone at ``expires_at`` (``None``: no fixed date) or
+    after ``inactivity`` without activity, whichever is first."""
+
+    points: int = attrs.field(validator=positive)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=non_empty)
+    available_at: datetime | None = attrs.field(
+        converter=optional_utc, default=attrs.Factory(lambda self: self.at, takes_self=True)
+    )
+    expires_at: datetime | None = attrs.field(default=None, converter=optional_utc)
+    inactivity: Inactivity | None = attrs.field(default=None, converter=inactivity_or_none)
+
+    @property
+    def active(self) -> bool:
+        return True
+
+
+@attrs.frozen(kw_only=True)
+class Earned(Lot):
+    """A lot of points credited to ``account`` by ``rule_id`` for the event ``source``."""
+
+    kind: ClassVar[str] = "earned"
+    rule_id: str = attrs.field(validator=non_empty)
+    source: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class TransferredIn(Lot):
+    """Points received from another member; expiry is kept from the sender's lots."""
+
+    kind: ClassVar[str] = "transferred_in"
+    transfer_id: str = attrs.field(validator=non_empty)
+    from_member: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen
+class Consumption:
+    """``points`` taken from the lot whose key is ``lot``."""
+
+    lot: str = attrs.field(validator=non_empty)
+    points: int = attrs.field(validator=positive)
+
+
+def _consumptions(value: Iterable[Consumption]) -> tuple[Consumption, ...]:
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Consumption):
+            raise WrongTypeError(f"consumed must hold Consumption values, not {item!r}")
+    return items
+
+
+@attrs.frozen(kw_only=True)
+class Debit(Entry):
+    """Fields every debit shares: ``points`` = sum of ``consumed`` + ``deficit`` +
+    ``written_off``."""
+
+    points: int = attrs.field(validator=positive)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=non_empty)
+    consumed: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
+    deficit: int = attrs.field(default=0, validator=not_negative)
+    written_off: int = attrs.field(default=0, validator=not_negative)
+
+    def __attrs_post_init__(self) -> None:
+        covered = self._covered()
+        if covered != self.points:
+            raise ValidationError(
+                f"{self.kind} entry {self.key!r}: its parts (consumed, deficit, written_off"
+                f"...) add up to {covered}, not its {self.points} points"
+            )
+
+    def _covered(self) -> int:
+        return sum(c.points for c in self.consumed) + self.deficit + self.written_off
+
+    @property
+    def charged(self) -> int:
+        """What the debit takes off the balance (its points, less what it wrote off or
+        forgave)."""
+        return self.points - self.written_off
+
+
+@attrs.frozen(kw_only=True)
+class Reversed(Debit):
+    """Points taken back because ``source`` (a purchase) was returned or cancelled.
+
+    ``reverses`` says what each of the purchase's lots gave back; ``expired`` the part
+    of that whose points had expired already, so nothing was taken for it. ``points`` =
+    ``consumed`` + ``deficit`` + ``written_off`` + ``expired``.
+    """
+
+    kind: ClassVar[str] = "reversed"
+    source: str = attrs.field(validator=non_empty)
+    return_id: str = attrs.field(validator=non_empty)
+    reverses: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
+    expired: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
+
+    def _covered(self) -> int:
+        return super()._covered() + sum(c.points for c in self.expired)
+
+    @property
+    def charged(self) -> int:
+        return super().charged - sum(c.points for c in self.expired)
+
+
+@attrs.frozen(kw_only=True)
+class Expired(Debit):
+    """What was left of the lot ``lot`` when it expired at ``at``."""
+
+    kind: ClassVar[str] = "expired"
+    lot: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class TransferredOut(Debit):
+    """Points given to another member."""
+
+    kind: ClassVar[str] = "transferred_out"
+    transfer_id: str = attrs.field(validator=non_empty)
+    to_member: str = attrs.field(validator=non_empty)
+
+    @property
+    def active(self) -> bool:
+        return True
+
+
+@attrs.frozen(kw_only=True)
+class Redeemed(Debit):
+    """Points spent on the reward ``reward_id`` (``pay_with_points`` for points paid
+    towards an order), for the order ``order_id`` if one was given."""
+
+    kind: ClassVar[str] = "redeemed"
+    reward_id: str = attrs.field(validator=non_empty)
+    order_id: str | None = attrs.field(default=None, validator=optional_non_empty)
+
+    @property
+    def active(self) -> bool:
+        return True
+
+
+@attrs.frozen(kw_only=True)
+class Restored(Entry):
+    """Points of the redemption ``redemption`` (its key) given back: ``restored`` to the
+    very lots it took them from, with their own expiry; ``lapsed`` not given back because
+    their lots expired meanwhile; ``regranted`` given back as a new lot expiring at
+    ``expires_at`` (a grace period). ``whole`` is true when the redemption is cancelled
+    (it no longer counts towards reward limits)."""
+
+    kind: ClassVar[str] = "restored"
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=non_empty)
+    redemption: str = attrs.field(validator=non_empty)
+    points: int = attrs.field(validator=positive)
+    restored: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
+    lapsed: int = attrs.field(default=0, validator=not_negative)
+    regranted: int = attrs.field(default=0, validator=not_negative)
+    expires_at: datetime | None = attrs.field(default=None, converter=optional_utc)
+    whole: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        parts = sum(c.points for c in self.restored) + self.lapsed + self.regranted
+        if parts != self.points:
+            raise ValidationError(
+                f"restored entry {self.key!r}: restored + lapsed + regranted is {parts}, "
+                f"not its {self.points} points"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Adjusted(Entry):
+    """A manual correction by ``actor`` for ``reason``: a lot when ``points`` > 0, a debit
+    when ``points`` < 0 (then ``consumed``, ``deficit`` and ``written_off`` cover it)."""
+
+    kind: ClassVar[str] = "adjusted"
+    points: int
+    reason: str = attrs.field(validator=non_empty)
+    actor: str = attrs.field(validator=non_empty)
+    account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=non_empty)
+    expires_at: datetime | None = attrs.field(default=None, converter=optional_utc)
+    inactivity: Inactivity | None = attrs.field(default=None, converter=inactivity_or_none)
+    consumed: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
+    deficit: int = attrs.field(default=0, validator=not_negative)
+    written_off: int = attrs.field(default=0, validator=not_negative)
+
+    def __attrs_post_init__(self) -> None:
+        points = whole(self.points, "points")
+        covered = sum(c.points for c in self.consumed) + self.deficit + self.written_off
+        if points == 0 or (points > 0 and covered) or (points < 0 and covered != -points):
+            raise ValidationError(
+                f"adjusted entry {self.key!r}: points must be non-zero, and a debit's "
+                f"consumed + deficit + written_off must equal -points ({covered} vs {points})"
+            )
+
+    @property
+    def active(self) -> bool:
+        return True
+
+    @property
+    def available_at(self) -> datetime:
+        """A credit adjustment is available at once."""
+        return self.at
+
+
+@attrs.frozen(kw_only=True)
+class Activated(Entry):
+    """The event ``source`` was activated (e.g. the order shipped): its lots waiting for
+    activation become available at ``at``."""
+
+    kind: ClassVar[str] = "activated"
+    source: str = attrs.field(validator=non_empty)
+
+
+def entry_from_dict(data: Mapping[str, Any]) -> Entry:
+    """Rebuild an entry from ``Entry.to_dict()`` output.
+
+    >>> entry_from_dict(Recorded(key="k", at=datetime(2026, 1, 1, tzinfo=UTC),
+    ...                          event_type="purchase", event_id="o-1").to_dict()).key
+    'k'
+    """
+    if not isinstance(data, Mapping):
+        raise WrongTypeError(f"an entry must be a mapping, not {type(data).__name__}")
+    version, kind = data.get("v"), data.get("kind")
+    if version != ENTRY_FORMAT:
+        raise ValidationError(
+            f"unsupported entry format version {version!r}; this loyalrules reads "
+            f"version {ENTRY_FORMAT}"
+        )
+    cls = _KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValidationError(f"unknown entry kind {kind!r}; expected one of {sorted(_KINDS)}")
+    fields = {k: v for k, v in data.items() if k not in ("v", "kind")}
+    known = {f.name: f for f in attrs.fields(cls)}
+    unknown = sorted(set(fields) - set(known))
+    missing = [n for n, f in known.items() if n not in fields and f.default is attrs.NOTHING]
+    if unknown or missing:
+        problems = [f"unknown field {n!r}" for n in unknown]
+        problems += [f"missing the field {n!r}" for n in missing]
+        raise ValidationError(f"{kind!r} entry {data.get('key')!r}: {', '.join(problems)}")
+    try:
+        entry: Entry = decode_fields(cls, fields)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        if isinstance(error, ValidationError):
+            raise
+        raise ValidationError(f"malformed {kind!r} entry {dict(data)!r}: {error!r}") from None
+    return entry

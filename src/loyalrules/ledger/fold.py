@@ -1,0 +1,379 @@
+"""How each kind of entry adds to what a ledger's history knows.
+
+Entries are plain data; the fold dispatches on their type (``FOLDS``), so adding an entry
+kind means adding a method here and a line to the table, never a method on the entry.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from loyalrules.ledger.checkpoint import Checkpoint
+from loyalrules.ledger.entries import (
+    Activated,
+    Adjusted,
+    Debit,
+    Earned,
+    Entry,
+    Expired,
+    Lot,
+    Recorded,
+    Redeemed,
+    Restored,
+    Reversed,
+    TransferredIn,
+    TransferredOut,
+)
+from loyalrules.ledger.lots import AccountState, ActivityClock, LotsBySource, LotState
+from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, earned
+from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
+from loyalrules.values.money import Money
+
+TIER_BONUS = "tier:"
+"""Rule ids of tier upgrade bonuses start with this; they do not count to qualify."""
+BONUSES = (TIER_BONUS, "membership:")
+"""Rule ids of bonuses that never count towards a tier: upgrade and sign-up bonuses."""
+
+
+class HistoryState:
+    """What a ledger's entries tell, as raw state, and how each entry adds to it.
+
+    (``History`` adds taking entries in and the questions; see its docstring.)
+
+    ``size`` is the number of entries taken in. Taking entries in checks them and notes
+    their keys at once; what they tell is folded in on the first question after them
+    (``catch_up``), so a host that records events without asking about the past never
+    pays for lot bookkeeping. The newest ledger of a line of appends shares its history
+    with its parent and extends it in place (no copy per append); a ledger whose history
+    has moved past it rebuilds its own when next asked.
+    """
+
+    __slots__ = (
+        "_series",
+        "_tier_floors",
+        "accounts",
+        "activations",
+        "activity",
+        "checkpoint",
+        "currency",
+        "keys",
+        "lock",
+        "memberships",
+        "pending",
+        "purchase_spend",
+        "redemptions",
+        "restored",
+        "returned",
+        "rule_counts",
+        "rule_earn_times",
+        "size",
+        "sources",
+        "spend_amount",
+        "spend_currency",
+        "spend_returned",
+        "tier_changes",
+    )
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.lock = threading.Lock()  # held while taking entries in and folding them
+        self.keys: set[str] = set()
+        self.checkpoint: Checkpoint | None = None
+        self.currency: str | None = None  # of recorded spend, checked as entries come in
+        self.pending: list[Entry] = []  # taken in, not folded yet
+        # Lifetime spend as a bare running total (no Money built per purchase); no
+        # currency while no spend was recorded. See ``lifetime_spend``.
+        self.spend_amount = Decimal(0)
+        self.spend_currency: str | None = None
+        self.activity = ActivityClock()  # when the member did something: inactivity
+        self.rule_earn_times: dict[str, list[datetime]] = {}
+        self.rule_counts: dict[str, int] = {}  # earnings before a checkpoint's horizon
+        self.accounts: dict[str, AccountState] = {}
+        self.sources = LotsBySource(self.accounts)  # event key -> the lots it created
+        self.activations: dict[str, datetime] = {}
+        self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
+        self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
+        self._series = Series()  # what tiers qualify on
+        self.tier_changes: list[tuple[datetime, str]] = []  # (when, level) as written down
+        self.memberships: dict[str, list[MembershipChanged]] = {}  # by plan, in fold order
+        self._tier_floors: list[tuple[datetime, datetime | None, str]] = []  # manual tiers
+        self.redemptions: dict[str, Redeemed] = {}  # by key, to cancel or restore them
+        self.restored: dict[str, int] = {}  # redemption key -> points given back
+        self.spend_returned: dict[str, Decimal] = {}  # purchase key -> spend taken back
+
+    def account(self, name: str) -> AccountState:
+        state = self.accounts.get(name)
+        if state is None:
+            state = self.accounts[name] = AccountState()
+        return state
+
+    def record(self, entry: Recorded) -> None:
+        series = self._series
+        if entry.event_type == "purchase":
+            self._add_spend(entry.spend)
+            series.add(PURCHASES, entry.at, 1)
+            if entry.spend is not None:
+                self.purchase_spend[entry.key] = entry.spend.amount
+                series.add(SPEND, entry.at, entry.spend.amount)
+        elif entry.event_type == "return" and entry.source is not None:
+            if entry.spend is not None:
+                self._add_spend(-entry.spend)
+                taken = self.spend_returned.get(entry.source, Decimal(0))
+                self.spend_returned[entry.source] = taken + entry.spend.amount
+                series.add(SPEND + RETURNED, entry.at, entry.spend.amount)
+                spent = self.purchase_spend.get(entry.source, Decimal(0))
+                if taken < spent <= taken + entry.spend.amount:  # returned in full now
+                    series.add(PURCHASES + RETURNED, entry.at, 1)
+            units = self.returned.setdefault(entry.source, {})
+            for line_id, quantity in entry.returned:
+                units[line_id] = units.get(line_id, 0) + quantity
+
+    def _add_spend(self, spend: Money | None) -> None:
+        if spend is None:
+            return
+        if self.spend_currency is None:  # the first spend: kept as given
+            self.spend_amount, self.spend_currency = spend.amount, spend.currency
+        else:  # one currency: ``extend`` refused any other
+            self.spend_amount += spend.amount
+
+    def credit(self, entry: Lot | Adjusted) -> None:
+        source = getattr(entry, "source", None)
+        available_at = entry.available_at
+        if available_at is None and source in self.activations:
+            available_at = max(entry.at, self.activations[source])
+        lot = LotState(
+            entry.key,
+            entry.account,
+            entry.points,
+            entry.at,
+            available_at,
+            entry.expires_at,
+            entry.inactivity,
+            source,
+            getattr(entry, "rule_id", None),
+        )
+        state = self.accounts.get(entry.account) or self.account(entry.account)
+        state.add(lot)
+        state.credited.append((entry.at, entry.kind, entry.points))
+        if source is not None:
+            self.sources.add(source, entry.key)
+        if state.owed > 0:  # a deficit is paid by the next credit
+            paid = min(state.owed, entry.points)
+            state.take(lot, entry.at, paid)
+            state.carry(entry.at, -paid)
+
+    def debit(self, entry: Debit | Adjusted) -> None:
+        state = self.account(entry.account)
+        for consumption in entry.consumed:
+            lot = state.lots.get(consumption.lot)
+            if lot is not None:  # Ledger.verify reports debits of unknown lots
+                state.take(lot, entry.at, consumption.points)
+                if entry.kind == "expired":
+                    lot.expired_by_entry = True
+                    lot.expired_points += consumption.points
+        if entry.deficit:
+            state.carry(entry.at, entry.deficit)
+        if entry.written_off:
+            state.written_off.append((entry.at, entry.written_off))
+        charged = entry.charged if isinstance(entry, Debit) else -entry.points
+        state.debits.append((entry.at, entry.kind, charged + entry.written_off))
+
+    def redeemed(self, entry: Redeemed) -> None:
+        self.redemptions[entry.key] = entry
+        self.rule_earned(reward_key(entry.reward_id), entry.at)
+
+    def restore_points(self, entry: Restored) -> None:
+        state = self.account(entry.account)
+        for part in entry.restored:
+            lot = state.lots.get(part.lot)
+            if lot is not None:
+                state.give_back(lot, entry.at, part.points)
+        if entry.regranted:
+            lot = LotState(
+                entry.key, entry.account, entry.regranted, entry.at, entry.at,
+                entry.expires_at, None, None,
+            )  # fmt: skip
+            state.add(lot)
+        given = entry.points - entry.lapsed
+        if given:
+            state.credited.append((entry.at, entry.kind, given))
+        self.restored[entry.redemption] = self.restored.get(entry.redemption, 0) + entry.points
+        redemption = self.redemptions.get(entry.redemption)
+        if entry.whole and redemption is not None:  # a cancelled one counts for no limit
+            times = self.rule_earn_times.get(reward_key(redemption.reward_id), [])
+            index = bisect.bisect_left(times, redemption.at)
+            if index < len(times) and times[index] == redemption.at:
+                del times[index]
+
+    def sent(self, account: str, at: datetime, points: int) -> None:
+        _insert_pair(self.account(account).sent, (at, points))
+
+    def reverse(self, entry: Reversed) -> None:
+        self._series.add(earned(entry.account) + RETURNED, entry.at, entry.points)
+        lots = {lot.key: lot for lot in self.sources.get(entry.source, ())}
+        for part in entry.reverses:
+            if part.lot in lots:
+                lots[part.lot].reversed += part.points
+        for part in entry.expired:
+            if part.lot in lots:
+                lots[part.lot].forgiven += part.points
+
+    def membership(self, entry: MembershipChanged) -> None:
+        self.memberships.setdefault(entry.plan, []).append(entry)
+
+    def earned(self, entry: Earned) -> None:
+        self.rule_earned(entry.rule_id, entry.at)
+        if not entry.rule_id.startswith(BONUSES):  # tier and membership bonuses never qualify
+            self._series.add(earned(entry.account), entry.at, entry.points)
+
+    def rule_earned(self, rule_id: str, at: datetime) -> None:
+        times = self.rule_earn_times.get(rule_id)
+        if times is None:
+            self.rule_earn_times[rule_id] = [at]
+        elif not times or at >= times[-1]:  # a checkpoint may leave a rule no instants
+            times.append(at)  # the common case: entries arrive in time order
+        else:
+            bisect.insort(times, at)
+
+    def activate(self, source: str, at: datetime) -> None:
+        self.activations.setdefault(source, at)
+        for lot in self.sources.get(source, ()):
+            if lot.available_at is None:
+                lot.available_at = max(at, lot.at)
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        self.checkpoint = checkpoint
+        if checkpoint.spend is not None:
+            self.spend_amount = checkpoint.spend.amount
+            self.spend_currency = checkpoint.spend.currency
+        if checkpoint.last_activity_at is not None:
+            self.activity.add(checkpoint.last_activity_at)
+        for name, at, amount in checkpoint.series:
+            self._series.add(name, at, amount)
+        for change in checkpoint.memberships:
+            self.membership(change)
+        self._tier_floors.extend(checkpoint.tier_floors)
+        if checkpoint.tier is not None:
+            self.tier_changes.append(checkpoint.tier)
+        for account, at, points in checkpoint.sent:
+            self.sent(account, at, points)
+        for count in checkpoint.rule_counts:
+            self.rule_counts[count.rule_id] = count.earlier
+            self.rule_earn_times[count.rule_id] = sorted(count.recent)
+        for total in checkpoint.accounts:
+            state = self.account(total.account)
+            if total.deficit:
+                state.carry(checkpoint.at, total.deficit)
+            state.credited += [(checkpoint.at, kind, points) for kind, points in total.credited]
+            state.debits += [(checkpoint.at, kind, points) for kind, points in total.debited]
+            if total.written_off:
+                state.written_off.append((checkpoint.at, total.written_off))
+        for open_lot in checkpoint.lots:
+            lot = LotState(
+                open_lot.key,
+                open_lot.account,
+                open_lot.points,
+                open_lot.at,
+                open_lot.available_at,
+                open_lot.expires_at,
+                open_lot.inactivity,
+                open_lot.source,
+            )
+            self.account(open_lot.account).add(lot)
+            if lot.source is not None:
+                self.sources.add(lot.source, lot.key)
+
+    def assign(self, start: datetime, until: datetime | None, level: str) -> None:
+        """A manual tier: at least ``level`` from ``start`` until ``until``."""
+        self._tier_floors.append((start, until, level))
+
+    def fold(self, entry: Entry) -> None:
+        """Add what ``entry`` tells about the member."""
+        fold = FOLDS.get(type(entry))
+        if fold is None:  # a subclass: the fold of its nearest folded base
+            fold = FOLDS[type(entry)] = next(
+                (FOLDS[base] for base in type(entry).__mro__ if base in FOLDS), _nothing
+            )
+        fold(self, entry)
+
+
+def _nothing(state: HistoryState, entry: Any) -> None:
+    """Entries that tell nothing the history keeps."""
+
+
+def _earned(state: HistoryState, entry: Earned) -> None:
+    state.credit(entry)
+    state.earned(entry)
+
+
+def _reversed(state: HistoryState, entry: Reversed) -> None:
+    state.debit(entry)
+    state.reverse(entry)
+
+
+def _transferred_out(state: HistoryState, entry: TransferredOut) -> None:
+    state.debit(entry)
+    state.sent(entry.account, entry.at, entry.points)
+
+
+def _redeemed(state: HistoryState, entry: Redeemed) -> None:
+    state.debit(entry)
+    state.redeemed(entry)
+
+
+def _adjusted(state: HistoryState, entry: Adjusted) -> None:
+    if entry.points > 0:
+        state.credit(entry)
+    else:
+        state.debit(entry)
+
+
+def _activated(state: HistoryState, entry: Activated) -> None:
+    state.activate(entry.source, entry.at)
+
+
+def _tier_changed(state: HistoryState, entry: TierChanged) -> None:
+    state.tier_changes.append((entry.at, entry.level))
+
+
+def _tier_assigned(state: HistoryState, entry: TierAssigned) -> None:
+    state.assign(entry.at, entry.until, entry.level)
+
+
+FOLDS: dict[type[Entry], Callable[[HistoryState, Any], None]] = {
+    Entry: _nothing,
+    Recorded: HistoryState.record,
+    Lot: HistoryState.credit,
+    Earned: _earned,
+    TransferredIn: HistoryState.credit,
+    Debit: HistoryState.debit,
+    Reversed: _reversed,
+    Expired: HistoryState.debit,
+    TransferredOut: _transferred_out,
+    Redeemed: _redeemed,
+    Restored: HistoryState.restore_points,
+    Adjusted: _adjusted,
+    Activated: _activated,
+    Checkpoint: HistoryState.restore,
+    TierChanged: _tier_changed,
+    TierAssigned: _tier_assigned,
+    MembershipChanged: HistoryState.membership,
+}
+"""The fold of each entry type; a type not listed folds as its nearest listed base."""
+
+
+def reward_key(reward_id: str) -> str:
+    """The name under which a reward's redemptions are counted for its limits."""
+    return f"reward:{reward_id}"
+
+
+def _insert_pair(rows: list[tuple[datetime, int]], row: tuple[datetime, int]) -> None:
+    if not rows or row >= rows[-1]:
+        rows.append(row)
+    else:
+        bisect.insort(rows, row)

@@ -1,0 +1,245 @@
+"""What a ledger's entries tell about a member, kept up to date as entries are folded in.
+
+The engine asks it questions while evaluating events (purchases so far, how often a rule
+earned in a period, which lots are open); ``Ledger.balance`` asks it for points as of an
+instant. Folding an entry is cheap (``fold``); the questions cost at most one pass over
+the lots.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+
+from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
+from loyalrules.ledger.checkpoint import Checkpoint
+from loyalrules.ledger.entries import Entry, Recorded
+from loyalrules.ledger.fold import HistoryState
+from loyalrules.ledger.lots import NEVER, LotState
+from loyalrules.ledger.series import PURCHASES, Series
+from loyalrules.ledger.standing_entries import MembershipChanged
+from loyalrules.values.money import Money
+
+# A checkpoint keeps the instants a rule earned within this horizon: enough for every
+# calendar period a limit can name (the longest is a year), whatever the time zone.
+RULE_HORIZON = timedelta(days=368)
+
+
+class History(HistoryState):
+    """Facts derived from a ledger's entries.
+
+    ``size`` is the number of entries taken in. Taking entries in checks them and notes
+    their keys at once; what they tell is folded in on the first question after them
+    (``catch_up``), so a host that records events without asking about the past never
+    pays for lot bookkeeping. The newest ledger of a line of appends shares its history
+    with its parent and extends it in place (no copy per append); a ledger whose history
+    has moved past it rebuilds its own when next asked.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> History:
+        history = cls()
+        history.extend(tuple(entries))
+        return history
+
+    def extend(self, entries: tuple[Entry, ...]) -> None:
+        """Take ``entries`` in, all or nothing: every check runs before any change.
+
+        They are folded in on the first question after them (see ``catch_up``); every
+        check that folding could fail runs here, so that folding never fails.
+        """
+        # The usual batch (entries, no checkpoint, new keys) is checked in a few set
+        # operations; anything else goes through ``_check`` entry by entry, which
+        # raises the error of the first entry at fault.
+        for entry in entries:
+            if not isinstance(entry, Entry) or isinstance(entry, Checkpoint):
+                self._check(entries)
+                break
+        currency = self.currency
+        for entry in entries:
+            spend = entry.spend if isinstance(entry, Recorded | Checkpoint) else None
+            if spend is not None and spend.currency != currency:
+                currency = _same_currency(currency, spend)
+        keys = self.keys
+        batch = {entry.key for entry in entries}
+        if len(batch) != len(entries) or not keys.isdisjoint(batch):
+            self._check(entries)
+        keys |= batch
+        if not self.size and entries and isinstance(entries[0], Checkpoint):
+            self.checkpoint = entries[0]
+        self.currency = currency
+        self.pending += entries
+        self.size += len(entries)
+
+    def catch_up(self) -> None:
+        """Fold in the entries taken in since the last question.
+
+        The entries stay pending until all are folded, so a question from another
+        thread waits for the fold instead of reading a half-folded history. Folding asks
+        no questions of its own (the fold methods read the raw state).
+        """
+        if not self.pending:
+            return
+        with self.lock:
+            activity = self.activity
+            for entry in self.pending:
+                if entry.active:
+                    activity.add(entry.at)
+                self.fold(entry)
+            self.pending = []
+
+    def _check(self, entries: tuple[Entry, ...]) -> None:
+        """Raise the error of the first entry of ``entries`` that cannot be folded in."""
+        batch: set[str] = set()
+        for position, entry in enumerate(entries, start=self.size):
+            if not isinstance(entry, Entry):
+                raise WrongTypeError(
+                    f"ledger entries must be Entry values, not {type(entry).__name__}"
+                )
+            if entry.key in self.keys or entry.key in batch:
+                raise DuplicateEntry(
+                    f"the ledger already has an entry with key {entry.key!r}; entries are "
+                    "append-only and keys unique (was this event processed already?)"
+                )
+            if isinstance(entry, Checkpoint) and position:
+                raise DuplicateEntry(
+                    f"checkpoint {entry.key!r} must be the ledger's first entry; build the "
+                    "ledger from the checkpoint and the entries after it"
+                )
+            batch.add(entry.key)
+
+    # --- questions (each folds in what was taken in since the last one) ----------------
+
+    @property
+    def series(self) -> Series:
+        """What tiers qualify on: spend, purchases and points earned, over time."""
+        self.catch_up()
+        return self._series
+
+    @property
+    def tier_floors(self) -> list[tuple[datetime, datetime | None, str]]:
+        """Manual tiers: (from, until or None, level)."""
+        self.catch_up()
+        return self._tier_floors
+
+    def purchases_before(self, at: datetime) -> int:
+        """How many purchases were recorded strictly before ``at``."""
+        return int(self.series.total(PURCHASES, None, at))
+
+    def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
+        """How many times ``rule_id`` earned in ``[start, end)``."""
+        self.catch_up()
+        times = self.rule_earn_times.get(rule_id, ())
+        count = bisect.bisect_left(times, end) - bisect.bisect_left(times, start)
+        checkpoint = self.checkpoint
+        if checkpoint is not None and start <= checkpoint.at - RULE_HORIZON:
+            count += self.rule_counts.get(rule_id, 0)
+        return count
+
+    def before(self, moment: datetime) -> HistoryBefore:
+        """This history as rules saw it just before ``moment``."""
+        return HistoryBefore(self, moment)
+
+    def last_activity(self, as_of: datetime = NEVER) -> datetime | None:
+        """The last instant up to ``as_of`` the member did something (inactivity clock)."""
+        self.catch_up()
+        return self.activity.last(as_of)
+
+    def lots(self, account: str) -> Iterator[LotState]:
+        """Every lot of ``account``, in the order they were credited."""
+        state = self.accounts.get(account)
+        return iter(state.lots.values()) if state is not None else iter(())
+
+    def open_lots(self, account: str) -> list[LotState]:
+        """The lots of ``account`` with points left (expired or not)."""
+        state = self.accounts.get(account)
+        return list(state.open.values()) if state is not None else []
+
+    def expiry_of(self, lot: LotState) -> datetime:
+        """When ``lot`` expires: its fixed date or the end of the first inactivity gap
+        after it was earned, whichever is first (``NEVER`` when neither applies)."""
+        expires = lot.expires_at or NEVER
+        if lot.inactivity is None:
+            return expires
+        deadline = self.activity.deadline_after(lot.inactivity, lot.at)
+        return expires if deadline is None else min(expires, deadline)
+
+    @property
+    def lifetime_spend(self) -> Money | None:
+        """Eligible spend of every purchase, less what returns took back (``None``
+        while no spend was recorded)."""
+        self.catch_up()
+        currency = self.spend_currency
+        return None if currency is None else Money(self.spend_amount, currency)
+
+    def redemptions_of(self, reward_id: str, order_id: str) -> int:
+        """How many redemptions of ``reward_id`` for ``order_id`` stand (not cancelled)."""
+        return sum(
+            1
+            for entry in self.redemptions.values()
+            if entry.reward_id == reward_id
+            and entry.order_id == order_id
+            and self.restored.get(entry.key, 0) < entry.points
+        )
+
+    def sent_between(self, account: str, start: datetime, end: datetime) -> int:
+        """Points of ``account`` transferred out in ``[start, end)``."""
+        state = self.accounts.get(account)
+        if state is None:
+            return 0
+        return sum(points for at, points in state.sent if start <= at < end)
+
+    def member_of(self, at: datetime) -> frozenset[str]:
+        """The plans whose benefits the member has at ``at``."""
+        self.catch_up()
+        return frozenset(plan for plan, changes in self.memberships.items() if _active(changes, at))
+
+
+class HistoryBefore:
+    """A history seen from just before ``moment``: what rules saw when an event at
+    ``moment`` was first evaluated (used to re-evaluate what a return leaves)."""
+
+    __slots__ = ("history", "moment")
+
+    def __init__(self, history: History, moment: datetime) -> None:
+        self.history = history
+        self.moment = moment
+
+    @property
+    def series(self) -> Series:
+        return self.history.series
+
+    def member_of(self, at: datetime) -> frozenset[str]:
+        return self.history.member_of(min(at, self.moment))
+
+    @property
+    def tier_floors(self) -> list[tuple[datetime, datetime | None, str]]:
+        return self.history.tier_floors
+
+    def purchases_before(self, at: datetime) -> int:
+        return self.history.purchases_before(min(at, self.moment))
+
+    def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
+        end = min(end, self.moment)
+        return self.history.rule_earnings_between(rule_id, start, end) if start < end else 0
+
+
+def _active(changes: list[MembershipChanged], at: datetime) -> bool:
+    """Whether the last membership event up to ``at`` still gives benefits then."""
+    last = None
+    for change in changes:
+        if change.at <= at:
+            last = change
+    return last is not None and last.action in ("subscribe", "renew") and at < last.valid_until
+
+
+def _same_currency(currency: str | None, spend: Money) -> str:
+    """The currency of recorded spend once ``spend`` is added to spend in ``currency``."""
+    if currency is not None and spend.currency != currency:
+        raise CurrencyMismatch(  # what adding the two as Money raises
+            f"cannot combine {currency} with {spend.currency}: convert to one currency first"
+        )
+    return spend.currency

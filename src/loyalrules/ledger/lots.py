@@ -1,0 +1,238 @@
+"""Lots while a ledger is folded: their dates, what debits took from them, which to
+take from first, and the activity clock that inactivity expiry counts on."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from loyalrules.ledger.entries import Consumption
+from loyalrules.ledger.fields import Inactivity
+
+NEVER = datetime.max.replace(tzinfo=UTC)
+"""Stands for "no date" where a date is compared (a lot that never expires)."""
+
+
+class LotState:
+    """A lot while the ledger is folded: its dates and the points taken from it."""
+
+    __slots__ = (
+        "account",
+        "at",
+        "available_at",
+        "expired_by_entry",
+        "expired_points",
+        "expires_at",
+        "forgiven",
+        "inactivity",
+        "key",
+        "left",
+        "points",
+        "reversed",
+        "rule_id",
+        "source",
+        "taken",
+    )
+
+    def __init__(
+        self,
+        key: str,
+        account: str,
+        points: int,
+        at: datetime,
+        available_at: datetime | None,
+        expires_at: datetime | None,
+        inactivity: Inactivity | None,
+        source: str | None,
+        rule_id: str | None = None,
+    ) -> None:
+        self.key = key
+        self.rule_id = rule_id
+        self.reversed = 0  # what returns of its purchase attributed to it
+        self.forgiven = 0  # ... of which its points had expired already
+        self.expired_points = 0  # taken by an Expired entry
+        self.account = account
+        self.points = points
+        self.at = at
+        self.available_at = available_at
+        self.expires_at = expires_at
+        self.inactivity = inactivity
+        self.source = source
+        # (when, points), in fold order; a shared empty tuple until a debit takes from
+        # the lot, so untouched lots keep no list for the garbage collector to scan
+        self.taken: list[tuple[datetime, int]] | tuple[()] = ()
+        self.left = points  # after every debit folded so far
+        self.expired_by_entry = False  # an Expired entry wrote its expiry
+
+    def is_available(self, at: datetime) -> bool:
+        """Whether the lot is spendable at ``at`` (earned, and no longer pending)."""
+        return self.available_at is not None and self.available_at <= at
+
+    def remaining(self, as_of: datetime = NEVER) -> int:
+        """Points not yet taken by debits dated up to ``as_of``."""
+        if as_of is NEVER:
+            return self.left
+        return self.points - sum(points for when, points in self.taken if when <= as_of)
+
+    def take(self, at: datetime, points: int) -> None:
+        if isinstance(self.taken, list):
+            self.taken.append((at, points))
+        else:
+            self.taken = [(at, points)]
+        self.left -= points
+
+
+class AccountState:
+    """One account's lots and its running totals."""
+
+    __slots__ = ("credited", "debits", "deficit", "lots", "open", "owed", "sent", "written_off")
+
+    def __init__(self) -> None:
+        self.lots: dict[str, LotState] = {}
+        self.open: dict[str, LotState] = {}  # lots with points left, so debits skip the rest
+        self.debits: list[tuple[datetime, str, int]] = []  # (when, kind, points)
+        self.credited: list[tuple[datetime, str, int]] = []
+        self.deficit: list[tuple[datetime, int]] = []  # + carried by a debit, - paid back
+        self.owed = 0  # the deficit after every entry folded so far
+        self.written_off: list[tuple[datetime, int]] = []
+        self.sent: list[tuple[datetime, int]] = []  # transfers out
+
+    def add(self, lot: LotState) -> None:
+        self.lots[lot.key] = lot
+        if lot.left > 0:
+            self.open[lot.key] = lot
+
+    def take(self, lot: LotState, at: datetime, points: int) -> None:
+        lot.take(at, points)
+        if lot.left <= 0:
+            self.open.pop(lot.key, None)
+
+    def give_back(self, lot: LotState, at: datetime, points: int) -> None:
+        """Undo ``points`` of a debit on ``lot`` (a cancelled redemption)."""
+        lot.take(at, -points)
+        if lot.left > 0:
+            self.open[lot.key] = lot
+
+    def carry(self, at: datetime, points: int) -> None:
+        """Change the deficit by ``points`` (negative: paid back) at ``at``."""
+        self.deficit.append((at, points))
+        self.owed += points
+
+
+class LotsBySource:
+    """The lots each event created, by the event's key: ``sources.get(source, ())``.
+
+    It keeps the keys of an event's lots in a tuple of strings, which the garbage
+    collector stops tracking, instead of a list of lots per event that it would scan for
+    as long as the ledger lives; the lots are looked up in their accounts when asked for.
+    """
+
+    __slots__ = ("accounts", "keys")
+
+    def __init__(self, accounts: dict[str, AccountState]) -> None:
+        self.accounts = accounts
+        self.keys: dict[str, tuple[str, ...]] = {}
+
+    def add(self, source: str, lot: str) -> None:
+        """Note that the event ``source`` created the lot whose key is ``lot``."""
+        keys = self.keys.get(source)
+        self.keys[source] = (lot,) if keys is None else (*keys, lot)
+
+    def get(self, source: str, default: Sequence[LotState] = ()) -> Sequence[LotState]:
+        """The lots ``source`` created, in the order they were credited."""
+        keys = self.keys.get(source)
+        if keys is None:
+            return default
+        found = []
+        for key in keys:
+            for state in self.accounts.values():
+                lot = state.lots.get(key)
+                if lot is not None:
+                    found.append(lot)
+                    break
+        return found
+
+    def __contains__(self, source: object) -> bool:
+        return source in self.keys
+
+
+def consumption_order(lot: LotState, expiry: datetime) -> tuple[datetime, datetime, str]:
+    """Soonest-expiring first, never-expiring last, ties by earn time then key."""
+    return (expiry, lot.at, lot.key)
+
+
+def take(
+    lots: Iterable[tuple[LotState, datetime]], points: int, at: datetime
+) -> tuple[list[Consumption], int]:
+    """Take ``points`` from ``lots`` (each with its expiry) in consumption order, among
+    those open and available at ``at``. Returns what was taken and the shortfall."""
+    candidates = [
+        (consumption_order(lot, expiry), lot)
+        for lot, expiry in lots
+        if lot.at <= at and expiry > at and lot.is_available(at)
+    ]
+    candidates.sort(key=lambda item: item[0])
+    consumed = []
+    for _, lot in candidates:
+        if points <= 0:
+            break
+        left = lot.remaining()
+        if left > 0:
+            part = min(left, points)
+            consumed.append(Consumption(lot.key, part))
+            points -= part
+    return consumed, points
+
+
+class ActivityClock:
+    """The instants the member did something, in order, and the deadlines an inactivity
+    rule draws from them (kept until an instant is added)."""
+
+    __slots__ = ("_deadlines", "_times")
+
+    def __init__(self) -> None:
+        self._times: list[datetime] = []
+        self._deadlines: dict[Inactivity, list[datetime]] = {}
+
+    def add(self, at: datetime) -> None:
+        times = self._times
+        if not times or at > times[-1]:
+            times.append(at)  # the common case: entries arrive in time order
+        else:
+            index = bisect.bisect_left(times, at)  # at <= times[-1]: index is in range
+            if times[index] == at:
+                return  # an instant already there changes nothing
+            times.insert(index, at)
+        self._deadlines.clear()
+
+    def last(self, as_of: datetime) -> datetime | None:
+        """The last instant up to ``as_of``."""
+        index = bisect.bisect_right(self._times, as_of)
+        return self._times[index - 1] if index else None
+
+    def deadline_after(self, rule: Inactivity, at: datetime) -> datetime | None:
+        """The first instant after ``at`` at which ``rule`` makes points expire: the end
+        of a gap between activities longer than its period, or of the last activity.
+        Lots are credited together with an activity, so a lot earned at ``at`` expires
+        then (``None``: no activity after ``at`` to count from)."""
+        deadlines = self._deadlines.get(rule)
+        if deadlines is None:
+            times = self._times
+            deadlines = []
+            for index, moment in enumerate(times):
+                deadline = rule.deadline(moment)
+                if index + 1 == len(times) or times[index + 1] > deadline:
+                    deadlines.append(deadline)
+            self._deadlines[rule] = deadlines
+        index = bisect.bisect_right(deadlines, at)
+        return deadlines[index] if index < len(deadlines) else None
+
+
+def totals_by_kind(rows: list[tuple[datetime, str, int]], as_of: datetime) -> dict[str, int]:
+    """Points of ``(when, kind, points)`` rows up to ``as_of``, by kind."""
+    totals: dict[str, int] = {}
+    for when, kind, points in rows:
+        if when <= as_of:
+            totals[kind] = totals.get(kind, 0) + points
+    return totals

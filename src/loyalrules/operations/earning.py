@@ -1,0 +1,207 @@
+"""Earning: purchases and activities through the pipeline, at the member's tier.
+
+The glue between a loaded program and the engine: the context an event is evaluated in
+(eligible lines, the tier just before it, the member's history), the entries and
+explanation of a purchase or activity, a quote, and what a cart earns when a return
+re-evaluates what is kept. ``Program`` validates its arguments and calls these.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import attrs
+
+from loyalrules.errors import CurrencyMismatch
+from loyalrules.ledger.builders import engine_recorded
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned
+from loyalrules.ledger.facts import Facts
+from loyalrules.ledger.history import HistoryBefore
+from loyalrules.ledger.ledger import Ledger
+from loyalrules.operations import returns, tier_changes
+from loyalrules.operations.lifecycle import duplicate
+from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.rules.context import Context
+from loyalrules.rules.pipeline import (
+    Evaluation,
+    RuleBook,
+    activity_key,
+    eligible_lines,
+    entries_for,
+    evaluate_activity,
+    evaluate_cart,
+    purchase_key,
+)
+from loyalrules.rules.settings import Settings
+from loyalrules.terms.tiers import TierState
+from loyalrules.values.events import Activity, Cart, Purchase
+from loyalrules.values.member import Member
+from loyalrules.values.money import Money, engine_money
+
+_TICK = timedelta(microseconds=1)
+
+
+@attrs.frozen
+class Earning:
+    """A program's rules, planned once, with what evaluating an event needs."""
+
+    program_id: str
+    settings: Settings
+    book: RuleBook
+
+    def earnings(self, member: Member) -> returns.Earnings:
+        """What a cart earns per account, for re-evaluating what a return leaves."""
+
+        def earn(
+            cart: Cart, facts: Facts, at: datetime
+        ) -> tuple[dict[str, tuple[str, int]], Decimal]:
+            ctx = self.cart_context(cart, member, facts, at)
+            awards = evaluate_cart(self.book, ctx).awards
+            return {plan.rule.id: (plan.rule.account, points) for plan, points in awards}, ctx.spend
+
+        return earn
+
+    def member_context(
+        self, member: Member, ledger: Ledger, at: datetime, cart: Cart | None
+    ) -> Context:
+        """The context of a redemption or a listing of rewards at ``at``: the member at
+        their tier, with ``cart`` when one is given."""
+        if cart is not None:
+            return self.cart_context(cart, member, ledger.history, at)
+        before = self.tier_before(ledger.history, member, at)
+        return Context(
+            settings=self.settings,
+            member=member,
+            history=ledger.history,
+            at=at,
+            tier=before.level.id if before is not None else None,
+        )
+
+    def check_currency(self, cart: Cart) -> None:
+        """Refuse a cart in another currency than the program's."""
+        if cart.currency != self.settings.currency:
+            raise CurrencyMismatch(
+                f"the cart is in {cart.currency} but program {self.program_id!r} is in "
+                f"{self.settings.currency}; convert prices first or load a program in "
+                f"{cart.currency}"
+            )
+
+    def tier_before(self, facts: Facts, member: Member, at: datetime) -> TierState | None:
+        """The member's tier just before ``at`` (None for a program without tiers)."""
+        tiers = self.settings.tiers
+        if tiers is None:
+            return None
+        # The ledger does not hold the event yet, so its tier at the event's instant is the
+        # one before it; a view from before a purchase (returns) stops just short of it.
+        moment = at - _TICK if isinstance(facts, HistoryBefore) else at
+        return tier_changes.tier_state(tiers, facts, member.joined_at, moment, self.settings)
+
+    def cart_context(
+        self, cart: Cart, member: Member, facts: Facts, at: datetime, tier: str | None = None
+    ) -> Context:
+        """The context ``cart`` is evaluated in at ``at``: its eligible lines and the
+        member's tier (``tier``, or the one just before ``at``)."""
+        if cart.lines[0].unit_price.currency != self.settings.currency:  # cart.currency
+            self.check_currency(cart)
+        lines = eligible_lines(cart, self.settings.eligible_spend)
+        if tier is None and self.settings.tiers is not None:
+            state = self.tier_before(facts, member, at)
+            tier = state.level.id if state is not None else None
+        return Context(
+            settings=self.settings,
+            member=member,
+            history=facts,
+            at=at,
+            cart=cart,
+            lines=lines,
+            tier=tier,
+        )
+
+    def purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
+        """The entries and explanation of ``purchase`` (empty for a replay)."""
+        key = purchase_key(purchase.id)
+        if key in ledger:
+            return duplicate(key, ledger)
+        at, facts = purchase.occurred_at, ledger.facts
+        ctx, evaluation, upgrade = self.earn(purchase, member, facts, at, key)
+        # Every field is valid already (a validated purchase, its UTC time, the
+        # program's currency, checked above): no re-validation, see ``engine_recorded``.
+        recorded = engine_recorded(
+            key,
+            at,
+            "purchase",
+            purchase.id,
+            spend=engine_money(ctx.spend, self.settings.currency),
+        )
+        entries, explanation = entries_for(key, recorded, evaluation), evaluation.explanation
+        if upgrade is not tier_changes.NO_UPGRADE:
+            entries += upgrade.entries
+            explanation += upgrade.explanation
+        return Outcome(
+            event_key=key, entries=entries, explanation=explanation, ledger_version=ledger.version
+        )
+
+    def earn(
+        self, cart: Cart, member: Member, history: Facts, at: datetime, key: str
+    ) -> tuple[Context, Evaluation, tier_changes.Upgrade]:
+        """A cart through the pipeline at the member's tier, and the upgrade it brings
+        (with the crossing purchase earning as the program says)."""
+        before = self.tier_before(history, member, at)
+        tier = before.level.id if before is not None else None
+        ctx = self.cart_context(cart, member, history, at, tier)
+        evaluation = evaluate_cart(self.book, ctx)
+        tiers = self.settings.tiers
+        if tiers is None or before is None:
+            return ctx, evaluation, tier_changes.NO_UPGRADE
+
+        def at_tier(level_id: str) -> Evaluation:
+            return evaluate_cart(self.book, self.cart_context(cart, member, history, at, level_id))
+
+        upgrade = tier_changes.on_purchase(
+            tiers, before, ctx, evaluation, at_tier, key, self.settings
+        )
+        return ctx, upgrade.evaluation, upgrade
+
+    def activity(self, activity: Activity, member: Member, ledger: Ledger) -> Outcome:
+        """The entries and explanation of ``activity`` (empty for a replay)."""
+        key = activity_key(activity)
+        if key in ledger:
+            return duplicate(key, ledger)
+        facts = ledger.facts
+        before = self.tier_before(facts, member, activity.occurred_at)
+        ctx = Context(
+            settings=self.settings,
+            member=member,
+            history=facts,
+            at=activity.occurred_at,
+            activity=activity,
+            tier=before.level.id if before is not None else None,
+        )
+        evaluation = evaluate_activity(self.book, ctx, activity.kind)
+        recorded = engine_recorded(  # a validated activity: see ``engine_recorded``
+            key, activity.occurred_at, "activity", activity.id, activity=activity.kind
+        )
+        return Outcome(
+            event_key=key,
+            entries=entries_for(key, recorded, evaluation),
+            explanation=evaluation.explanation,
+            ledger_version=ledger.version,
+        )
+
+    def quote(self, cart: Cart, member: Member, ledger: Ledger, at: datetime) -> Quote:
+        """What ``cart`` would earn if bought at ``at`` (UTC): the same numbers, no
+        entries."""
+        ctx, evaluation, upgrade = self.earn(cart, member, ledger.history, at, "purchase:(quote)")
+        awarded: dict[str, int] = {}
+        for plan, points in evaluation.awards:
+            awarded[plan.rule.account] = awarded.get(plan.rule.account, 0) + points
+        for entry in upgrade.entries:  # an upgrade bonus the cart would bring
+            if isinstance(entry, Earned):
+                awarded[entry.account] = awarded.get(entry.account, 0) + entry.points
+        return Quote(
+            points=awarded.get(DEFAULT_ACCOUNT, 0),
+            awarded=awarded,
+            eligible_spend=Money(ctx.spend, cart.currency),
+            explanation=(*evaluation.explanation, *upgrade.explanation),
+        )

@@ -1,0 +1,98 @@
+"""What the engine gives back: new ledger entries plus the explanation of every number."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot, Restored
+from loyalrules.ledger.ledger import frozen_counts
+from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.rewards import Grant
+from loyalrules.values.money import Money
+
+
+def _lines_text(explanation: tuple[Explanation, ...]) -> str:
+    return "\n".join(line.text for line in explanation)
+
+
+def _messages(explanation: tuple[Explanation, ...]) -> tuple[str, ...]:
+    return tuple(
+        e.text for e in explanation if e.points or e.status in ("missed", "tier", "membership")
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Quote:
+    """What a cart would earn, without committing anything: ``points`` in the
+    ``points`` account, ``awarded`` per account (cashback in cents)."""
+
+    points: int
+    eligible_spend: Money
+    explanation: tuple[Explanation, ...]
+    awarded: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_counts, hash=False)
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """Customer-facing lines: what earned points and what was just missed."""
+        return _messages(self.explanation)
+
+    def __str__(self) -> str:
+        return _lines_text(self.explanation)
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """The result of processing one event for one member.
+
+    The host appends ``entries`` to its store (all or nothing). ``ledger_version`` is the
+    version of the ledger it was computed against, for compare-and-set appends.
+    ``duplicate`` is true when the event was already in the ledger: nothing is added.
+    ``grant`` is what a redemption gives, for the host to apply.
+    """
+
+    event_key: str
+    entries: tuple[Entry, ...]
+    explanation: tuple[Explanation, ...]
+    ledger_version: int
+    duplicate: bool = False
+    grant: Grant | None = None
+
+    def awarded(self, account: str = DEFAULT_ACCOUNT) -> int:
+        """Points credited to ``account`` by this outcome."""
+        total = 0
+        for entry in self.entries:
+            if isinstance(entry, Earned) and entry.account == account:
+                total += entry.points
+        return total
+
+    @property
+    def points(self) -> int:
+        """Points credited to the default ``points`` account."""
+        return self.awarded()
+
+    def change(self, account: str = DEFAULT_ACCOUNT) -> int:
+        """Net change of ``account``'s balance once the entries are appended: credits
+        minus debits (a written-off shortfall changes nothing)."""
+        total = 0
+        for entry in self.entries:
+            if getattr(entry, "account", None) != account:
+                continue
+            if isinstance(entry, Lot) or (isinstance(entry, Adjusted) and entry.points > 0):
+                total += entry.points
+            elif isinstance(entry, Debit):
+                total -= entry.charged
+            elif isinstance(entry, Restored):
+                total += entry.points - entry.lapsed
+            elif isinstance(entry, Adjusted):
+                total -= -entry.points - entry.written_off
+        return total
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """Customer-facing lines: what earned points and what was just missed."""
+        return _messages(self.explanation)
+
+    def __str__(self) -> str:
+        return _lines_text(self.explanation)

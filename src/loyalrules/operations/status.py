@@ -1,0 +1,189 @@
+"""A member's standing as of an instant: balances per account and what expires next."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from decimal import Decimal
+
+import attrs
+
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.ledger import Balance, Ledger
+from loyalrules.operations.tier_changes import tier_state
+from loyalrules.rules.settings import Settings
+from loyalrules.terms.policies import Unit
+from loyalrules.terms.tiers import Level, Metric, Tiers, TierState, Window
+from loyalrules.values.member import Member
+from loyalrules.values.money import Money, format_money, minor_units
+from loyalrules.values.timeutil import local_moment, until_text
+
+
+@attrs.frozen
+class AccountStatus:
+    """One account: its balance, and for a money account the same in currency."""
+
+    name: str
+    unit: Unit
+    balance: Balance
+    currency: str
+
+    def money(self, units: int) -> Money:
+        """``units`` of this money account as Money (cents to dollars)."""
+        return Money(Decimal(units).scaleb(-minor_units(self.currency)), self.currency)
+
+    @property
+    def expiring_next(self) -> tuple[datetime, int] | None:
+        """The soonest instant some of the open points expire, and how many."""
+        return self.balance.expiring[0] if self.balance.expiring else None
+
+    def amount(self, units: int, points_name: str) -> str:
+        """``units`` in words: "120 stars" or "$1.20"."""
+        if self.unit is Unit.MONEY:
+            return format_money(self.money(units).amount, self.currency)
+        return f"{units} {points_name if self.name == DEFAULT_ACCOUNT else self.name}"
+
+
+@attrs.frozen
+class TierStatus:
+    """Where the member stands in the tiers: ``level`` since ``since``, guaranteed until
+    ``valid_until``; ``value`` counted so far in the window that ends ``window_end``; and
+    what it takes to reach ``next_level`` (``to_next``) and to keep ``level``
+    (``to_keep``) by then."""
+
+    level: Level
+    since: datetime | None
+    valid_until: datetime | None
+    value: Decimal
+    window_end: datetime | None
+    next_level: Level | None
+    to_next: Decimal | None
+    to_keep: Decimal | None
+    metric: Metric
+    unit: str  # how the metric's amounts read: a currency, or points of an account
+
+    def _amount(self, value: Decimal) -> str:
+        if self.metric is Metric.SPEND:
+            return f"Spend {format_money(value, self.unit)} more"
+        if self.metric is Metric.PURCHASES:
+            return f"Make {value} more purchase(s)"
+        return f"Earn {value} more {self.unit}"
+
+    def messages(self, zone: tzinfo) -> tuple[str, ...]:
+        head = self.level.name
+        if self.since is not None and self.level.rank:
+            head += f" since {self.since.astimezone(zone).date().isoformat()}"
+        if self.valid_until is not None:
+            head += f", until {until_text(self.valid_until, zone)}"
+        lines = [head]
+        by = f" by {until_text(self.window_end, zone)}" if self.window_end else ""
+        if self.next_level is not None and self.to_next is not None:
+            lines.append(f"{self._amount(self.to_next)}{by} for {self.next_level.name}")
+        if self.to_keep:
+            lines.append(f"{self._amount(self.to_keep)}{by} to keep {self.level.name}")
+        return tuple(lines)
+
+
+def tier_status(state: TierState, tiers: Tiers, since: datetime | None) -> TierStatus:
+    level = state.level
+    above = tiers.levels[level.rank + 1 :]
+    next_level = above[0] if above else None
+    periodic = tiers.window in (Window.CALENDAR_YEAR, Window.ANNIVERSARY_YEAR)
+    to_keep = None
+    if periodic and level.rank:
+        to_keep = max(level.keeps_at - state.value, Decimal(0)) or None
+    return TierStatus(
+        level=level,
+        since=since,
+        valid_until=state.valid_until,
+        value=state.value,
+        window_end=state.window_end if periodic else None,
+        next_level=next_level,
+        to_next=None if next_level is None else max(next_level.qualify - state.value, Decimal(0)),
+        to_keep=to_keep,
+        metric=tiers.metric,
+        unit=tiers.currency if tiers.metric is Metric.SPEND else tiers.account,
+    )
+
+
+@attrs.frozen
+class Status:
+    """Balances of every account as of ``as_of``, with customer-facing messages."""
+
+    member_id: str
+    as_of: datetime
+    accounts: tuple[AccountStatus, ...]
+    points_name: str
+    timezone: tzinfo
+    tier: TierStatus | None = None
+
+    def account(self, name: str = DEFAULT_ACCOUNT) -> AccountStatus:
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        raise KeyError(name)
+
+    @property
+    def balance(self) -> Balance:
+        """The ``points`` account's balance."""
+        return self.account().balance
+
+    @property
+    def expiring_next(self) -> tuple[datetime, int] | None:
+        """When the next ``points`` expire, and how many."""
+        return self.account().expiring_next
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        lines = list(self.tier.messages(self.timezone)) if self.tier is not None else []
+        for account in self.accounts:
+            balance = account.balance
+            text = f"{account.amount(balance.available, self.points_name)} available"
+            if balance.pending:
+                text += f", {account.amount(balance.pending, self.points_name)} pending"
+            lines.append(text)
+            if account.expiring_next is not None:
+                when, units = account.expiring_next
+                lines.append(
+                    f"{account.amount(units, self.points_name)} expire "
+                    + local_moment(when, self.timezone)
+                )
+        return tuple(lines)
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages)
+
+
+def status_of(
+    member_id: str,
+    ledger: Ledger,
+    as_of: datetime,
+    settings: Settings,
+    tier: TierStatus | None = None,
+) -> Status:
+    return Status(
+        member_id,
+        as_of,
+        tuple(
+            AccountStatus(
+                account.name, account.unit, ledger.balance(as_of, account.name), settings.currency
+            )
+            for account in settings.accounts
+        ),
+        settings.points_name,
+        settings.timezone,
+        tier,
+    )
+
+
+def member_status(member: Member, ledger: Ledger, as_of: datetime, settings: Settings) -> Status:
+    """``member``'s balances, points expiring next and tier as of ``as_of``."""
+    tiers, tier = settings.tiers, None
+    if tiers is not None:
+        history = ledger.history
+        state = tier_state(tiers, history, member.joined_at, as_of, settings)
+        # Since the last change written down, when it is to this tier; else not known
+        # until review_tiers has written the changes down.
+        changes = [(when, level) for when, level in history.tier_changes if when <= as_of]
+        since = changes[-1][0] if changes and changes[-1][1] == state.level.id else None
+        tier = tier_status(state, tiers, since)
+    return status_of(member.id, ledger, as_of, settings, tier)

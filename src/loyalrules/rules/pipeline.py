@@ -1,0 +1,234 @@
+"""The evaluation pipeline: the same fixed steps for every program.
+
+eligible spend → base points → multipliers (stacking) → bonuses → limits → rounding →
+entries. The engine knows the three effect phases, never a rule kind by name. It does
+no I/O and reads no clock: the event carries its time.
+
+The rules come planned at load (:mod:`loyalrules.rules.rulebook`); the exact arithmetic of
+points is in :mod:`loyalrules.rules.rounding`. This is the hot path of every event: it is kept
+plain, and allocates little beyond what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import NamedTuple
+
+from loyalrules.ledger.entries import Entry, Recorded
+from loyalrules.rules.context import Context
+from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.lines import EligibleLine
+from loyalrules.rules.rounding import Chosen, Scopes, cap, round_units, spend_points
+from loyalrules.rules.rulebook import Phase, PlannedRule, Ratio, RuleBook
+from loyalrules.rules.settings import EligibleSpendPolicy
+from loyalrules.values.events import Activity, Cart, LineItem
+from loyalrules.values.money import Money, allocate_amounts
+
+__all__ = [
+    "Evaluation",
+    "Phase",
+    "PlannedRule",
+    "Ratio",
+    "RuleBook",
+    "activity_key",
+    "eligible_lines",
+    "entries_for",
+    "evaluate_activity",
+    "evaluate_cart",
+    "purchase_key",
+]
+
+_NO_SPEND = Decimal(0)
+_SPEND = Phase.SPEND
+
+
+def _discount_shares(cart: Cart) -> list[Decimal]:
+    """The order discount's share of each line, as :meth:`Cart.order_discount_shares`
+    gives it but without building ``Money`` for every net and share."""
+    discount = cart.order_discount
+    assert discount is not None
+    return _shares(cart, discount)
+
+
+def _shares(cart: Cart, total: Money) -> list[Decimal]:
+    """``total`` shared over the lines by their value after line discounts."""
+    nets = []
+    for line in cart.lines:
+        net = line.unit_price.amount * line.quantity
+        nets.append(net if line.discount is None else net - line.discount.amount)
+    return allocate_amounts(total.amount, total.currency, nets, [line.id for line in cart.lines])
+
+
+def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLine, ...]:
+    """Each line with the spend that earns: net of line and (allocated) order discounts
+    unless discounts do not reduce spend; zero for excluded lines. Shipping and tax join
+    as lines of their own category when the policy includes them."""
+    reduce = policy.discounts_reduce
+    discount = cart.order_discount
+    shares = _discount_shares(cart) if reduce and discount is not None and discount else None
+    paid = cart.points_payment
+    paid_shares = None  # the part paid with points earns nothing, unless the program says
+    if paid is not None and paid and not policy.points_payment_earns:
+        paid_shares = _shares(cart, paid)
+    exclude = policy.exclude
+    categories = exclude.only_categories if exclude is not None else None
+    result = []
+    for index, line in enumerate(cart.lines):
+        if exclude is not None and (
+            line.category in categories if categories is not None else exclude(line)
+        ):
+            result.append(EligibleLine(line, _NO_SPEND, False))
+            continue
+        quantity = line.quantity
+        spend = line.unit_price.amount if quantity == 1 else line.unit_price.amount * quantity
+        if reduce:
+            if line.discount is not None:
+                spend -= line.discount.amount
+            if shares is not None:
+                # Never below zero, even when a sub-cent line had to take a whole cent.
+                spend = max(spend - shares[index], _NO_SPEND)
+        if paid_shares is not None:
+            spend = max(spend - paid_shares[index], _NO_SPEND)
+        result.append(EligibleLine(line, spend, True))
+    if policy.include_shipping and cart.shipping is not None:
+        result.append(_extra("shipping", cart.shipping))
+    if policy.include_tax and cart.tax is not None:
+        result.append(_extra("tax", cart.tax))
+    return tuple(result)
+
+
+def _extra(name: str, amount: Money) -> EligibleLine:
+    """Shipping or tax as an eligible line of its own category."""
+    line = LineItem(id=f"({name})", sku=name, category=name, unit_price=amount)
+    return EligibleLine(line, amount.amount, True)
+
+
+class Evaluation(NamedTuple):
+    """Points per applied rule (in program order) and the explanation (a plain record:
+    one is built per event)."""
+
+    awards: tuple[tuple[PlannedRule, int], ...]
+    explanation: tuple[Explanation, ...]
+
+
+def _eligible(lines: tuple[EligibleLine, ...]) -> tuple[EligibleLine, ...]:
+    for el in lines:
+        if not el.eligible:
+            return tuple([el for el in lines if el.eligible])
+    return lines
+
+
+def _evaluate(
+    plans: Sequence[PlannedRule], ctx: Context, eligible: tuple[EligibleLine, ...]
+) -> Evaluation:
+    """Decide which of ``plans`` apply, in program order, compute their points and
+    explain them. A rule scoped to some lines does not apply without any of them."""
+    # Explanation slots in program order: the plan of a rule that applied (its points
+    # are known only after rounding) or the near-miss line of one that did not.
+    slots: list[PlannedRule | Explanation] = []
+    earning: list[PlannedRule] = []
+    multiplying: list[PlannedRule] = []
+    scoped: Scopes = {}
+    awards: dict[int, int] = {}
+    capped: list[PlannedRule] = []  # spend rules and multipliers with a max_points
+    for plan in plans:
+        chosen: Chosen | None = None
+        selector = plan.lines
+        if selector is not None:
+            chosen = selector.select(eligible)
+            if not chosen:
+                continue
+        test = plan.test
+        if test is None or test(ctx):
+            slots.append(plan)
+            bonus = plan.bonus
+            if bonus is not None:
+                points = bonus.points(ctx, eligible if chosen is None else chosen)
+                most = plan.max_points
+                awards[plan.pos] = points if most is None else min(points, most)
+            else:
+                if plan.phase is _SPEND:
+                    earning.append(plan)
+                else:
+                    multiplying.append(plan)
+                if chosen is not None:
+                    scoped[plan.pos] = chosen
+                if plan.max_points is not None:
+                    capped.append(plan)
+        elif plan.miss is not None:
+            hint = plan.miss(ctx)
+            if hint is not None:
+                slots.append(plan.explain_miss(hint))
+
+    if earning:
+        units = _spend_units(earning, multiplying, scoped, eligible, ctx)
+        room = {}
+        for plan in capped:
+            most = plan.max_points
+            assert most is not None
+            cap(plan.pos, most, units)
+            room[plan.pos] = most
+        round_units(units, room, ctx.settings.rounding, awards)
+
+    awarded = []
+    explanation = []
+    for slot in slots:
+        if isinstance(slot, PlannedRule):
+            points = awards.get(slot.pos, 0)
+            awarded.append((slot, points))
+            explanation.append(slot.explain(points))
+        else:
+            explanation.append(slot)  # a near-miss line
+    return Evaluation(tuple(awarded), tuple(explanation))
+
+
+def _spend_units(
+    earning: list[PlannedRule],
+    multiplying: list[PlannedRule],
+    scoped: Scopes,
+    eligible: Chosen,
+    ctx: Context,
+) -> list[dict[int, Ratio]]:
+    """Exact points per rounding unit. Each account is rounded on its own and
+    multipliers act on their own account's points, so rules of different accounts
+    (points and cashback, say) never share a unit."""
+    account = earning[0].account
+    if len(earning) == 1 or all(plan.account is account for plan in earning):  # usual
+        mine = [plan for plan in multiplying if plan.account is account]
+        return spend_points(earning, mine, scoped, eligible, ctx)
+    units = []
+    for name in dict.fromkeys(plan.account.name for plan in earning):
+        earners = [plan for plan in earning if plan.account.name == name]
+        mine = [plan for plan in multiplying if plan.account.name == name]
+        units += spend_points(earners, mine, scoped, eligible, ctx)
+    return units
+
+
+def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
+    """Run a purchase (or a quoted cart) through the pipeline."""
+    return _evaluate(book.purchase, ctx, _eligible(ctx.lines))
+
+
+def evaluate_activity(book: RuleBook, ctx: Context, kind: str) -> Evaluation:
+    """Run an activity (review, newsletter signup...) through its bonus rules."""
+    return _evaluate(book.activities.get(kind, ()), ctx, _eligible(ctx.lines))
+
+
+def purchase_key(purchase_id: str) -> str:
+    return f"purchase:{purchase_id}"
+
+
+def activity_key(activity: Activity) -> str:
+    return f"activity:{activity.kind}:{activity.id}"
+
+
+def entries_for(event_key: str, recorded: Recorded, evaluation: Evaluation) -> tuple[Entry, ...]:
+    """The ``Recorded`` entry plus one ``Earned`` lot per rule that gave points, dated
+    by the rule's (or its account's) pending and expiry policies."""
+    at = recorded.at
+    entries: list[Entry] = [recorded]
+    for plan, points in evaluation.awards:
+        if points > 0:
+            entries.append(plan.lot(event_key, at, points))
+    return tuple(entries)

@@ -1,0 +1,226 @@
+"""A program's rules planned once, at load, for the engine's hot path.
+
+Everything about a rule that does not depend on the event is decided here: which phase
+of the pipeline its effect belongs to, the cheapest call that says whether it applies,
+its exact factor or spend rate, its entry key suffix and the fixed parts of its
+explanation texts.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from decimal import Decimal
+
+import attrs
+
+from loyalrules.ledger.builders import engine_earned
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned
+from loyalrules.ledger.fields import Inactivity
+from loyalrules.rules.context import Context
+from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
+from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.rule import Rule
+from loyalrules.rules.selectors import LineSelector
+from loyalrules.rules.settings import Settings
+from loyalrules.terms.policies import Account, Expiry, NoFixedExpiry, NotPending, Pending, Unit
+from loyalrules.values.money import format_money, minor_units
+from loyalrules.values.timeutil import to_utc
+
+Ratio = tuple[int, int]
+"""An exact rational ``numerator / denominator`` with a positive denominator."""
+
+_new_explanation = tuple.__new__  # Explanation(...) without its Python-level __new__
+
+
+class Phase(enum.Enum):
+    """The pipeline step a rule's effect belongs to."""
+
+    SPEND = "spend"
+    MULTIPLY = "multiply"
+    BONUS = "bonus"
+
+
+_PHASES = ((SpendEffect, Phase.SPEND), (Multiplier, Phase.MULTIPLY), (BonusEffect, Phase.BONUS))
+
+
+def _phase(effect: object) -> Phase | None:
+    for kind, phase in _PHASES:
+        if isinstance(effect, kind):
+            return phase
+    return None
+
+
+def _test(rule: Rule) -> Callable[[Context], bool] | None:
+    """The cheapest call that says whether ``rule`` applies (None: it always does).
+
+    ``Rule.applies`` checks the window, the limit and the condition; most rules have
+    only one of them, and calling that one directly saves two calls per rule per event.
+    """
+    if type(rule).applies is not Rule.applies or rule.limit is not None:
+        return rule.applies
+    if rule.active is None:
+        return rule.condition
+    return rule.active if rule.condition is None else rule.applies
+
+
+def _miss(rule: Rule) -> Callable[[Context], str | None] | None:
+    """The cheapest call giving ``rule``'s near-miss hint (None: it never has one).
+
+    Without a window or a limit, ``Rule.near_miss`` is its condition's ``missing``."""
+    condition = rule.condition
+    if condition is None or not condition.can_miss:
+        return None
+    if type(rule).near_miss is Rule.near_miss and rule.active is None and rule.limit is None:
+        return condition.missing
+    return rule.near_miss
+
+
+@attrs.frozen(eq=False)
+class PlannedRule:
+    """A rule with what evaluating it needs precomputed once, at load.
+
+    ``test`` is the cheapest call deciding whether the rule applies (``None``: always);
+    ``miss`` the cheapest call giving its near-miss hint (``None``: it never has one);
+    ``lines`` its line scope; ``earn`` the exact points of a spend rule; ``factor`` the
+    exact factor of a multiplier (1 for other rules). Planned rules compare and hash by
+    identity, which is cheap: the engine pools lines by the rules acting on them.
+    """
+
+    pos: int
+    rule: Rule
+    earn_key: str
+    applied_text: tuple[str, str]
+    missed_text: str
+    can_miss: bool
+    phase: Phase | None = None
+    test: Callable[[Context], bool] | None = None
+    miss: Callable[[Context], str | None] | None = None
+    lines: LineSelector | None = None
+    earn: Callable[[Decimal, Decimal], Ratio] | None = None
+    factor: Ratio = (1, 1)
+    account: Account = attrs.field(factory=Account)
+    pending: Pending = attrs.field(factory=NotPending)
+    expiry: Expiry = attrs.field(factory=NoFixedExpiry)
+    inactivity: Inactivity | None = None
+    zone: tzinfo = UTC
+    money: str | None = None  # the currency, when the account counts money
+    bonus: BonusEffect | None = None  # the effect of a bonus rule
+    max_points: int | None = None
+    # Lots available at once and with no fixed expiry (the usual case) need no dating.
+    undated: bool = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        undated = isinstance(self.pending, NotPending) and isinstance(self.expiry, NoFixedExpiry)
+        object.__setattr__(self, "undated", undated)
+
+    @classmethod
+    def of(cls, pos: int, rule: Rule, settings: Settings) -> PlannedRule:
+        effect = rule.effect
+        account = settings.account(rule.account)
+        unit = settings.points_name if account.name == DEFAULT_ACCOUNT else account.name
+        expiry = rule.expiry or account.expiry
+        return cls(
+            pos=pos,
+            rule=rule,
+            earn_key=f":earn:{rule.id}",
+            # Two halves joined around the points: a rule name may hold braces, so the
+            # text must never be used as a format template.
+            applied_text=(f"{rule.name}: +", f" {unit}"),
+            missed_text=f" to get {effect.promise(unit)} ({rule.name})",
+            can_miss=rule.condition is not None and rule.condition.can_miss,
+            phase=_phase(effect),
+            test=_test(rule),
+            miss=_miss(rule),
+            lines=rule.lines,
+            earn=effect.earn_exact if isinstance(effect, SpendEffect) else None,
+            factor=effect.factor.as_integer_ratio() if isinstance(effect, Multiplier) else (1, 1),
+            account=account,
+            pending=rule.pending or account.pending,
+            expiry=expiry,
+            inactivity=expiry.inactivity_for(settings.timezone_name),
+            zone=settings.timezone,
+            money=settings.currency if account.unit is Unit.MONEY else None,
+            bonus=effect if isinstance(effect, BonusEffect) else None,
+            max_points=rule.max_points,
+        )
+
+    def explain(self, points: int) -> Explanation:
+        """The explanation line of this rule when it applied and gave ``points``."""
+        before, after = self.applied_text
+        if self.money is None:
+            text = f"{before}{points}{after}"
+        else:  # a money account counts minor units: show them as currency
+            amount = Decimal(points).scaleb(-minor_units(self.money))
+            text = f"{before}{format_money(amount, self.money)}"
+        return _new_explanation(Explanation, (self.rule.id, "applied", points, text))
+
+    def lot(self, event_key: str, at: datetime, points: int) -> Earned:
+        """The lot this rule credits for the event ``event_key``, dated by its policies.
+
+        ``at`` is the event's UTC instant and ``points`` positive: the lot is built
+        without re-validation (see ``engine_earned``); policy dates are normalised here.
+        """
+        if self.undated:
+            available_at: datetime | None = at
+            expires_at = None
+        else:
+            available_at = self.pending.available_at(at, self.zone)
+            expires_at = self.expiry.expires_at(at, self.zone)
+            if available_at is not None:
+                available_at = to_utc(available_at, "entry time")
+            if expires_at is not None:
+                expires_at = to_utc(expires_at, "entry time")
+        return engine_earned(
+            event_key + self.earn_key,
+            at,
+            points,
+            self.rule.id,
+            event_key,
+            self.account.name,
+            available_at,
+            expires_at,
+            self.inactivity,
+        )
+
+    def explain_miss(self, hint: str) -> Explanation:
+        """The near-miss line of this rule, from its condition's ``hint``."""
+        text = hint[0].upper() + hint[1:] + self.missed_text
+        return _new_explanation(Explanation, (self.rule.id, "missed", 0, text))
+
+
+def _grouped(plans: list[PlannedRule], phase: Phase) -> tuple[PlannedRule, ...]:
+    return tuple(p for p in plans if p.phase is phase)
+
+
+@attrs.frozen
+class RuleBook:
+    """The program's rules planned once, at load, by event and phase.
+
+    ``purchase`` holds the purchase rules of the three phases in program order, which is
+    the order of their explanation lines; ``spend``, ``multipliers`` and ``bonuses`` hold
+    the same rules by phase; ``activities`` the rules of each activity kind.
+    """
+
+    rules: tuple[Rule, ...]
+    settings: Settings
+    purchase: tuple[PlannedRule, ...] = attrs.field(init=False)
+    spend: tuple[PlannedRule, ...] = attrs.field(init=False)
+    multipliers: tuple[PlannedRule, ...] = attrs.field(init=False)
+    bonuses: tuple[PlannedRule, ...] = attrs.field(init=False)
+    activities: dict[str, tuple[PlannedRule, ...]] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        plans = [PlannedRule.of(i, r, self.settings) for i, r in enumerate(self.rules)]
+        purchase = [p for p in plans if p.rule.activities is None and p.phase is not None]
+        by_kind: dict[str, list[PlannedRule]] = {}
+        for plan in plans:
+            for kind in sorted(plan.rule.activities or ()):
+                by_kind.setdefault(kind, []).append(plan)
+        set_ = object.__setattr__
+        set_(self, "purchase", tuple(purchase))
+        set_(self, "spend", _grouped(purchase, Phase.SPEND))
+        set_(self, "multipliers", _grouped(purchase, Phase.MULTIPLY))
+        set_(self, "bonuses", _grouped(purchase, Phase.BONUS))
+        set_(self, "activities", {kind: tuple(p) for kind, p in by_kind.items()})

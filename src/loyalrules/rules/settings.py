@@ -1,0 +1,129 @@
+"""Program-wide settings every rule shares: currency, time zone, rounding, stacking."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, tzinfo
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from loyalrules.errors import ValidationError
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.rules.selectors import LineSelector
+from loyalrules.terms.policies import Account, PayWithPoints, Plan, TransferPolicy, Unit
+from loyalrules.terms.tiers import Tiers
+from loyalrules.values.durations import Duration
+from loyalrules.values.money import format_money, minor_units
+
+
+class RoundingMode(enum.Enum):
+    """How exact (fractional) points become whole points."""
+
+    FLOOR = "floor"
+    HALF_UP = "half_up"
+    CEIL = "ceil"
+
+    def round(self, value: Fraction) -> int:
+        """``value`` rounded to whole points in this mode."""
+        return self.round_ratio(value.numerator, value.denominator)
+
+    def round_ratio(self, numerator: int, denominator: int) -> int:
+        """``numerator / denominator`` (denominator > 0) rounded in this mode, exactly."""
+        if self is RoundingMode.FLOOR:
+            return numerator // denominator
+        if self is RoundingMode.CEIL:
+            return -(-numerator // denominator)
+        return (2 * numerator + denominator) // (2 * denominator)
+
+
+class RoundingStage(enum.Enum):
+    """Where rounding happens: once on the order's total, or on each line."""
+
+    ORDER = "order"
+    LINE = "line"
+
+
+class Stacking(enum.Enum):
+    """How several multipliers on the same line combine."""
+
+    MULTIPLY = "multiply"  # 2x and 3x make 6x
+    ADD = "add"  # 2x and 3x make 1 + 1 + 2 = 4x
+    BEST = "best"  # 2x and 3x make 3x
+
+
+@attrs.frozen(kw_only=True)
+class EligibleSpendPolicy:
+    """What counts as spend that earns: exclusions, discounts, tax and shipping."""
+
+    exclude: LineSelector | None = None
+    discounts_reduce: bool = True
+    include_tax: bool = False
+    include_shipping: bool = False
+    points_payment_earns: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """Program-wide settings."""
+
+    currency: str
+    timezone: tzinfo
+    points_name: str = "points"
+    rounding: RoundingMode = RoundingMode.FLOOR
+    rounding_stage: RoundingStage = RoundingStage.ORDER
+    stacking: Stacking = Stacking.MULTIPLY
+    eligible_spend: EligibleSpendPolicy = EligibleSpendPolicy()
+    accounts: tuple[Account, ...] = (Account(),)
+    transfers: TransferPolicy | None = None
+    pay_with_points: PayWithPoints | None = None
+    restore_grace: Duration | None = None  # None: restored points of expired lots lapse
+    tiers: Tiers | None = None
+    point_value: Decimal | None = None  # what one point is worth, for economics
+    memberships: tuple[Plan, ...] = ()
+
+    @property
+    def minor_units(self) -> int:
+        """Decimals of the currency's smallest unit (money accounts count those)."""
+        return minor_units(self.currency)
+
+    @property
+    def timezone_name(self) -> str:
+        """The IANA name of the program's time zone (stored on inactivity rules)."""
+        return str(getattr(self.timezone, "key", None) or self.timezone)
+
+    def amount(self, account: str, units: int) -> str:
+        """``units`` of ``account`` in words: "120 stars", "5 miles" or "$1.20"."""
+        if self.account(account).unit is Unit.MONEY:
+            return format_money(Decimal(units).scaleb(-minor_units(self.currency)), self.currency)
+        return f"{units} {self.points_name if account == DEFAULT_ACCOUNT else account}"
+
+    def lot_dates(self, account: str, at: datetime, pending: bool = True) -> dict[str, Any]:
+        """The dates of a lot credited to ``account`` at ``at`` under its policies
+        (``pending=False``: available at once), as keyword arguments of a lot entry."""
+        policy = self.account(account)
+        return {
+            "available_at": policy.pending.available_at(at, self.timezone) if pending else at,
+            "expires_at": policy.expiry.expires_at(at, self.timezone),
+            "inactivity": policy.expiry.inactivity_for(self.timezone_name),
+        }
+
+    def unit_name(self, account: str) -> str:
+        """What the account's units are called: the points name, or the account's."""
+        return self.points_name if account == DEFAULT_ACCOUNT else account
+
+    def more(self, account: str, units: int) -> str:
+        """ "120 more stars" or "$1.20 more": what a member still needs."""
+        if self.account(account).unit is Unit.MONEY:
+            return f"{self.amount(account, units)} more"
+        return f"{units} more {self.points_name if account == DEFAULT_ACCOUNT else account}"
+
+    def account(self, name: str) -> Account:
+        """The account called ``name``; a clear error for one the program lacks."""
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        known = ", ".join(a.name for a in self.accounts)
+        raise ValidationError(f"the program has no account {name!r}; its accounts are: {known}")

@@ -1,0 +1,9 @@
+"""Values: the plain facts everything else reasons about.
+
+Money (``money``), ISO 8601 durations (``durations``), aware instants and the program's
+calendar (``timeutil``), the member (``member``), the events (``events``: carts,
+purchases, returns, activities, activations, memberships) and the field validators they
+share (``fields``). All frozen, validated on construction.
+
+May import: ``loyalrules.errors`` only. Everything else may import from here.
+"""

@@ -1,0 +1,308 @@
+"""The events the engine reasons about: carts, purchases, returns, activities.
+
+All are frozen, slotted attrs classes validated on construction, so an invalid one
+cannot exist. Build them with keyword arguments::
+
+    Purchase(id="o-1", member_id="m-1", occurred_at=datetime(2026, 12, 2, 9, tzinfo=UTC),
+             lines=[LineItem(sku="LATTE", category="drinks", unit_price=Money("4.50", "USD"))])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from types import MappingProxyType
+
+import attrs
+
+from loyalrules.errors import ValidationError, WrongTypeError
+from loyalrules.values.fields import (
+    AttributeValue,
+    freeze_attributes,
+    identifier,
+    non_negative_money,
+    occurred_at,
+    optional_identifier,
+    optional_non_negative_money,
+    tag_tuple,
+)
+from loyalrules.values.money import Money, allocate
+
+
+@attrs.frozen(kw_only=True)
+class LineItem:
+    """One line of a cart. ``discount`` is the line's own discount (total, not per unit).
+
+    ``id`` defaults to the SKU; give lines distinct ids when one SKU appears twice.
+    """
+
+    sku: str = attrs.field(validator=identifier)
+    category: str = attrs.field(validator=identifier)
+    unit_price: Money = attrs.field(validator=non_negative_money)
+    quantity: int = attrs.field(default=1)
+    discount: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=tag_tuple)
+    id: str = attrs.field(
+        default=attrs.Factory(lambda self: self.sku, takes_self=True), validator=identifier
+    )
+
+    @quantity.validator
+    def _check_quantity(self, _: object, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise WrongTypeError(f"quantity must be a whole number, not {value!r}")
+        if value <= 0:
+            raise ValidationError(
+                f"quantity of line {self.sku!r} must be at least 1, not {value}; "
+                "record returns with a Return event"
+            )
+
+    def __attrs_post_init__(self) -> None:
+        if self.discount is not None:
+            if self.discount.currency != self.unit_price.currency:
+                raise ValidationError(
+                    f"line {self.id!r}: discount is in {self.discount.currency} but the "
+                    f"price is in {self.unit_price.currency}"
+                )
+            if self.discount > self.gross:
+                raise ValidationError(
+                    f"line {self.id!r}: discount {self.discount} exceeds its value {self.gross}"
+                )
+
+    @property
+    def gross(self) -> Money:
+        """Unit price times quantity, before any discount."""
+        return self.unit_price * self.quantity
+
+    @property
+    def net(self) -> Money:
+        """The line's value after its own discount (order discounts not included)."""
+        return self.gross - self.discount if self.discount is not None else self.gross
+
+
+def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
+    if isinstance(value, LineItem) or not isinstance(value, Iterable):
+        raise WrongTypeError(
+            f"lines must be a list of LineItem values, e.g. lines=[line], not "
+            f"{type(value).__name__}"
+        )
+    lines = tuple(value)
+    for line in lines:
+        if not isinstance(line, LineItem):
+            raise WrongTypeError(f"lines must be LineItem values, not {type(line).__name__}")
+    return lines
+
+
+@attrs.frozen(kw_only=True)
+class Cart:
+    """What is being bought: lines plus order-level discount, shipping and tax, and the
+    part paid with points (``points_payment``, see ``Program.pay_with_points``).
+
+    A cart can be quoted (``Program.quote``); a :class:`Purchase` is a cart that happened.
+    """
+
+    lines: tuple[LineItem, ...] = attrs.field(converter=_lines)
+    order_discount: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    shipping: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    tax: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    points_payment: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    channel: str | None = attrs.field(default=None, validator=optional_identifier)
+    payment: str | None = attrs.field(default=None, validator=optional_identifier)
+    attributes: Mapping[str, AttributeValue] = attrs.field(
+        factory=dict, converter=freeze_attributes, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not self.lines:
+            raise ValidationError("a cart needs at least one line")
+        currency = self.lines[0].unit_price.currency
+        seen: set[str] = set()
+        for line in self.lines:
+            if line.unit_price.currency != currency:
+                raise ValidationError(
+                    f"line {line.id!r} is priced in {line.unit_price.currency} but the cart "
+                    f"is in {currency}; one cart has one currency"
+                )
+            if line.id in seen:
+                raise ValidationError(
+                    f"two lines share the id {line.id!r}; give each line a distinct id= "
+                    "(it defaults to the SKU)"
+                )
+            seen.add(line.id)
+        for name in ("order_discount", "shipping", "tax", "points_payment"):
+            extra: Money | None = getattr(self, name)
+            if extra is not None and extra.currency != currency:
+                raise ValidationError(
+                    f"{name} is in {extra.currency} but the cart is in {currency}"
+                )
+        if self.order_discount is not None and not self.order_discount.is_whole_minor_units:
+            raise ValidationError(
+                f"order_discount {self.order_discount.amount} has more decimals than "
+                f"{currency} allows; round it to whole {currency} minor units"
+            )
+        if self.order_discount is not None and self.order_discount > self.subtotal:
+            raise ValidationError(
+                f"order_discount {self.order_discount} exceeds the cart's value {self.subtotal}"
+            )
+        paid = self.points_payment
+        if paid is not None and paid > self.payable:
+            raise ValidationError(
+                f"points_payment {paid} exceeds what the cart costs ({self.payable})"
+            )
+
+    @property
+    def currency(self) -> str:
+        return self.lines[0].unit_price.currency
+
+    @property
+    def payable(self) -> Money:
+        """What the cart costs the customer: lines after their discounts, less the order
+        discount, plus shipping and tax."""
+        total = self.subtotal
+        for extra in (self.shipping, self.tax):
+            if extra is not None:
+                total = total + extra
+        return total - self.order_discount if self.order_discount is not None else total
+
+    @property
+    def subtotal(self) -> Money:
+        """Sum of the lines after line discounts, before the order discount."""
+        total = Money.zero(self.currency)
+        for line in self.lines:
+            total = total + line.net
+        return total
+
+    def order_discount_shares(self) -> tuple[Money, ...]:
+        """The order discount allocated to lines in proportion to their net value.
+
+        Exact to the minor unit: the shares always sum to the discount. Leftover units go
+        to the largest remainders, ties by line id, so line order does not matter.
+        """
+        if self.order_discount is None:
+            return tuple(Money.zero(self.currency) for _ in self.lines)
+        return allocate(
+            self.order_discount,
+            [line.net for line in self.lines],
+            [line.id for line in self.lines],
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Purchase(Cart):
+    """A completed order by a member."""
+
+    id: str = attrs.field(validator=identifier)
+    member_id: str = attrs.field(validator=identifier)
+    occurred_at: datetime = attrs.field(converter=occurred_at)
+
+
+@attrs.frozen(kw_only=True)
+class Activity:
+    """Any non-purchase event: newsletter signup, social follow, review, referral..."""
+
+    id: str = attrs.field(validator=identifier)
+    member_id: str = attrs.field(validator=identifier)
+    kind: str = attrs.field(validator=identifier)
+    occurred_at: datetime = attrs.field(converter=occurred_at)
+    attributes: Mapping[str, AttributeValue] = attrs.field(
+        factory=dict, converter=freeze_attributes, hash=False
+    )
+
+
+def _returned_units(value: Mapping[str, int] | None) -> Mapping[str, int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise WrongTypeError(
+            f"lines must map line ids to quantities, e.g. {{'BEANS': 1}}, not "
+            f"{type(value).__name__}; leave it out to return everything"
+        )
+    units: dict[str, int] = {}
+    for line_id, quantity in value.items():
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise WrongTypeError(f"returned quantity of {line_id!r} must be a whole number")
+        if quantity <= 0:
+            raise ValidationError(f"returned quantity of {line_id!r} must be at least 1")
+        units[line_id] = quantity
+    if not units:
+        raise ValidationError("a return needs at least one line; leave lines out to return all")
+    return MappingProxyType(units)
+
+
+@attrs.frozen(kw_only=True)
+class Return:
+    """Units of ``purchase`` given back (``lines``: line id -> quantity).
+
+    Without ``lines`` everything not yet returned goes back: that is how an order is
+    cancelled. The event carries the original purchase so the engine can re-evaluate
+    what remains.
+    """
+
+    id: str = attrs.field(validator=identifier)
+    purchase: Purchase = attrs.field()
+    occurred_at: datetime = attrs.field(converter=occurred_at)
+    lines: Mapping[str, int] | None = attrs.field(
+        default=None, converter=_returned_units, hash=False
+    )
+
+    @purchase.validator
+    def _check_purchase(self, _: object, value: object) -> None:
+        if not isinstance(value, Purchase):
+            raise WrongTypeError(
+                f"purchase must be the original Purchase, not {type(value).__name__}"
+            )
+
+    def __attrs_post_init__(self) -> None:
+        if self.occurred_at < self.purchase.occurred_at:
+            raise ValidationError(
+                f"return {self.id!r} at {self.occurred_at.isoformat()} is before its purchase "
+                f"({self.purchase.occurred_at.isoformat()})"
+            )
+        bought = {line.id: line.quantity for line in self.purchase.lines}
+        for line_id, quantity in (self.lines or {}).items():
+            if line_id not in bought:
+                raise ValidationError(
+                    f"return {self.id!r}: purchase {self.purchase.id!r} has no line "
+                    f"{line_id!r}; its lines are {', '.join(bought)}"
+                )
+            if quantity > bought[line_id]:
+                raise ValidationError(
+                    f"return {self.id!r}: {quantity} of line {line_id!r} returned but only "
+                    f"{bought[line_id]} bought"
+                )
+
+    @property
+    def member_id(self) -> str:
+        return self.purchase.member_id
+
+
+@attrs.frozen(kw_only=True)
+class Activation:
+    """The host reports a purchase final (shipped, fulfilled, past its return window):
+    its points pending ``until: activated`` become available at ``occurred_at``."""
+
+    purchase_id: str = attrs.field(validator=identifier)
+    member_id: str = attrs.field(validator=identifier)
+    occurred_at: datetime = attrs.field(converter=occurred_at)
+
+
+_MEMBERSHIP_ACTIONS = ("subscribe", "renew", "cancel", "lapse")
+
+
+@attrs.frozen(kw_only=True)
+class Membership:
+    """A paid membership event: the member subscribes to ``plan``, renews it, cancels it
+    or lets it lapse. ``fee`` is what was paid, when it differs from the plan's fee."""
+
+    id: str = attrs.field(validator=identifier)
+    member_id: str = attrs.field(validator=identifier)
+    plan: str = attrs.field(validator=identifier)
+    action: str = attrs.field()
+    occurred_at: datetime = attrs.field(converter=occurred_at)
+    fee: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+
+    @action.validator
+    def _check_action(self, _: object, value: object) -> None:
+        if value not in _MEMBERSHIP_ACTIONS:
+            raise ValidationError(
+                f"membership action must be one of {', '.join(_MEMBERSHIP_ACTIONS)}, not {value!r}"
+            )

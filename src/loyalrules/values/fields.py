@@ -1,0 +1,95 @@
+"""Field validators and converters the value classes share, and host attributes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from loyalrules.errors import ValidationError, WrongTypeError
+from loyalrules.values.money import Money
+from loyalrules.values.timeutil import to_utc
+
+AttributeValue = (
+    str | int | bool | Decimal | date | datetime | None | tuple[Any, ...] | frozenset[Any]
+)
+_SCALARS = (str, int, bool, Decimal, date, type(None))
+
+
+def _freeze_value(key: str, value: object) -> AttributeValue:
+    if isinstance(value, set | frozenset):
+        return frozenset(_freeze_value(key, item) for item in value)
+    if isinstance(value, list | tuple):
+        return tuple(_freeze_value(key, item) for item in value)
+    if isinstance(value, datetime):
+        return to_utc(value, f"attribute {key!r}")
+    if isinstance(value, float):
+        raise WrongTypeError(
+            f"attribute {key!r} is a float ({value!r}); pass a Decimal or a str instead"
+        )
+    if not isinstance(value, _SCALARS):
+        raise WrongTypeError(
+            f"attribute {key!r} must be a str, int, bool, Decimal, date, datetime, None "
+            f"or a list of those, not {type(value).__name__}"
+        )
+    return value
+
+
+def freeze_attributes(value: Mapping[str, object] | None) -> Mapping[str, AttributeValue]:
+    """A read-only copy of host-defined attributes, with lists turned into tuples."""
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, Mapping):
+        raise WrongTypeError(f"attributes must be a mapping, not {type(value).__name__}")
+    frozen: dict[str, AttributeValue] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise WrongTypeError(f"attribute names must be strings, not {key!r}")
+        frozen[key] = _freeze_value(key, item)
+    return MappingProxyType(frozen)
+
+
+def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValidationError(f"{attribute.name} must be a non-empty string, not {value!r}")
+
+
+def optional_identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        identifier(instance, attribute, value)
+
+
+def non_negative_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Money):
+        raise WrongTypeError(
+            f"{attribute.name} must be Money, e.g. Money('4.50', 'USD'), not {type(value).__name__}"
+        )
+    if value.amount < 0:
+        raise ValidationError(f"{attribute.name} must not be negative ({value})")
+
+
+def optional_non_negative_money(
+    instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if value is not None:
+        non_negative_money(instance, attribute, value)
+
+
+def tag_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise WrongTypeError(f"tags must be strings, not {item!r}")
+    return items
+
+
+def occurred_at(value: object) -> datetime:
+    return to_utc(value, "occurred_at")

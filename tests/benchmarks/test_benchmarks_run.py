@@ -1,0 +1,39 @@
+"""Every benchmark script runs to the end on a small workload (its timings are not
+checked here: only that it works and prints its figures)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+@pytest.mark.parametrize(
+    ("script", "arguments", "expected"),
+    [
+        ("earn.py", ["--purchases", "200"], "engine / hand-written time"),
+        ("earn_floor.py", ["--purchases", "200"], "earn.py's host loop"),
+        ("ledger.py", ["--sizes", "100,1000"], "100 -> 1,000 entries (x10)"),
+        (
+            "batch.py",
+            ["--members", "300", "--partition-size", "100", "--backends", "inprocess,pool,dask"],
+            "speed-up of dask over inprocess",
+        ),
+    ],
+)
+def test_benchmark_runs_and_prints_its_figures(
+    script: str, arguments: list[str], expected: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout

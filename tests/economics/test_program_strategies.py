@@ -1,0 +1,95 @@
+"""Strategies shaped by a program reach its rules; the program's shape is read right."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, find, given, settings
+
+from loyalrules import Ledger, Member, Purchase, Return, load_program
+from loyalrules.economics.shape import OTHER_CATEGORY, shape_of
+from loyalrules.testing import ExpiryRun, Redeem, Scenario, from_program, play
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+COFFEE = load_program(EXAMPLES / "coffee_club.yaml")
+TIERS = load_program(EXAMPLES / "tiers.yaml")
+REWARDS = load_program(EXAMPLES / "rewards.yaml")
+MEMBER = Member(id="m-1", joined_at=datetime(2025, 1, 1, tzinfo=UTC))
+
+
+def test_the_shape_names_what_the_rules_test() -> None:
+    shape = shape_of(COFFEE)
+    assert shape.categories == ("beans", "gift_cards", OTHER_CATEGORY)
+    assert shape.thresholds == (Decimal("25.00"),)
+    # Double Star Week: Dec 1 to Dec 7 inclusive, Los Angeles time.
+    assert shape.instants == (
+        datetime(2026, 12, 1, 8, tzinfo=UTC),
+        datetime(2026, 12, 8, 8, tzinfo=UTC),
+    )
+    assert shape.activity_kinds == ("review",)
+    assert shape.channels == ("app",)
+    assert dict(shape.member_attributes) == {"segment": ("reserve",)}
+
+
+def test_spend_tiers_are_thresholds_and_rewards_are_listed() -> None:
+    shape = shape_of(TIERS)
+    assert shape.thresholds == tuple(Decimal(v) for v in ("200", "250", "600", "750"))
+    assert shape.rewards == ("five-off", "author-evening")
+
+
+def _points_by_rule(purchase: Purchase) -> set[str]:
+    outcome = COFFEE.process(purchase, member=MEMBER, ledger=Ledger())
+    return {line.rule_id for line in outcome.explanation if line.points}
+
+
+@pytest.mark.parametrize("rule", ["beans-2x", "double-star-week", "big-order", "morning-app"])
+def test_generated_purchases_reach_the_line_window_and_threshold_rules(rule: str) -> None:
+    found = find(
+        from_program(COFFEE).purchases(),
+        lambda p: rule in _points_by_rule(p),
+        settings=settings(max_examples=3000, database=None, derandomize=True),
+    )
+    assert rule in _points_by_rule(found)
+
+
+def test_events_fall_between_start_and_end() -> None:
+    shapes = from_program(COFFEE)
+    assert shapes.start == datetime(2026, 11, 1, 8, tzinfo=UTC)
+    assert shapes.end == datetime(2027, 1, 7, 8, tzinfo=UTC)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(from_program(REWARDS).scenarios())
+def test_scenarios_are_ordered_and_play(scenario: Scenario) -> None:
+    times = [getattr(s, "occurred_at", None) or s.at for s in scenario.steps]  # type: ignore[union-attr]
+    assert times == sorted(times)
+    for step in scenario.steps:
+        if isinstance(step, Return):
+            assert step.purchase in scenario.steps[: scenario.steps.index(step)]
+    playback = play(REWARDS, scenario)
+    assert len(playback.played) == len(scenario.steps)
+    assert not playback.ledger.verify()
+
+
+def test_a_refused_redemption_changes_nothing() -> None:
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    scenario = Scenario(MEMBER, (Redeem("ten-off", at, "k-1"), ExpiryRun(at)))
+    playback = play(REWARDS, scenario)
+    assert playback.played[0].outcome is None
+    assert "needs: spend at least $25.00" in str(playback.played[0].refused)
+    assert len(playback.ledger) == 0
+
+
+def test_the_hypothesis_plugin_registers_the_strategies_on_its_own() -> None:
+    code = (
+        "from hypothesis import strategies as st\n"
+        "from loyalrules import Purchase\n"
+        "assert isinstance(st.from_type(Purchase).example(), Purchase)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
