@@ -42,6 +42,7 @@ class Planned(NamedTuple):
     spend: Decimal
     currency: str
     earned: tuple[tuple[str, int, str], ...]  # (key, points, rule id)
+    fingerprint: str | None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 spend.amount,
                 spend.currency,
                 lots,
+                recorded.fingerprint,
             )
         )
 
@@ -80,7 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             ledger = ledgers[p.member_id]
             assert p.key not in ledger
             spend = engine_money(p.spend, p.currency)
-            entries = [engine_recorded(p.key, p.at, "purchase", p.event_id, spend=spend)]
+            entries = [
+                engine_recorded(
+                    p.key, p.at, "purchase", p.event_id, spend=spend, fingerprint=p.fingerprint
+                )
+            ]
             for key, points, rule_id in p.earned:
                 lot = engine_earned(
                     key, p.at, points, rule_id, p.key, DEFAULT_ACCOUNT, p.at, None, None

@@ -1,4 +1,5 @@
-"""The ``loyalrules`` command: check program files and export the program JSON Schema."""
+"""The ``loyalrules`` command: check program files, export the program JSON Schema, and
+simulate a program's economics or diff two versions of it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from loyalrules import __version__
+from loyalrules import __version__, cli_economics
 from loyalrules.errors import ProgramError
 from loyalrules.loader import load_program, program_json_schema
 
@@ -47,9 +48,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     validate.add_argument("files", nargs="+", metavar="FILE")
     commands.add_parser("schema", help="print the JSON Schema of program files")
+    cli_economics.add_commands(commands)
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.files)
+    if args.command in ("simulate", "diff"):
+        return cli_economics.run(args)
     return _schema()
 
 

@@ -72,8 +72,14 @@ class UnknownReward(LoyalRulesError, KeyError):
 
 
 class StaleOutcome(LoyalRulesError):
-    """An Outcome computed against an older version of the ledger was applied: compute
-    it again against the current ledger."""
+    """An Outcome computed against an older version of the ledger was applied, or the
+    ledger object was appended to by another writer while the Outcome was computed:
+    compute it again against the current ledger."""
+
+
+class InternalError(LoyalRulesError, RuntimeError):
+    """An invariant of loyalrules itself does not hold: a bug, not a problem with the
+    input. Please report it with the program and events that caused it."""
 
 
 @attrs.frozen

@@ -90,8 +90,24 @@ class Program:
         Returns the new entries and their explanation. Processing the same event again
         against a ledger that holds its entries returns an empty, ``duplicate`` Outcome.
 
-        >>> outcome = program.process(purchase, member=member, ledger=ledger)  # doctest: +SKIP
-        >>> ledger = ledger.append(outcome.entries)  # doctest: +SKIP
+        >>> from datetime import UTC, datetime
+        >>> from loyalrules import Ledger, LineItem, Member, Money, Purchase, loads_program
+        >>> program = loads_program('''
+        ... program: tea-shop
+        ... currency: USD
+        ... timezone: UTC
+        ... earn: [{id: base, name: 1 point per $1, effect: {type: points_per_spend, points: 1}}]
+        ... ''')
+        >>> at = datetime(2026, 5, 1, 12, tzinfo=UTC)
+        >>> tea = LineItem(sku="SENCHA", category="tea", unit_price=Money("12.50", "USD"))
+        >>> order = Purchase(id="o-1", member_id="m-1", occurred_at=at, lines=[tea])
+        >>> member, ledger = Member(id="m-1", joined_at=at), Ledger()
+        >>> outcome = program.process(order, member=member, ledger=ledger)
+        >>> print(outcome)
+        1 point per $1: +12 points
+        >>> ledger = ledger.append(outcome.entries)  # the host stores outcome.entries
+        >>> program.process(order, member=member, ledger=ledger).duplicate
+        True
         """
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")

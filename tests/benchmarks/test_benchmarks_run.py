@@ -23,6 +23,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
             ["--members", "300", "--partition-size", "100", "--backends", "inprocess,pool,dask"],
             "speed-up of dask over inprocess",
         ),
+        ("simulate.py", ["--members", "20", "--months", "2", "--sample", "5"], "member-months/s"),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(

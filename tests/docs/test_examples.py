@@ -8,14 +8,25 @@ from pathlib import Path
 import pytest
 
 from loyalrules import load_program
+from loyalrules.economics.behaviour import behaviour_from_yaml
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+PROGRAMS = sorted(p for p in EXAMPLES.glob("*.yaml") if not p.name.endswith(".population.yaml"))
+"""The example programs; ``*.population.yaml`` are behaviour models for the simulator."""
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=lambda p: p.name)
 def test_example_program_loads(path: Path) -> None:
     program = load_program(path)
     assert program.rules, f"{path.name} defines no rules"
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.population.yaml")), ids=lambda p: p.name)
+def test_example_behaviour_model_loads_beside_its_program(path: Path) -> None:
+    behaviour_from_yaml(path.read_text(encoding="utf-8"), source=path.name)
+    assert path.with_name(path.name.replace(".population", "")) in PROGRAMS
 
 
 SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("test_"))

@@ -297,6 +297,7 @@ def test_recorded_purchase_to_dict_is_json_safe_and_exact() -> None:
         "spend": {"amount": "12.50", "currency": "USD"},
         "source": None,
         "returned": [],
+        "fingerprint": None,
     }
 
 

@@ -26,7 +26,10 @@ from loyalrules import ProgramError, loads_program, program_json_schema
 from loyalrules.loader import registry
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+# Program files; a behaviour model for the simulator (``*.population.yaml``) is not one.
+EXAMPLES = sorted(
+    p for p in (ROOT / "examples").glob("*.yaml") if not p.name.endswith(".population.yaml")
+)
 SHIPPED = ROOT / "src" / "loyalrules" / "program.schema.json"
 HEADER = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")
 PROBE = "zz_not_a_key"

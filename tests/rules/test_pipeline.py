@@ -38,6 +38,7 @@ from loyalrules import (
     register_effect,
 )
 from loyalrules.loader import registry
+from loyalrules.values.fingerprint import fingerprint
 
 AT = datetime(2026, 12, 2, 20, tzinfo=UTC)  # a Wednesday, 12:00 in Los Angeles
 MEMBER = Member(id="m-1", joined_at=datetime(2025, 1, 1, tzinfo=UTC))
@@ -112,6 +113,7 @@ def test_a_purchase_gives_one_recorded_and_one_earned_per_rule(cafe: Program) ->
             event_type="purchase",
             event_id="o-1",
             spend=usd("18.00"),
+            fingerprint=fingerprint(buy(beans())),
         ),
         Earned(
             key="purchase:o-1:earn:base",

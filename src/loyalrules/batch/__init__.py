@@ -4,8 +4,8 @@ process (the default), a local process pool, or a Dask cluster (the ``dask`` ext
 See ``docs/hosting.md`` for the nightly run and re-derivation, and
 ``benchmarks/batch.py`` for what they cost.
 
-May import: the package's public API, ``storage`` and the layers under it; ``economics``,
-``cli`` and ``testing`` sit above it (the economics simulator may run on its backends).
+May import: ``storage`` and every layer under it; ``economics``, ``testing`` and ``cli``
+sit above it.
 """
 
 from loyalrules.batch.backends import Backend, Dask, InProcess, ProcessPool

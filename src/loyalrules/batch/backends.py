@@ -77,7 +77,9 @@ class Dask:
     partition each, computed by ``client`` (a ``distributed.Client``) or by the
     scheduler at ``address`` (``"tcp://scheduler:8786"``).
 
-    >>> backend = Dask(address="tcp://scheduler.internal:8786")  # doctest: +SKIP
+    For example::
+
+        backend = Dask(address="tcp://scheduler.internal:8786")
     """
 
     client: Any = None

@@ -5,9 +5,11 @@ backend (:mod:`loyalrules.batch.backends`). Workers get the program as YAML text
 members as plain records, compute, and send back plain results; nothing is written until
 the host applies them to its store, each under the store's compare-and-set.
 
->>> night = [NightlyExpiry(as_of), TierReview(as_of)]  # doctest: +SKIP
->>> report = run_jobs(night, program_text, parts, ProcessPool())  # doctest: +SKIP
->>> apply_results(store, program, report)  # doctest: +SKIP
+For example::
+
+    night = [NightlyExpiry(as_of), TierReview(as_of)]
+    report = run_jobs(night, program_text, parts, ProcessPool())
+    apply_results(store, program, report)
 """
 
 from __future__ import annotations

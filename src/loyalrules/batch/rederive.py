@@ -2,9 +2,11 @@
 program, report how their ledgers would differ, and write the new ledgers only when
 asked.
 
->>> report = rederive(new_program_text, partitions, as_of=now)  # doctest: +SKIP
->>> [d["member_id"] for d in report.differences]  # doctest: +SKIP
->>> write_rederived(store, report)  # only after reading the report  # doctest: +SKIP
+For example::
+
+    report = rederive(new_program_text, partitions, as_of=now)
+    [d["member_id"] for d in report.differences]
+    write_rederived(store, report)  # only after reading the report
 """
 
 from __future__ import annotations

@@ -192,10 +192,10 @@ def diff_programs(
     """Simulate a population under ``old``, replay its steps through ``new``, compare.
 
     ``progress`` is called with the phase (``"simulate"`` or ``"replay"``), members done
-    and members in all.
+    and members in all. For example::
 
-    >>> diff = diff_programs(old, new, members=200, seed=1)  # doctest: +SKIP
-    >>> diff.rules[0]  # the rule whose payout changed most  # doctest: +SKIP
+        diff = diff_programs(old, new, members=200, seed=1)
+        diff.rules[0]  # the rule whose payout changed most
     """
     population = simulate(
         old,

@@ -33,6 +33,8 @@ from loyalrules.economics.calendar import BEGINNING, FOREVER, Month
 from loyalrules.terms.policies import Unit
 
 POINTS = "points"
+REWARD_CREDIT = "reward:"
+"""Rule ids of money credited by a redemption (a ``credit`` reward) start with this."""
 _RATE_PLACES = Decimal("0.0001")
 _INSTANT = timedelta(microseconds=1)
 
@@ -201,7 +203,9 @@ class _Reader:
             account = getattr(entry, "account", POINTS)
             if isinstance(entry, Earned):
                 if account in money:
-                    tally.cashback += entry.points
+                    # Store credit bought with points is paid for by those points already.
+                    if not entry.rule_id.startswith(REWARD_CREDIT):
+                        tally.cashback += entry.points
                 elif account == POINTS:
                     tally.issued += entry.points
                     if entry.source.startswith("activity:"):
@@ -254,10 +258,10 @@ def measure(
 
     Balances are read at each month's end (an instant before); tiers from the
     ``TierChanged`` entries
-    written by ``Program.review_tiers`` (members with none are at the base level).
+    written by ``Program.review_tiers`` (members with none are at the base level). For example::
 
-    >>> report = measure(program, ledgers, months_from(start, 12, zone))  # doctest: +SKIP
-    >>> report.total.reward_rate  # doctest: +SKIP
+        report = measure(program, ledgers, months_from(start, 12, zone))
+        report.total.reward_rate
     """
     if not months:
         raise NotAllowed("measure needs at least one month")

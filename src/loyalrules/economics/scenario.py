@@ -209,10 +209,10 @@ def play(program: Program, scenario: Scenario, ledger: Ledger | None = None) -> 
     Redemptions the program refuses (too few points, not eligible, a limit),
     cancellations of redemptions that were never made and subscriptions to a plan the
     member holds already are recorded as refused, and so are tier reviews for a program
-    without tiers; any other error propagates.
+    without tiers; any other error propagates. For example::
 
-    >>> playback = play(program, scenario)  # doctest: +SKIP
-    >>> playback.ledger.balance(as_of=scenario.end).available  # doctest: +SKIP
+        playback = play(program, scenario)
+        playback.ledger.balance(as_of=scenario.end).available
     """
     ledger = Ledger() if ledger is None else ledger
     played = []

@@ -67,6 +67,7 @@ class _Simulator:
         self.rewards = tuple(reward.id for reward in program.rewards)
         self.plan = program.settings.memberships[0].id if program.settings.memberships else None
         self.tiers = program.settings.tiers
+        self.lines: dict[tuple[object, ...], LineItem] = {}
         shape = self.shape
         self.channels = (*shape.channels, "web", "store")
         self.payments = (*shape.payments, "card")
@@ -191,22 +192,27 @@ class _Run:
         count = 1
         while count < 8 and rng.random() < sim.lines_more:
             count += 1
+        cache = sim.lines
         for n in range(count):
             category = tables.categories.pick(rng)
             sku = f"{category.upper()}-{1 + int(rng.random() * 5)}"
             if sim.shape.skus and rng.random() < 0.1:
                 sku = pick(sim.shape.skus, rng)
             tags = tuple(t for t in sim.shape.tags if rng.random() < 0.1)
-            lines.append(
-                LineItem(
+            price = int(rng.random() * len(tables.prices))
+            quantity = 1 + int(rng.random() * sim.max_quantity)
+            key = (n, sku, category, price, quantity, tags)
+            line = cache.get(key)
+            if line is None:  # values are immutable: one line serves every order with it
+                line = cache[key] = LineItem(
                     id=f"l{n}",
                     sku=sku,
                     category=category,
-                    unit_price=tables.prices[int(rng.random() * len(tables.prices))],
-                    quantity=1 + int(rng.random() * sim.max_quantity),
+                    unit_price=tables.prices[price],
+                    quantity=quantity,
                     tags=tags,
                 )
-            )
+            lines.append(line)
         self.orders += 1
         purchase = Purchase(
             id=f"o-{self.orders}",
@@ -262,10 +268,10 @@ def simulate(
 ) -> Population:
     """Run ``members`` synthetic members through ``program`` for ``months`` months from
     the month of ``start``, under ``model`` (default: the embedded default model).
-    ``record`` keeps each member's steps, to replay them through another program.
+    ``record`` keeps each member's steps, to replay them through another program. For example::
 
-    >>> population = simulate(program, members=100, months=3, seed=7)  # doctest: +SKIP
-    >>> report = measure(program, population.ledgers, population.months)  # doctest: +SKIP
+        population = simulate(program, members=100, months=3, seed=7)
+        report = measure(program, population.ledgers, population.months)
     """
     if members < 1 or months < 1:
         raise NotAllowed(

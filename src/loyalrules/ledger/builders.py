@@ -72,9 +72,20 @@ _new_entry = object.__new__
     _recorded_spend,
     _recorded_source,
     _recorded_returned,
+    _recorded_fingerprint,
 ) = _slot_setters(
     Recorded,
-    ("key", "at", "event_type", "event_id", "activity", "spend", "source", "returned"),
+    (
+        "key",
+        "at",
+        "event_type",
+        "event_id",
+        "activity",
+        "spend",
+        "source",
+        "returned",
+        "fingerprint",
+    ),
 )
 
 
@@ -113,6 +124,7 @@ def engine_recorded(
     event_id: str,
     activity: str | None = None,
     spend: Money | None = None,
+    fingerprint: str | None = None,
 ) -> Recorded:
     """A ``Recorded`` purchase or activity made by the engine, without re-validating its
     fields. ``at`` must be UTC already."""
@@ -125,4 +137,5 @@ def engine_recorded(
     _recorded_spend(entry, spend)
     _recorded_source(entry, None)
     _recorded_returned(entry, ())
+    _recorded_fingerprint(entry, fingerprint)
     return entry

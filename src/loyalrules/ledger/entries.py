@@ -76,7 +76,9 @@ class Recorded(Entry):
     ``event_type`` is ``purchase``, ``activity`` or ``return``. ``spend`` is a purchase's
     eligible spend, or the eligible spend a return took back; ``activity`` the kind of an
     activity. A return also names its purchase (``source``) and the ``returned`` units
-    per line id.
+    per line id. A purchase keeps the ``fingerprint`` of the order (its lines, amounts
+    and details), which its returns must match; ``None`` in rows stored before it was
+    kept, whose returns are taken on trust.
     """
 
     kind: ClassVar[str] = "recorded"
@@ -86,6 +88,7 @@ class Recorded(Entry):
     spend: Money | None = None
     source: str | None = attrs.field(default=None, validator=optional_non_empty)
     returned: tuple[tuple[str, int], ...] = ()
+    fingerprint: str | None = attrs.field(default=None, validator=optional_non_empty)
 
     @property
     def active(self) -> bool:
@@ -306,6 +309,7 @@ class Activated(Entry):
 def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     """Rebuild an entry from ``Entry.to_dict()`` output.
 
+    >>> from datetime import UTC
     >>> entry_from_dict(Recorded(key="k", at=datetime(2026, 1, 1, tzinfo=UTC),
     ...                          event_type="purchase", event_id="o-1").to_dict()).key
     'k'

@@ -61,6 +61,7 @@ class HistoryState:
         "activity",
         "checkpoint",
         "currency",
+        "fingerprints",
         "keys",
         "lock",
         "memberships",
@@ -98,6 +99,8 @@ class HistoryState:
         self.activations: dict[str, datetime] = {}
         self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
         self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
+        # purchase key -> the order's fingerprint and instant, which its returns must match
+        self.fingerprints: dict[str, tuple[str, datetime]] = {}
         self._series = Series()  # what tiers qualify on
         self.tier_changes: list[tuple[datetime, str]] = []  # (when, level) as written down
         self.memberships: dict[str, list[MembershipChanged]] = {}  # by plan, in fold order
@@ -117,6 +120,8 @@ class HistoryState:
         if entry.event_type == "purchase":
             self._add_spend(entry.spend)
             series.add(PURCHASES, entry.at, 1)
+            if entry.fingerprint is not None:
+                self.fingerprints[entry.key] = (entry.fingerprint, entry.at)
             if entry.spend is not None:
                 self.purchase_spend[entry.key] = entry.spend.amount
                 series.add(SPEND, entry.at, entry.spend.amount)
@@ -162,10 +167,7 @@ class HistoryState:
         state.credited.append((entry.at, entry.kind, entry.points))
         if source is not None:
             self.sources.add(source, entry.key)
-        if state.owed > 0:  # a deficit is paid by the next credit
-            paid = min(state.owed, entry.points)
-            state.take(lot, entry.at, paid)
-            state.carry(entry.at, -paid)
+        state.settle(lot, entry.at, entry.points)  # a deficit is paid by the next credit
 
     def debit(self, entry: Debit | Adjusted) -> None:
         state = self.account(entry.account)
@@ -189,16 +191,20 @@ class HistoryState:
 
     def restore_points(self, entry: Restored) -> None:
         state = self.account(entry.account)
+        # Points that come back pay a deficit first, like any credit: so a cancellation
+        # after a return ends where the two in the other order end.
         for part in entry.restored:
             lot = state.lots.get(part.lot)
             if lot is not None:
                 state.give_back(lot, entry.at, part.points)
+                state.settle(lot, entry.at, part.points)
         if entry.regranted:
             lot = LotState(
                 entry.key, entry.account, entry.regranted, entry.at, entry.at,
                 entry.expires_at, None, None,
             )  # fmt: skip
             state.add(lot)
+            state.settle(lot, entry.at, entry.regranted)
         given = entry.points - entry.lapsed
         if given:
             state.credited.append((entry.at, entry.kind, given))

@@ -199,6 +199,20 @@ class Ledger:
             )
         return self.append(outcome.entries)
 
+    def check_unchanged(self, history: History, what: str) -> None:
+        """Raise ``StaleOutcome`` if another writer appended to this very ledger object
+        since ``history`` (read from it) was taken: an answer computed from it may mix
+        two versions of the ledger.
+
+        Ledgers of one line of appends share their history (no copy per append), so an
+        operation reads the history once and calls this before returning its result.
+        """
+        if history.size != len(self.entries) or self._history is not history:
+            raise StaleOutcome(
+                f"another writer appended to this ledger while {what} was computed; "
+                "compute it again against the current ledger"
+            )
+
     def check_after_checkpoint(self, moment: datetime, what: str) -> None:
         """Refuse ``moment`` if it lies before this ledger's checkpoint."""
         checkpoint = self.checkpoint

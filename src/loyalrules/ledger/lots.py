@@ -114,6 +114,13 @@ class AccountState:
         if lot.left > 0:
             self.open[lot.key] = lot
 
+    def settle(self, lot: LotState, at: datetime, points: int) -> None:
+        """Pay what the account owes from ``points`` just credited to ``lot``."""
+        if self.owed > 0:
+            paid = min(self.owed, points)
+            self.take(lot, at, paid)
+            self.carry(at, -paid)
+
     def carry(self, at: datetime, points: int) -> None:
         """Change the deficit by ``points`` (negative: paid back) at ``at``."""
         self.deficit.append((at, points))

@@ -108,8 +108,10 @@ ATTRIBUTES = MapOf(ByShape(scalar=PlainValue(), sequence=ListOf(PlainValue())))
 
 def _min_spend(value: Decimal | dict[str, Any], env: BuildEnv) -> MinSpend:
     if isinstance(value, dict):
-        return MinSpend(value["amount"], env.settings.currency, value["lines"] or env.lines)
-    return MinSpend(value, env.settings.currency, env.lines)
+        amount, lines = value["amount"], value["lines"] or env.lines
+    else:
+        amount, lines = value, env.lines
+    return MinSpend(amount, env.settings.currency, lines, locale=env.settings.locale)
 
 
 register_condition(
@@ -220,7 +222,11 @@ POSITIVE = Number(minimum=Decimal(0), exclusive=True)
 register_effect(
     "points_per_spend",
     lambda v, env: PointsPerSpend(
-        v["points"], v["per"], env.settings.currency, whole=v["counting"] == "whole"
+        v["points"],
+        v["per"],
+        env.settings.currency,
+        whole=v["counting"] == "whole",
+        locale=env.settings.locale,
     ),
     fields={
         "points": Field(POSITIVE, "points earned per 'per' of eligible spend", required=True),

@@ -14,6 +14,7 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins, lifecycle_keys
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS, PENDING, TRANSFERS
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
+from loyalrules.loader.money_keys import CURRENCY, LOCALE
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv, ConditionsSpec
 from loyalrules.loader.rewards_keys import PAY_WITH_POINTS, RESTORE_EXPIRED, RewardsSpec
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
@@ -218,17 +219,14 @@ PROGRAM_FIELDS = {
     "program": Field(IDENTIFIER, "the program's id", required=True),
     "name": Field(Text(), "the program's display name (defaults to the id)"),
     "description": Field(Text(), "what the program is", default=""),
-    "currency": Field(
-        Text(pattern="[A-Z]{3}", pattern_words="a three-letter ISO 4217 code"),
-        "currency of all amounts, e.g. USD",
-        required=True,
-    ),
+    "currency": CURRENCY,
     "timezone": Field(
         Built(Text(), lambda v, env: zone(v)),
         "IANA time zone for calendar rules, e.g. America/New_York",
         required=True,
     ),
     "points_name": Field(Text(), "what points are called in messages", default="points"),
+    "locale": LOCALE,
     "rounding": Field(
         Fields(
             {
@@ -296,6 +294,7 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         restore_grace=values["restore_expired"],
         memberships=values["memberships"] or (),
         point_value=values["point_value"],
+        locale=values["locale"],
     )
     if values["tiers"] is not None:
         at = where.key("tiers").with_env(BuildEnv(settings))
@@ -338,7 +337,7 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
             else None
         )
         if earn is not None:
-            fallback = Settings(currency="XXX", timezone=zone("UTC"))
+            fallback = Settings(currency="USD", timezone=zone("UTC"))
             RulesSpec().check(earn, where.key("earn").with_env(BuildEnv(fallback)))
         return None
     settings = _settings(values, node, where)

@@ -45,20 +45,25 @@ PERCENT = Number(minimum=Decimal(0), exclusive=True, words="a percentage")
 
 
 def _free_item(values: dict[str, Any], where: Where) -> Gift:
-    return FreeItem(builtins.selector(values), values["max_value"])
+    return FreeItem(builtins.selector(values), values["max_value"], _locale(where))
+
+
+def _locale(where: Where) -> str | None:
+    """The program's locale, for gifts that write amounts."""
+    return where.env.settings.locale if where.env is not None else None
 
 
 GIFTS: dict[str, Fields] = {
     "amount_off": Fields(
         {"amount": Field(AMOUNT, "the amount off the order", required=True)},
-        build=lambda v, where: AmountOff(v["amount"]),
+        build=lambda v, where: AmountOff(v["amount"], _locale(where)),
     ),
     "percent_off": Fields(
         {
             "percent": Field(PERCENT, "percent off the order", required=True),
             "max_amount": Field(AMOUNT, "at most this much off"),
         },
-        build=lambda v, where: PercentOff(v["percent"], v["max_amount"]),
+        build=lambda v, where: PercentOff(v["percent"], v["max_amount"], _locale(where)),
     ),
     "free_item": Fields(
         {
@@ -73,7 +78,7 @@ GIFTS: dict[str, Fields] = {
             "amount": Field(AMOUNT, "money credited", required=True),
             "account": Field(Text(), "the money account credited", required=True),
         },
-        build=lambda v, where: Credit(v["account"], v["amount"]),
+        build=lambda v, where: Credit(v["account"], v["amount"], _locale(where)),
     ),
     "donation": Fields(
         {"cause": Field(Text(), "who receives the gift", required=True)},

@@ -114,6 +114,7 @@ def _tiers(values: dict[str, Any], env: Any) -> Tiers:
         returns_count=values["returns_count"],
         crossing=values["crossing_purchase"],
         currency=env.settings.currency if env is not None else "USD",
+        locale=env.settings.locale if env is not None else None,
     )
 
 

@@ -36,6 +36,7 @@ from loyalrules.rules.pipeline import (
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.tiers import TierState
 from loyalrules.values.events import Activity, Cart, Purchase
+from loyalrules.values.fingerprint import fingerprint
 from loyalrules.values.member import Member
 from loyalrules.values.money import Money, engine_money
 
@@ -133,6 +134,7 @@ class Earning:
             "purchase",
             purchase.id,
             spend=engine_money(ctx.spend, self.settings.currency),
+            fingerprint=fingerprint(purchase),
         )
         entries, explanation = entries_for(key, recorded, evaluation), evaluation.explanation
         if upgrade is not tier_changes.NO_UPGRADE:

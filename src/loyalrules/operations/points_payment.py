@@ -11,7 +11,7 @@ from datetime import datetime
 
 import attrs
 
-from loyalrules.errors import NotAllowed
+from loyalrules.errors import InternalError, NotAllowed
 from loyalrules.ledger.entries import Entry, Recorded, Redeemed
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
@@ -91,10 +91,11 @@ def pay_with_points(
     grant = Grant(
         reward_id=PAY_WITH_POINTS,
         kind="points_payment",
-        description=f"{amount} paid with points",
+        description=f"{settings.show(amount)} paid with points",
         amount=amount,
     )
-    text = f"Paid {amount} of order {order_id} with {settings.amount(policy.account, points)}"
+    paid = settings.amount(policy.account, points)
+    text = f"Paid {settings.show(amount)} of order {order_id} with {paid}"
     return Outcome(
         event_key=rkey,
         entries=(entry,),
@@ -122,7 +123,8 @@ def with_points_given_back(
     everything gives back every point paid."""
     purchase = ret.purchase
     recorded = outcome.entries[0]
-    assert isinstance(recorded, Recorded)
+    if not isinstance(recorded, Recorded):
+        raise InternalError(f"a return's outcome starts with a {type(recorded).__name__}")
     returned = dict(history.returned.get(recorded.source or "", {}))
     for line_id, units in recorded.returned:
         returned[line_id] = returned.get(line_id, 0) + units

@@ -16,6 +16,7 @@ import attrs
 
 from loyalrules.errors import (
     InsufficientPoints,
+    InternalError,
     LimitReached,
     NotAllowed,
     NotEligible,
@@ -90,14 +91,19 @@ def take_points(
     ledger: Ledger, account: str, points: int, at: datetime, what: str
 ) -> tuple[Consumption, ...]:
     """Take ``points`` of ``account`` at ``at``, soonest-expiring lots first; raises
-    ``InsufficientPoints`` (naming ``what``) when fewer are available."""
+    ``InsufficientPoints`` (naming ``what``) when fewer are available, ``StaleOutcome``
+    when another writer appended to ``ledger`` meanwhile."""
     history = ledger.history
     available = points_available(ledger, account, at)
     if points > available:
         raise InsufficientPoints(needed=points, available=available, what=what)
     lots = [(lot, history.expiry_of(lot)) for lot in history.open_lots(account)]
     consumed, shortfall = take(lots, points, at)
-    assert not shortfall, "the available balance covers it"
+    # The balance and the lots agree unless the shared history moved between the two
+    # reads (a concurrent append to this ledger object): then the answer is stale.
+    ledger.check_unchanged(history, f"the debit of {what}")
+    if shortfall:
+        raise InternalError(f"the open lots of {account!r} cover {points - shortfall} of {points}")
     return tuple(consumed)
 
 
@@ -118,11 +124,14 @@ def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcom
         return duplicate(key, ledger)
     at = ctx.at
     ledger.check_after_checkpoint(at, "the redemption")
+    history = ledger.history
     reason = why_not(reward, ctx, request.cart)
     if reason is not None:
+        ledger.check_unchanged(history, "the redemption")
         raise NotEligible(f"not eligible for {reward.name}: {reason}")
-    reached = _limit(reward, ctx, ledger.history, request.order_id)
+    reached = _limit(reward, ctx, history, request.order_id)
     if reached is not None:
+        ledger.check_unchanged(history, "the redemption")
         raise LimitReached(reached)
     cost = reward.cost_for(ctx)
     entries: list[Entry] = [
@@ -143,6 +152,7 @@ def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcom
     if isinstance(gift, Credit):  # store credit: a lot in the money account
         entries.append(_credit(gift, key, at, settings))
     text = f"Redeemed {reward.name}: -{settings.amount(reward.account, cost)} ({grant.description})"
+    ledger.check_unchanged(history, "the redemption")
     return Outcome(
         event_key=key,
         entries=tuple(entries),
@@ -291,6 +301,9 @@ def cancel(redemption_key_: str, at: datetime, ledger: Ledger, settings: Setting
     if credit is not None:
         entries.append(credit)
     text = f"Cancelled {redemption.reward_id}: +{settings.amount(redemption.account, left)}"
+    owed = min(history.account(redemption.account).owed, entry.points - entry.lapsed)
+    if owed > 0:
+        text += f" (it pays {settings.amount(redemption.account, owed)} owed)"
     if entry.lapsed:
         gone = settings.amount(redemption.account, entry.lapsed)
         text += f" ({gone} of it had expired and lapse)"

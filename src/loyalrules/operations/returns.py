@@ -27,6 +27,7 @@ from loyalrules.rules.pipeline import purchase_key
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Account
 from loyalrules.values.events import Cart, Purchase, Return
+from loyalrules.values.fingerprint import fingerprint
 from loyalrules.values.money import Money, allocate
 
 Earnings = Callable[[Cart, Facts, datetime], tuple[dict[str, tuple[str, int]], Decimal]]
@@ -98,6 +99,13 @@ def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Ea
             "its return (or it is older than the ledger's checkpoint)"
         )
     ledger.check_after_checkpoint(ret.occurred_at, "the return")
+    kept = history.fingerprints.get(source)
+    if kept is not None and kept != (fingerprint(purchase), purchase.occurred_at):
+        raise ValidationError(
+            f"return {ret.id!r}: its purchase is not the order recorded as {purchase.id!r} "
+            "(its lines, amounts, time or details differ); pass the Purchase exactly as it "
+            "was processed"
+        )
     before = history.returned.get(source, {})
     units = ret.lines or {
         line.id: line.quantity - before.get(line.id, 0)

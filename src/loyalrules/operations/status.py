@@ -26,6 +26,7 @@ class AccountStatus:
     unit: Unit
     balance: Balance
     currency: str
+    locale: str | None = None  # how the program writes amounts
 
     def money(self, units: int) -> Money:
         """``units`` of this money account as Money (cents to dollars)."""
@@ -39,7 +40,7 @@ class AccountStatus:
     def amount(self, units: int, points_name: str) -> str:
         """``units`` in words: "120 stars" or "$1.20"."""
         if self.unit is Unit.MONEY:
-            return format_money(self.money(units).amount, self.currency)
+            return format_money(self.money(units).amount, self.currency, locale=self.locale)
         return f"{units} {points_name if self.name == DEFAULT_ACCOUNT else self.name}"
 
 
@@ -60,10 +61,11 @@ class TierStatus:
     to_keep: Decimal | None
     metric: Metric
     unit: str  # how the metric's amounts read: a currency, or points of an account
+    locale: str | None = None  # how the program writes amounts
 
     def _amount(self, value: Decimal) -> str:
         if self.metric is Metric.SPEND:
-            return f"Spend {format_money(value, self.unit)} more"
+            return f"Spend {format_money(value, self.unit, locale=self.locale)} more"
         if self.metric is Metric.PURCHASES:
             return f"Make {value} more purchase(s)"
         return f"Earn {value} more {self.unit}"
@@ -102,6 +104,7 @@ def tier_status(state: TierState, tiers: Tiers, since: datetime | None) -> TierS
         to_keep=to_keep,
         metric=tiers.metric,
         unit=tiers.currency if tiers.metric is Metric.SPEND else tiers.account,
+        locale=tiers.locale,
     )
 
 
@@ -165,7 +168,11 @@ def status_of(
         as_of,
         tuple(
             AccountStatus(
-                account.name, account.unit, ledger.balance(as_of, account.name), settings.currency
+                account.name,
+                account.unit,
+                ledger.balance(as_of, account.name),
+                settings.currency,
+                settings.locale,
             )
             for account in settings.accounts
         ),

@@ -100,7 +100,7 @@ def on_purchase(
     explanation = [Explanation(f"tier-{reached.id}", "tier", 0, f"Welcome to {reached.name}!")]
     for level in tiers.levels[before.level.rank + 1 : reached.rank + 1]:
         if level.upgrade_bonus and not _bonus_given(tiers, level, before, ctx):
-            entries.append(_bonus(level, key, at, settings))
+            entries.append(_bonus(level, level.upgrade_bonus, key, at, settings))
             bonus = settings.amount(DEFAULT_ACCOUNT, level.upgrade_bonus)
             text = f"{level.name} upgrade bonus: +{bonus}"
             explanation.append(
@@ -140,12 +140,11 @@ def _split(old: Evaluation, new: Evaluation, share: Decimal) -> Evaluation:
     return Evaluation(tuple(awards), tuple(explanation))
 
 
-def _bonus(level: Level, key: str, at: datetime, settings: Settings) -> Earned:
-    assert level.upgrade_bonus is not None
+def _bonus(level: Level, points: int, key: str, at: datetime, settings: Settings) -> Earned:
     return Earned(
         key=f"{key}:bonus:{level.id}",
         at=at,
-        points=level.upgrade_bonus,
+        points=points,
         rule_id=f"{TIER_BONUS}{level.id}",
         source=key,
         **settings.lot_dates(DEFAULT_ACCOUNT, at),

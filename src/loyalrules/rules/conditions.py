@@ -16,7 +16,7 @@ import attrs
 
 from loyalrules.rules.context import Context
 from loyalrules.rules.selectors import LineSelector
-from loyalrules.values.money import Money, format_money
+from loyalrules.values.money import format_money
 from loyalrules.values.timeutil import to_utc
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -118,6 +118,7 @@ class MinSpend(Condition):
     amount: Decimal
     currency: str
     lines: LineSelector | None = None
+    locale: str | None = None  # how the program writes amounts
 
     def __call__(self, ctx: Context) -> bool:
         if self.lines is None:  # the usual case, without a call
@@ -126,13 +127,13 @@ class MinSpend(Condition):
 
     def describe(self) -> str:
         on = f" on {self.lines.describe()}" if self.lines else ""
-        return f"spend at least {Money(self.amount, self.currency)}{on}"
+        return f"spend at least {format_money(self.amount, self.currency, locale=self.locale)}{on}"
 
     def missing(self, ctx: Context) -> str | None:
         if ctx.cart is None:
             return None
         spent = ctx.spend if self.lines is None else selected_spend(ctx, self.lines)
-        short = format_money(self.amount - spent, self.currency, up=True)
+        short = format_money(self.amount - spent, self.currency, up=True, locale=self.locale)
         on = f" on {self.lines.describe()}" if self.lines else ""
         return f"spend {short} more{on}"
 

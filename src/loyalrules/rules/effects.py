@@ -20,7 +20,7 @@ import attrs
 
 from loyalrules.rules.context import Context
 from loyalrules.rules.lines import EligibleLine
-from loyalrules.values.money import Money
+from loyalrules.values.money import format_money
 
 
 def _number(value: Decimal) -> str:
@@ -90,6 +90,7 @@ class PointsPerSpend(SpendEffect):
     per: Decimal
     currency: str
     whole: bool = True
+    locale: str | None = attrs.field(default=None, kw_only=True)  # how amounts are written
     _points: tuple[int, int] = attrs.field(init=False, repr=False, eq=False)
     _per: tuple[int, int] = attrs.field(init=False, repr=False, eq=False)
 
@@ -116,7 +117,8 @@ class PointsPerSpend(SpendEffect):
 
     def promise(self, unit: str) -> str:
         whole = "whole " if self.whole else ""
-        return f"{_number(self.points)} {unit} per {whole}{Money(self.per, self.currency)}"
+        per = format_money(self.per, self.currency, locale=self.locale)
+        return f"{_number(self.points)} {unit} per {whole}{per}"
 
 
 @attrs.frozen

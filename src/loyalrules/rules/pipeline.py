@@ -43,14 +43,6 @@ _NO_SPEND = Decimal(0)
 _SPEND = Phase.SPEND
 
 
-def _discount_shares(cart: Cart) -> list[Decimal]:
-    """The order discount's share of each line, as :meth:`Cart.order_discount_shares`
-    gives it but without building ``Money`` for every net and share."""
-    discount = cart.order_discount
-    assert discount is not None
-    return _shares(cart, discount)
-
-
 def _shares(cart: Cart, total: Money) -> list[Decimal]:
     """``total`` shared over the lines by their value after line discounts."""
     nets = []
@@ -66,7 +58,7 @@ def eligible_lines(cart: Cart, policy: EligibleSpendPolicy) -> tuple[EligibleLin
     as lines of their own category when the policy includes them."""
     reduce = policy.discounts_reduce
     discount = cart.order_discount
-    shares = _discount_shares(cart) if reduce and discount is not None and discount else None
+    shares = _shares(cart, discount) if reduce and discount is not None and discount else None
     paid = cart.points_payment
     paid_shares = None  # the part paid with points earns nothing, unless the program says
     if paid is not None and paid and not policy.points_payment_earns:
@@ -131,7 +123,7 @@ def _evaluate(
     multiplying: list[PlannedRule] = []
     scoped: Scopes = {}
     awards: dict[int, int] = {}
-    capped: list[PlannedRule] = []  # spend rules and multipliers with a max_points
+    capped: list[tuple[PlannedRule, int]] = []  # spend rules and multipliers, max_points
     for plan in plans:
         chosen: Chosen | None = None
         selector = plan.lines
@@ -155,7 +147,7 @@ def _evaluate(
                 if chosen is not None:
                     scoped[plan.pos] = chosen
                 if plan.max_points is not None:
-                    capped.append(plan)
+                    capped.append((plan, plan.max_points))
         elif plan.miss is not None:
             hint = plan.miss(ctx)
             if hint is not None:
@@ -164,9 +156,7 @@ def _evaluate(
     if earning:
         units = _spend_units(earning, multiplying, scoped, eligible, ctx)
         room = {}
-        for plan in capped:
-            most = plan.max_points
-            assert most is not None
+        for plan, most in capped:
             cap(plan.pos, most, units)
             room[plan.pos] = most
         round_units(units, room, ctx.settings.rounding, awards)

@@ -22,7 +22,7 @@ from loyalrules.rules.context import Context
 from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.values.events import Cart
-from loyalrules.values.money import Money
+from loyalrules.values.money import Money, format_money
 
 
 def _frozen(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -73,6 +73,7 @@ class AmountOff(Gift):
     """A fixed amount off the order (never more than the order costs)."""
 
     amount: Decimal
+    locale: str | None = None  # how the program writes amounts
     kind = "amount_off"
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
@@ -80,7 +81,7 @@ class AmountOff(Gift):
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
-            description=f"{Money(self.amount, currency)} off",
+            description=f"{format_money(self.amount, currency, locale=self.locale)} off",
             amount=Money(amount, currency),
         )
 
@@ -91,6 +92,7 @@ class PercentOff(Gift):
 
     percent: Decimal
     max_amount: Decimal | None = None
+    locale: str | None = None  # how the program writes amounts
     kind = "percent_off"
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
@@ -103,7 +105,7 @@ class PercentOff(Gift):
                 value = min(value, self.max_amount)
             amount = Money(value, currency)
         most = None if self.max_amount is None else Money(self.max_amount, currency)
-        upto = f" (up to {most})" if most else ""
+        upto = f" (up to {format_money(most.amount, currency, locale=self.locale)})" if most else ""
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
@@ -121,6 +123,7 @@ class FreeItem(Gift):
 
     items: LineSelector
     max_value: Decimal | None = None
+    locale: str | None = None  # how the program writes amounts
     kind = "free_item"
 
     def _best(self, cart: Cart) -> Decimal | None:
@@ -138,11 +141,11 @@ class FreeItem(Gift):
             best = self._best(cart) or Decimal(0)
             amount = Money(best if self.max_value is None else min(best, self.max_value), currency)
         most = None if self.max_value is None else Money(self.max_value, currency)
+        upto = f", up to {format_money(most.amount, currency, locale=self.locale)}" if most else ""
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
-            description=f"one free item ({self.items.describe()})"
-            + (f", up to {most}" if most else ""),
+            description=f"one free item ({self.items.describe()}){upto}",
             amount=amount,
             max_amount=most,
             skus=tuple(sorted(self.items.skus)),
@@ -171,6 +174,7 @@ class Credit(Gift):
 
     account: str
     amount: Decimal
+    locale: str | None = None  # how the program writes amounts
     kind = "credit"
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
@@ -178,7 +182,8 @@ class Credit(Gift):
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
-            description=f"{amount} credited to {self.account}",
+            description=f"{format_money(self.amount, currency, locale=self.locale)} credited "
+            f"to {self.account}",
             amount=amount,
             account=self.account,
         )

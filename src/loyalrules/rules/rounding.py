@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
+from loyalrules.errors import InternalError
 from loyalrules.rules.context import Context
 from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.rulebook import PlannedRule, Ratio
@@ -57,7 +58,8 @@ def _earn(
     base_n, base_d = 0, 1
     for plan in earners:
         earn = plan.earn
-        assert earn is not None
+        if earn is None:
+            raise InternalError(f"rule {plan.rule.id!r} has no spend effect but earns on spend")
         pos = plan.pos
         n, d = earn(spend, spend if seen is None else seen[pos])
         _add(exact, pos, n, d)

@@ -106,6 +106,7 @@ class PlannedRule:
     inactivity: Inactivity | None = None
     zone: tzinfo = UTC
     money: str | None = None  # the currency, when the account counts money
+    locale: str | None = None  # how the program writes amounts
     bonus: BonusEffect | None = None  # the effect of a bonus rule
     max_points: int | None = None
     # Lots available at once and with no fixed expiry (the usual case) need no dating.
@@ -142,6 +143,7 @@ class PlannedRule:
             inactivity=expiry.inactivity_for(settings.timezone_name),
             zone=settings.timezone,
             money=settings.currency if account.unit is Unit.MONEY else None,
+            locale=settings.locale,
             bonus=effect if isinstance(effect, BonusEffect) else None,
             max_points=rule.max_points,
         )
@@ -153,7 +155,7 @@ class PlannedRule:
             text = f"{before}{points}{after}"
         else:  # a money account counts minor units: show them as currency
             amount = Decimal(points).scaleb(-minor_units(self.money))
-            text = f"{before}{format_money(amount, self.money)}"
+            text = f"{before}{format_money(amount, self.money, locale=self.locale)}"
         return _new_explanation(Explanation, (self.rule.id, "applied", points, text))
 
     def lot(self, event_key: str, at: datetime, points: int) -> Earned:

@@ -16,7 +16,7 @@ from loyalrules.rules.selectors import LineSelector
 from loyalrules.terms.policies import Account, PayWithPoints, Plan, TransferPolicy, Unit
 from loyalrules.terms.tiers import Tiers
 from loyalrules.values.durations import Duration
-from loyalrules.values.money import format_money, minor_units
+from loyalrules.values.money import Money, format_money, minor_units
 
 
 class RoundingMode(enum.Enum):
@@ -83,6 +83,7 @@ class Settings:
     tiers: Tiers | None = None
     point_value: Decimal | None = None  # what one point is worth, for economics
     memberships: tuple[Plan, ...] = ()
+    locale: str | None = None  # how amounts are written (Babel); None: as always, en-US
 
     @property
     def minor_units(self) -> int:
@@ -97,8 +98,14 @@ class Settings:
     def amount(self, account: str, units: int) -> str:
         """``units`` of ``account`` in words: "120 stars", "5 miles" or "$1.20"."""
         if self.account(account).unit is Unit.MONEY:
-            return format_money(Decimal(units).scaleb(-minor_units(self.currency)), self.currency)
+            amount = Decimal(units).scaleb(-minor_units(self.currency))
+            return format_money(amount, self.currency, locale=self.locale)
         return f"{units} {self.points_name if account == DEFAULT_ACCOUNT else account}"
+
+    def show(self, money: Money) -> str:
+        """``money`` as the program's messages write it: ``$12.00``, or ``12,00 €``
+        with ``locale: de_DE``."""
+        return format_money(money.amount, money.currency, locale=self.locale)
 
     def lot_dates(self, account: str, at: datetime, pending: bool = True) -> dict[str, Any]:
         """The dates of a lot credited to ``account`` at ``at`` under its policies

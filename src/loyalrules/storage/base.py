@@ -103,9 +103,11 @@ class Stored:
 class Store(abc.ABC):
     """A store of members, their ledger entries and inputs, safe for concurrent writers.
 
-    >>> store = SQLiteStore("loyalty.db")  # doctest: +SKIP
-    >>> store.put_member(member)  # doctest: +SKIP
-    >>> outcome = store.submit(program, member.id, purchase)  # doctest: +SKIP
+    For example::
+
+        store = SQLiteStore("loyalty.db")
+        store.put_member(member)
+        outcome = store.submit(program, member.id, purchase)
     """
 
     @abc.abstractmethod
@@ -302,9 +304,9 @@ class Store(abc.ABC):
 
     def submit(self, program: Program, member_id: str, item: Input, attempts: int = 20) -> Outcome:
         """Run ``item`` (an event or an operation such as ``Redeem``) for the member under
-        ``program`` and store its outcome and the input, retrying on conflicts.
+        ``program`` and store its outcome and the input, retrying on conflicts. For example::
 
-        >>> outcome = store.submit(program, "m-1", purchase)  # doctest: +SKIP
+            outcome = store.submit(program, "m-1", purchase)
         """
         return self.write(
             member_id,

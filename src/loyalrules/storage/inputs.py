@@ -169,7 +169,9 @@ _BY_NAME: dict[str, type[Any]] = {name: cls for cls, (name, _) in _TYPES.items()
 def run(program: Program, member: Member, ledger: Ledger, item: Input) -> Outcome:
     """The Outcome of ``item`` for ``member`` against ``ledger`` (nothing is stored).
 
-    >>> outcome = run(program, member, ledger, Expire(as_of=now))  # doctest: +SKIP
+    For example::
+
+        outcome = run(program, member, ledger, Expire(as_of=now))
     """
     known = _TYPES.get(type(item))
     if known is None:

@@ -4,10 +4,10 @@ The same tables and the same compare-and-set as :class:`~loyalrules.storage.SQLi
 A write transaction locks the member's row (``SELECT ... FOR UPDATE``) before it reads
 the version, so two writers of one member take turns and the second sees the first's
 version; writers of different members do not wait for each other. On SQLite, which has
-no row locks, a write transaction starts with ``BEGIN IMMEDIATE`` instead.
+no row locks, a write transaction starts with ``BEGIN IMMEDIATE`` instead. For example::
 
->>> store = SQLStore("postgresql+psycopg://shop@localhost/loyalty")  # doctest: +SKIP
->>> store = SQLStore("sqlite:///loyalty.db")  # doctest: +SKIP
+    store = SQLStore("postgresql+psycopg://shop@localhost/loyalty")
+    store = SQLStore("sqlite:///loyalty.db")
 """
 
 from __future__ import annotations

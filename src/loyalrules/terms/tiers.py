@@ -111,6 +111,7 @@ class Tiers:
     returns_count: bool = True
     crossing: Crossing = Crossing.OLD_RATE
     currency: str = "USD"
+    locale: str | None = None  # how the program writes amounts
 
     @property
     def base(self) -> Level:
@@ -157,7 +158,7 @@ class Tiers:
 
     def describe(self, value: Decimal) -> str:
         if self.metric is Metric.SPEND:
-            return format_money(value, self.currency)
+            return format_money(value, self.currency, locale=self.locale)
         if self.metric is Metric.PURCHASES:
             return f"{value} purchase(s)"
         return f"{value} {self.account}"
@@ -189,14 +190,13 @@ class Tiers:
                 level=level, at=at, value=value, window_start=None, window_end=None,
                 valid_until=None, reason="lifetime total",
             )  # fmt: skip
-        if self.window is Window.ROLLING:
-            return self._rolling(series, at)
+        if self.window is Window.ROLLING and self.rolling is not None:
+            return self._rolling(series, at, self.rolling)
         return self._periodic(series, at, joined, zone)
 
-    def _rolling(self, series: Series, at: datetime) -> TierState:
-        assert self.rolling is not None
+    def _rolling(self, series: Series, at: datetime, rolling: Duration) -> TierState:
         through = at + _TICK
-        calendar_back = _back(at, self.rolling)
+        calendar_back = _back(at, rolling)
         value = self.value(series, calendar_back, through)
         best = self.qualified(value)
         if self.retention is not None:  # the best reached within the retention
@@ -204,13 +204,13 @@ class Tiers:
             # The rolling value only falls between contributions, so its best over the
             # retention is at its start or at one of them.
             for moment in [since, *series.instants(self.gains, since, through)]:
-                start = _back(moment, self.rolling)
+                start = _back(moment, rolling)
                 reached = self.qualified(self.value(series, start, moment + _TICK))
                 if reached.rank > best.rank:
                     best = reached
         return TierState(
             level=best, at=at, value=value, window_start=calendar_back, window_end=at,
-            valid_until=None, reason=f"rolling {self.rolling}",
+            valid_until=None, reason=f"rolling {rolling}",
         )  # fmt: skip
 
     def _periodic(

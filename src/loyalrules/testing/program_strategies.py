@@ -222,10 +222,10 @@ def from_program(
 
     Events fall in ``[start, end]``: by default a month either side of the program's
     windows, or the year 2026 when it has none. Unit prices go up to ``max_price``
-    (default: $100, or 1.2 times the highest spend threshold when that is more).
+    (default: $100, or 1.2 times the highest spend threshold when that is more). For example::
 
-    >>> shapes = from_program(program)  # doctest: +SKIP
-    >>> shapes.scenarios().example()  # doctest: +SKIP
+        shapes = from_program(program)
+        shapes.scenarios().example()
     """
     shape = shape_of(program)
     if start is None:

@@ -5,7 +5,6 @@ Floats are refused everywhere: ``Money("12.50", "USD")`` or ``Money(Decimal("12.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
@@ -13,18 +12,11 @@ from typing import Final
 import attrs
 
 from loyalrules.errors import CurrencyMismatch, ValidationError, WrongTypeError
+from loyalrules.values.currencies import check_currency, quantum
+from loyalrules.values.currencies import minor_units as minor_units  # where the modules import it
+from loyalrules.values.locales import format_amount
 
-# Currencies whose minor unit is not the cent. Everything else has two decimals.
-_MINOR_UNITS: Final = {
-    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
-    "PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
-    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-}  # fmt: skip
-_CENT: Final = Decimal("0.01")
-_QUANTA: Final = {code: Decimal(1).scaleb(-places) for code, places in _MINOR_UNITS.items()}
 _SYMBOLS: Final = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩"}
-_CURRENCY_CODE: Final = re.compile(r"[A-Z]{3}")
-_SEEN_CODES: set[str] = set()
 
 
 def to_decimal(value: object, what: str = "amount") -> Decimal:
@@ -63,32 +55,30 @@ def _decimals(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) else 0
 
 
-def format_money(amount: Decimal, currency: str, up: bool = False) -> str:
+def format_money(
+    amount: Decimal, currency: str, up: bool = False, locale: str | None = None
+) -> str:
     """``amount`` for people: ``$1,234.50``, ``12.00 CHF``; rounded half-up to the minor
-    unit, or up (toward +infinity) with ``up=True``, as for "spend $0.01 more"."""
-    quantum = _QUANTA.get(currency, _CENT)
-    shown = amount.quantize(quantum, ROUND_CEILING if up else ROUND_HALF_UP)
-    text = f"{shown if shown else abs(shown):,}"  # no "-$0.00"
+    unit, or up (toward +infinity) with ``up=True``, as for "spend $0.01 more". With a
+    ``locale`` (Babel installed), as that locale writes it: ``1.234,50 €`` for ``de_DE``.
+
+    >>> format_money(Decimal("1234.5"), "USD"), format_money(Decimal("12"), "CHF")
+    ('$1,234.50', '12.00 CHF')
+    """
+    shown = amount.quantize(quantum(currency), ROUND_CEILING if up else ROUND_HALF_UP)
+    if not shown:
+        shown = abs(shown)  # no "-$0.00"
+    if locale is not None:
+        return format_amount(shown, currency, locale)
+    text = f"{shown:,}"
     symbol = _SYMBOLS.get(currency)
     if symbol is None:
         return f"{text} {currency}"
     return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
 
 
-def minor_units(currency: str) -> int:
-    """Number of decimals in ``currency``'s smallest unit (2 for USD, 0 for JPY)."""
-    return _MINOR_UNITS.get(currency, 2)
-
-
 def _check_currency(_: object, __: object, code: str) -> None:
-    if code in _SEEN_CODES:  # the same few codes over and over: skip the pattern
-        return
-    if not isinstance(code, str) or not _CURRENCY_CODE.fullmatch(code):
-        raise ValidationError(
-            f"currency must be a three-letter ISO 4217 code such as 'USD', not {code!r}"
-        )
-    if len(_SEEN_CODES) < 400:  # bounded: there are fewer than 200 ISO 4217 codes
-        _SEEN_CODES.add(code)
+    check_currency(code)
 
 
 @attrs.frozen(order=False)
@@ -114,7 +104,7 @@ class Money:
     @property
     def quantum(self) -> Decimal:
         """The smallest unit of this currency (``Decimal('0.01')`` for USD)."""
-        return Decimal(1).scaleb(-minor_units(self.currency))
+        return quantum(self.currency)
 
     def _same(self, other: Money) -> None:
         if not isinstance(other, Money):

@@ -1,0 +1,212 @@
+"""The ``loyalrules simulate`` and ``loyalrules diff`` commands (see docs/economics.md)."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from loyalrules import LoyalRulesError, Program, ProgramError, load_program
+from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
+from loyalrules.economics.chart import draw
+from loyalrules.economics.diff import diff_programs
+from loyalrules.economics.metrics import measure
+from loyalrules.economics.render import diff_text, simulation_text
+from loyalrules.economics.simulate import DEFAULT_START, simulate
+
+FREEZE_EVERY = 100
+"""Members simulated between two ``gc.freeze()`` calls (see :func:`frozen_as_done`)."""
+MODEL_SUFFIX = ".population.yaml"
+"""A behaviour model beside ``PROGRAM.yaml`` is ``PROGRAM.population.yaml``."""
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent when the stream is not one."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+        self.shown = -1
+        self.on = stream.isatty()
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if not self.on:
+            return
+        percent = done * 100 // total
+        if percent == self.shown and done != total:
+            return
+        self.shown = percent
+        filled = self.width * done // total
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r{label:<9} [{bar}] {percent:3d}%  {done:,}/{total:,} members")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def frozen_as_done(bar: ProgressBar, label: str) -> Callable[[int, int], None]:
+    """A progress callback that also moves finished members' ledgers out of the garbage
+    collector's sight every :data:`FREEZE_EVERY` members.
+
+    The ledgers stay alive until the report is made, and each full collection would scan
+    all of them again: about a tenth of a simulation's time. ``gc.freeze()`` is process
+    wide, so only the command line, whose process this is, does it; the objects are still
+    freed by reference counting.
+    """
+
+    def progress(done: int, total: int) -> None:
+        if done % FREEZE_EVERY == 0:
+            gc.freeze()
+        bar(label, done, total)
+
+    return progress
+
+
+def _month(text: str) -> date:
+    try:
+        year, month = text.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a month such as 2026-01, not {text!r}"
+        ) from None
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``simulate`` and ``diff`` to the ``loyalrules`` subcommands."""
+
+    def common(parser: argparse.ArgumentParser, members: int) -> None:
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=members,
+            metavar="N",
+            help=f"members in the population (default {members:,})",
+        )
+        parser.add_argument(
+            "--months", type=int, default=12, metavar="M", help="months to run (default 12)"
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=0,
+            metavar="S",
+            help="the random seed: the same seed gives the same report",
+        )
+        parser.add_argument(
+            "--start",
+            type=_month,
+            default=DEFAULT_START,
+            metavar="YYYY-MM",
+            help="the first month (default 2026-01)",
+        )
+        parser.add_argument(
+            "--model",
+            metavar="FILE",
+            help=f"the behaviour model (default: PROGRAM{MODEL_SUFFIX} "
+            "beside the program if there is one, else the built-in one)",
+        )
+        parser.add_argument(
+            "--point-value",
+            metavar="AMOUNT",
+            help="what a point is worth, for a program that does not say",
+        )
+        parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+        parser.add_argument("--plot", metavar="FILE",
+                            help="also draw the chart to FILE (.png, .svg or .pdf; "
+                                 "needs loyalrules[plot])")  # fmt: skip
+
+    simulate_ = commands.add_parser(
+        "simulate", help="run a synthetic population through a program; report its economics"
+    )
+    simulate_.add_argument("program", metavar="PROGRAM.yaml")
+    common(simulate_, 10_000)
+    diff = commands.add_parser(
+        "diff", help="run one population through two versions of a program; report the change"
+    )
+    diff.add_argument("old", metavar="OLD.yaml")
+    diff.add_argument("new", metavar="NEW.yaml")
+    common(diff, 2_000)
+
+
+def _model(args: argparse.Namespace, program_path: str) -> BehaviourModel:
+    path = Path(args.model) if args.model else Path(program_path).with_suffix(MODEL_SUFFIX)
+    if args.model is None and not path.exists():
+        return behaviour_from_yaml()
+    return behaviour_from_yaml(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def _chart(args: argparse.Namespace, reports: list[tuple[str, Any]], title: str) -> None:
+    kind = Path(args.plot).suffix.lstrip(".").lower() or "png"
+    if kind not in ("png", "svg", "pdf"):
+        raise LoyalRulesError(f"--plot {args.plot}: give a .png, .svg or .pdf file")
+    Path(args.plot).write_bytes(draw(reports, title, kind))
+
+
+def _run(args: argparse.Namespace) -> int:
+    bar = ProgressBar(sys.stderr)
+    if args.command == "simulate":
+        program = load_program(args.program)
+        population = simulate(
+            program,
+            members=args.members,
+            months=args.months,
+            seed=args.seed,
+            start=args.start,
+            model=_model(args, args.program),
+            progress=frozen_as_done(bar, "simulate"),
+        )
+        report = measure(program, population.ledgers, population.months,
+                         point_value=_value(program, args))  # fmt: skip
+        title = (
+            f"{program.name} ({program.id}): {args.members:,} members, {args.months} months "
+            f"from {population.months[0].name}, seed {args.seed}"
+        )
+        if args.plot:
+            _chart(args, [(program.id, report)], title)
+        if args.json:
+            print(json.dumps({"seed": args.seed, **report.to_dict()}, indent=2))
+        else:
+            print(simulation_text(report, title), end="")
+        return 0
+    old, new = load_program(args.old), load_program(args.new)
+    phases = {phase: frozen_as_done(bar, phase) for phase in ("simulate", "replay")}
+    result = diff_programs(
+        old,
+        new,
+        members=args.members,
+        months=args.months,
+        seed=args.seed,
+        start=args.start,
+        model=_model(args, args.old),
+        point_value=args.point_value,
+        progress=lambda phase, done, total: phases[phase](done, total),
+    )
+    title = (
+        f"{args.old} -> {args.new}: {args.members:,} members, {args.months} months from "
+        f"{result.old.months[0].period}, seed {args.seed}; the same steps through both"
+    )
+    if args.plot:
+        _chart(args, [("old", result.old), ("new", result.new)], title)
+    if args.json:
+        print(json.dumps({"seed": args.seed, **result.to_dict()}, indent=2))
+    else:
+        print(diff_text(result, title), end="")
+    return 0
+
+
+def _value(program: Program, args: argparse.Namespace) -> str | None:
+    return None if program.settings.point_value is not None else args.point_value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``simulate`` or ``diff``; errors are printed, not raised (exit status 1)."""
+    try:
+        return _run(args)
+    except (ProgramError, LoyalRulesError, OSError) as error:
+        print(f"loyalrules {args.command}: {error}", file=sys.stderr)
+        return 1

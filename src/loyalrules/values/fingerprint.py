@@ -1,0 +1,93 @@
+"""A short digest of a purchase, so a return can be checked against the order recorded.
+
+A return carries its original purchase, and the engine re-evaluates what remains of it.
+The digest, kept in the purchase's ``Recorded`` entry, lets the engine refuse a return
+whose purchase has the recorded id but other lines or amounts (docs/decisions/0050).
+Equal values give equal digests however they are written: amounts are normalised
+(``20`` and ``20.00``), attributes sorted by name.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from loyalrules.values.money import Money
+
+if TYPE_CHECKING:
+    from loyalrules.values.events import Purchase
+
+
+@functools.cache
+def _decimals(currency: str) -> int:
+    """How many decimals the minor unit of ``currency`` has (2 for USD, 0 for JPY)."""
+    return len(str(Money.zero(currency).quantum).partition(".")[2])
+
+
+def _amount(value: Money | None, decimals: int) -> str:
+    """``value`` as text that is the same for equal amounts (``20``, ``20.00``);
+    ``decimals`` is its currency's."""
+    if value is None:
+        return ""
+    text = str(value.amount)
+    # The common case, already in minor units, is kept as it is; only other forms need
+    # the slower normalisation.
+    if "E" in text or len(text.partition(".")[2]) != decimals:
+        exact = value.amount.quantize(value.quantum)
+        text = str(exact if exact == value.amount else value.amount.normalize())
+    return text
+
+
+def _value(value: object) -> str:
+    if isinstance(value, Decimal):
+        return f"decimal:{value.normalize():f}"
+    if isinstance(value, datetime):
+        return f"instant:{value.timestamp()}:{value.utcoffset() is None}"
+    if isinstance(value, tuple):
+        return f"tuple:[{','.join(_value(item) for item in value)}]"
+    if isinstance(value, frozenset):
+        return f"frozenset:[{','.join(sorted(_value(item) for item in value))}]"
+    return f"{type(value).__name__}:{value!r}"
+
+
+def fingerprint(purchase: Purchase) -> str:
+    """A 24-character digest of the lines, amounts and details of ``purchase`` (its id,
+    member and instant are checked apart).
+
+    >>> from datetime import UTC, datetime
+    >>> from loyalrules.values.events import LineItem, Purchase
+    >>> def order(price):
+    ...     line = LineItem(sku="A", category="x", unit_price=Money(price, "USD"))
+    ...     return Purchase(id="o-1", member_id="m", lines=[line],
+    ...                     occurred_at=datetime(2026, 3, 1, tzinfo=UTC))
+    >>> fingerprint(order("20")) == fingerprint(order("20.00")) != fingerprint(order("21"))
+    True
+    """
+    # The id, member and instant are checked apart (the entry's key and time hold them).
+    # Fields are split by NUL, which a host's ids do not hold.
+    currency = purchase.currency  # of every amount: the Cart checks it
+    decimals = _decimals(currency)
+    parts = [
+        currency,
+        purchase.channel or "",
+        purchase.payment or "",
+        _amount(purchase.order_discount, decimals),
+        _amount(purchase.shipping, decimals),
+        _amount(purchase.tax, decimals),
+        _amount(purchase.points_payment, decimals),
+    ]
+    for line in purchase.lines:
+        parts.append(
+            f"{line.id}\0{line.sku}\0{line.category}\0{_amount(line.unit_price, decimals)}"
+            f"\0{line.quantity}\0{_amount(line.discount, decimals)}\0{chr(1).join(line.tags)}"
+        )
+    attributes = purchase.attributes
+    for name in sorted(attributes):
+        parts += (name, _value(attributes[name]))
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
+
+
+__all__ = ["fingerprint"]
