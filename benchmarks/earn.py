@@ -32,7 +32,6 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
-from fractions import Fraction
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -153,7 +152,8 @@ class Workload(NamedTuple):
 _NO_DISCOUNT = Decimal(0)
 _DOUBLE_FROM = datetime(2026, 12, 1, tzinfo=ZONE)
 _DOUBLE_UNTIL = datetime(2026, 12, 25, tzinfo=ZONE)  # Christmas Eve included
-_SEGMENT_FACTOR = {"silver": Fraction(5, 4), "gold": Fraction(3, 2)}
+_SEGMENT_FACTOR = {"silver": Decimal("1.25"), "gold": Decimal("1.5")}
+_ONE = Decimal(1)
 
 
 def _share_order_discount(discount: Decimal, nets: list[Decimal], ids: list[str]) -> list[Decimal]:
@@ -190,12 +190,12 @@ def points_by_hand(order: Order) -> int:
     points = 0
     whole_dollars = int(spend)  # spend is never negative: int() is floor
     if whole_dollars:
-        factor = _SEGMENT_FACTOR.get(segment, 1)
+        factor = _SEGMENT_FACTOR.get(segment, _ONE)
         if _DOUBLE_FROM <= at < _DOUBLE_UNTIL:
             factor *= 2
         # Beans earn their share of the whole dollars twice: (spend + beans) / spend.
-        exact = whole_dollars * Fraction(spend + beans) / Fraction(spend) * factor
-        points = exact.numerator // exact.denominator  # floor, once per order
+        # Dividing last keeps a whole result exact; int() floors (never negative).
+        points = int(whole_dollars * (spend + beans) * factor / spend)
     if spend >= 50:
         points += 100
     if birth_month == at.astimezone(ZONE).month:

@@ -29,7 +29,7 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -98,11 +98,12 @@ def _purchase(rng: random.Random, number: int, at: datetime) -> Purchase:
     return Purchase(id=f"o-{number}", member_id=MEMBER.id, occurred_at=at, lines=lines)
 
 
-def build(program: Program, entries: int, seed: int) -> tuple[Ledger, datetime]:
-    """A ledger of at least ``entries`` entries, and the instant after its last one."""
+def grow(program: Program, seed: int) -> Iterator[tuple[Ledger, datetime]]:
+    """The seeded history, one event at a time: the ledger after each event and the
+    event's instant."""
     rng = random.Random(seed)
     ledger, now, purchases = Ledger(), START, []
-    while len(ledger) < entries:
+    while True:
         now += timedelta(hours=rng.randint(1, 30))
         roll = rng.random()
         if roll < 0.75 or not purchases:
@@ -121,18 +122,26 @@ def build(program: Program, entries: int, seed: int) -> tuple[Ledger, datetime]:
                 continue
         elif roll < 0.95:
             outcome = program.adjust(
-                MEMBER,
-                ledger,
-                -rng.randint(1, 40),
+                member=MEMBER,
+                ledger=ledger,
+                points=-rng.randint(1, 40),
                 reason="bench",
                 actor="bench",
                 at=now,
                 key=f"a-{len(ledger)}",
             )
         else:
-            outcome = program.expire(MEMBER, ledger, now)
+            outcome = program.expire(member=MEMBER, ledger=ledger, at=now)
         ledger = ledger.append(outcome.entries)
-    return ledger, now + timedelta(hours=1)
+        yield ledger, now
+
+
+def build(program: Program, entries: int, seed: int) -> tuple[Ledger, datetime]:
+    """A ledger of at least ``entries`` entries, and the instant after its last one."""
+    for ledger, now in grow(program, seed):
+        if len(ledger) >= entries:
+            return ledger, now + timedelta(hours=1)
+    raise AssertionError("unreachable: the history grows without end")
 
 
 def baseline_lots(ledger: Ledger) -> list[Lot]:
@@ -193,7 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             best(RUNS, lambda entries=entries: Ledger(entries).history),
             best(RUNS, lambda ledger=ledger, as_of=as_of: ledger.balance(as_of)),
             best(RUNS, lambda lots=lots, as_of=as_of: balance_by_hand(lots, as_of)),
-            best(RUNS, lambda ledger=ledger, as_of=as_of: program.status(MEMBER, ledger, as_of)),
+            best(
+                RUNS,
+                lambda ledger=ledger, as_of=as_of: program.status(
+                    member=MEMBER, ledger=ledger, at=as_of
+                ),
+            ),
             best(
                 RUNS,
                 lambda ledger=ledger, purchase=purchase: ledger.append(

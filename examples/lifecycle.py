@@ -124,7 +124,7 @@ def main() -> None:
 
     # What the member's account page shows in June.
     print("Status on 2026-06-15:")
-    status = program.status(member, ledger, as_of=datetime(2026, 6, 15, tzinfo=CHICAGO))
+    status = program.status(member=member, ledger=ledger, at=datetime(2026, 6, 15, tzinfo=CHICAGO))
     for message in status.messages:
         print(f"  {message}")
 
@@ -136,7 +136,7 @@ def main() -> None:
         f"{before.lifetime_expired} expired so far"
     )
     as_of = datetime(2027, 5, 1, 12, 0, tzinfo=CHICAGO)
-    outcome = program.expire(member, ledger, as_of)
+    outcome = program.expire(member=member, ledger=ledger, at=as_of)
     print(f"Expiry run on 2027-05-01: {-outcome.change()} points in {len(outcome.entries)} lots")
     for entry in outcome.entries:
         print(f"  {entry.points} points of {entry.lot} expired at {local(entry.at)}")
@@ -149,7 +149,8 @@ def main() -> None:
     )
     cashback = ledger.balance(as_of=as_of, account="cashback")
     print(f"Northwind Cash on 2027-05-01: {cash(cashback.available)} (it never expires)")
-    print(f"Replaying the expiry run adds {len(program.expire(member, ledger, as_of).entries)}")
+    replay = program.expire(member=member, ledger=ledger, at=as_of)
+    print(f"Replaying the expiry run adds {len(replay.entries)}")
 
 
 if __name__ == "__main__":

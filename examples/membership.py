@@ -84,7 +84,7 @@ def main() -> None:
     ):
         ledger = run(program, priya, ledger, event)
 
-    box = program.redeem("treat-box", priya, ledger, on(2, 20), key="P-box-1")
+    box = program.redeem("treat-box", member=priya, ledger=ledger, at=on(2, 20), key="P-box-1")
     ledger = ledger.apply(box)
     print(f"Treat box on 2026-02-20: {box}")
 
@@ -95,7 +95,7 @@ def main() -> None:
     ):
         ledger = run(program, priya, ledger, event)
     try:
-        program.redeem("treat-box", priya, ledger, on(3, 21), key="P-box-2")
+        program.redeem("treat-box", member=priya, ledger=ledger, at=on(3, 21), key="P-box-2")
     except NotEligible as error:
         print(f"Treat box on 2026-03-21: {error}")
 

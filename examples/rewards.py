@@ -84,7 +84,7 @@ def main() -> None:
     # needs an order of $25 or more, shows its condition; at checkout it goes through.
     may_4 = on(4, 5)
     print(f"Rewards on 2026-05-04 ({ledger.balance(as_of=may_4).available} points):")
-    for option in program.rewards_for(maya, ledger, as_of=may_4):
+    for option in program.rewards_for(member=maya, ledger=ledger, at=may_4):
         print(f"  {option.message}")
 
     # At checkout she takes $10 off order B-1003.
@@ -95,7 +95,13 @@ def main() -> None:
         ]
     )
     outcome = program.redeem(
-        "ten-off", maya, ledger, may_4, key="B-1003-r1", cart=basket, order_id="B-1003"
+        "ten-off",
+        member=maya,
+        ledger=ledger,
+        at=may_4,
+        key="B-1003-r1",
+        cart=basket,
+        order_id="B-1003",
     )
     ledger = store(ledger, outcome)
     grant = outcome.grant
@@ -106,7 +112,7 @@ def main() -> None:
     print(f"  balance: {ledger.balance(as_of=may_4).available} points")
 
     # The order is cancelled the next day: the points go back to the lots they came from.
-    outcome = program.cancel_redemption(maya, ledger, key="B-1003-r1", at=on(5, 5))
+    outcome = program.cancel_redemption(member=maya, ledger=ledger, key="B-1003-r1", at=on(5, 5))
     ledger = store(ledger, outcome)
     print(f"Rollback: {outcome}")
     for part in outcome.entries[0].restored:

@@ -42,7 +42,7 @@ def shop(
     order = Purchase(id=order_id, member_id=member.id, occurred_at=when, lines=lines)
     outcome = program.process(order, member=member, ledger=ledger)
     ledger = ledger.apply(outcome)  # compare-and-set: the host stores the entries
-    tier = program.tier(member, ledger, at=when)
+    tier = program.tier(member=member, ledger=ledger, at=when)
     print(
         f"{order_id} on {when:%Y-%m-%d}: +{outcome.points} points; "
         f"{when.year} so far {usd(str(tier.value))}, {tier.level.name}"
@@ -70,12 +70,12 @@ def main() -> None:
     ledger = shop(program, lena, ledger, "F-5", on(2026, 11, 27), book("ART-FOLIO", "310.00"))
 
     new_year = on(2026, 12, 31)
-    status = program.status(lena, ledger, as_of=new_year)
+    status = program.status(member=lena, ledger=ledger, at=new_year)
     print(f"Status on {new_year:%Y-%m-%d}:")
     for line in status.messages:
         print(f"  {line}")
     print(f"  perks: {', '.join(status.tier.level.perks) if status.tier else '-'}")
-    for option in program.rewards_for(lena, ledger, as_of=new_year):
+    for option in program.rewards_for(member=lena, ledger=ledger, at=new_year):
         print(f"  {option.message}")
 
     print("2027")
@@ -83,21 +83,21 @@ def main() -> None:
     ledger = shop(program, lena, ledger, "F-7", on(2027, 9, 9), book("ENCYCLOPEDIA", "330.00"))
     autumn = on(2027, 9, 10)
     print(f"Status on {autumn:%Y-%m-%d}:")
-    for line in program.status(lena, ledger, as_of=autumn).messages:
+    for line in program.status(member=lena, ledger=ledger, at=autumn).messages:
         print(f"  {line}")
 
     # The nightly job: write down the changes that time alone made.
     review_day = on(2028, 1, 2, 3)
-    review = program.review_tiers(lena, ledger, as_of=review_day)
+    review = program.review_tiers(member=lena, ledger=ledger, at=review_day)
     ledger = ledger.apply(review)
     print(f"Review on {review_day:%Y-%m-%d}:")
     for entry in review.entries:
         print(f"  {entry.at.astimezone(CHICAGO):%Y-%m-%d %H:%M}: {entry.previous} -> {entry.level}")
         print(f"    {entry.reason}")
-    again = program.review_tiers(lena, ledger, as_of=review_day)
+    again = program.review_tiers(member=lena, ledger=ledger, at=review_day)
     print(f"  the same review again writes {len(again.entries)} entries")
     print(f"Status on {review_day:%Y-%m-%d}:")
-    for line in program.status(lena, ledger, as_of=review_day).messages:
+    for line in program.status(member=lena, ledger=ledger, at=review_day).messages:
         print(f"  {line}")
     print(f"Ledger check: {ledger.verify() or 'consistent'}")
 

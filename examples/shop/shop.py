@@ -135,7 +135,7 @@ class Shop:
 
     def status(self, member_id: str, as_of: datetime) -> Body:
         status = self.program.status(
-            member=self.store.member(member_id), ledger=self.store.load(member_id), as_of=as_of
+            member=self.store.member(member_id), ledger=self.store.load(member_id), at=as_of
         )
         points = status.account().balance
         return {

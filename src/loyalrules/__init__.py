@@ -8,6 +8,8 @@ Load a program once, then evaluate events against a member's ledger::
     print(outcome)                            # one line per rule, and near misses
 """
 
+from typing import TYPE_CHECKING, Any
+
 from loyalrules._version import __version__
 from loyalrules.errors import (
     CurrencyMismatch,
@@ -46,14 +48,6 @@ from loyalrules.ledger.fields import Inactivity
 from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
 from loyalrules.ledger.verify import Inconsistency
-from loyalrules.loader import (
-    BuildEnv,
-    load_program,
-    loads_program,
-    program_json_schema,
-    register_condition,
-    register_effect,
-)
 from loyalrules.operations.memberships import MembershipValue
 from loyalrules.operations.outcome import Outcome, Quote
 from loyalrules.operations.points_payment import PointsPayment
@@ -80,6 +74,40 @@ from loyalrules.values.events import (
 )
 from loyalrules.values.member import Member
 from loyalrules.values.money import Money, allocate
+
+if TYPE_CHECKING:
+    from loyalrules.loader import (
+        BuildEnv,
+        load_program,
+        loads_program,
+        program_json_schema,
+        register_condition,
+        register_effect,
+    )
+
+# The loader and PyYAML are imported on first use of one of these names, so hosts that
+# only evaluate (workers handed a pickled Program) do not pay for them at import.
+_FROM_LOADER = frozenset(
+    {
+        "BuildEnv",
+        "load_program",
+        "loads_program",
+        "program_json_schema",
+        "register_condition",
+        "register_effect",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_LOADER:
+        from loyalrules import loader
+
+        value = getattr(loader, name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module 'loyalrules' has no attribute {name!r}")
+
 
 __all__ = [
     "AccountStatus",

@@ -45,10 +45,14 @@ class InsufficientPoints(LoyalRulesError):
     def __init__(self, needed: int, available: int, what: str = "points") -> None:
         self.needed = needed
         self.available = available
+        self.what = what
         super().__init__(
             f"needs {needed} {what} but only {max(available, 0)} are available "
             f"({needed - max(available, 0)} short)"
         )
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickle: rebuild from the fields
+        return type(self), (self.needed, self.available, self.what)
 
 
 class NotAllowed(LoyalRulesError):
@@ -114,3 +118,6 @@ class ProgramError(LoyalRulesError):
         count = len(self.problems)
         header = f"{count} problem{'s' if count != 1 else ''} in the program:"
         super().__init__("\n".join([header, *(f"  {p}" for p in self.problems)]))
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickle: rebuild from the problems
+        return type(self), (self.problems,)

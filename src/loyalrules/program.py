@@ -36,6 +36,7 @@ from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import PayWithPoints, Plan
 from loyalrules.terms.tiers import Tiers, TierState
 from loyalrules.values.events import Activation, Activity, Cart, Membership, Purchase, Return
+from loyalrules.values.keywords import old_forms
 from loyalrules.values.member import Member
 from loyalrules.values.timeutil import to_utc
 
@@ -164,22 +165,24 @@ class Program:
             event.purchase_id, event.occurred_at, ledger, self.settings
         )
 
-    def expire(self, member: Member, ledger: Ledger, as_of: datetime) -> Outcome:
-        """``Expired`` entries for the points that expired by ``as_of`` (a nightly job).
+    @old_forms("member", "ledger", "at", new=0)
+    def expire(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
+        """``Expired`` entries for the points that expired by ``at`` (a nightly job).
 
         Balances already leave expired points out; this writes the expiries down so the
         host can notify members and book them. Running it twice adds nothing.
         """
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        return lifecycle.expire(ledger, to_utc(as_of, "as_of"), self.settings)
+        return lifecycle.expire(ledger, to_utc(at, "at"), self.settings)
 
+    @old_forms("member", "ledger", "points", new=0)
     def adjust(
         self,
+        *,
         member: Member,
         ledger: Ledger,
         points: int,
-        *,
         reason: str,
         actor: str,
         at: datetime,
@@ -248,13 +251,14 @@ class Program:
             f"program {self.id!r} has no reward {reward_id!r}; its rewards: {known}"
         )
 
+    @old_forms("reward_id", "member", "ledger", "at", new=1)
     def redeem(
         self,
         reward_id: str,
+        *,
         member: Member,
         ledger: Ledger,
         at: datetime,
-        *,
         key: str,
         cart: Cart | None = None,
         order_id: str | None = None,
@@ -275,18 +279,19 @@ class Program:
         reward = self.reward(reward_id)
         ctx = self._earning.member_context(member, ledger, to_utc(at, "at"), cart)
         request = redemption.RedeemRequest(
-            reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id
+            reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id, catalog=self.rewards
         )
         return redemption.redeem(request, ledger, self.settings)
 
+    @old_forms("member", "ledger", "at", new=0)
     def rewards_for(
-        self, member: Member, ledger: Ledger, as_of: datetime
+        self, *, member: Member, ledger: Ledger, at: datetime
     ) -> tuple[redemption.RewardOption, ...]:
         """Every reward with its price for ``member`` and whether they can redeem it now
         ("yours to redeem", "40 more stars", or why not)."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        ctx = self._earning.member_context(member, ledger, to_utc(as_of, "as_of"), None)
+        ctx = self._earning.member_context(member, ledger, to_utc(at, "at"), None)
         return redemption.rewards_for(self.rewards, ctx, ledger, self.settings)
 
     def _pay_policy(self) -> PayWithPoints:
@@ -345,8 +350,9 @@ class Program:
             self.settings,
         )  # fmt: skip
 
+    @old_forms("member", "ledger", new=0)
     def cancel_redemption(
-        self, member: Member, ledger: Ledger, *, key: str, at: datetime
+        self, *, member: Member, ledger: Ledger, key: str, at: datetime
     ) -> Outcome:
         """Undo the redemption made with ``key``: its points return to the lots they were
         taken from, with their own expiry (see the program's ``restore_expired``)."""
@@ -363,7 +369,8 @@ class Program:
             raise NotAllowed("this program has no tiers; add a 'tiers:' section")
         return tiers
 
-    def tier(self, member: Member, ledger: Ledger, at: datetime) -> TierState:
+    @old_forms("member", "ledger", "at", new=0)
+    def tier(self, *, member: Member, ledger: Ledger, at: datetime) -> TierState:
         """The member's tier at ``at``, derived from the ledger (events at ``at`` count)."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
@@ -372,22 +379,24 @@ class Program:
             self._tiers(), ledger.history, member.joined_at, at, self.settings
         )
 
-    def review_tiers(self, member: Member, ledger: Ledger, as_of: datetime) -> Outcome:
+    @old_forms("member", "ledger", "at", new=0)
+    def review_tiers(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
         """``TierChanged`` entries for the tier changes not written down yet up to
-        ``as_of`` (period ends, grace and retention running out, returns), each dated
+        ``at`` (period ends, grace and retention running out, returns), each dated
         when it happened. A nightly job, like ``expire``; running it twice adds nothing."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        as_of = to_utc(as_of, "as_of")
-        ledger.check_after_checkpoint(as_of, "as_of")
-        return tier_changes.review(self._tiers(), ledger, member.joined_at, as_of, self.settings)
+        at = to_utc(at, "at")
+        ledger.check_after_checkpoint(at, "at")
+        return tier_changes.review(self._tiers(), ledger, member.joined_at, at, self.settings)
 
+    @old_forms("member", "ledger", "level", new=0)
     def assign_tier(
         self,
+        *,
         member: Member,
         ledger: Ledger,
         level: str,
-        *,
         until: datetime | None,
         reason: str,
         actor: str,
@@ -404,11 +413,12 @@ class Program:
             self._tiers(), ledger, level, until_utc, reason, actor, to_utc(at, "at"), key
         )
 
-    def status(self, member: Member, ledger: Ledger, as_of: datetime) -> Status:
-        """Balances of every account as of ``as_of`` and the points expiring next."""
+    @old_forms("member", "ledger", "at", new=0)
+    def status(self, *, member: Member, ledger: Ledger, at: datetime) -> Status:
+        """Balances of every account at ``at`` and the points expiring next."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        return member_status(member, ledger, to_utc(as_of, "as_of"), self.settings)
+        return member_status(member, ledger, to_utc(at, "at"), self.settings)
 
     def quote(self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime) -> Quote:
         """What ``cart`` would earn if bought at ``at``: the same numbers, no entries."""

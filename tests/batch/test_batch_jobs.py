@@ -99,8 +99,8 @@ def test_the_nightly_run_writes_what_expire_and_review_would(
         member, ledger = store.member(member_id), store.load(member_id)
         assert ledger.verify() == ()
         # Everything due is written down: running the jobs again adds nothing.
-        assert program.expire(member=member, ledger=ledger, as_of=NIGHT).entries == ()
-        assert program.review_tiers(member=member, ledger=ledger, as_of=NIGHT).entries == ()
+        assert program.expire(member=member, ledger=ledger, at=NIGHT).entries == ()
+        assert program.review_tiers(member=member, ledger=ledger, at=NIGHT).entries == ()
     # A second night over the same data finds nothing more to do.
     again = run_jobs(jobs, PROGRAM_TEXT, _partitions(store, tmp_path / "again"))
     assert again.results == ()
@@ -124,7 +124,7 @@ def test_a_member_who_changed_during_the_night_is_computed_again(
     ledger = store.load(busy)
     assert ledger.verify() == ()
     assert "purchase:late" in ledger
-    assert program.expire(member=store.member(busy), ledger=ledger, as_of=NIGHT).entries == ()
+    assert program.expire(member=store.member(busy), ledger=ledger, at=NIGHT).entries == ()
 
 
 def test_the_backends_compute_the_same_report(store: SQLiteStore, tmp_path: Path) -> None:

@@ -24,6 +24,11 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
             "speed-up of dask over inprocess",
         ),
         ("simulate.py", ["--members", "20", "--months", "2", "--sample", "5"], "member-months/s"),
+        ("ledger_growth.py", ["--entries", "2000"], "last tenth / first tenth per entry"),
+        ("storage.py", ["--entries", "1500"], "1,000-entry ledger from rows"),
+        ("many_rules.py", ["--purchases", "200"], "200 rules / 5 rules"),
+        ("peers.py", ["--n", "500", "--reps", "1"], "loyalrules engine alone"),
+        ("load.py", ["--rules", "20,200", "--repeat", "1"], "200 rules"),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(

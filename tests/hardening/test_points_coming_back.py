@@ -71,11 +71,13 @@ def test_cancelling_after_the_return_pays_the_deficit(shop: Program) -> None:
     """Earn 100 on order A, redeem them, return A, cancel the redemption: net zero."""
     a = order("A", "100.00", START)
     ledger = Ledger().apply(shop.process(a, member=MEMBER, ledger=Ledger()))
-    ledger = ledger.apply(shop.redeem("gift", MEMBER, ledger, START, key="r"))
+    ledger = ledger.apply(shop.redeem("gift", member=MEMBER, ledger=ledger, at=START, key="r"))
     returned = Return(id="ra", purchase=a, occurred_at=START + timedelta(days=1))
     ledger = ledger.apply(shop.process(returned, member=MEMBER, ledger=ledger))
     assert snapshot(ledger, START + timedelta(days=1)) == (-100, 0, 100)
-    cancelled = shop.cancel_redemption(MEMBER, ledger, key="r", at=START + timedelta(days=2))
+    cancelled = shop.cancel_redemption(
+        member=MEMBER, ledger=ledger, key="r", at=START + timedelta(days=2)
+    )
     ledger = ledger.apply(cancelled)
     assert snapshot(ledger, START + timedelta(days=2)) == (0, 0, 0)
     assert snapshot(ledger, START + timedelta(days=400)) == (0, 0, 0)  # after A's expiry
@@ -109,8 +111,8 @@ def _history(shop: Program) -> tuple[Ledger, list[Callable[[Ledger, datetime], O
     ledger = Ledger().apply(shop.process(a, member=MEMBER, ledger=Ledger()))
     ledger = ledger.apply(shop.process(b, member=MEMBER, ledger=ledger))
     at = START + timedelta(hours=2)
-    ledger = ledger.apply(shop.redeem("gift", MEMBER, ledger, at, key="r1"))
-    ledger = ledger.apply(shop.redeem("small", MEMBER, ledger, at, key="r2"))
+    ledger = ledger.apply(shop.redeem("gift", member=MEMBER, ledger=ledger, at=at, key="r1"))
+    ledger = ledger.apply(shop.redeem("small", member=MEMBER, ledger=ledger, at=at, key="r2"))
     basket = Cart(lines=[LineItem(sku="y", category="x", unit_price=Money("40.00", "USD"))])
     paid = shop.pay_with_points(
         basket, member=MEMBER, ledger=ledger, at=at, key="p", order_id="C", points=20
@@ -128,7 +130,7 @@ def _history(shop: Program) -> tuple[Ledger, list[Callable[[Ledger, datetime], O
         return step
 
     def cancel(key: str) -> Callable[[Ledger, datetime], Outcome]:
-        return lambda led, when: shop.cancel_redemption(MEMBER, led, key=key, at=when)
+        return lambda led, when: shop.cancel_redemption(member=MEMBER, ledger=led, key=key, at=when)
 
     return ledger, [give_back(a), give_back(b), give_back(c), cancel("r1"), cancel("r2")]
 

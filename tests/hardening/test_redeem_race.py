@@ -76,7 +76,7 @@ def test_a_writer_appending_mid_redemption_makes_it_stale(
     """The interleaving the threads hit, made deterministic: after this redemption
     read the balance (10 points), another writer spends them on the same ledger."""
     ledger = funded(shop, "1.00")
-    rival = shop.redeem("ten", MEMBER, ledger, AT, key="rival")
+    rival = shop.redeem("ten", member=MEMBER, ledger=ledger, at=AT, key="rival")
     read_balance = redemption.points_available
 
     def balance_then_rival(led: Ledger, account: str, at: datetime) -> int:
@@ -86,7 +86,7 @@ def test_a_writer_appending_mid_redemption_makes_it_stale(
 
     monkeypatch.setattr(redemption, "points_available", balance_then_rival)
     with pytest.raises(StaleOutcome, match="another writer"):
-        shop.redeem("ten", MEMBER, ledger, AT, key="mine")
+        shop.redeem("ten", member=MEMBER, ledger=ledger, at=AT, key="mine")
 
 
 def test_eight_threads_redeeming_on_one_ledger_spend_each_point_once(shop: Program) -> None:
@@ -100,7 +100,9 @@ def test_eight_threads_redeeming_on_one_ledger_spend_each_point_once(shop: Progr
             while True:
                 seen = state["ledger"]
                 try:
-                    outcome = shop.redeem("one", MEMBER, seen, AT, key=f"{number}-{attempt}")
+                    outcome = shop.redeem(
+                        "one", member=MEMBER, ledger=seen, at=AT, key=f"{number}-{attempt}"
+                    )
                 except InsufficientPoints:
                     return
                 except StaleOutcome:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+import attrs
 import pytest
 
 from loyalrules import CurrencyMismatch, Earned, Ledger, Money, Recorded
@@ -109,3 +110,15 @@ def test_threads_asking_at_once_fold_every_entry_exactly_once() -> None:
         thread.join()
     assert answers == [2000] * 8
     assert ledger.history.lifetime_spend == Money("200.00", "USD")
+
+
+def test_an_entry_subclass_folds_as_its_nearest_folded_base() -> None:
+    @attrs.frozen(kw_only=True)
+    class PromoEarned(Earned):  # a host's own kind of lot, no fold of its own
+        campaign: str = "spring"
+
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    lot = PromoEarned(key="p-1", at=at, points=40, rule_id="promo", source="o-1")
+    ledger = Ledger([lot])
+    assert ledger.balance(as_of=at).available == 40
+    assert ledger.history.rule_earnings_between("promo", at, at.replace(day=2)) == 1

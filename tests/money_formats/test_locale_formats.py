@@ -74,10 +74,10 @@ def test_statuses_and_reward_descriptions_follow_the_locale() -> None:
     ledger = Ledger().append(
         program.process(_purchase("237.50"), member=MEMBER, ledger=Ledger()).entries
     )
-    status = program.status(MEMBER, ledger, AT)
+    status = program.status(member=MEMBER, ledger=ledger, at=AT)
     assert f"11,87{NBSP}€" in str(status)
     cart = Cart(lines=[LineItem(sku="B", category="x", unit_price=Money("40", "EUR"))])
-    outcome = program.redeem("ten-off", MEMBER, ledger, AT, key="r-1", cart=cart)
+    outcome = program.redeem("ten-off", member=MEMBER, ledger=ledger, at=AT, key="r-1", cart=cart)
     assert outcome.grant is not None
     assert outcome.grant.description == f"10,00{NBSP}€ off"
 

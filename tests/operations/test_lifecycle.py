@@ -187,29 +187,35 @@ def test_expire_writes_what_was_left_of_each_expired_lot_once() -> None:
     prog = program("expiry: {after: P12M}")
     ledger, _ = run(prog, Ledger(), order("o-1", at(3, 15), SHOES))
     debit = prog.adjust(
-        MEMBER, ledger, -60, reason="fraud", actor="ops", at=at(4, 1), key="t-1"
+        member=MEMBER,
+        ledger=ledger,
+        points=-60,
+        reason="fraud",
+        actor="ops",
+        at=at(4, 1),
+        key="t-1",
     ).entries
     ledger = ledger.append(debit)
     before = ledger.balance(at(6, 1, year=2027))
-    outcome = prog.expire(MEMBER, ledger, at(6, 1, year=2027))
+    outcome = prog.expire(member=MEMBER, ledger=ledger, at=at(6, 1, year=2027))
     expired = [e for e in outcome.entries if isinstance(e, Expired)]
     assert sum(e.points for e in expired) == 100
     assert {e.at for e in expired} == {at(3, 15, year=2027)}
     ledger = ledger.append(outcome.entries)
     assert ledger.balance(at(6, 1, year=2027)) == before
-    assert prog.expire(MEMBER, ledger, at(6, 1, year=2027)).entries == ()
+    assert prog.expire(member=MEMBER, ledger=ledger, at=at(6, 1, year=2027)).entries == ()
 
 
 def test_expire_before_the_expiry_writes_nothing() -> None:
     prog = program("expiry: {after: P12M}")
     ledger, _ = run(prog, Ledger(), order("o-1", at(3, 15), SOCKS))
-    assert prog.expire(MEMBER, ledger, at(3, 14, year=2027)).entries == ()
+    assert prog.expire(member=MEMBER, ledger=ledger, at=at(3, 14, year=2027)).entries == ()
 
 
 def test_status_shows_the_points_expiring_next_in_local_time() -> None:
     prog = program("expiry: {after: P12M, end_of: month}")
     ledger, _ = run(prog, Ledger(), order("o-1", at(3, 15), SOCKS), order("o-2", at(5, 2), SOCKS))
-    status = prog.status(MEMBER, ledger, at(6, 1))
+    status = prog.status(member=MEMBER, ledger=ledger, at=at(6, 1))
     assert status.expiring_next == (datetime(2027, 4, 1, tzinfo=NEW_YORK), 10)
     assert status.balance.expiring_by(datetime(2027, 6, 1, tzinfo=NEW_YORK)) == 20
     assert "10 points expire at the end of 2027-03-31" in status.messages
@@ -228,11 +234,11 @@ def test_inactivity_expires_every_point_at_once_after_the_gap() -> None:
     ledger, _ = run(prog, Ledger(), order("o-1", at(1, 1), SOCKS), order("o-2", at(3, 1), SOCKS))
     assert ledger.balance(at(9, 1) - timedelta(seconds=1)).available == 20
     assert ledger.balance(at(9, 1)).available == 0
-    assert prog.status(MEMBER, ledger, at(8, 1)).expiring_next == (at(9, 1), 20)
+    assert prog.status(member=MEMBER, ledger=ledger, at=at(8, 1)).expiring_next == (at(9, 1), 20)
     # A purchase after the gap starts again from zero, and the old points stay gone.
     ledger, _ = run(prog, ledger, order("o-3", at(10, 1), SOCKS))
     assert ledger.balance(at(10, 2)).available == 10
-    expired = prog.expire(MEMBER, ledger, at(10, 2)).entries
+    expired = prog.expire(member=MEMBER, ledger=ledger, at=at(10, 2)).entries
     assert sorted(e.points for e in expired) == [10, 10]
 
 
@@ -250,7 +256,9 @@ def test_debits_take_the_soonest_expiring_points_first_and_never_expiring_last()
     # The newer bonus goes first; then the never-expiring lots, older first.
     prog = program("expiry: never", rules="    expiry: {after: P1M}\n")
     ledger, _ = run(prog, Ledger(), order("o-1", at(3, 1), SOCKS), order("o-2", at(3, 2), SHOES))
-    adjusted = prog.adjust(MEMBER, ledger, -115, reason="x", actor="ops", at=at(3, 3), key="k")
+    adjusted = prog.adjust(
+        member=MEMBER, ledger=ledger, points=-115, reason="x", actor="ops", at=at(3, 3), key="k"
+    )
     (entry,) = adjusted.entries
     assert entry.consumed == (  # type: ignore[attr-defined]
         Consumption("purchase:o-2:earn:big", 100),
@@ -262,7 +270,9 @@ def test_debits_take_the_soonest_expiring_points_first_and_never_expiring_last()
 def test_a_debit_beyond_the_balance_leaves_a_deficit_the_next_credit_pays() -> None:
     prog = program("negative_balance: allow")
     ledger, _ = run(prog, Ledger(), order("o-1", at(3, 1), SOCKS))  # 10
-    debit = prog.adjust(MEMBER, ledger, -25, reason="x", actor="ops", at=at(3, 2), key="k")
+    debit = prog.adjust(
+        member=MEMBER, ledger=ledger, points=-25, reason="x", actor="ops", at=at(3, 2), key="k"
+    )
     ledger = ledger.append(debit.entries)
     balance = ledger.balance(at(3, 2))
     assert (balance.available, balance.deficit) == (-15, 15)
@@ -275,21 +285,31 @@ def test_a_clamped_account_refuses_a_manual_debit_beyond_the_balance() -> None:
     prog = program("negative_balance: clamp")
     ledger, _ = run(prog, Ledger(), order("o-1", at(3, 1), SOCKS))
     with pytest.raises(InsufficientPoints) as caught:
-        prog.adjust(MEMBER, ledger, -25, reason="x", actor="ops", at=at(3, 2), key="k")
+        prog.adjust(
+            member=MEMBER, ledger=ledger, points=-25, reason="x", actor="ops", at=at(3, 2), key="k"
+        )
     assert (caught.value.needed, caught.value.available) == (25, 10)
 
 
 def test_a_credit_adjustment_is_a_lot_under_the_account_expiry() -> None:
     prog = program("expiry: {after: P6M}")
     outcome = prog.adjust(
-        MEMBER, Ledger(), 50, reason="late delivery", actor="agent-7", at=at(3, 1), key="t-9"
+        member=MEMBER,
+        ledger=Ledger(),
+        points=50,
+        reason="late delivery",
+        actor="agent-7",
+        at=at(3, 1),
+        key="t-9",
     )
     ledger = Ledger().append(outcome.entries)
     assert outcome.change() == 50
     assert str(outcome) == "Adjusted by agent-7 (late delivery): +50 points"
     assert ledger.balance(at(9, 1) - timedelta(seconds=1)).available == 50
     assert ledger.balance(at(9, 1)).available == 0
-    again = prog.adjust(MEMBER, ledger, 50, reason="x", actor="y", at=at(3, 1), key="t-9")
+    again = prog.adjust(
+        member=MEMBER, ledger=ledger, points=50, reason="x", actor="y", at=at(3, 1), key="t-9"
+    )
     assert again.duplicate
 
 
@@ -408,7 +428,9 @@ def test_a_return_after_the_points_were_spent_leaves_a_deficit_when_allowed() ->
     prog = program("negative_balance: allow")
     bought = order("o-1", at(3, 1), SHOES)
     ledger, _ = run(prog, Ledger(), bought)
-    spent = prog.adjust(MEMBER, ledger, -150, reason="x", actor="ops", at=at(3, 2), key="k")
+    spent = prog.adjust(
+        member=MEMBER, ledger=ledger, points=-150, reason="x", actor="ops", at=at(3, 2), key="k"
+    )
     ledger = ledger.append(spent.entries)
     ledger, (outcome,) = run(prog, ledger, Return(id="r", purchase=bought, occurred_at=at(3, 3)))
     (reversed_,) = [e for e in outcome.entries if isinstance(e, Reversed)]
@@ -420,7 +442,9 @@ def test_a_return_after_the_points_were_spent_is_written_off_when_clamped() -> N
     prog = program("negative_balance: clamp")
     bought = order("o-1", at(3, 1), SHOES)
     ledger, _ = run(prog, Ledger(), bought)
-    spent = prog.adjust(MEMBER, ledger, -150, reason="x", actor="ops", at=at(3, 2), key="k")
+    spent = prog.adjust(
+        member=MEMBER, ledger=ledger, points=-150, reason="x", actor="ops", at=at(3, 2), key="k"
+    )
     ledger = ledger.append(spent.entries)
     ledger, (outcome,) = run(prog, ledger, Return(id="r", purchase=bought, occurred_at=at(3, 3)))
     (reversed_,) = [e for e in outcome.entries if isinstance(e, Reversed)]
@@ -490,7 +514,7 @@ def test_cashback_is_credited_in_cents_and_not_multiplied_by_points_multipliers(
     assert outcome.change("cashback") == 175
     assert outcome.change() == 240
     assert "back: +$1.75" in outcome.messages
-    status = prog.status(MEMBER, ledger, at(3, 2))
+    status = prog.status(member=MEMBER, ledger=ledger, at=at(3, 2))
     assert status.account("cashback").balance.pending == 175
     assert "$1.75 pending" in str(status)
 
@@ -643,7 +667,9 @@ def test_compaction_keeps_balances_and_rule_decisions() -> None:
         "    effect: {type: bonus, points: 500}\n",
     )
     ledger, _ = run(prog, Ledger(), order("o-1", at(1, 5), SHOES), order("o-2", at(2, 5), SOCKS))
-    spent = prog.adjust(MEMBER, ledger, -100, reason="x", actor="y", at=at(2, 6), key="k")
+    spent = prog.adjust(
+        member=MEMBER, ledger=ledger, points=-100, reason="x", actor="y", at=at(2, 6), key="k"
+    )
     ledger = ledger.append(spent.entries)
     compact = ledger.compact(at(3, 1))
     assert len(compact) == 1
@@ -665,7 +691,9 @@ def test_events_before_a_checkpoint_are_refused() -> None:
     with pytest.raises(ValidationError, match="before the ledger's checkpoint"):
         compact.balance(at(2, 1))
     with pytest.raises(ValidationError, match="before the ledger's checkpoint"):
-        prog.adjust(MEMBER, compact, 5, reason="x", actor="y", at=at(2, 1), key="k")
+        prog.adjust(
+            member=MEMBER, ledger=compact, points=5, reason="x", actor="y", at=at(2, 1), key="k"
+        )
 
 
 def test_verify_reports_a_lot_taken_beyond_its_points_and_an_unknown_lot() -> None:
@@ -744,7 +772,9 @@ def test_a_return_after_the_purchase_points_were_spent_takes_them_elsewhere() ->
     prog = program()
     bought = order("o-1", at(3, 1), SHOES)
     ledger, _ = run(prog, Ledger(), bought)
-    spent = prog.adjust(MEMBER, ledger, -160, reason="x", actor="y", at=at(3, 2), key="k")
+    spent = prog.adjust(
+        member=MEMBER, ledger=ledger, points=-160, reason="x", actor="y", at=at(3, 2), key="k"
+    )
     ledger, _ = run(prog, ledger.append(spent.entries), order("o-2", at(3, 3), SHOES))
     _, (outcome,) = run(prog, ledger, Return(id="r", purchase=bought, occurred_at=at(3, 4)))
     (reversed_,) = [e for e in outcome.entries if isinstance(e, Reversed)]
@@ -763,9 +793,9 @@ def test_a_return_does_not_reset_the_inactivity_clock() -> None:
     bought = order("o-2", at(3, 1), SOCKS)
     ledger, _ = run(prog, Ledger(), order("o-1", at(1, 1), SOCKS), bought)
     deadline = at(9, 1)
-    assert prog.status(MEMBER, ledger, at(4, 1)).expiring_next == (deadline, 20)
+    assert prog.status(member=MEMBER, ledger=ledger, at=at(4, 1)).expiring_next == (deadline, 20)
     ledger, _ = run(prog, ledger, Return(id="r", purchase=bought, occurred_at=at(5, 1)))
-    assert prog.status(MEMBER, ledger, at(5, 2)).expiring_next == (deadline, 10)
+    assert prog.status(member=MEMBER, ledger=ledger, at=at(5, 2)).expiring_next == (deadline, 10)
 
 
 def test_a_quote_counts_points_and_cashback_apart() -> None:
@@ -809,7 +839,9 @@ def test_a_write_off_counts_from_its_own_date() -> None:
     prog = program("negative_balance: clamp")
     bought = order("o-1", at(3, 1), SHOES)
     ledger, _ = run(prog, Ledger(), bought)
-    spent = prog.adjust(MEMBER, ledger, -150, reason="x", actor="ops", at=at(3, 2), key="k")
+    spent = prog.adjust(
+        member=MEMBER, ledger=ledger, points=-150, reason="x", actor="ops", at=at(3, 2), key="k"
+    )
     ledger, _ = run(
         prog, ledger.append(spent.entries), Return(id="r", purchase=bought, occurred_at=at(3, 5))
     )
@@ -825,9 +857,9 @@ def test_money_accounts_are_explained_in_currency_by_every_operation() -> None:
     )
     assert str(activated) == "Order o-1 activated: 240 points now available"  # cashback: P30D
     adjusted = prog.adjust(
-        MEMBER,
-        ledger,
-        500,
+        member=MEMBER,
+        ledger=ledger,
+        points=500,
         reason="goodwill",
         actor="ops",
         at=at(3, 4),

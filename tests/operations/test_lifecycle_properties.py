@@ -149,9 +149,9 @@ class Run:
             with contextlib.suppress(InsufficientPoints):
                 self.apply(
                     self.program.adjust(
-                        MEMBER,
-                        self.ledger,
-                        int(args[0]),  # type: ignore[call-overload]
+                        member=MEMBER,
+                        ledger=self.ledger,
+                        points=int(args[0]),  # type: ignore[call-overload]
                         reason="test",
                         actor="prop",
                         at=self.now,
@@ -159,7 +159,7 @@ class Run:
                     )
                 )
         elif kind == "expire":
-            self.apply(self.program.expire(MEMBER, self.ledger, self.now))
+            self.apply(self.program.expire(member=MEMBER, ledger=self.ledger, at=self.now))
         elif kind == "activate" and n:
             purchase = self.purchases[int(args[0]) % n]  # type: ignore[call-overload]
             self.process(
@@ -260,14 +260,14 @@ def test_writing_expiries_down_changes_no_balance_at_any_time(
     program = PROGRAMS[policies]
     state = run(program, history)
     as_of = START + timedelta(hours=hours)
-    outcome = program.expire(MEMBER, state.ledger, max(as_of, START))
+    outcome = program.expire(member=MEMBER, ledger=state.ledger, at=max(as_of, START))
     after = state.ledger.append(outcome.entries)
     for moment in (START, as_of - timedelta(days=30), as_of, as_of + timedelta(days=400)):
         assert balances(after, moment) == balances(state.ledger, moment)
         assert after.balance(moment) == state.ledger.balance(moment)
     for entry in outcome.entries:
         assert entry.at <= as_of  # nothing expires before its time
-    assert program.expire(MEMBER, after, as_of).entries == ()
+    assert program.expire(member=MEMBER, ledger=after, at=as_of).entries == ()
     assert after.verify() == ()
 
 
@@ -281,7 +281,7 @@ def test_compaction_changes_nothing_observable(
     cut = START + timedelta(hours=hours)
     if state.ledger.entries and cut < max(e.at for e in state.ledger.entries):
         cut = max(cut, min(e.at for e in state.ledger.entries))
-    state.apply(program.expire(MEMBER, state.ledger, cut))
+    state.apply(program.expire(member=MEMBER, ledger=state.ledger, at=cut))
     compact = state.ledger.compact(cut)
     assert compact.verify() == ()
     for days in (0, 1, 40, 200, 800):
@@ -301,8 +301,8 @@ def test_compaction_changes_nothing_observable(
     assert same(compact).entries == same(state.ledger).entries
     moment = later.occurred_at + timedelta(days=1)
     assert (
-        program.expire(MEMBER, compact, moment).entries
-        == program.expire(MEMBER, state.ledger, moment).entries
+        program.expire(member=MEMBER, ledger=compact, at=moment).entries
+        == program.expire(member=MEMBER, ledger=state.ledger, at=moment).entries
     )
 
 

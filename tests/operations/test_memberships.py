@@ -117,10 +117,15 @@ def test_cancelling_without_a_membership_or_subscribing_twice_is_refused() -> No
 
 def test_a_members_only_reward_needs_an_active_membership() -> None:
     ledger = run(Ledger(), event(1, "subscribe", at(2026, 1, 10)))
-    assert PROGRAM.redeem("members-gift", MEMBER, ledger, at(2026, 2, 1), key="k").change() == -100
+    assert (
+        PROGRAM.redeem(
+            "members-gift", member=MEMBER, ledger=ledger, at=at(2026, 2, 1), key="k"
+        ).change()
+        == -100
+    )
     ledger = run(ledger, event(2, "cancel", at(2026, 3, 1)))
     with pytest.raises(NotEligible, match="it needs: a Shop Plus membership"):
-        PROGRAM.redeem("members-gift", MEMBER, ledger, at(2026, 3, 2), key="k2")
+        PROGRAM.redeem("members-gift", member=MEMBER, ledger=ledger, at=at(2026, 3, 2), key="k2")
 
 
 def test_the_value_of_benefits_against_fees() -> None:

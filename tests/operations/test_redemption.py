@@ -121,7 +121,7 @@ def cart(*lines: tuple[str, str, str], shipping: str | None = None) -> Cart:
 
 def test_amount_off_spends_the_cost_and_grants_the_amount(shop: Program) -> None:
     ledger = funded(shop)
-    outcome = shop.redeem("ten-off", GOLD, ledger, at(3, 2), key="k1")
+    outcome = shop.redeem("ten-off", member=GOLD, ledger=ledger, at=at(3, 2), key="k1")
     (entry,) = outcome.entries
     assert isinstance(entry, Redeemed)
     assert (entry.points, entry.reward_id) == (500, "ten-off")
@@ -133,7 +133,12 @@ def test_amount_off_spends_the_cost_and_grants_the_amount(shop: Program) -> None
 
 def test_amount_off_is_never_more_than_the_cart_costs(shop: Program) -> None:
     outcome = shop.redeem(
-        "ten-off", GOLD, funded(shop), at(3, 2), key="k", cart=cart(("A", "x", "7.50"))
+        "ten-off",
+        member=GOLD,
+        ledger=funded(shop),
+        at=at(3, 2),
+        key="k",
+        cart=cart(("A", "x", "7.50")),
     )
     assert outcome.grant is not None
     assert outcome.grant.amount == usd("7.50")
@@ -141,12 +146,16 @@ def test_amount_off_is_never_more_than_the_cart_costs(shop: Program) -> None:
 
 def test_percent_off_is_priced_against_the_cart_and_capped(shop: Program) -> None:
     ledger = funded(shop)
-    small = shop.redeem("pct", GOLD, ledger, at(3, 2), key="a", cart=cart(("A", "x", "40.00")))
-    big = shop.redeem("pct", GOLD, ledger, at(3, 2), key="b", cart=cart(("A", "x", "100.00")))
+    small = shop.redeem(
+        "pct", member=GOLD, ledger=ledger, at=at(3, 2), key="a", cart=cart(("A", "x", "40.00"))
+    )
+    big = shop.redeem(
+        "pct", member=GOLD, ledger=ledger, at=at(3, 2), key="b", cart=cart(("A", "x", "100.00"))
+    )
     assert small.grant is not None
     assert big.grant is not None
     assert (small.grant.amount, big.grant.amount) == (usd("8.00"), usd("15.00"))
-    bare = shop.redeem("pct", GOLD, ledger, at(3, 2), key="c")
+    bare = shop.redeem("pct", member=GOLD, ledger=ledger, at=at(3, 2), key="c")
     assert bare.grant is not None
     assert (bare.grant.amount, bare.grant.percent) == (None, Decimal(20))
 
@@ -154,7 +163,7 @@ def test_percent_off_is_priced_against_the_cart_and_capped(shop: Program) -> Non
 def test_a_free_item_is_the_dearest_match_in_the_cart_up_to_its_maximum(shop: Program) -> None:
     ledger = funded(shop)
     two = cart(("LATTE", "drinks", "5.50"), ("MOCHA", "drinks", "6.75"), ("CAKE", "food", "9.00"))
-    outcome = shop.redeem("drink", GOLD, ledger, at(3, 2), key="k", cart=two)
+    outcome = shop.redeem("drink", member=GOLD, ledger=ledger, at=at(3, 2), key="k", cart=two)
     assert outcome.grant is not None
     assert (outcome.grant.amount, outcome.grant.categories) == (usd("6.00"), ("drinks",))
 
@@ -162,16 +171,21 @@ def test_a_free_item_is_the_dearest_match_in_the_cart_up_to_its_maximum(shop: Pr
 def test_a_free_item_needs_a_matching_item_in_the_cart(shop: Program) -> None:
     with pytest.raises(NotEligible, match="add drinks to the cart"):
         shop.redeem(
-            "drink", GOLD, funded(shop), at(3, 2), key="k", cart=cart(("C", "food", "3.00"))
+            "drink",
+            member=GOLD,
+            ledger=funded(shop),
+            at=at(3, 2),
+            key="k",
+            cart=cart(("C", "food", "3.00")),
         )
 
 
 def test_free_shipping_grants_the_cart_shipping(shop: Program) -> None:
     outcome = shop.redeem(
         "ship",
-        GOLD,
-        funded(shop),
-        at(3, 2),
+        member=GOLD,
+        ledger=funded(shop),
+        at=at(3, 2),
         key="k",
         cart=cart(("A", "x", "30.00"), shipping="4.95"),
     )
@@ -181,18 +195,20 @@ def test_free_shipping_grants_the_cart_shipping(shop: Program) -> None:
 
 def test_a_credit_reward_adds_money_to_the_credit_account(shop: Program) -> None:
     ledger = funded(shop)
-    outcome = shop.redeem("cash", GOLD, ledger, at(3, 2), key="k")
+    outcome = shop.redeem("cash", member=GOLD, ledger=ledger, at=at(3, 2), key="k")
     assert (outcome.change(), outcome.change("credit")) == (-1000, 500)
     assert (
-        shop.status(GOLD, ledger.apply(outcome), at(3, 3)).account("credit").balance.available
+        shop.status(member=GOLD, ledger=ledger.apply(outcome), at=at(3, 3))
+        .account("credit")
+        .balance.available
         == 500
     )
 
 
 def test_a_donation_and_a_custom_reward_grant_what_the_host_passes_on(shop: Program) -> None:
     ledger = funded(shop)
-    donation = shop.redeem("give", GOLD, ledger, at(3, 2), key="a").grant
-    custom = shop.redeem("vip-night", GOLD, ledger, at(3, 2), key="b").grant
+    donation = shop.redeem("give", member=GOLD, ledger=ledger, at=at(3, 2), key="a").grant
+    custom = shop.redeem("vip-night", member=GOLD, ledger=ledger, at=at(3, 2), key="b").grant
     assert donation is not None
     assert custom is not None
     assert (donation.kind, donation.cause) == ("donation", "Food bank")
@@ -200,9 +216,12 @@ def test_a_donation_and_a_custom_reward_grant_what_the_host_passes_on(shop: Prog
 
 
 def test_a_price_for_some_members_comes_before_the_cost(shop: Program) -> None:
-    assert shop.redeem("drink", GOLD, funded(shop), at(3, 2), key="a").change() == -100
+    assert (
+        shop.redeem("drink", member=GOLD, ledger=funded(shop), at=at(3, 2), key="a").change()
+        == -100
+    )
     plain = funded(shop, member=PLAIN)
-    assert shop.redeem("drink", PLAIN, plain, at(3, 2), key="a").change() == -150
+    assert shop.redeem("drink", member=PLAIN, ledger=plain, at=at(3, 2), key="a").change() == -150
 
 
 # --- refusals ------------------------------------------------------------------------------
@@ -211,7 +230,7 @@ def test_a_price_for_some_members_comes_before_the_cost(shop: Program) -> None:
 def test_too_few_points_is_insufficient_points_with_the_numbers(shop: Program) -> None:
     ledger = funded(shop, "30.00")  # 300 points
     with pytest.raises(InsufficientPoints) as caught:
-        shop.redeem("ten-off", GOLD, ledger, at(3, 2), key="k")
+        shop.redeem("ten-off", member=GOLD, ledger=ledger, at=at(3, 2), key="k")
     assert (caught.value.needed, caught.value.available) == (500, 300)
     assert "needs 500 points but only 300 are available (200 short)" in str(caught.value)
 
@@ -219,55 +238,77 @@ def test_too_few_points_is_insufficient_points_with_the_numbers(shop: Program) -
 def test_pending_points_cannot_be_spent() -> None:
     prog = loads_program(CATALOG.replace("expiry: {after: P6M}", "pending: P14D"))
     with pytest.raises(InsufficientPoints):
-        prog.redeem("ten-off", GOLD, funded(prog), at(3, 2), key="k")
+        prog.redeem("ten-off", member=GOLD, ledger=funded(prog), at=at(3, 2), key="k")
 
 
 def test_an_ineligible_member_is_told_which_condition_failed(shop: Program) -> None:
     with pytest.raises(
         NotEligible, match="not eligible for VIP night: it needs: member tier is gold"
     ):
-        shop.redeem("vip-night", PLAIN, funded(shop, member=PLAIN), at(3, 2), key="k")
+        shop.redeem(
+            "vip-night", member=PLAIN, ledger=funded(shop, member=PLAIN), at=at(3, 2), key="k"
+        )
     with pytest.raises(NotEligible, match=r"spend at least \$25.00"):
-        shop.redeem("ship", GOLD, funded(shop), at(3, 2), key="k", cart=cart(("A", "x", "10.00")))
+        shop.redeem(
+            "ship",
+            member=GOLD,
+            ledger=funded(shop),
+            at=at(3, 2),
+            key="k",
+            cart=cart(("A", "x", "10.00")),
+        )
 
 
 def test_a_reward_outside_its_window_is_not_eligible(shop: Program) -> None:
     with pytest.raises(NotEligible, match="only available"):
-        shop.redeem("vip-night", GOLD, funded(shop), datetime(2027, 1, 2, tzinfo=NY), key="k")
+        shop.redeem(
+            "vip-night",
+            member=GOLD,
+            ledger=funded(shop),
+            at=datetime(2027, 1, 2, tzinfo=NY),
+            key="k",
+        )
 
 
 def test_a_reward_limit_per_period_is_reached_and_frees_up_next_period(shop: Program) -> None:
     ledger = funded(shop)
-    ledger = ledger.apply(shop.redeem("ten-off", GOLD, ledger, at(3, 2), key="a"))
+    ledger = ledger.apply(shop.redeem("ten-off", member=GOLD, ledger=ledger, at=at(3, 2), key="a"))
     with pytest.raises(LimitReached, match="once per month"):
-        shop.redeem("ten-off", GOLD, ledger, at(3, 30), key="b")
-    assert shop.redeem("ten-off", GOLD, ledger, at(4, 1), key="b").change() == -500
+        shop.redeem("ten-off", member=GOLD, ledger=ledger, at=at(3, 30), key="b")
+    assert shop.redeem("ten-off", member=GOLD, ledger=ledger, at=at(4, 1), key="b").change() == -500
 
 
 def test_a_reward_limit_per_order(shop: Program) -> None:
     ledger = funded(shop)
     drinks = cart(("LATTE", "drinks", "5.50"))
-    first = shop.redeem("drink", GOLD, ledger, at(3, 2), key="a", cart=drinks, order_id="o-9")
+    first = shop.redeem(
+        "drink", member=GOLD, ledger=ledger, at=at(3, 2), key="a", cart=drinks, order_id="o-9"
+    )
     ledger = ledger.apply(first)
     with pytest.raises(LimitReached, match="once per order"):
-        shop.redeem("drink", GOLD, ledger, at(3, 2), key="b", cart=drinks, order_id="o-9")
-    assert shop.redeem("drink", GOLD, ledger, at(3, 2), key="b", cart=drinks, order_id="o-10")
+        shop.redeem(
+            "drink", member=GOLD, ledger=ledger, at=at(3, 2), key="b", cart=drinks, order_id="o-9"
+        )
+    assert shop.redeem(
+        "drink", member=GOLD, ledger=ledger, at=at(3, 2), key="b", cart=drinks, order_id="o-10"
+    )
 
 
 def test_an_unknown_reward_lists_the_catalog(shop: Program) -> None:
     with pytest.raises(UnknownReward, match="has no reward 'tenoff'; its rewards: ten-off"):
-        shop.redeem("tenoff", GOLD, funded(shop), at(3, 2), key="k")
+        shop.redeem("tenoff", member=GOLD, ledger=funded(shop), at=at(3, 2), key="k")
 
 
 def test_the_same_redemption_key_twice_redeems_once(shop: Program) -> None:
     ledger = funded(shop)
-    ledger = ledger.apply(shop.redeem("give", GOLD, ledger, at(3, 2), key="k"))
-    assert shop.redeem("give", GOLD, ledger, at(3, 2), key="k").duplicate
+    ledger = ledger.apply(shop.redeem("give", member=GOLD, ledger=ledger, at=at(3, 2), key="k"))
+    assert shop.redeem("give", member=GOLD, ledger=ledger, at=at(3, 2), key="k").duplicate
 
 
 def test_rewards_for_lists_prices_and_what_is_missing(shop: Program) -> None:
     options = {
-        o.reward_id: o for o in shop.rewards_for(PLAIN, funded(shop, "120.00", PLAIN), at(3, 2))
+        o.reward_id: o
+        for o in shop.rewards_for(member=PLAIN, ledger=funded(shop, "120.00", PLAIN), at=at(3, 2))
     }
     assert options["ten-off"].message == "$10 off: 500 points, yours to redeem"
     assert (
@@ -278,7 +319,10 @@ def test_rewards_for_lists_prices_and_what_is_missing(shop: Program) -> None:
     assert options["vip-night"].message == (
         "VIP night: 2000 points, not available (it needs: member tier is gold)"
     )
-    poor = {o.reward_id: o for o in shop.rewards_for(PLAIN, funded(shop, "12.00", PLAIN), at(3, 2))}
+    poor = {
+        o.reward_id: o
+        for o in shop.rewards_for(member=PLAIN, ledger=funded(shop, "12.00", PLAIN), at=at(3, 2))
+    }
     assert poor["ten-off"].message == "$10 off: 500 points, 380 more points"
 
 
@@ -305,21 +349,23 @@ def test_a_misspelled_gift_type_gets_a_suggestion() -> None:
 def test_cancelling_gives_the_points_back_to_the_same_lots(shop: Program) -> None:
     ledger = funded(shop)
     before = ledger.balance(at(3, 3))
-    ledger = ledger.apply(shop.redeem("ten-off", GOLD, ledger, at(3, 2), key="k"))
-    cancel = shop.cancel_redemption(GOLD, ledger, key="k", at=at(3, 3))
+    ledger = ledger.apply(shop.redeem("ten-off", member=GOLD, ledger=ledger, at=at(3, 2), key="k"))
+    cancel = shop.cancel_redemption(member=GOLD, ledger=ledger, key="k", at=at(3, 3))
     (entry,) = cancel.entries
     assert isinstance(entry, Restored)
     assert entry.restored == (Consumption("purchase:o-1:earn:base", 500),)
     after = ledger.apply(cancel).balance(at(3, 3))
     assert (after.available, after.expiring) == (before.available, before.expiring)
     # and the month's limit is free again
-    assert shop.redeem("ten-off", GOLD, ledger.apply(cancel), at(3, 4), key="k2")
+    assert shop.redeem("ten-off", member=GOLD, ledger=ledger.apply(cancel), at=at(3, 4), key="k2")
 
 
 def test_cancelling_after_the_lots_expired_lets_the_points_lapse_by_default(shop: Program) -> None:
     ledger = funded(shop)
-    ledger = ledger.apply(shop.redeem("ten-off", GOLD, ledger, at(3, 2), key="k"))
-    cancel = shop.cancel_redemption(GOLD, ledger, key="k", at=at(10, 1))  # lots expired Sep 1
+    ledger = ledger.apply(shop.redeem("ten-off", member=GOLD, ledger=ledger, at=at(3, 2), key="k"))
+    cancel = shop.cancel_redemption(
+        member=GOLD, ledger=ledger, key="k", at=at(10, 1)
+    )  # lots expired Sep 1
     (entry,) = cancel.entries
     assert isinstance(entry, Restored)
     assert (entry.lapsed, entry.restored, entry.regranted) == (500, (), 0)
@@ -329,8 +375,8 @@ def test_cancelling_after_the_lots_expired_lets_the_points_lapse_by_default(shop
 def test_cancelling_after_the_lots_expired_gives_a_grace_period_when_declared() -> None:
     prog = loads_program(CATALOG + "restore_expired: {grace: P30D}\n")
     ledger = funded(prog)
-    ledger = ledger.apply(prog.redeem("ten-off", GOLD, ledger, at(3, 2), key="k"))
-    ledger = ledger.apply(prog.cancel_redemption(GOLD, ledger, key="k", at=at(10, 1)))
+    ledger = ledger.apply(prog.redeem("ten-off", member=GOLD, ledger=ledger, at=at(3, 2), key="k"))
+    ledger = ledger.apply(prog.cancel_redemption(member=GOLD, ledger=ledger, key="k", at=at(10, 1)))
     assert ledger.balance(at(10, 1)).available == 500
     assert ledger.balance(at(10, 31)).available == 0
     assert ledger.verify() == ()
@@ -338,11 +384,11 @@ def test_cancelling_after_the_lots_expired_gives_a_grace_period_when_declared() 
 
 def test_cancelling_twice_or_an_unknown_redemption_is_refused(shop: Program) -> None:
     ledger = funded(shop)
-    ledger = ledger.apply(shop.redeem("ten-off", GOLD, ledger, at(3, 2), key="k"))
-    ledger = ledger.apply(shop.cancel_redemption(GOLD, ledger, key="k", at=at(3, 3)))
-    assert shop.cancel_redemption(GOLD, ledger, key="k", at=at(3, 3)).duplicate
+    ledger = ledger.apply(shop.redeem("ten-off", member=GOLD, ledger=ledger, at=at(3, 2), key="k"))
+    ledger = ledger.apply(shop.cancel_redemption(member=GOLD, ledger=ledger, key="k", at=at(3, 3)))
+    assert shop.cancel_redemption(member=GOLD, ledger=ledger, key="k", at=at(3, 3)).duplicate
     with pytest.raises(NotAllowed, match="no redemption with key 'nope'"):
-        shop.cancel_redemption(GOLD, ledger, key="nope", at=at(3, 3))
+        shop.cancel_redemption(member=GOLD, ledger=ledger, key="nope", at=at(3, 3))
 
 
 # --- pay with points -----------------------------------------------------------------------
@@ -407,13 +453,15 @@ def test_a_program_without_pay_with_points_says_so() -> None:
 
 def test_two_redemptions_racing_for_the_last_points_one_fails(shop: Program) -> None:
     ledger = funded(shop, "40.00")  # 400 points: enough for one 20% off (300), not two
-    first = shop.redeem("pct", GOLD, ledger, at(3, 2), key="a")
-    second = shop.redeem("pct", GOLD, ledger, at(3, 2), key="b")  # computed concurrently
+    first = shop.redeem("pct", member=GOLD, ledger=ledger, at=at(3, 2), key="a")
+    second = shop.redeem(
+        "pct", member=GOLD, ledger=ledger, at=at(3, 2), key="b"
+    )  # computed concurrently
     ledger = ledger.apply(first)
     with pytest.raises(StaleOutcome, match="computed against version 2"):
         ledger.apply(second)
     with pytest.raises(InsufficientPoints):  # recomputed against the new ledger
-        shop.redeem("pct", GOLD, ledger, at(3, 2), key="b")
+        shop.redeem("pct", member=GOLD, ledger=ledger, at=at(3, 2), key="b")
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -434,7 +482,9 @@ def test_no_sequence_of_redemptions_makes_available_points_negative(
     for n, (reward_id, hours) in enumerate(plan):
         now += timedelta(hours=hours)
         with contextlib.suppress(InsufficientPoints, LimitReached, NotEligible):
-            ledger = ledger.apply(shop.redeem(reward_id, GOLD, ledger, now, key=f"k{n}"))
+            ledger = ledger.apply(
+                shop.redeem(reward_id, member=GOLD, ledger=ledger, at=now, key=f"k{n}")
+            )
         assert ledger.balance(now).available >= 0
     assert ledger.verify() == ()
 
@@ -448,10 +498,14 @@ def test_redeem_then_cancel_changes_no_balance_or_lot(
     when = at(3, 2) + timedelta(hours=spend_after)
     back = when + timedelta(hours=cancel_after)
     try:
-        redeemed = ledger.apply(shop.redeem(reward_id, GOLD, ledger, when, key="k"))
+        redeemed = ledger.apply(
+            shop.redeem(reward_id, member=GOLD, ledger=ledger, at=when, key="k")
+        )
     except InsufficientPoints:  # the points expired before the redemption
         return
-    cancelled = redeemed.apply(shop.cancel_redemption(GOLD, redeemed, key="k", at=back))
+    cancelled = redeemed.apply(
+        shop.cancel_redemption(member=GOLD, ledger=redeemed, key="k", at=back)
+    )
     for moment in (back, back + timedelta(days=1), back + timedelta(days=400)):
         before, after = ledger.balance(moment), cancelled.balance(moment)
         assert (after.available, after.pending, after.expiring) == (
@@ -481,8 +535,8 @@ def test_pay_with_points_never_exceeds_the_share_and_is_a_whole_step(
 
 def test_cancelling_a_credit_reward_takes_the_credit_back(shop: Program) -> None:
     ledger = funded(shop)
-    ledger = ledger.apply(shop.redeem("cash", GOLD, ledger, at(3, 2), key="k"))
-    cancel = shop.cancel_redemption(GOLD, ledger, key="k", at=at(3, 3))
+    ledger = ledger.apply(shop.redeem("cash", member=GOLD, ledger=ledger, at=at(3, 2), key="k"))
+    cancel = shop.cancel_redemption(member=GOLD, ledger=ledger, key="k", at=at(3, 3))
     assert (cancel.change(), cancel.change("credit")) == (1000, -500)
     assert str(cancel) == "Cancelled cash: +1000 points, $5.00 of credit taken back"
     after = ledger.apply(cancel)
@@ -534,16 +588,16 @@ def test_payments_towards_one_order_share_its_limit_and_all_come_back(shop: Prog
 
 def test_a_cancellation_before_its_redemption_is_refused(shop: Program) -> None:
     ledger = funded(shop)
-    ledger = ledger.apply(shop.redeem("give", GOLD, ledger, at(3, 10), key="k"))
+    ledger = ledger.apply(shop.redeem("give", member=GOLD, ledger=ledger, at=at(3, 10), key="k"))
     with pytest.raises(ValidationError, match="before the redemption it cancels"):
-        shop.cancel_redemption(GOLD, ledger, key="k", at=at(3, 5))
+        shop.cancel_redemption(member=GOLD, ledger=ledger, key="k", at=at(3, 5))
 
 
 def test_the_version_keeps_growing_through_compaction(shop: Program) -> None:
     ledger = funded(shop)
-    ledger = ledger.apply(shop.redeem("give", GOLD, ledger, at(3, 2), key="a"))
-    stale = shop.redeem("give", GOLD, ledger, at(3, 3), key="b")
-    ledger = ledger.apply(shop.redeem("give", GOLD, ledger, at(3, 3), key="c"))
+    ledger = ledger.apply(shop.redeem("give", member=GOLD, ledger=ledger, at=at(3, 2), key="a"))
+    stale = shop.redeem("give", member=GOLD, ledger=ledger, at=at(3, 3), key="b")
+    ledger = ledger.apply(shop.redeem("give", member=GOLD, ledger=ledger, at=at(3, 3), key="c"))
     compact = ledger.compact(at(3, 3))
     assert compact.version == ledger.version
     with pytest.raises(StaleOutcome):
@@ -582,4 +636,4 @@ def test_a_tier_price_applies_without_a_cart() -> None:
         + "tiers:\n  levels:\n    - {id: base}\n    - {id: vib, qualify: 100}\n"
     )
     ledger = funded(prog, member=PLAIN)  # $300 spent: vib
-    assert prog.redeem("drink", PLAIN, ledger, at(3, 2), key="k").change() == -90
+    assert prog.redeem("drink", member=PLAIN, ledger=ledger, at=at(3, 2), key="k").change() == -90

@@ -75,13 +75,13 @@ def history(prog: Program, *orders: tuple[datetime, str]) -> Ledger:
 def test_exactly_at_the_threshold_qualifies() -> None:
     prog = beauty()
     ledger = history(prog, (at(2026, 3, 1), "350.00"))
-    assert prog.tier(MEMBER, ledger, at(2026, 3, 1)).level.id == "vib"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 3, 1)).level.id == "vib"
 
 
 def test_one_cent_under_the_threshold_does_not() -> None:
     prog = beauty()
     ledger = history(prog, (at(2026, 3, 1), "349.99"))
-    assert prog.tier(MEMBER, ledger, at(2026, 3, 1)).level.id == "insider"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 3, 1)).level.id == "insider"
 
 
 def test_the_purchase_that_crosses_upgrades_and_earns_at_the_old_rate_by_default() -> None:
@@ -124,11 +124,14 @@ def test_the_last_day_of_the_window_counts_in_the_program_time_zone() -> None:
     # 23:30 on Dec 31 in New York is already Jan 1 in UTC: it still counts for 2026.
     prog = beauty()
     ledger = history(prog, (at(2026, 6, 1), "300.00"), (at(2026, 12, 31, 23), "50.00"))
-    assert prog.tier(MEMBER, ledger, at(2026, 12, 31, 23)).level.id == "vib"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 12, 31, 23)).level.id == "vib"
     ledger = history(
         prog, (at(2026, 6, 1), "300.00"), (datetime(2027, 1, 1, 0, tzinfo=NY), "50.00")
     )
-    assert prog.tier(MEMBER, ledger, datetime(2027, 1, 1, 0, tzinfo=NY)).level.id == "insider"
+    assert (
+        prog.tier(member=MEMBER, ledger=ledger, at=datetime(2027, 1, 1, 0, tzinfo=NY)).level.id
+        == "insider"
+    )
 
 
 # --- retention, keep, downgrade, grace -------------------------------------------------------
@@ -137,40 +140,45 @@ def test_the_last_day_of_the_window_counts_in_the_program_time_zone() -> None:
 def test_a_tier_reached_is_kept_through_the_next_year_then_re_evaluated() -> None:
     prog = beauty()
     ledger = history(prog, (at(2026, 6, 1), "1000.00"))
-    assert prog.tier(MEMBER, ledger, at(2027, 12, 31)).level.id == "rouge"
-    assert prog.tier(MEMBER, ledger, at(2028, 1, 1, 0)).level.id == "insider"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2027, 12, 31)).level.id == "rouge"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2028, 1, 1, 0)).level.id == "insider"
 
 
 def test_the_keep_threshold_keeps_a_tier_that_would_no_longer_qualify() -> None:
     prog = beauty()
     ledger = history(prog, (at(2026, 6, 1), "1000.00"), (at(2027, 6, 1), "900.00"))
-    assert prog.tier(MEMBER, ledger, at(2028, 6, 1)).level.id == "rouge"  # 900 >= keep
+    assert (
+        prog.tier(member=MEMBER, ledger=ledger, at=at(2028, 6, 1)).level.id == "rouge"
+    )  # 900 >= keep
     ledger = history(prog, (at(2026, 6, 1), "1000.00"), (at(2027, 6, 1), "899.99"))
-    assert prog.tier(MEMBER, ledger, at(2028, 6, 1)).level.id == "vib"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2028, 6, 1)).level.id == "vib"
 
 
 def test_one_level_at_a_time() -> None:
     prog = beauty("downgrade: one_level")
     ledger = history(prog, (at(2026, 6, 1), "1000.00"), (at(2027, 6, 1), "10.00"))
-    assert prog.tier(MEMBER, ledger, at(2028, 6, 1)).level.id == "vib"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2028, 6, 1)).level.id == "vib"
 
 
 def test_a_grace_period_delays_the_downgrade() -> None:
     prog = beauty("grace: P1M")
     ledger = history(prog, (at(2026, 6, 1), "1000.00"))
-    assert prog.tier(MEMBER, ledger, at(2028, 1, 31)).level.id == "rouge"
-    assert prog.tier(MEMBER, ledger, datetime(2028, 2, 1, tzinfo=NY)).level.id == "insider"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2028, 1, 31)).level.id == "rouge"
+    assert (
+        prog.tier(member=MEMBER, ledger=ledger, at=datetime(2028, 2, 1, tzinfo=NY)).level.id
+        == "insider"
+    )
 
 
 def test_a_return_after_the_upgrade_can_cost_the_tier() -> None:
     prog = beauty()
     bought = buy(0, at(2026, 3, 1), "400.00")
     ledger = Ledger().apply(prog.process(bought, member=MEMBER, ledger=Ledger()))
-    assert prog.tier(MEMBER, ledger, at(2026, 3, 2)).level.id == "vib"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 3, 2)).level.id == "vib"
     returned = Return(id="r", purchase=bought, occurred_at=at(2026, 3, 5))
     ledger = ledger.apply(prog.process(returned, member=MEMBER, ledger=ledger))
-    assert prog.tier(MEMBER, ledger, at(2026, 3, 5)).level.id == "insider"
-    review = prog.review_tiers(MEMBER, ledger, at(2026, 4, 1))
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 3, 5)).level.id == "insider"
+    review = prog.review_tiers(member=MEMBER, ledger=ledger, at=at(2026, 4, 1))
     (change,) = review.entries
     assert isinstance(change, TierChanged)
     assert (change.at, change.level) == (at(2026, 3, 5), "insider")
@@ -182,26 +190,26 @@ def test_returns_need_not_count() -> None:
     ledger = Ledger().apply(prog.process(bought, member=MEMBER, ledger=Ledger()))
     returned = Return(id="r", purchase=bought, occurred_at=at(2026, 3, 5))
     ledger = ledger.apply(prog.process(returned, member=MEMBER, ledger=ledger))
-    assert prog.tier(MEMBER, ledger, at(2026, 3, 5)).level.id == "vib"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 3, 5)).level.id == "vib"
 
 
 def test_a_manual_tier_is_a_floor_until_its_end() -> None:
     prog = beauty()
     ledger = history(prog, (at(2026, 3, 1), "10.00"))
     assigned = prog.assign_tier(
-        MEMBER, ledger, "rouge", until=at(2026, 9, 1), reason="status match", actor="ops",
-        at=at(2026, 3, 2), key="t-1",
+        member=MEMBER, ledger=ledger, level="rouge", until=at(2026, 9, 1),
+        reason="status match", actor="ops", at=at(2026, 3, 2), key="t-1",
     )  # fmt: skip
     ledger = ledger.apply(assigned)
-    assert prog.tier(MEMBER, ledger, at(2026, 8, 31)).level.id == "rouge"
-    assert prog.tier(MEMBER, ledger, at(2026, 9, 1)).level.id == "insider"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 8, 31)).level.id == "rouge"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 9, 1)).level.id == "insider"
 
 
 def test_anniversary_years_start_on_the_join_date() -> None:
     prog = loads_program(BEAUTY.format(extra="").replace("calendar_year", "anniversary_year"))
     ledger = history(prog, (at(2026, 6, 14), "200.00"), (at(2026, 6, 15), "200.00"))
     # June 14 is in the year that began 2025-06-15; June 15 starts a new one.
-    assert prog.tier(MEMBER, ledger, at(2026, 6, 15)).level.id == "insider"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 6, 15)).level.id == "insider"
 
 
 def test_a_rolling_window_with_retention() -> None:
@@ -211,9 +219,11 @@ def test_a_rolling_window_with_retention() -> None:
         .replace(', keep: "900.00"', "")
     )
     ledger = history(prog, (at(2026, 3, 1), "400.00"))
-    assert prog.tier(MEMBER, ledger, at(2027, 2, 28)).level.id == "vib"
-    assert prog.tier(MEMBER, ledger, at(2027, 3, 2)).level.id == "vib"  # out of the window, kept
-    assert prog.tier(MEMBER, ledger, at(2027, 9, 2)).level.id == "insider"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2027, 2, 28)).level.id == "vib"
+    assert (
+        prog.tier(member=MEMBER, ledger=ledger, at=at(2027, 3, 2)).level.id == "vib"
+    )  # out of the window, kept
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2027, 9, 2)).level.id == "insider"
 
 
 def test_tiers_on_a_qualifying_account() -> None:
@@ -236,7 +246,9 @@ earn:
     effect: {type: points_per_spend, points: 50}
 """)
     ledger = history(prog, (at(2026, 3, 1), "500.00"))
-    assert prog.tier(MEMBER, ledger, at(2026, 3, 2)).level.id == "silver"  # 25,000 credits
+    assert (
+        prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 3, 2)).level.id == "silver"
+    )  # 25,000 credits
 
 
 # --- status and loading ----------------------------------------------------------------------
@@ -245,13 +257,15 @@ earn:
 def test_status_shows_progress_to_the_next_tier_and_what_keeps_this_one() -> None:
     prog = beauty()
     ledger = history(prog, (at(2026, 6, 1), "1000.00"), (at(2027, 2, 1), "100.00"))
-    status = prog.status(MEMBER, ledger, at(2027, 3, 1))
+    status = prog.status(member=MEMBER, ledger=ledger, at=at(2027, 3, 1))
     assert status.tier is not None
     assert status.messages[:2] == (
         "Rouge since 2026-06-01, until the end of 2027-12-31",
         "Spend $800.00 more by the end of 2027-12-31 to keep Rouge",
     )
-    early = prog.status(MEMBER, history(prog, (at(2026, 2, 1), "230.00")), at(2026, 3, 1))
+    early = prog.status(
+        member=MEMBER, ledger=history(prog, (at(2026, 2, 1), "230.00")), at=at(2026, 3, 1)
+    )
     assert early.messages[:2] == ("Insider", "Spend $120.00 more by the end of 2026-12-31 for VIB")
 
 
@@ -297,7 +311,8 @@ def test_more_spend_in_the_window_never_means_a_lower_tier(spends: list[str], ex
     more = history(prog, *orders, (at(2026, 12, 1), extra))
     moment = at(2026, 12, 2)
     assert (
-        prog.tier(MEMBER, more, moment).level.rank >= prog.tier(MEMBER, ledger, moment).level.rank
+        prog.tier(member=MEMBER, ledger=more, at=moment).level.rank
+        >= prog.tier(member=MEMBER, ledger=ledger, at=moment).level.rank
     )
 
 
@@ -314,10 +329,12 @@ def test_the_tier_written_down_equals_the_tier_derived(
     timeline = sorted((start + timedelta(hours=h), amount) for h, amount in orders)
     ledger = Ledger()
     for n, (when, amount) in enumerate(timeline):
-        ledger = ledger.apply(prog.review_tiers(MEMBER, ledger, when - timedelta(microseconds=1)))
+        ledger = ledger.apply(
+            prog.review_tiers(member=MEMBER, ledger=ledger, at=when - timedelta(microseconds=1))
+        )
         ledger = ledger.apply(prog.process(buy(n, when, amount), member=MEMBER, ledger=ledger))
     end = start + timedelta(days=1200)
-    ledger = ledger.apply(prog.review_tiers(MEMBER, ledger, end))
+    ledger = ledger.apply(prog.review_tiers(member=MEMBER, ledger=ledger, at=end))
     changes = [e for e in ledger.entries if isinstance(e, TierChanged)]
     moments = [when for when, _ in timeline] + [c.at for c in changes] + [end]
     for moment in moments:
@@ -325,8 +342,8 @@ def test_the_tier_written_down_equals_the_tier_derived(
         for change in changes:
             if change.at <= moment:
                 written = change.level
-        assert written == prog.tier(MEMBER, ledger, moment).level.id, moment
-    assert prog.review_tiers(MEMBER, ledger, end).entries == ()
+        assert written == prog.tier(member=MEMBER, ledger=ledger, at=moment).level.id, moment
+    assert prog.review_tiers(member=MEMBER, ledger=ledger, at=end).entries == ()
     assert ledger.verify() == ()
     _ = Decimal  # amounts are Decimal strings
 
@@ -349,7 +366,9 @@ def test_compaction_keeps_tier_decisions_and_survives_a_json_round_trip() -> Non
     back = type(compact).from_dicts(json.loads(json.dumps(compact.to_dicts())))
     assert back == compact
     for moment in (at(2027, 3, 1), at(2027, 12, 31), at(2028, 6, 1)):
-        assert prog.tier(MEMBER, back, moment) == prog.tier(MEMBER, ledger, moment)
+        assert prog.tier(member=MEMBER, ledger=back, at=moment) == prog.tier(
+            member=MEMBER, ledger=ledger, at=moment
+        )
     later = buy(9, at(2027, 4, 1), "50.00")
     assert (
         prog.process(later, member=MEMBER, ledger=back).entries
@@ -396,11 +415,14 @@ def test_review_dates_a_rolling_drop_when_it_happens() -> None:
         .replace(', keep: "900.00"', "")
     )
     ledger = history(prog, (at(2026, 5, 10), "400.00"))
-    (change,) = prog.review_tiers(MEMBER, ledger, at(2028, 1, 1)).entries
+    (change,) = prog.review_tiers(member=MEMBER, ledger=ledger, at=at(2028, 1, 1)).entries
     assert isinstance(change, TierChanged)
     assert change.at == at(2027, 5, 10) + timedelta(microseconds=1)
-    assert prog.tier(MEMBER, ledger, change.at).level.id == "insider"
-    assert prog.tier(MEMBER, ledger, change.at - timedelta(microseconds=1)).level.id == "vib"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=change.at).level.id == "insider"
+    assert (
+        prog.tier(member=MEMBER, ledger=ledger, at=change.at - timedelta(microseconds=1)).level.id
+        == "vib"
+    )
 
 
 def test_a_sign_up_bonus_never_counts_towards_a_tier() -> None:
@@ -422,7 +444,7 @@ earn:
         id="s", member_id=MEMBER.id, plan="plus", action="subscribe", occurred_at=at(2026, 1, 5)
     )
     ledger = Ledger().apply(prog.process(joined, member=MEMBER, ledger=Ledger()))
-    assert prog.tier(MEMBER, ledger, at(2026, 1, 6)).level.id == "base"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 1, 6)).level.id == "base"
 
 
 def test_tiers_on_an_unknown_account_are_refused() -> None:
@@ -444,19 +466,27 @@ def test_assigning_a_tier_twice_unknown_or_backwards_is_handled() -> None:
         "at": at(2026, 3, 2),
         "key": "t",
     }
-    ledger = ledger.apply(prog.assign_tier(MEMBER, ledger, "rouge", **kwargs))  # type: ignore[arg-type]
-    assert prog.assign_tier(MEMBER, ledger, "rouge", **kwargs).duplicate  # type: ignore[arg-type]
+    ledger = ledger.apply(prog.assign_tier(member=MEMBER, ledger=ledger, level="rouge", **kwargs))  # type: ignore[arg-type]
+    assert prog.assign_tier(member=MEMBER, ledger=ledger, level="rouge", **kwargs).duplicate  # type: ignore[arg-type]
     from loyalrules import ValidationError
 
     with pytest.raises(ValidationError, match="no tier 'gold'"):
-        prog.assign_tier(MEMBER, ledger, "gold", **{**kwargs, "key": "u"})  # type: ignore[arg-type]
+        prog.assign_tier(member=MEMBER, ledger=ledger, level="gold", **{**kwargs, "key": "u"})  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="must be after"):
-        prog.assign_tier(MEMBER, ledger, "vib", **{**kwargs, "key": "v", "until": at(2026, 3, 1)})  # type: ignore[arg-type]
+        prog.assign_tier(
+            member=MEMBER,
+            ledger=ledger,
+            level="vib",
+            **{**kwargs, "key": "v", "until": at(2026, 3, 1)},  # type: ignore[arg-type]
+        )
 
 
 def test_a_retention_longer_than_a_period_is_honoured() -> None:
     prog = beauty("retention: P14M")
     ledger = history(prog, (at(2026, 3, 1), "1200.00"))
     # Reached in 2026; kept for 14 months after 2026 ends: until the end of February 2028.
-    assert prog.tier(MEMBER, ledger, at(2028, 2, 28)).level.id == "rouge"
-    assert prog.tier(MEMBER, ledger, datetime(2028, 3, 1, tzinfo=NY)).level.id == "insider"
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2028, 2, 28)).level.id == "rouge"
+    assert (
+        prog.tier(member=MEMBER, ledger=ledger, at=datetime(2028, 3, 1, tzinfo=NY)).level.id
+        == "insider"
+    )

@@ -408,7 +408,7 @@ def test_activity_rules_fire_only_for_their_kinds(cafe: Program) -> None:
 def test_an_activity_without_rules_is_only_recorded(cafe: Program) -> None:
     outcome = run(cafe, activity("newsletter"))
     assert [type(e) for e in outcome.entries] == [Recorded]
-    assert outcome.explanation == ()
+    assert [line.status for line in outcome.explanation] == ["unmatched"]
 
 
 def test_purchases_do_not_fire_activity_rules(cafe: Program) -> None:

@@ -62,7 +62,7 @@ class NightlyExpiry:
     name: ClassVar[str] = "expiry"
 
     def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome:
-        return program.expire(member=member, ledger=ledger, as_of=self.as_of)
+        return program.expire(member=member, ledger=ledger, at=self.as_of)
 
     def input(self) -> Input | None:
         return Expire(as_of=self.as_of)
@@ -76,7 +76,7 @@ class TierReview:
     name: ClassVar[str] = "tier-review"
 
     def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome:
-        return program.review_tiers(member=member, ledger=ledger, as_of=self.as_of)
+        return program.review_tiers(member=member, ledger=ledger, at=self.as_of)
 
     def input(self) -> Input | None:
         return ReviewTiers(as_of=self.as_of)

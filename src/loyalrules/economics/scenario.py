@@ -179,13 +179,15 @@ def run_step(program: Program, member: Member, ledger: Ledger, step: Step) -> Pl
                 order_id=step.order_id,
             )
         elif isinstance(step, CancelRedemption):
-            outcome = program.cancel_redemption(member, ledger, key=step.key, at=step.at)
+            outcome = program.cancel_redemption(
+                member=member, ledger=ledger, key=step.key, at=step.at
+            )
         elif isinstance(step, ExpiryRun):
-            outcome = program.expire(member=member, ledger=ledger, as_of=step.at)
+            outcome = program.expire(member=member, ledger=ledger, at=step.at)
         elif program.settings.tiers is None:  # a program without tiers has none to review
             return Played(step, None, "the program has no tiers")
         else:
-            outcome = program.review_tiers(member=member, ledger=ledger, as_of=step.at)
+            outcome = program.review_tiers(member=member, ledger=ledger, at=step.at)
     except (InsufficientPoints, NotAllowed) as refusal:
         if isinstance(step, Redeem | CancelRedemption | Membership):
             return Played(step, None, str(refusal))

@@ -146,11 +146,11 @@ class _Run:
                 self.checkout(event, at)
             self.note(event)
             self.apply(program.process(event, member=member, ledger=self.ledger))
-        self.apply(program.expire(member=member, ledger=self.ledger, as_of=month.end))
+        self.apply(program.expire(member=member, ledger=self.ledger, at=month.end))
         self.note(ExpiryRun(month.end))
         self.note(TierReview(month.end))  # for a replay through a program with tiers
         if sim.tiers is not None:
-            self.apply(program.review_tiers(member=member, ledger=self.ledger, as_of=month.end))
+            self.apply(program.review_tiers(member=member, ledger=self.ledger, at=month.end))
 
     def tier_boost(self, month: Month) -> float:
         tiers, sim = self.sim.tiers, self.sim

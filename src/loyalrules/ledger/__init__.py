@@ -3,7 +3,8 @@
 Entries are plain frozen records (``entries``, ``standing_entries``, ``checkpoint``,
 validated by ``fields``, encoded by ``codec``; ``builders`` makes the engine's own
 without re-validation). The history folds them in by type (``fold``) and answers
-questions about the past (``history``, ``facts``): lots (``lots``), time series of spend
+questions about the past (``history``, ``facts``): lots (``lots``), what counts as
+activity for inactivity expiry (``activity``), time series of spend
 and points (``series``). ``ledger`` holds the ``Ledger`` value itself, with balances,
 ``compaction`` and ``verify``.
 

@@ -76,3 +76,5 @@ class Checkpoint(Entry):
     memberships: tuple[MembershipChanged, ...] = ()
     tier_floors: tuple[tuple[datetime, datetime | None, str], ...] = ()
     tier: tuple[datetime, str] | None = None
+    # The last instant of each kind of activity, for inactivity rules that count some.
+    last_marked: tuple[tuple[str, datetime], ...] = ()

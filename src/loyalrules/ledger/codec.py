@@ -6,8 +6,10 @@ ISO 8601 strings with their offset, tuples lists. Decoding reverses it exactly.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -28,9 +30,59 @@ def encode(value: object) -> Any:
     if isinstance(value, tuple):
         return [encode(item) for item in value]
     if attrs.has(type(value)):
-        fields = attrs.fields(type(value))  # type: ignore[arg-type]
-        return {f.name: encode(getattr(value, f.name)) for f in fields}
+        return encode_fields(value)
     return value
+
+
+Encoder = Callable[[Any], Any] | None
+"""Gives one field's JSON-safe form; ``None`` when JSON carries it as it is."""
+
+
+def _encoder(hint: Any) -> Encoder:
+    """The :data:`Encoder` of a field of type ``hint``, worked out once per field."""
+    if hint in (str, int, bool):
+        return None
+    if hint is datetime:
+        return datetime.isoformat
+    optional = _optional(hint)
+    if optional is not None:
+        return _or_none(_encoder(optional))
+    return encode
+
+
+def _optional(hint: Any) -> Any:
+    """``X`` when ``hint`` is ``X | None``, else ``None``."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (types.UnionType, typing.Union) and type(None) in args:
+        (inner,) = [arg for arg in args if arg is not type(None)]
+        return inner
+    return None
+
+
+def _or_none(coder: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """``coder`` for a field that may also be ``None`` (kept as it is)."""
+    if coder is None:
+        return None
+    return lambda value: None if value is None else coder(value)
+
+
+_ENCODERS: dict[type[Any], tuple[tuple[str, Encoder], ...]] = {}  # one per record class
+
+
+def encode_fields(value: Any) -> dict[str, Any]:
+    """The fields of the attrs value ``value`` in their JSON-safe form, by name."""
+    cls = type(value)
+    encoders = _ENCODERS.get(cls)
+    if encoders is None:
+        hints = typing.get_type_hints(cls)
+        encoders = _ENCODERS[cls] = tuple(
+            (f.name, _encoder(hints[f.name])) for f in attrs.fields(cls)
+        )
+    fields = {}
+    for name, encoder in encoders:
+        item = getattr(value, name)
+        fields[name] = item if encoder is None else encoder(item)
+    return fields
 
 
 def decode(hint: Any, value: Any) -> Any:
@@ -59,25 +111,53 @@ def decode(hint: Any, value: Any) -> Any:
     return value
 
 
-_HINTS: dict[type[Any], dict[str, Any]] = {}
+Decoder = Callable[[Any], Any] | None
+"""Rebuilds one field from its JSON-safe form; ``None`` when JSON carries it as it is."""
 
 
-def _hints(cls: type[Any]) -> dict[str, Any]:
-    # Resolving string annotations compiles each one: about 80% of decoding a ledger
-    # when done per entry. A class's hints never change, so once per class is enough.
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = typing.get_type_hints(cls)
-    return hints
+def _decoder(hint: Any) -> Decoder:
+    """The :data:`Decoder` of a field of type ``hint``, worked out once per field."""
+    if hint in (str, int, bool) or hint is Any:
+        return None  # JSON carries them as they are; the validators check them
+    if hint is datetime:
+        return datetime.fromisoformat
+    if hint is Money:
+        return Money.from_dict
+    optional = _optional(hint)
+    if optional is not None:
+        return _or_none(_decoder(optional))
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+        if item is not None:
+            return lambda value: tuple(map(item, value))
+    if isinstance(hint, type) and attrs.has(hint):
+        return functools.partial(decode_fields, hint)
+    return functools.partial(decode, hint)
+
+
+FieldDecoders = tuple[tuple[str, Decoder, bool], ...]
+_DECODERS: dict[type[Any], FieldDecoders] = {}  # one per record class, fixed at import
+
+
+def field_decoders(cls: type[Any]) -> FieldDecoders:
+    """``(name, decoder, required)`` per field of the attrs class ``cls``, worked out
+    from its type hints once (reading the hints costs far more than decoding a row)."""
+    decoders = _DECODERS.get(cls)
+    if decoders is None:
+        hints = typing.get_type_hints(cls)
+        decoders = _DECODERS[cls] = tuple(
+            (f.name, _decoder(hints[f.name]), f.default is attrs.NOTHING) for f in attrs.fields(cls)
+        )
+    return decoders
 
 
 def decode_fields(cls: type[Any], data: dict[str, Any]) -> Any:
-    """Build an attrs instance of ``cls`` from a mapping of encoded field values."""
-    hints = _hints(cls)
-    return cls(
-        **{
-            f.name: decode(hints[f.name], data[f.name])
-            for f in attrs.fields(cls)
-            if f.name in data or f.default is attrs.NOTHING  # a missing default keeps it
-        }
-    )
+    """Build an attrs instance of ``cls`` from a mapping of encoded field values (a
+    field missing from ``data`` keeps its default)."""
+    arguments = {}
+    for name, decoder, _ in field_decoders(cls):
+        if name in data:
+            value = data[name]
+            arguments[name] = value if decoder is None else decoder(value)
+    return cls(**arguments)

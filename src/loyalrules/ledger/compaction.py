@@ -42,6 +42,7 @@ def checkpoint_of(history: History, cutoff: datetime) -> Checkpoint:
         accounts=tuple(totals),
         spend=history.lifetime_spend,
         last_activity_at=history.last_activity(),
+        last_marked=history.activity.last_marked(),
         rule_counts=tuple(counts),
     )
 

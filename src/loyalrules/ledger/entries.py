@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import attrs
 
 from loyalrules.errors import ValidationError, WrongTypeError
-from loyalrules.ledger.codec import decode_fields, encode
+from loyalrules.ledger.codec import encode_fields, field_decoders
 from loyalrules.ledger.fields import (
     Inactivity,
     inactivity_or_none,
@@ -66,7 +66,7 @@ class Entry:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-safe form of this entry, for any database."""
-        return {"v": ENTRY_FORMAT, "kind": self.kind, **encode(self)}
+        return {"v": ENTRY_FORMAT, "kind": self.kind, **encode_fields(self)}
 
 
 @attrs.frozen(kw_only=True)
@@ -325,16 +325,23 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     cls = _KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise ValidationError(f"unknown entry kind {kind!r}; expected one of {sorted(_KINDS)}")
-    fields = {k: v for k, v in data.items() if k not in ("v", "kind")}
-    known = {f.name: f for f in attrs.fields(cls)}
-    unknown = sorted(set(fields) - set(known))
-    missing = [n for n, f in known.items() if n not in fields and f.default is attrs.NOTHING]
-    if unknown or missing:
-        problems = [f"unknown field {n!r}" for n in unknown]
-        problems += [f"missing the field {n!r}" for n in missing]
-        raise ValidationError(f"{kind!r} entry {data.get('key')!r}: {', '.join(problems)}")
+    # The fields are decoded in one pass; only a row that is not the usual shape
+    # (a field missing or unknown) is looked at again, to say what is wrong with it.
+    arguments: dict[str, Any] = {}
+    missing = []
     try:
-        entry: Entry = decode_fields(cls, fields)
+        for name, decoder, required in field_decoders(cls):
+            if name in data:
+                value = data[name]
+                arguments[name] = value if decoder is None else decoder(value)
+            elif required:
+                missing.append(name)
+        if missing or len(arguments) != len(data) - 2:  # less "v" and "kind"
+            unknown = sorted(set(data) - set(arguments) - {"v", "kind"})
+            problems = [f"unknown field {n!r}" for n in unknown]
+            problems += [f"missing the field {n!r}" for n in missing]
+            raise ValidationError(f"{kind!r} entry {data.get('key')!r}: {', '.join(problems)}")
+        entry: Entry = cls(**arguments)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         if isinstance(error, ValidationError):
             raise

@@ -13,7 +13,7 @@ import attrs
 
 from loyalrules.errors import ValidationError, WrongTypeError
 from loyalrules.values.durations import parse_duration
-from loyalrules.values.timeutil import to_utc, zone
+from loyalrules.values.timeutil import Period, to_utc, zone
 
 
 def non_empty(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -51,20 +51,45 @@ def not_negative(_: object, attribute: attrs.Attribute[int], value: int) -> None
         raise ValidationError(f"{attribute.name} must not be negative, not {value}")
 
 
+_GRAINS = ("day", "week", "month", "quarter", "year")
+
+
+def _marks(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise WrongTypeError(f"inactivity counts must be a tuple of strings, not {value!r}")
+    return tuple(sorted(set(value)))
+
+
 @attrs.frozen
 class Inactivity:
-    """ "Gone after ``period`` (ISO 8601) without activity", counted in ``timezone``."""
+    """ "Gone after ``period`` (ISO 8601) without activity", counted in ``timezone``.
+
+    ``counts`` names what restarts the clock (kinds from ``ledger.activity``; empty:
+    every active entry). ``to_end_of`` (``day``, ``month``...) moves each deadline to
+    the end of the local day or month it falls in.
+    """
 
     period: str
     timezone: str
+    counts: tuple[str, ...] = attrs.field(default=(), converter=_marks)
+    to_end_of: str | None = None
 
     def __attrs_post_init__(self) -> None:
         parse_duration(self.period)  # both raise a ValidationError saying what to write
         zone(self.timezone)
+        if self.to_end_of is not None and self.to_end_of not in _GRAINS:
+            raise ValidationError(
+                f"inactivity to_end_of must be one of {', '.join(_GRAINS)}, not {self.to_end_of!r}"
+            )
 
     def deadline(self, after: datetime) -> datetime:
-        """``period`` after the instant ``after``, on the local calendar, in UTC."""
-        return to_utc(parse_duration(self.period).after(after, zone(self.timezone)))
+        """``period`` after the instant ``after``, on the local calendar, in UTC (at
+        the end of that local day or month with ``to_end_of``)."""
+        local_zone = zone(self.timezone)
+        due = parse_duration(self.period).after(after, local_zone)
+        if self.to_end_of is None:
+            return to_utc(due)
+        return Period(self.to_end_of).bounds(due.astimezone(local_zone))[1]
 
 
 def inactivity_or_none(value: object) -> Inactivity | None:

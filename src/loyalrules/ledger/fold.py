@@ -259,6 +259,8 @@ class HistoryState:
             self.spend_currency = checkpoint.spend.currency
         if checkpoint.last_activity_at is not None:
             self.activity.add(checkpoint.last_activity_at)
+        for mark, at in checkpoint.last_marked:
+            self.activity.add(at, (mark,))
         for name, at, amount in checkpoint.series:
             self._series.add(name, at, amount)
         for change in checkpoint.memberships:
@@ -300,12 +302,16 @@ class HistoryState:
 
     def fold(self, entry: Entry) -> None:
         """Add what ``entry`` tells about the member."""
-        fold = FOLDS.get(type(entry))
-        if fold is None:  # a subclass: the fold of its nearest folded base
-            fold = FOLDS[type(entry)] = next(
-                (FOLDS[base] for base in type(entry).__mro__ if base in FOLDS), _nothing
-            )
-        fold(self, entry)
+        (FOLDS.get(type(entry)) or fold_of(type(entry)))(self, entry)
+
+
+def fold_of(kind: type[Entry]) -> Callable[[HistoryState, Any], None]:
+    """The fold of entries of type ``kind``: its own, or its nearest folded base's (noted
+    in ``FOLDS`` so the next lookup is one dict get)."""
+    fold = FOLDS.get(kind)
+    if fold is None:
+        fold = FOLDS[kind] = next((FOLDS[base] for base in kind.__mro__ if base in FOLDS), _nothing)
+    return fold
 
 
 def _nothing(state: HistoryState, entry: Any) -> None:

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
+from loyalrules.ledger.activity import activity_marks
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import Entry, Recorded
-from loyalrules.ledger.fold import HistoryState
+from loyalrules.ledger.fold import FOLDS, HistoryState, fold_of
 from loyalrules.ledger.lots import NEVER, LotState
 from loyalrules.ledger.series import PURCHASES, Series
 from loyalrules.ledger.standing_entries import MembershipChanged
@@ -85,10 +86,11 @@ class History(HistoryState):
             return
         with self.lock:
             activity = self.activity
+            folds = FOLDS  # the fold of each entry type, looked up inline: the hot loop
             for entry in self.pending:
                 if entry.active:
-                    activity.add(entry.at)
-                self.fold(entry)
+                    activity.add(entry.at, activity_marks(entry))
+                (folds.get(type(entry)) or fold_of(type(entry)))(self, entry)
             self.pending = []
 
     def _check(self, entries: tuple[Entry, ...]) -> None:
@@ -129,6 +131,10 @@ class History(HistoryState):
         """How many purchases were recorded strictly before ``at``."""
         return int(self.series.total(PURCHASES, None, at))
 
+    def last_purchase_before(self, at: datetime) -> datetime | None:
+        """When the last purchase strictly before ``at`` was recorded."""
+        return self.series.last_before(PURCHASES, at)
+
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
         """How many times ``rule_id`` earned in ``[start, end)``."""
         self.catch_up()
@@ -157,6 +163,12 @@ class History(HistoryState):
         """The lots of ``account`` with points left (expired or not)."""
         state = self.accounts.get(account)
         return list(state.open.values()) if state is not None else []
+
+    def lots_expiring_by(self, account: str, as_of: datetime) -> list[LotState]:
+        """The open lots of ``account`` that may have expired by ``as_of`` (a superset:
+        lots with an inactivity rule are all in it), without looking at the others."""
+        state = self.accounts.get(account)
+        return state.expiring_by(as_of) if state is not None else []
 
     def expiry_of(self, lot: LotState) -> datetime:
         """When ``lot`` expires: its fixed date or the end of the first inactivity gap
@@ -221,6 +233,9 @@ class HistoryBefore:
 
     def purchases_before(self, at: datetime) -> int:
         return self.history.purchases_before(min(at, self.moment))
+
+    def last_purchase_before(self, at: datetime) -> datetime | None:
+        return self.history.last_purchase_before(min(at, self.moment))
 
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
         end = min(end, self.moment)

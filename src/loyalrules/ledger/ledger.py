@@ -11,6 +11,8 @@ broken invariants.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -30,7 +32,10 @@ from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.history import History
 from loyalrules.ledger.lots import NEVER, totals_by_kind
 from loyalrules.ledger.verify import Inconsistency, inconsistencies
+from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.timeutil import to_utc
+
+_set_field = object.__setattr__
 
 
 class Computed(Protocol):
@@ -74,6 +79,8 @@ class Balance:
     debited: Mapping[str, int] = attrs.field(default={}, converter=frozen_counts, hash=False)
     written_off: int = 0
 
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
+
     @property
     def total(self) -> int:
         """Available plus pending points."""
@@ -98,38 +105,69 @@ class Balance:
         return sum(points for when, points in self.expiring if when <= moment)
 
 
-def _entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+def _entries(entries: Iterable[Entry]) -> list[Entry]:
     if isinstance(entries, Entry | str | bytes):
         raise WrongTypeError("a ledger takes a list of entries, e.g. Ledger([entry])")
-    return tuple(entries)
+    return list(entries)
 
 
-def _build_history(ledger: Ledger) -> History:
-    return History.of(ledger.entries)
-
-
-@attrs.frozen
+@attrs.frozen(init=False, eq=False, repr=False)
 class Ledger:
     """One member's entries, oldest first. Immutable: ``append`` returns a new ledger.
 
     >>> ledger = Ledger()
     >>> len(ledger), ledger.version
     (0, 0)
+
+    A line of appends shares one list of entries: each ledger sees the first ``len``
+    of them, and ``append`` to the newest ledger adds to the list in place, so it costs
+    the new entries only (decision 0070). ``entries`` is that prefix as a tuple, made
+    on first read; iterate the ledger itself to read it without the copy.
     """
 
-    entries: tuple[Entry, ...] = attrs.field(default=(), converter=_entries)
-    _history: History = attrs.field(
-        default=attrs.Factory(_build_history, takes_self=True),
-        eq=False,
-        repr=False,
-        alias="_history",
-    )
+    _log: list[Entry]  # shared by a line of appends; only ever grows
+    _size: int  # this ledger's entries: the first _size of _log
+    _history: History
+    _tuple: tuple[Entry, ...] | None
+
+    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+        log = _entries(entries)
+        _set_field(self, "_log", log)
+        _set_field(self, "_size", len(log))
+        _set_field(self, "_history", History.of(log))
+        _set_field(self, "_tuple", None)
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry, oldest first (a tuple, made on the first read)."""
+        entries = self._tuple
+        if entries is None:
+            # Never past our size: another thread may be appending to the shared list.
+            entries = tuple(itertools.islice(self._log, self._size))
+            _set_field(self, "_tuple", entries)
+        return entries
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(self.entries)
+        return itertools.islice(self._log, self._size)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return self._size
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ledger):
+            return NotImplemented
+        if self._size != other._size:
+            return False
+        return self._log is other._log or all(map(operator.eq, self, other))
+
+    def __hash__(self) -> int:
+        return hash(self.entries)
+
+    def __repr__(self) -> str:
+        return f"Ledger(entries={self.entries!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Ledger, (list(self),)  # the history is derived again, on first question
 
     def __contains__(self, key: object) -> bool:
         return key in self._own_history().keys
@@ -140,8 +178,8 @@ class Ledger:
         what an Outcome was computed against, for compare-and-set. It only grows."""
         checkpoint = self._own_history().checkpoint
         if checkpoint is None:
-            return len(self.entries)
-        return checkpoint.replaced + len(self.entries) - 1
+            return self._size
+        return checkpoint.replaced + self._size - 1
 
     @property
     def history(self) -> History:
@@ -160,9 +198,9 @@ class Ledger:
     def _own_history(self) -> History:
         """The history of exactly these entries, folded or not."""
         history = self._history
-        if history.size != len(self.entries):  # a later ledger extended it: rebuild ours
-            history = History.of(self.entries)
-            object.__setattr__(self, "_history", history)
+        if history.size != self._size:  # a later ledger extended it: rebuild ours
+            history = History.of(self)
+            _set_field(self, "_history", history)
         return history
 
     @property
@@ -171,21 +209,28 @@ class Ledger:
         return self._own_history().checkpoint
 
     def append(self, entries: Iterable[Entry]) -> Ledger:
-        """A new ledger with ``entries`` added; refuses a key that is already present."""
+        """A new ledger with ``entries`` added; refuses a key that is already present.
+
+        Appending to the newest ledger of a line costs the new entries only; appending
+        to an older one (a fork) copies its entries once.
+        """
         if isinstance(entries, Entry) or entries is None:
             raise WrongTypeError(
                 f"append() takes a list of entries, not a single {type(entries).__name__}; "
                 "e.g. ledger.append(outcome.entries)"
             )
         new = tuple(entries)
-        history = self._history
+        history, log, size = self._history, self._log, self._size
         with history.lock:
-            if history.size == len(self.entries):  # this is the newest ledger: extend
-                history.extend(new)
-                return _appended(self.entries + new, history)
-        history = History.of(self.entries)  # a fork from an older ledger: its own copy
+            if history.size == size == len(log):  # the newest ledger: extend in place
+                history.extend(new)  # checks first: raises before anything changes
+                log += new
+                return _appended(log, size + len(new), history)
+        log = log[:size]  # a fork from an older ledger: its own copy
+        history = History.of(log)
         history.extend(new)
-        return _appended(self.entries + new, history)
+        log += new
+        return _appended(log, len(log), history)
 
     def apply(self, outcome: Computed) -> Ledger:
         """``append(outcome.entries)``, but only if ``outcome`` was computed against this
@@ -277,7 +322,7 @@ class Ledger:
         ``as_of`` or later, and every rule decision for events from ``as_of`` on, are the
         same as before. Events dated before the checkpoint are refused afterwards, so
         compact only history older than your longest return window. Write expiries down
-        first (``Program.expire(..., as_of)``): compaction refuses to drop a lot whose
+        first (``Program.expire(..., at=as_of)``): compaction refuses to drop a lot whose
         ``Expired`` entry is still missing.
         """
         cutoff = to_utc(as_of, "as_of")
@@ -296,8 +341,8 @@ class Ledger:
                 ):
                     raise ValidationError(
                         f"lot {lot.key!r} expired by {cutoff.isoformat()} but its Expired "
-                        "entry is not written yet; append program.expire(member, ledger, "
-                        "as_of) before compacting"
+                        "entry is not written yet; append program.expire(member=..., "
+                        "ledger=..., at=as_of) before compacting"
                     )
         kept = tuple(entry for entry in self.entries if entry.at >= cutoff)
         checkpoint = attrs.evolve(
@@ -315,7 +360,7 @@ class Ledger:
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """Every entry in its JSON-safe form, oldest first."""
-        return [entry.to_dict() for entry in self.entries]
+        return [entry.to_dict() for entry in self]
 
     @classmethod
     def from_dicts(cls, rows: Iterable[Mapping[str, Any]]) -> Ledger:
@@ -324,15 +369,16 @@ class Ledger:
 
 
 _new_ledger = object.__new__
-_set_field = object.__setattr__
 
 
-def _appended(entries: tuple[Entry, ...], history: History) -> Ledger:
-    """The ledger ``append`` returns: ``entries`` are a tuple of entries already folded
-    into ``history``, so the constructor's conversion of them is skipped."""
+def _appended(log: list[Entry], size: int, history: History) -> Ledger:
+    """The ledger ``append`` returns: the first ``size`` entries of ``log``, all folded
+    into ``history`` already, so the constructor's work is skipped."""
     ledger: Ledger = _new_ledger(Ledger)
-    _set_field(ledger, "entries", entries)
+    _set_field(ledger, "_log", log)
+    _set_field(ledger, "_size", size)
     _set_field(ledger, "_history", history)
+    _set_field(ledger, "_tuple", None)
     return ledger
 
 

@@ -4,6 +4,7 @@ take from first, and the activity clock that inactivity expiry counts on."""
 from __future__ import annotations
 
 import bisect
+import enum
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -28,6 +29,7 @@ class LotState:
         "inactivity",
         "key",
         "left",
+        "order",
         "points",
         "reversed",
         "rule_id",
@@ -64,6 +66,7 @@ class LotState:
         self.taken: list[tuple[datetime, int]] | tuple[()] = ()
         self.left = points  # after every debit folded so far
         self.expired_by_entry = False  # an Expired entry wrote its expiry
+        self.order = 0  # its place among its account's lots (set when added)
 
     def is_available(self, at: datetime) -> bool:
         """Whether the lot is spendable at ``at`` (earned, and no longer pending)."""
@@ -84,13 +87,36 @@ class LotState:
 
 
 class AccountState:
-    """One account's lots and its running totals."""
+    """One account's lots and its running totals.
 
-    __slots__ = ("credited", "debits", "deficit", "lots", "open", "owed", "sent", "written_off")
+    Open lots are indexed by expiry, so an expiry run looks only at the lots that may
+    have expired: ``dated`` holds ``(expires_at, at, key)`` of lots with a fixed date and
+    no inactivity rule, sorted; lots with an inactivity rule (their expiry moves with
+    the member's activity) are in ``inactive``; lots that never expire are in neither.
+    """
+
+    __slots__ = (
+        "credited",
+        "dated",
+        "debits",
+        "deficit",
+        "inactive",
+        "indexed",
+        "lots",
+        "open",
+        "owed",
+        "sent",
+        "stale",
+        "written_off",
+    )
 
     def __init__(self) -> None:
         self.lots: dict[str, LotState] = {}
         self.open: dict[str, LotState] = {}  # lots with points left, so debits skip the rest
+        self.dated: list[tuple[datetime, datetime, str]] = []  # open ones, and some closed
+        self.indexed: set[str] = set()  # the keys in ``dated``
+        self.stale = 0  # closed lots in ``dated``
+        self.inactive: dict[str, LotState] = {}  # open lots with an inactivity rule
         self.debits: list[tuple[datetime, str, int]] = []  # (when, kind, points)
         self.credited: list[tuple[datetime, str, int]] = []
         self.deficit: list[tuple[datetime, int]] = []  # + carried by a debit, - paid back
@@ -99,20 +125,57 @@ class AccountState:
         self.sent: list[tuple[datetime, int]] = []  # transfers out
 
     def add(self, lot: LotState) -> None:
+        lot.order = len(self.lots)
         self.lots[lot.key] = lot
         if lot.left > 0:
-            self.open[lot.key] = lot
+            self._opened(lot)
 
     def take(self, lot: LotState, at: datetime, points: int) -> None:
         lot.take(at, points)
-        if lot.left <= 0:
-            self.open.pop(lot.key, None)
+        if lot.left <= 0 and self.open.pop(lot.key, None) is not None:
+            self.inactive.pop(lot.key, None)
+            # Closed lots stay in ``dated`` until they are half of it: then it is
+            # rebuilt, which keeps the cost per lot constant.
+            if lot.key in self.indexed:
+                self.stale += 1
+                if 2 * self.stale > len(self.dated):
+                    open_lots = self.open
+                    self.dated = [item for item in self.dated if item[2] in open_lots]
+                    self.indexed = {item[2] for item in self.dated}
+                    self.stale = 0
 
     def give_back(self, lot: LotState, at: datetime, points: int) -> None:
         """Undo ``points`` of a debit on ``lot`` (a cancelled redemption)."""
         lot.take(at, -points)
-        if lot.left > 0:
-            self.open[lot.key] = lot
+        if lot.left > 0 and lot.key not in self.open:
+            self._opened(lot)
+
+    def _opened(self, lot: LotState) -> None:
+        self.open[lot.key] = lot
+        if lot.inactivity is not None:
+            self.inactive[lot.key] = lot
+        elif lot.key in self.indexed:  # reopened before ``dated`` dropped it
+            self.stale -= 1
+        elif lot.expires_at is not None:
+            item = (lot.expires_at, lot.at, lot.key)
+            dated = self.dated
+            if not dated or item > dated[-1]:
+                dated.append(item)  # the usual case: later lots expire later
+            else:
+                bisect.insort(dated, item)
+            self.indexed.add(lot.key)
+
+    def expiring_by(self, as_of: datetime) -> list[LotState]:
+        """Open lots that may have expired by ``as_of``, in the order they were added:
+        those whose fixed date is ``as_of`` or earlier, and every one with an
+        inactivity rule (its expiry depends on the activity clock)."""
+        dated = self.dated
+        end = bisect.bisect_right(dated, (as_of, NEVER, "\U0010ffff"))
+        open_lots = self.open
+        found = [open_lots[item[2]] for item in dated[:end] if item[2] in open_lots]
+        found += self.inactive.values()
+        found.sort(key=_added)
+        return found
 
     def settle(self, lot: LotState, at: datetime, points: int) -> None:
         """Pay what the account owes from ``points`` just credited to ``lot``."""
@@ -125,6 +188,10 @@ class AccountState:
         """Change the deficit by ``points`` (negative: paid back) at ``at``."""
         self.deficit.append((at, points))
         self.owed += points
+
+
+def _added(lot: LotState) -> int:
+    return lot.order
 
 
 class LotsBySource:
@@ -169,13 +236,34 @@ def consumption_order(lot: LotState, expiry: datetime) -> tuple[datetime, dateti
     return (expiry, lot.at, lot.key)
 
 
+def oldest_first(lot: LotState, expiry: datetime) -> tuple[datetime, datetime, str]:
+    """Earned first, taken first ("in the order earned"); ties soonest-expiring first."""
+    return (lot.at, expiry, lot.key)
+
+
+class ConsumptionOrder(enum.Enum):
+    """Which points a debit takes first: an account's ``consumption`` term."""
+
+    SOONEST_EXPIRING = "soonest_expiring"
+    OLDEST_FIRST = "oldest_first"
+
+    def key(self, lot: LotState, expiry: datetime) -> tuple[datetime, datetime, str]:
+        if self is ConsumptionOrder.OLDEST_FIRST:
+            return oldest_first(lot, expiry)
+        return consumption_order(lot, expiry)
+
+
 def take(
-    lots: Iterable[tuple[LotState, datetime]], points: int, at: datetime
+    lots: Iterable[tuple[LotState, datetime]],
+    points: int,
+    at: datetime,
+    order: ConsumptionOrder = ConsumptionOrder.SOONEST_EXPIRING,
 ) -> tuple[list[Consumption], int]:
-    """Take ``points`` from ``lots`` (each with its expiry) in consumption order, among
-    those open and available at ``at``. Returns what was taken and the shortfall."""
+    """Take ``points`` from ``lots`` (each with its expiry) in the account's consumption
+    ``order``, among those open and available at ``at``. Returns what was taken and the
+    shortfall."""
     candidates = [
-        (consumption_order(lot, expiry), lot)
+        (order.key(lot, expiry), lot)
         for lot, expiry in lots
         if lot.at <= at and expiry > at and lot.is_available(at)
     ]
@@ -194,29 +282,35 @@ def take(
 
 class ActivityClock:
     """The instants the member did something, in order, and the deadlines an inactivity
-    rule draws from them (kept until an instant is added)."""
+    rule draws from them (kept until an instant is added). Each instant may carry the
+    kinds of activity it was (``ledger.activity``), for rules that count only some."""
 
-    __slots__ = ("_deadlines", "_times")
+    __slots__ = ("_deadlines", "_marked", "_times")
 
     def __init__(self) -> None:
         self._times: list[datetime] = []
+        self._marked: dict[str, list[datetime]] = {}
         self._deadlines: dict[Inactivity, list[datetime]] = {}
 
-    def add(self, at: datetime) -> None:
-        times = self._times
-        if not times or at > times[-1]:
-            times.append(at)  # the common case: entries arrive in time order
-        else:
-            index = bisect.bisect_left(times, at)  # at <= times[-1]: index is in range
-            if times[index] == at:
-                return  # an instant already there changes nothing
-            times.insert(index, at)
-        self._deadlines.clear()
+    def add(self, at: datetime, marks: tuple[str, ...] = ()) -> None:
+        for mark in marks:
+            _insert(self._marked.setdefault(mark, []), at)
+        if _insert(self._times, at) or marks:
+            self._deadlines.clear()
 
     def last(self, as_of: datetime) -> datetime | None:
         """The last instant up to ``as_of``."""
         index = bisect.bisect_right(self._times, as_of)
         return self._times[index - 1] if index else None
+
+    def last_marked(self) -> tuple[tuple[str, datetime], ...]:
+        """The last instant of each kind of activity (what a checkpoint keeps)."""
+        return tuple((mark, times[-1]) for mark, times in sorted(self._marked.items()))
+
+    def _counted(self, rule: Inactivity) -> list[datetime]:
+        if not rule.counts:
+            return self._times
+        return sorted({at for mark in rule.counts for at in self._marked.get(mark, ())})
 
     def deadline_after(self, rule: Inactivity, at: datetime) -> datetime | None:
         """The first instant after ``at`` at which ``rule`` makes points expire: the end
@@ -225,7 +319,7 @@ class ActivityClock:
         then (``None``: no activity after ``at`` to count from)."""
         deadlines = self._deadlines.get(rule)
         if deadlines is None:
-            times = self._times
+            times = self._counted(rule)
             deadlines = []
             for index, moment in enumerate(times):
                 deadline = rule.deadline(moment)
@@ -234,6 +328,18 @@ class ActivityClock:
             self._deadlines[rule] = deadlines
         index = bisect.bisect_right(deadlines, at)
         return deadlines[index] if index < len(deadlines) else None
+
+
+def _insert(times: list[datetime], at: datetime) -> bool:
+    """Put ``at`` in its place in the sorted ``times``; whether it was new."""
+    if not times or at > times[-1]:
+        times.append(at)  # the common case: entries arrive in time order
+        return True
+    index = bisect.bisect_left(times, at)  # at <= times[-1]: index is in range
+    if times[index] == at:
+        return False  # an instant already there changes nothing
+    times.insert(index, at)
+    return True
 
 
 def totals_by_kind(rows: list[tuple[datetime, str, int]], as_of: datetime) -> dict[str, int]:

@@ -72,6 +72,12 @@ class Series:
         low = 0 if start is None else bisect.bisect_left(times, start)
         return times[low : bisect.bisect_left(times, end)]
 
+    def last_before(self, name: str, end: datetime) -> datetime | None:
+        """The last instant of ``name`` strictly before ``end``."""
+        times = self._times.get(name, [])
+        index = bisect.bisect_left(times, end)
+        return times[index - 1] if index else None
+
     def first(self) -> datetime | None:
         """The earliest instant of any series."""
         firsts = [times[0] for times in self._times.values() if times]

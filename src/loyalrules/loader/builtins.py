@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import CONDITIONS, BuildEnv, register_condition, register_effect
 from loyalrules.loader.scalars import Boolean, ClockTime, Instant, Integer, Number, PlainValue, Text
 from loyalrules.loader.schema import ByShape, Field, Fields, ListOf, MapOf
@@ -30,6 +31,7 @@ from loyalrules.rules.conditions import (
     all_of,
 )
 from loyalrules.rules.effects import Bonus, Cashback, Multiply, PointsPerItem, PointsPerSpend
+from loyalrules.rules.history_conditions import SinceJoining, SinceLastPurchase
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.terms.policies import Unit
 from loyalrules.values.money import minor_units
@@ -200,6 +202,35 @@ register_condition(
     lambda v, env: NthPurchase(v),
     spec=Integer(minimum=1),
     doc="This is the member's n-th purchase (1 = first).",
+)
+
+
+def _since(kind: type[SinceJoining | SinceLastPurchase]) -> Any:
+    def build(values: dict[str, Any], env: BuildEnv) -> Condition:
+        if values["at_least"] is None and values["within"] is None:
+            raise ValueError("give 'at_least', 'within' or both (durations such as P30D)")
+        return kind(at_least=values["at_least"], within=values["within"])
+
+    return build
+
+
+SINCE = Fields(
+    {
+        "at_least": Field(DURATION, "holds from this long after on"),
+        "within": Field(DURATION, "holds until this long after (excluded)"),
+    }
+)
+register_condition(
+    "since_joining",
+    _since(SinceJoining),
+    spec=SINCE,
+    doc="Time since the member joined: at_least (tenure) and/or within (new members).",
+)
+register_condition(
+    "since_last_purchase",
+    _since(SinceLastPurchase),
+    spec=SINCE,
+    doc="Time since the member's previous purchase: at_least (away) and/or within.",
 )
 register_condition(
     "all",

@@ -8,15 +8,18 @@ import re
 from datetime import date
 from typing import Any
 
+from loyalrules.ledger.activity import ACTIVITY_KINDS, activity_of
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.lots import ConsumptionOrder
 from loyalrules.loader.scalars import Integer, Text
-from loyalrules.loader.schema import Built, ByShape, Field, Fields, MapOf, choice
+from loyalrules.loader.schema import Built, ByShape, Field, Fields, ListOf, MapOf, choice
 from loyalrules.terms.policies import (
     Account,
     ExpireAfter,
     ExpireAnnually,
     ExpireOnDate,
     Expiry,
+    InactivityTerm,
     NegativeBalance,
     NoFixedExpiry,
     NotPending,
@@ -68,9 +71,32 @@ def _on(text: str) -> tuple[int, int] | date:
     return month, day
 
 
+def _inactivity(values: dict[str, Any]) -> InactivityTerm | None:
+    inactivity, counts = values["inactivity"], values["inactivity_counts"]
+    kinds, end = values["inactivity_activities"], values["inactivity_to_end_of"]
+    if inactivity is None:
+        if counts is not None or kinds is not None or end is not None:
+            raise ValueError(
+                "'inactivity_counts', 'inactivity_activities' and 'inactivity_to_end_of' "
+                "shape an 'inactivity' period; give 'inactivity' too"
+            )
+        return None
+    if kinds is not None and counts is not None and "activities" in counts:
+        raise ValueError(
+            "'inactivity_activities' names the activity kinds that count; leave "
+            "'activities' out of 'inactivity_counts' (it would count every kind)"
+        )
+    if kinds is None:
+        # Without inactivity_counts, everything active counts: the default clock.
+        return InactivityTerm(inactivity.text, tuple(counts or ()), end)
+    # Of activities, only the kinds named count; the rest as inactivity_counts says.
+    marks = [mark for mark in counts or ACTIVITY_KINDS if mark != "activities"]
+    return InactivityTerm(inactivity.text, (*marks, *map(activity_of, kinds)), end)
+
+
 def _expiry(values: dict[str, Any], env: Any) -> Expiry:
-    after, on, inactivity = values["after"], values["on"], values["inactivity"]
-    inactive = inactivity.text if inactivity else None
+    after, on = values["after"], values["on"]
+    inactive = _inactivity(values)
     if after is not None and on is not None:
         raise ValueError("give 'after' or 'on', not both")
     if values["end_of"] is not None and after is None:
@@ -111,6 +137,18 @@ EXPIRY = ByShape(
                     Integer(minimum=0), "with a yearly 'on': that many years later", default=0
                 ),
                 "inactivity": Field(DURATION, "expire all points after this long without activity"),
+                "inactivity_counts": Field(
+                    ListOf(Text(choices=ACTIVITY_KINDS), one_or_many=True, min_items=1),
+                    "with 'inactivity': what restarts the clock (default: all of them)",
+                ),
+                "inactivity_activities": Field(
+                    ListOf(Text(), one_or_many=True, min_items=1),
+                    "with 'inactivity': the activity kinds that restart the clock",
+                ),
+                "inactivity_to_end_of": Field(
+                    Built(Text(choices=("day", "month")), lambda v, env: Period(v)),
+                    "with 'inactivity': the deadline runs to the end of that day or month",
+                ),
             }
         ),
         _expiry,
@@ -123,6 +161,10 @@ LIFECYCLE_FIELDS = {
     "expiry": Field(EXPIRY, "when points expire: never, {after: P12M}, {on: 12-31}, ..."),
     "negative_balance": choice(
         NegativeBalance, "allow: a debit may leave a deficit; clamp: stop at zero"
+    ),
+    "consumption": choice(
+        ConsumptionOrder,
+        "which points a debit takes first: soonest_expiring, or oldest_first (as earned)",
     ),
 }
 
@@ -154,6 +196,7 @@ def accounts(defaults: dict[str, Any], declared: dict[str, Any] | None) -> tuple
                 pending=pick("pending") or NotPending(),
                 expiry=pick("expiry") or NoFixedExpiry(),
                 negative_balance=pick("negative_balance") or NegativeBalance.ALLOW,
+                consumption=pick("consumption") or ConsumptionOrder.SOONEST_EXPIRING,
             )
         )
     return tuple(result)

@@ -15,12 +15,12 @@ from loyalrules.loader.registry import CONDITIONS, BuildEnv
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import (
     IDENTIFIER,
-    Anything,
     Built,
     ByShape,
     Field,
     Fields,
     ListOf,
+    Payload,
     mapping_pairs,
 )
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
@@ -37,7 +37,7 @@ from loyalrules.rules.rewards import (
     Price,
     Reward,
 )
-from loyalrules.terms.policies import PayWithPoints, Unit
+from loyalrules.terms.policies import PayWithPoints, RedemptionLimits, Unit
 from loyalrules.values.timeutil import Period
 
 AMOUNT = Number(minimum=Decimal(0), exclusive=True, words="an amount")
@@ -55,8 +55,15 @@ def _locale(where: Where) -> str | None:
 
 GIFTS: dict[str, Fields] = {
     "amount_off": Fields(
-        {"amount": Field(AMOUNT, "the amount off the order", required=True)},
-        build=lambda v, where: AmountOff(v["amount"], _locale(where)),
+        {
+            "amount": Field(AMOUNT, "the amount off the order", required=True),
+            "of": Field(
+                Text(choices=("merchandise", "order")),
+                "at most the merchandise (default), or the whole order with tax and shipping",
+                default="merchandise",
+            ),
+        },
+        build=lambda v, where: AmountOff(v["amount"], _locale(where), of_order=v["of"] == "order"),
     ),
     "percent_off": Fields(
         {
@@ -87,7 +94,7 @@ GIFTS: dict[str, Fields] = {
     "custom": Fields(
         {
             "description": Field(Text(), "what the member gets, in words", default=""),
-            "payload": Field(Anything(), "passed to the host as written", default=None),
+            "payload": Field(Payload(), "a mapping passed to the host as written", default=None),
         },
         build=lambda v, where: Custom(v["payload"] or {}, v["description"]),
     ),
@@ -175,6 +182,42 @@ _PRICE = Fields(
     }
 )
 
+
+def _redemption_limits(values: dict[str, Any], env: Any) -> RedemptionLimits:
+    limit = values["limit"]
+    if values["per_order"] is None and limit is None:
+        raise ValueError("give 'per_order', 'limit' or both")
+    return RedemptionLimits(
+        per_order=values["per_order"],
+        times=None if limit is None else limit["times"],
+        per=None if limit is None else limit["per"],
+    )
+
+
+REDEMPTION_LIMITS = Built(
+    Fields(
+        {
+            "per_order": Field(Integer(minimum=1), "at most this many rewards per order"),
+            "limit": Field(
+                Fields(
+                    {
+                        "times": Field(Integer(minimum=1), "how many redemptions", default=1),
+                        "per": Field(
+                            Built(
+                                Text(choices=("day", "week", "month", "quarter", "year")),
+                                lambda v, env: Period(v),
+                            ),
+                            "calendar period (program time zone)",
+                            required=True,
+                        ),
+                    }
+                ),
+                "at most 'times' redemptions of any reward per member per 'per'",
+            ),
+        }
+    ),
+    _redemption_limits,
+)
 
 REWARD_FIELDS = {
     "id": Field(IDENTIFIER, "unique id of the reward", required=True),

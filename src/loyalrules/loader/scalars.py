@@ -11,7 +11,14 @@ from typing import Any, Final
 import attrs
 import yaml
 
-from loyalrules.loader.spec import Spec, Where, suggest
+from loyalrules.loader.spec import INVALID, Spec, Where, suggest
+
+MAX_WHOLE = 10**12
+"""The largest whole number (points, counts) and amount a program may state; larger
+values are refused where they are written, before any arithmetic (see
+docs/reliability.md)."""
+MAX_DECIMALS = 12
+"""The most digits a number may have after its decimal point."""
 
 _INT = re.compile(r"[-+]?[0-9]+")
 _NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
@@ -73,9 +80,14 @@ class Integer(ScalarSpec):
         return "a whole number" + (f" >= {self.minimum}" if self.minimum is not None else "")
 
     def parse(self, node: yaml.ScalarNode, where: Where) -> Any:
-        if not _INT.fullmatch(node.value.strip()):
+        text = node.value.strip()
+        if not _INT.fullmatch(text):
             return self.wrong(node, where)
-        value = int(node.value)
+        if len(text.lstrip("+-").lstrip("0")) > len(str(MAX_WHOLE)):  # int() would be slow
+            return _too_large(node, where)
+        value = int(text)
+        if abs(value) > MAX_WHOLE:
+            return _too_large(node, where)
         if self.minimum is not None and value < self.minimum:
             return self.wrong(node, where)
         return value
@@ -111,10 +123,21 @@ class Number(ScalarSpec):
             )
         if not _NUMBER.fullmatch(text):
             return self.wrong(node, where)
+        whole, _, fraction = text.lstrip("+-").partition(".")
+        if len(whole.lstrip("0")) > len(str(MAX_WHOLE)):
+            return _too_large(node, where)
+        if len(fraction) > MAX_DECIMALS:
+            return where.problem(
+                node,
+                f"{text[:20]}... has more than {MAX_DECIMALS} decimals",
+                "round it; no amount or rate needs more",
+            )
         try:
             value = Decimal(text)
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
             return self.wrong(node, where)
+        if abs(value) > MAX_WHOLE:
+            return _too_large(node, where)
         if self.minimum is not None and (
             value < self.minimum or (self.exclusive and value == self.minimum)
         ):
@@ -127,6 +150,15 @@ class Number(ScalarSpec):
         if self.minimum is not None:
             number["exclusiveMinimum" if self.exclusive else "minimum"] = float(self.minimum)
         return {"anyOf": [number, pattern]}
+
+
+def _too_large(node: yaml.ScalarNode, where: Where) -> object:
+    shown = node.value if len(node.value) <= 20 else f"{node.value[:20]}..."
+    return where.problem(
+        node,
+        f"{shown} is too large: numbers in a program are at most {MAX_WHOLE:,}",
+        "loyalrules supports amounts and points up to a trillion",
+    )
 
 
 class Boolean(ScalarSpec):
@@ -185,15 +217,35 @@ class PlainValue(ScalarSpec):
     _TAGS: Final = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:null"}
 
     def parse(self, node: yaml.ScalarNode, where: Where) -> Any:
-        if node.style is None:
+        # The value is compared with a host's attribute: an unquoted word YAML 1.1 reads
+        # as a boolean (NO, yes, off), or a number whose text is not its value's (1.10,
+        # 007), would silently compare as something else than written. Refuse them.
+        if not node.style:  # plain (libyaml says "", the Python parser None)
+            text = node.value
             if node.tag == "tag:yaml.org,2002:bool":
-                return node.value.lower() in ("true", "yes", "on")
+                if text.lower() not in ("true", "false"):
+                    return where.problem(
+                        node,
+                        f"{text} reads as the boolean {text.lower() in ('yes', 'on', 'y')}, "
+                        "not as text",
+                        f"quote it to compare text: '{text}'; or write true or false",
+                    )
+                return text.lower() == "true"
             if node.tag == "tag:yaml.org,2002:null":
                 return None
-            if _INT.fullmatch(node.value):
-                return int(node.value)
-            if _NUMBER.fullmatch(node.value):
-                return Decimal(node.value)
+            if _INT.fullmatch(text) or _NUMBER.fullmatch(text):
+                number = Integer() if _INT.fullmatch(text) else Number()
+                value = number.parse(node, where)
+                if value is INVALID:
+                    return value
+                shown = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+                if shown != text.lstrip("+"):
+                    return where.problem(
+                        node,
+                        f"{text} reads as the number {shown}, not as the text {text!r}",
+                        f"quote it to compare text: '{text}'; or write {shown}",
+                    )
+                return value
         return str(node.value)
 
     def json_schema(self) -> dict[str, Any]:

@@ -214,16 +214,81 @@ def build_at(node: yaml.Node, where: Where, build: Callable[[Any, Any], Any], va
 
 
 class Anything(Spec):
-    """Any YAML value, handed over as plain Python data (for host-defined types)."""
+    """Any YAML value, handed over as plain Python data (for host-defined types).
+
+    Only YAML's own types are built (the safe constructor's); a value they cannot hold
+    (a tag such as ``!!python/object``, ``2026-02-30``, ``!!float abc``, an integer of
+    thousands of digits) is a problem located at it, not an exception.
+    """
 
     expected = "any value"
 
     def check(self, node: yaml.Node, where: Where) -> Any:
         constructor = yaml.constructor.SafeConstructor()
-        return constructor.construct_object(node, deep=True)
+        try:
+            return constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as error:
+            mark = error.problem_mark or node.start_mark
+            at = next((n for n in _walk(node) if n.start_mark.index == mark.index), node)
+            return where.problem(
+                at,
+                f"cannot read this value: {error.problem}",
+                "plain YAML only: mappings, lists, text, numbers, true/false, dates",
+            )
+        except (ValueError, TypeError, OverflowError) as error:
+            at = _first_bad_scalar(node) or node
+            return where.problem(
+                at, f"cannot read this value: {error}", "quote it to keep it as text"
+            )
 
     def json_schema(self) -> dict[str, Any]:
         return {}
+
+
+class Payload(Anything):
+    """A custom reward's payload: a mapping, anything YAML inside."""
+
+    expected = "a mapping, e.g. {event: gala, seats: 1}"
+
+    def check(self, node: yaml.Node, where: Where) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            return self.wrong(node, where)
+        value = super().check(node, where)
+        if value is not INVALID and not isinstance(value, dict):  # e.g. a !!set
+            return where.problem(
+                node, f"expected {self.expected}, got a {type(value).__name__}", "drop the tag"
+            )
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "object"}
+
+
+def _walk(node: yaml.Node) -> list[yaml.Node]:
+    """``node`` and everything under it, each once (aliases are shared nodes)."""
+    seen: dict[int, yaml.Node] = {}
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen[id(current)] = current
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(part for pair in current.value for part in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return list(seen.values())
+
+
+def _first_bad_scalar(node: yaml.Node) -> yaml.Node | None:
+    """The first scalar under ``node`` the constructor cannot build (to locate it)."""
+    for scalar in sorted(_walk(node), key=lambda n: n.start_mark.index):
+        if isinstance(scalar, yaml.ScalarNode):
+            try:
+                yaml.constructor.SafeConstructor().construct_object(scalar)
+            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+                return scalar
+    return None
 
 
 IDENTIFIER = Text(

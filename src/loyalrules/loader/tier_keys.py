@@ -11,10 +11,11 @@ from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, ByShape, Field, Fields, ListOf, choice
-from loyalrules.rules.conditions import TierIs
+from loyalrules.rules.conditions import TierIs, TierSource
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
 from loyalrules.terms.tiers import Crossing, Downgrade, Level, Metric, Tiers, Window
+from loyalrules.values.durations import Duration
 
 THRESHOLD = Number(minimum=Decimal(0), words="a threshold")
 
@@ -115,7 +116,26 @@ def _tiers(values: dict[str, Any], env: Any) -> Tiers:
         crossing=values["crossing_purchase"],
         currency=env.settings.currency if env is not None else "USD",
         locale=env.settings.locale if env is not None else None,
+        valid_for=_valid_for(values, levels),
     )
+
+
+def _valid_for(values: dict[str, Any], levels: list[Level]) -> Duration | None:
+    """``valid_for`` replaces the period-based ways of keeping a tier: refuse a mix."""
+    valid_for: Duration | None = values["valid_for"]
+    if valid_for is None:
+        return None
+    mixed = [key for key in ("retention", "grace") if values[key] is not None]
+    if values["downgrade"] is not Downgrade.TO_QUALIFIED:
+        mixed.append("downgrade")
+    if any(level.keep is not None for level in levels):
+        mixed.append("keep")
+    if mixed:
+        raise ValueError(
+            f"'valid_for' says how long a tier lasts from the day it is reached; leave out "
+            f"{', '.join(repr(key) for key in mixed)}"
+        )
+    return valid_for
 
 
 TIERS = Built(
@@ -134,6 +154,9 @@ TIERS = Built(
             ),
             "downgrade": choice(Downgrade, "to_qualified or one_level", Downgrade.TO_QUALIFIED),
             "grace": Field(DURATION, "after a period ends, keep the old tier this long"),
+            "valid_for": Field(
+                DURATION, "a tier lasts this long from the day it is reached, e.g. P12M"
+            ),
             "returns_count": Field(Boolean(), "returns reduce the qualifying value", default=True),
             "crossing_purchase": choice(
                 Crossing, "how the purchase that crosses a threshold earns", Crossing.OLD_RATE
@@ -185,4 +208,18 @@ register_condition(
         mapping=Fields({"at_least": Field(Text(), "this tier or a higher one", required=True)}),
     ),
     doc="The member's tier is one of these (or, with at_least, this one or higher).",
+)
+
+
+def _tier_source(value: str, env: BuildEnv) -> TierSource:
+    if env.settings.tiers is None:
+        raise ValueError("the program has no 'tiers'")
+    return TierSource(assigned=value == "assigned")
+
+
+register_condition(
+    "tier_source",
+    _tier_source,
+    spec=Text(choices=("earned", "assigned")),
+    doc="The member's tier was earned by qualifying, or assigned (a manual tier above it).",
 )

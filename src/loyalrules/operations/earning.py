@@ -23,6 +23,7 @@ from loyalrules.operations import returns, tier_changes
 from loyalrules.operations.lifecycle import duplicate
 from loyalrules.operations.outcome import Outcome, Quote
 from loyalrules.rules.context import Context
+from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.pipeline import (
     Evaluation,
     RuleBook,
@@ -77,6 +78,7 @@ class Earning:
             history=ledger.history,
             at=at,
             tier=before.level.id if before is not None else None,
+            tier_assigned=before is not None and before.assigned,
         )
 
     def check_currency(self, cart: Cart) -> None:
@@ -99,16 +101,24 @@ class Earning:
         return tier_changes.tier_state(tiers, facts, member.joined_at, moment, self.settings)
 
     def cart_context(
-        self, cart: Cart, member: Member, facts: Facts, at: datetime, tier: str | None = None
+        self,
+        cart: Cart,
+        member: Member,
+        facts: Facts,
+        at: datetime,
+        tier: str | None = None,
+        assigned: bool = False,
     ) -> Context:
         """The context ``cart`` is evaluated in at ``at``: its eligible lines and the
-        member's tier (``tier``, or the one just before ``at``)."""
+        member's tier (``tier``, held through a manual tier when ``assigned``, or the one
+        just before ``at``)."""
         if cart.lines[0].unit_price.currency != self.settings.currency:  # cart.currency
             self.check_currency(cart)
         lines = eligible_lines(cart, self.settings.eligible_spend)
         if tier is None and self.settings.tiers is not None:
             state = self.tier_before(facts, member, at)
             tier = state.level.id if state is not None else None
+            assigned = state is not None and state.assigned
         return Context(
             settings=self.settings,
             member=member,
@@ -117,6 +127,7 @@ class Earning:
             cart=cart,
             lines=lines,
             tier=tier,
+            tier_assigned=assigned,
         )
 
     def purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
@@ -151,7 +162,9 @@ class Earning:
         (with the crossing purchase earning as the program says)."""
         before = self.tier_before(history, member, at)
         tier = before.level.id if before is not None else None
-        ctx = self.cart_context(cart, member, history, at, tier)
+        ctx = self.cart_context(
+            cart, member, history, at, tier, before is not None and before.assigned
+        )
         evaluation = evaluate_cart(self.book, ctx)
         tiers = self.settings.tiers
         if tiers is None or before is None:
@@ -179,15 +192,24 @@ class Earning:
             at=activity.occurred_at,
             activity=activity,
             tier=before.level.id if before is not None else None,
+            tier_assigned=before is not None and before.assigned,
         )
         evaluation = evaluate_activity(self.book, ctx, activity.kind)
         recorded = engine_recorded(  # a validated activity: see ``engine_recorded``
             key, activity.occurred_at, "activity", activity.id, activity=activity.kind
         )
+        explanation = evaluation.explanation
+        if activity.kind not in self.book.activities:
+            kinds = ", ".join(sorted(self.book.activities)) or "none"
+            text = (
+                f"No rule earns on activity {activity.kind!r} (recorded, "
+                f"0 {self.settings.points_name}); the program's activity kinds: {kinds}"
+            )
+            explanation = (Explanation("", "unmatched", 0, text),)
         return Outcome(
             event_key=key,
             entries=entries_for(key, recorded, evaluation),
-            explanation=evaluation.explanation,
+            explanation=explanation,
             ledger_version=ledger.version,
         )
 

@@ -103,7 +103,7 @@ def expire(ledger: Ledger, as_of: datetime, settings: Settings) -> Outcome:
     entries: list[Entry] = []
     explanation = []
     for account in settings.accounts:
-        for lot, expiry in open_lots(history, history.open_lots(account.name)):
+        for lot, expiry in open_lots(history, history.lots_expiring_by(account.name, as_of)):
             left = lot.remaining()
             if expiry > as_of or left <= 0 or lot.expired_by_entry:
                 continue
@@ -170,7 +170,8 @@ def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Ou
             inactivity=dates["inactivity"],
         )
     else:
-        consumed, shortfall = take(open_lots(history, history.open_lots(account.name)), -points, at)
+        lots = open_lots(history, history.open_lots(account.name))
+        consumed, shortfall = take(lots, -points, at, account.consumption)
         if shortfall and account.negative_balance is NegativeBalance.CLAMP:
             raise InsufficientPoints(needed=-points, available=-points - shortfall)
         entry = Adjusted(
@@ -246,7 +247,7 @@ def transfer(
             )
     history = sender.history
     lots = open_lots(history, history.open_lots(name))
-    consumed, shortfall = take(lots, points, at)
+    consumed, shortfall = take(lots, points, at, settings.account(name).consumption)
     if shortfall:
         raise InsufficientPoints(needed=points, available=points - shortfall)
     out = TransferredOut(

@@ -10,6 +10,7 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, 
 from loyalrules.ledger.ledger import frozen_counts
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rewards import Grant
+from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.money import Money
 
 
@@ -32,6 +33,8 @@ class Quote:
     eligible_spend: Money
     explanation: tuple[Explanation, ...]
     awarded: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_counts, hash=False)
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
     @property
     def messages(self) -> tuple[str, ...]:

@@ -83,7 +83,12 @@ def pay_with_points(
         account=policy.account,
         points=points,
         consumed=take_points(
-            ledger, policy.account, points, at, settings.unit_name(policy.account)
+            ledger,
+            policy.account,
+            points,
+            at,
+            settings.unit_name(policy.account),
+            settings.account(policy.account).consumption,
         ),
         reward_id=PAY_WITH_POINTS,
         order_id=order_id,

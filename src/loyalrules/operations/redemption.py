@@ -26,7 +26,8 @@ from loyalrules.ledger.entries import Adjusted, Consumption, Earned, Entry, Rede
 from loyalrules.ledger.fold import reward_key
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.ledger.lots import take
+from loyalrules.ledger.lots import ConsumptionOrder, take
+from loyalrules.operations.catalog_limits import catalog_limit
 from loyalrules.operations.lifecycle import cover, duplicate
 from loyalrules.operations.outcome import Outcome
 from loyalrules.rules.conditions import AllOf, Condition
@@ -88,17 +89,22 @@ def points_available(ledger: Ledger, account: str, at: datetime) -> int:
 
 
 def take_points(
-    ledger: Ledger, account: str, points: int, at: datetime, what: str
+    ledger: Ledger,
+    account: str,
+    points: int,
+    at: datetime,
+    what: str,
+    order: ConsumptionOrder = ConsumptionOrder.SOONEST_EXPIRING,
 ) -> tuple[Consumption, ...]:
-    """Take ``points`` of ``account`` at ``at``, soonest-expiring lots first; raises
-    ``InsufficientPoints`` (naming ``what``) when fewer are available, ``StaleOutcome``
-    when another writer appended to ``ledger`` meanwhile."""
+    """Take ``points`` of ``account`` at ``at`` in the account's consumption ``order``;
+    raises ``InsufficientPoints`` (naming ``what``) when fewer are available,
+    ``StaleOutcome`` when another writer appended to ``ledger`` meanwhile."""
     history = ledger.history
     available = points_available(ledger, account, at)
     if points > available:
         raise InsufficientPoints(needed=points, available=available, what=what)
     lots = [(lot, history.expiry_of(lot)) for lot in history.open_lots(account)]
-    consumed, shortfall = take(lots, points, at)
+    consumed, shortfall = take(lots, points, at, order)
     # The balance and the lots agree unless the shared history moved between the two
     # reads (a concurrent append to this ledger object): then the answer is stale.
     ledger.check_unchanged(history, f"the debit of {what}")
@@ -114,6 +120,7 @@ class RedeemRequest:
     key: str
     cart: Cart | None = None
     order_id: str | None = None
+    catalog: tuple[Reward, ...] = ()  # for the limits across the catalog
 
 
 def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcome:
@@ -129,7 +136,9 @@ def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcom
     if reason is not None:
         ledger.check_unchanged(history, "the redemption")
         raise NotEligible(f"not eligible for {reward.name}: {reason}")
-    reached = _limit(reward, ctx, history, request.order_id)
+    reached = _limit(reward, ctx, history, request.order_id) or catalog_limit(
+        settings.redemption_limits, request.catalog, ctx, history, request.order_id
+    )
     if reached is not None:
         ledger.check_unchanged(history, "the redemption")
         raise LimitReached(reached)
@@ -141,7 +150,12 @@ def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcom
             account=reward.account,
             points=cost,
             consumed=take_points(
-                ledger, reward.account, cost, at, settings.unit_name(reward.account)
+                ledger,
+                reward.account,
+                cost,
+                at,
+                settings.unit_name(reward.account),
+                settings.account(reward.account).consumption,
             ),
             reward_id=reward.id,
             order_id=request.order_id,
@@ -201,7 +215,11 @@ def rewards_for(
     for reward in rewards:
         cost = reward.cost_for(ctx)
         available = points_available(ledger, reward.account, ctx.at)
-        reason = why_not(reward, ctx, None) or _limit(reward, ctx, ledger.history, None)
+        reason = (
+            why_not(reward, ctx, None)
+            or _limit(reward, ctx, ledger.history, None)
+            or catalog_limit(settings.redemption_limits, rewards, ctx, ledger.history, None)
+        )
         needed = max(cost - available, 0)
         price = settings.amount(reward.account, cost)
         if reason is not None:
@@ -338,7 +356,7 @@ def _take_back_credit(
         ]
         own = [item for item in lots[:1] if item[1] > at]
         consumed, shortfall = take(own, lot.points, at)
-        more, shortfall = take(lots[1:], shortfall, at)
+        more, shortfall = take(lots[1:], shortfall, at, account.consumption)
         deficit, written_off = cover(shortfall, account)
         return Adjusted(
             key=f"{key}:credit",

@@ -249,12 +249,15 @@ def _reverse(
             taking[lot.key] = taking.get(lot.key, 0) + part
             rest -= part
     consumed = [Consumption(lot_key, points) for lot_key, points in taking.items()]
-    others = [
-        item
-        for item in open_lots(history, history.open_lots(account.name))
-        if item[0].key not in taking
-    ]
-    more, shortfall = take(others, rest, at)
+    more: list[Consumption] = []
+    shortfall = rest
+    if rest > 0:  # only then other lots are looked at: a return costs its own lots
+        others = [
+            item
+            for item in open_lots(history, history.open_lots(account.name))
+            if item[0].key not in taking
+        ]
+        more, shortfall = take(others, rest, at, account.consumption)
     deficit, written_off = cover(shortfall, account)
     return Reversed(
         key=key,

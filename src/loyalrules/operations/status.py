@@ -85,7 +85,11 @@ class TierStatus:
         return tuple(lines)
 
 
-def tier_status(state: TierState, tiers: Tiers, since: datetime | None) -> TierStatus:
+def tier_status(
+    state: TierState, tiers: Tiers, since: datetime | None, points_name: str = DEFAULT_ACCOUNT
+) -> TierStatus:
+    """Where the member stands in the tiers; points of the default account are called
+    ``points_name`` (the program's name for them, e.g. stars)."""
     level = state.level
     above = tiers.levels[level.rank + 1 :]
     next_level = above[0] if above else None
@@ -103,7 +107,11 @@ def tier_status(state: TierState, tiers: Tiers, since: datetime | None) -> TierS
         to_next=None if next_level is None else max(next_level.qualify - state.value, Decimal(0)),
         to_keep=to_keep,
         metric=tiers.metric,
-        unit=tiers.currency if tiers.metric is Metric.SPEND else tiers.account,
+        unit=tiers.currency
+        if tiers.metric is Metric.SPEND
+        else points_name
+        if tiers.account == DEFAULT_ACCOUNT
+        else tiers.account,
         locale=tiers.locale,
     )
 
@@ -192,5 +200,5 @@ def member_status(member: Member, ledger: Ledger, as_of: datetime, settings: Set
         # until review_tiers has written the changes down.
         changes = [(when, level) for when, level in history.tier_changes if when <= as_of]
         since = changes[-1][0] if changes and changes[-1][1] == state.level.id else None
-        tier = tier_status(state, tiers, since)
+        tier = tier_status(state, tiers, since, settings.points_name)
     return status_of(member.id, ledger, as_of, settings, tier)

@@ -36,7 +36,9 @@ def tier_state(
     for start, until, level_id in facts.tier_floors:
         floor = tiers.level(level_id)
         if start <= at and (until is None or at < until) and floor.rank > state.level.rank:
-            state = attrs.evolve(state, level=floor, valid_until=until, reason="assigned")
+            state = attrs.evolve(
+                state, level=floor, valid_until=until, reason="assigned", assigned=True
+            )
     return state
 
 
@@ -188,6 +190,9 @@ def _moments(
             moments.add(gone + _TICK)
             if tiers.retention is not None:
                 moments.add(tiers.retention.after(gone, zone) + _TICK)
+    if tiers.valid_for is not None:  # a tier reached at a contribution runs out
+        for moment in history.series.instants(tiers.gains, None, end + _TICK):
+            moments.add(tiers.held_until(moment, zone))
     # a return can cost a tier at once
     moments.update(history.series.instants(tiers.losses, start, end + _TICK))
     for floor_start, until, _ in history.tier_floors:

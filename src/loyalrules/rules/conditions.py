@@ -108,7 +108,7 @@ def selected_spend(ctx: Context, selector: LineSelector | None) -> Decimal:
     """Eligible spend of the lines ``selector`` picks (all lines when None)."""
     if selector is None:
         return ctx.spend
-    return sum((el.spend for el in ctx.lines if selector(el.line)), Decimal(0))
+    return selector.spend(ctx.lines)
 
 
 @attrs.frozen
@@ -327,6 +327,20 @@ class TierIs(Condition):
 
     def describe(self) -> str:
         return f"tier is {self.words}"
+
+
+@attrs.frozen
+class TierSource(Condition):
+    """The member's tier (just before the event) is ``assigned`` by the host through a
+    manual tier (a status match), or (``assigned`` false) earned by qualifying."""
+
+    assigned: bool
+
+    def __call__(self, ctx: Context) -> bool:
+        return ctx.tier is not None and ctx.tier_assigned is self.assigned
+
+    def describe(self) -> str:
+        return "an assigned tier" if self.assigned else "a tier earned by qualifying"
 
 
 @attrs.frozen

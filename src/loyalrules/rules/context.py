@@ -19,7 +19,9 @@ class Context:
 
     ``at`` is the event's instant (UTC) and ``local`` the same instant in the program's
     time zone, for calendar questions. ``cart`` is ``None`` for activities. ``tier`` is
-    the id of the member's tier just before the event (``None`` without tiers).
+    the id of the member's tier just before the event (``None`` without tiers);
+    ``tier_assigned`` whether it is held through a manual tier (``assign_tier``) rather
+    than earned by qualifying.
     """
 
     __slots__ = (
@@ -33,6 +35,7 @@ class Context:
         "settings",
         "spend",
         "tier",
+        "tier_assigned",
     )
 
     def __init__(
@@ -46,6 +49,7 @@ class Context:
         lines: tuple[EligibleLine, ...] = (),
         activity: Activity | None = None,
         tier: str | None = None,
+        tier_assigned: bool = False,
     ) -> None:
         self.settings = settings
         self.member = member
@@ -56,6 +60,7 @@ class Context:
         self.lines = lines
         self.activity = activity
         self.tier = tier
+        self.tier_assigned = tier_assigned
         spend = _NO_SPEND
         for line in lines:
             spend += line.spend

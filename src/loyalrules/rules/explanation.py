@@ -16,6 +16,7 @@ ExplanationStatus = Literal[
     "restored",
     "tier",
     "membership",
+    "unmatched",
 ]
 
 
@@ -26,6 +27,8 @@ class Explanation(NamedTuple):
     or ``"missed"`` for a threshold rule the customer just missed (``points`` is 0).
     Lifecycle operations explain their entries as ``"reversed"``, ``"expired"``,
     ``"activated"``, ``"adjusted"`` or ``"transferred"``; debits have negative points.
+    ``"unmatched"`` says an activity was recorded but no rule of the program names its
+    kind (0 points), so a misspelt kind is not a silent zero.
     """
 
     rule_id: str

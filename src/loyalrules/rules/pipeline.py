@@ -20,7 +20,7 @@ from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.rounding import Chosen, Scopes, cap, round_units, spend_points
-from loyalrules.rules.rulebook import Phase, PlannedRule, Ratio, RuleBook
+from loyalrules.rules.rulebook import Dated, Phase, PlannedRule, Ratio, RuleBook
 from loyalrules.rules.settings import EligibleSpendPolicy
 from loyalrules.values.events import Activity, Cart, LineItem
 from loyalrules.values.money import Money, allocate_amounts
@@ -197,7 +197,9 @@ def _spend_units(
 
 def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
     """Run a purchase (or a quoted cart) through the pipeline."""
-    return _evaluate(book.purchase, ctx, _eligible(ctx.lines))
+    eligible = _eligible(ctx.lines)
+    index = book.purchase_index
+    return _evaluate(index.relevant(eligible) if index.indexes else book.purchase, ctx, eligible)
 
 
 def evaluate_activity(book: RuleBook, ctx: Context, kind: str) -> Evaluation:
@@ -218,7 +220,8 @@ def entries_for(event_key: str, recorded: Recorded, evaluation: Evaluation) -> t
     by the rule's (or its account's) pending and expiry policies."""
     at = recorded.at
     entries: list[Entry] = [recorded]
+    dated: Dated = {}
     for plan, points in evaluation.awards:
         if points > 0:
-            entries.append(plan.lot(event_key, at, points))
+            entries.append(plan.lot(event_key, at, points, dated))
     return tuple(entries)

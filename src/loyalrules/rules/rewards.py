@@ -9,19 +9,21 @@ free item, a credit...). Gifts are small classes, one per kind, built once at lo
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import attrs
 
+from loyalrules.errors import NotAllowed, ValidationError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.rules.conditions import Condition, Window
 from loyalrules.rules.context import Context
 from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.values.events import Cart
+from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.money import Money, format_money
 
 
@@ -53,6 +55,62 @@ class Grant:
     cause: str | None = None
     payload: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen, hash=False)
 
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
+
+    def apply_to(self, cart: C) -> C:
+        """``cart`` (or purchase) with this grant recorded on it: the money off added to
+        its ``order_discount`` (so, by default, it stops counting as eligible spend), or
+        its shipping made free. Refuses what cannot be recorded on an order.
+
+        For example::
+
+            purchase = grant.apply_to(purchase)
+        """
+        record = _RECORDS.get(self.kind)
+        if record is None:
+            raise NotAllowed(
+                f"a {self.kind} grant is not money off an order; nothing to record on the cart"
+            )
+        return cast(C, record(self, cart))
+
+
+C = TypeVar("C", bound=Cart)
+
+
+def _money_off(grant: Grant, cart: C) -> C:
+    if grant.amount is None:
+        raise ValidationError(
+            f"grant {grant.reward_id!r} has no amount yet: redeem with cart= to price it"
+        )
+    room = merchandise(cart)
+    if grant.amount > room:
+        raise ValidationError(
+            f"grant {grant.reward_id!r} takes {grant.amount} off but the merchandise left to "
+            f"discount is {room}; take the rest off the tax or shipping at payment"
+        )
+    before = cart.order_discount or Money.zero(cart.currency)
+    return attrs.evolve(cart, order_discount=before + grant.amount)
+
+
+def _free_shipping(grant: Grant, cart: C) -> C:
+    return attrs.evolve(cart, shipping=None)
+
+
+_RECORDS: dict[str, Callable[[Grant, Any], Any]] = {
+    "amount_off": _money_off,
+    "percent_off": _money_off,
+    "free_item": _money_off,
+    "free_shipping": _free_shipping,
+}
+"""How each kind of grant is recorded on an order (``Grant.apply_to``)."""
+
+
+def merchandise(cart: Cart) -> Money:
+    """What a discount may take off ``cart``: the lines after their own and the order's
+    discounts (tax and shipping excluded)."""
+    discount = cart.order_discount
+    return cart.subtotal if discount is None else cart.subtotal - discount
+
 
 class Gift(abc.ABC):
     """What a reward gives. Subclass it to add a kind."""
@@ -70,14 +128,19 @@ class Gift(abc.ABC):
 
 @attrs.frozen
 class AmountOff(Gift):
-    """A fixed amount off the order (never more than the order costs)."""
+    """A fixed amount off the order: with a cart, never more than its merchandise
+    (``of_order``: never more than all it costs, tax and shipping included)."""
 
     amount: Decimal
     locale: str | None = None  # how the program writes amounts
+    of_order: bool = False
     kind = "amount_off"
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
-        amount = self.amount if cart is None else min(self.amount, cart.payable.amount)
+        amount = self.amount
+        if cart is not None:
+            most = cart.payable if self.of_order else merchandise(cart)
+            amount = min(amount, most.amount)
         return Grant(
             reward_id=reward_id,
             kind=self.kind,
@@ -211,6 +274,8 @@ class Custom(Gift):
     payload: Mapping[str, Any] = attrs.field(converter=_frozen, hash=False)
     description: str = ""
     kind = "custom"
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
         return Grant(

@@ -21,6 +21,7 @@ from loyalrules.ledger.fields import Inactivity
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
 from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.plan_index import PlanIndex
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.rules.settings import Settings
@@ -32,6 +33,11 @@ Ratio = tuple[int, int]
 """An exact rational ``numerator / denominator`` with a positive denominator."""
 
 _new_explanation = tuple.__new__  # Explanation(...) without its Python-level __new__
+
+
+Dated = dict[int, datetime | None]
+"""One event's lot dates by policy (``id`` of the policy): see ``PlannedRule.lot``."""
+_UNDATED = datetime.min  # not a date any policy gives: "not worked out yet"
 
 
 class Phase(enum.Enum):
@@ -158,22 +164,34 @@ class PlannedRule:
             text = f"{before}{format_money(amount, self.money, locale=self.locale)}"
         return _new_explanation(Explanation, (self.rule.id, "applied", points, text))
 
-    def lot(self, event_key: str, at: datetime, points: int) -> Earned:
+    def lot(self, event_key: str, at: datetime, points: int, dated: Dated | None = None) -> Earned:
         """The lot this rule credits for the event ``event_key``, dated by its policies.
 
         ``at`` is the event's UTC instant and ``points`` positive: the lot is built
         without re-validation (see ``engine_earned``); policy dates are normalised here.
+        ``dated`` keeps the dates of one event by policy, so rules sharing a policy (their
+        account's, usually) date their lots with it once.
         """
         if self.undated:
             available_at: datetime | None = at
             expires_at = None
         else:
-            available_at = self.pending.available_at(at, self.zone)
-            expires_at = self.expiry.expires_at(at, self.zone)
-            if available_at is not None:
-                available_at = to_utc(available_at, "entry time")
-            if expires_at is not None:
-                expires_at = to_utc(expires_at, "entry time")
+            memo: Dated = {} if dated is None else dated
+            pending, expiry = self.pending, self.expiry
+            # Keyed by identity: the policies live as long as the rule, and one event's
+            # instant and zone are the same for all its rules.
+            available_at = memo.get(id(pending), _UNDATED)
+            if available_at is _UNDATED:
+                available_at = pending.available_at(at, self.zone)
+                if available_at is not None:
+                    available_at = to_utc(available_at, "entry time")
+                memo[id(pending)] = available_at
+            expires_at = memo.get(id(expiry), _UNDATED)
+            if expires_at is _UNDATED:
+                expires_at = expiry.expires_at(at, self.zone)
+                if expires_at is not None:
+                    expires_at = to_utc(expires_at, "entry time")
+                memo[id(expiry)] = expires_at
         return engine_earned(
             event_key + self.earn_key,
             at,
@@ -212,6 +230,7 @@ class RuleBook:
     multipliers: tuple[PlannedRule, ...] = attrs.field(init=False)
     bonuses: tuple[PlannedRule, ...] = attrs.field(init=False)
     activities: dict[str, tuple[PlannedRule, ...]] = attrs.field(init=False)
+    purchase_index: PlanIndex[PlannedRule] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         plans = [PlannedRule.of(i, r, self.settings) for i, r in enumerate(self.rules)]
@@ -226,3 +245,4 @@ class RuleBook:
         set_(self, "multipliers", _grouped(purchase, Phase.MULTIPLY))
         set_(self, "bonuses", _grouped(purchase, Phase.BONUS))
         set_(self, "activities", {kind: tuple(p) for kind, p in by_kind.items()})
+        set_(self, "purchase_index", PlanIndex(purchase))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 import attrs
 
 from loyalrules.rules.lines import EligibleLine
 from loyalrules.values.events import LineItem
+
+_ZERO = Decimal(0)
 
 
 def _frozen(values: Iterable[str]) -> frozenset[str]:
@@ -34,14 +37,20 @@ class LineSelector:
     _excludes: bool = attrs.field(init=False, repr=False, eq=False)
     _includes_all: bool = attrs.field(init=False, repr=False, eq=False)
     _categories_only: bool = attrs.field(init=False, repr=False, eq=False)
+    _all_but_categories: bool = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        # Precomputed so that a call only tests the sets that are not empty.
+        # Precomputed so that a call only tests the sets that are not empty, and the two
+        # usual scopes (some categories; every category but some) test no more than the
+        # line's category, without a call per line.
         excludes = bool(self.exclude_categories or self.exclude_skus or self.exclude_tags)
+        includes_all = not (self.categories or self.skus or self.tags)
         object.__setattr__(self, "_excludes", excludes)
-        object.__setattr__(self, "_includes_all", not (self.categories or self.skus or self.tags))
+        object.__setattr__(self, "_includes_all", includes_all)
         only = not excludes and bool(self.categories) and not (self.skus or self.tags)
         object.__setattr__(self, "_categories_only", only)
+        all_but = includes_all and not (self.exclude_skus or self.exclude_tags)
+        object.__setattr__(self, "_all_but_categories", all_but)
 
     def __call__(self, line: LineItem) -> bool:
         if self._excludes and (
@@ -65,10 +74,20 @@ class LineSelector:
 
     def select(self, lines: Sequence[EligibleLine]) -> list[EligibleLine]:
         """The ``lines`` this selector picks, in their order."""
-        if self._categories_only:  # the usual scope: one test per line, no call
+        if self._categories_only:  # the usual scopes: one test per line, no call
             categories = self.categories
             return [el for el in lines if el.line.category in categories]
+        if self._all_but_categories:
+            excluded = self.exclude_categories
+            return [el for el in lines if el.line.category not in excluded]
         return [el for el in lines if self(el.line)]
+
+    def spend(self, lines: Iterable[EligibleLine]) -> Decimal:
+        """Eligible spend of the ``lines`` this selector picks."""
+        if self._all_but_categories:
+            excluded = self.exclude_categories
+            return sum([el.spend for el in lines if el.line.category not in excluded], _ZERO)
+        return sum([el.spend for el in self.select(tuple(lines))], _ZERO)
 
     def describe(self) -> str:
         """Human words for the selection, e.g. ``"beans or merch"``."""

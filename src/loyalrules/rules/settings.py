@@ -13,7 +13,14 @@ import attrs
 from loyalrules.errors import ValidationError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.rules.selectors import LineSelector
-from loyalrules.terms.policies import Account, PayWithPoints, Plan, TransferPolicy, Unit
+from loyalrules.terms.policies import (
+    Account,
+    PayWithPoints,
+    Plan,
+    RedemptionLimits,
+    TransferPolicy,
+    Unit,
+)
 from loyalrules.terms.tiers import Tiers
 from loyalrules.values.durations import Duration
 from loyalrules.values.money import Money, format_money, minor_units
@@ -84,6 +91,7 @@ class Settings:
     point_value: Decimal | None = None  # what one point is worth, for economics
     memberships: tuple[Plan, ...] = ()
     locale: str | None = None  # how amounts are written (Babel); None: as always, en-US
+    redemption_limits: RedemptionLimits | None = None  # across the rewards catalog
 
     @property
     def minor_units(self) -> int:

@@ -141,11 +141,11 @@ def _adjust(program: Program, member: Member, ledger: Ledger, op: Adjust) -> Out
 
 
 def _expire(program: Program, member: Member, ledger: Ledger, op: Expire) -> Outcome:
-    return program.expire(member=member, ledger=ledger, as_of=op.as_of)
+    return program.expire(member=member, ledger=ledger, at=op.as_of)
 
 
 def _review(program: Program, member: Member, ledger: Ledger, op: ReviewTiers) -> Outcome:
-    return program.review_tiers(member=member, ledger=ledger, as_of=op.as_of)
+    return program.review_tiers(member=member, ledger=ledger, at=op.as_of)
 
 
 Runner = Callable[[Program, Member, Ledger, Any], Outcome]

@@ -18,6 +18,7 @@ import attrs
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.fields import Inactivity
+from loyalrules.ledger.lots import ConsumptionOrder
 from loyalrules.values.durations import Duration
 from loyalrules.values.events import Cart
 from loyalrules.values.money import Money
@@ -77,10 +78,28 @@ class UntilActivated(Pending):
         return "pending until the order is activated"
 
 
+@attrs.frozen
+class InactivityTerm:
+    """ "After ``period`` without activity": what counts as activity (``counts``, kinds
+    from ``ledger.activity``; empty: everything active) and whether the deadline runs
+    to the end of its local day or month (``to_end_of``)."""
+
+    period: str
+    counts: tuple[str, ...] = ()
+    to_end_of: Period | None = None
+
+    def __str__(self) -> str:
+        return self.period
+
+    def for_zone(self, zone_name: str) -> Inactivity:
+        end = None if self.to_end_of is None else self.to_end_of.value
+        return Inactivity(self.period, zone_name, self.counts, end)
+
+
 class Expiry(abc.ABC):
     """When a lot's points expire. ``inactivity`` may add "or after N without activity"."""
 
-    inactivity: str | None
+    inactivity: InactivityTerm | None
 
     @abc.abstractmethod
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
@@ -90,14 +109,14 @@ class Expiry(abc.ABC):
     def describe(self) -> str: ...
 
     def inactivity_for(self, zone_name: str) -> Inactivity | None:
-        return None if self.inactivity is None else Inactivity(self.inactivity, zone_name)
+        return None if self.inactivity is None else self.inactivity.for_zone(zone_name)
 
 
 @attrs.frozen
 class NoFixedExpiry(Expiry):
     """Never expires by date (only by inactivity, when ``inactivity`` is set)."""
 
-    inactivity: str | None = None
+    inactivity: InactivityTerm | None = None
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
         return None
@@ -114,7 +133,7 @@ class ExpireAfter(Expiry):
 
     period: Duration
     end_of: Period | None = None
-    inactivity: str | None = None
+    inactivity: InactivityTerm | None = None
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
         due = to_utc(self.period.after(earned_at, zone))
@@ -132,7 +151,7 @@ class ExpireOnDate(Expiry):
     """At the end of a fixed calendar day (promotional points)."""
 
     day: date
-    inactivity: str | None = None
+    inactivity: InactivityTerm | None = None
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
         return end_of_day(self.day, zone)
@@ -149,7 +168,7 @@ class ExpireAnnually(Expiry):
     month: int
     day: int
     years_later: int = 0
-    inactivity: str | None = None
+    inactivity: InactivityTerm | None = None
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
         earned_on = earned_at.astimezone(zone).date()
@@ -184,6 +203,7 @@ class Account:
     pending: Pending = NotPending()
     expiry: Expiry = NoFixedExpiry()
     negative_balance: NegativeBalance = NegativeBalance.ALLOW
+    consumption: ConsumptionOrder = ConsumptionOrder.SOONEST_EXPIRING
 
 
 @attrs.frozen(kw_only=True)
@@ -228,6 +248,16 @@ class PayWithPoints:
             Money.zero(currency).quantum, ROUND_DOWN
         )
         return Money(amount, currency)
+
+
+@attrs.frozen(kw_only=True)
+class RedemptionLimits:
+    """Limits across the whole catalog: at most ``per_order`` rewards per order, and at
+    most ``times`` redemptions per member per calendar ``per`` (``redemption_limits``)."""
+
+    per_order: int | None = None
+    times: int | None = None
+    per: Period | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -15,6 +15,10 @@ For a calendar or anniversary year, the tier at an instant is the highest of:
 
 For a rolling window, the tier is the highest level the rolling value reached within the
 last ``retention`` (by default: now). For ``lifetime``, the level the total qualifies for.
+
+With ``valid_for`` ("status lasts 12 months from the day you qualify"), whatever the
+window, a level is held from the instant the window's value reaches it through the end of
+the local day ``valid_for`` later; the tier is the highest level held.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from decimal import Decimal
 
 import attrs
 
+from loyalrules.errors import InternalError
 from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, earned
 from loyalrules.values.durations import Duration
 from loyalrules.values.money import format_money
@@ -94,6 +99,7 @@ class TierState:
     valid_until: datetime | None
     reason: str
     previous_value: Decimal | None = None  # the value of the last period, if any
+    assigned: bool = False  # held through a manual tier above what was qualified for
 
 
 @attrs.frozen(kw_only=True)
@@ -112,6 +118,7 @@ class Tiers:
     crossing: Crossing = Crossing.OLD_RATE
     currency: str = "USD"
     locale: str | None = None  # how the program writes amounts
+    valid_for: Duration | None = None  # a level lasts this long from the day it is reached
 
     @property
     def base(self) -> Level:
@@ -190,9 +197,56 @@ class Tiers:
                 level=level, at=at, value=value, window_start=None, window_end=None,
                 valid_until=None, reason="lifetime total",
             )  # fmt: skip
+        if self.valid_for is not None:
+            return self._from_qualifying(series, at, joined, zone)
         if self.window is Window.ROLLING and self.rolling is not None:
             return self._rolling(series, at, self.rolling)
         return self._periodic(series, at, joined, zone)
+
+    def window_at(
+        self, at: datetime, joined: datetime, zone: tzinfo
+    ) -> tuple[datetime | None, datetime | None]:
+        """The window the value at ``at`` is measured over: ``(start, end)``, either
+        ``None`` when open (a lifetime has no start; a rolling window ends at ``at``)."""
+        if self.window is Window.LIFETIME:
+            return None, None
+        if self.window is Window.ROLLING and self.rolling is not None:
+            return _back(at, self.rolling), at
+        return self.period(at, joined, zone)
+
+    def held_until(self, reached: datetime, zone: tzinfo) -> datetime:
+        """With ``valid_for``: the end of the local day ``valid_for`` after ``reached``."""
+        if self.valid_for is None:
+            raise InternalError("held_until() asked of tiers without valid_for")
+        return Period.DAY.bounds(self.valid_for.after(reached, zone).astimezone(zone))[1]
+
+    def _from_qualifying(
+        self, series: Series, at: datetime, joined: datetime, zone: tzinfo
+    ) -> TierState:
+        if self.valid_for is None:
+            raise InternalError("_from_qualifying() asked of tiers without valid_for")
+        start, end = self.window_at(at, joined, zone)
+        value = self.value(series, start, at + _TICK)
+        best, until, since = self.base, None, None
+        # Only a contribution can raise the window's value, so a level is reached at one.
+        lookback = _back(at, self.valid_for) - timedelta(days=2)
+        for moment in series.instants(self.gains, lookback, at + _TICK):
+            held_until = self.held_until(moment, zone)
+            if held_until <= at:
+                continue
+            window_start = self.window_at(moment, joined, zone)[0]
+            reached = self.qualified(self.value(series, window_start, moment + _TICK))
+            if reached.rank and (reached.rank, held_until) > (best.rank, until or held_until):
+                best, until, since = reached, held_until, moment
+        reason = (
+            f"qualified on {since.astimezone(zone).date().isoformat()}, for {self.valid_for}"
+            if since is not None
+            else "qualified this period"
+        )
+        return TierState(
+            level=best, at=at, value=value, window_start=start, window_end=end,
+            valid_until=until, reason=reason,
+        )  # fmt: skip
 
     def _rolling(self, series: Series, at: datetime, rolling: Duration) -> TierState:
         through = at + _TICK

@@ -25,6 +25,7 @@ from loyalrules.economics.scenario import (
     TierReview,
     play,
 )
+from loyalrules.testing.cart_strategies import carts, instants, line_items, money
 from loyalrules.testing.checks import (
     CHECKS,
     CheckFailed,
@@ -38,16 +39,7 @@ from loyalrules.testing.checks import (
     splits,
 )
 from loyalrules.testing.program_strategies import ProgramStrategies, from_program
-from loyalrules.testing.strategies import (
-    activities,
-    carts,
-    instants,
-    line_items,
-    members,
-    money,
-    purchase_histories,
-    purchases,
-)
+from loyalrules.testing.strategies import activities, members, purchase_histories, purchases
 
 __all__ = [
     "CHECKS",

@@ -235,9 +235,8 @@ def check_reward_rate(
     ``min_spend`` (so a welcome bonus on a $1 order does not count)."""
     playback = play(program, scenario)
     rate, points, spend = reward_rate_of(program, [playback.ledger], point_value)
-    if spend <= 0 or spend < Decimal(min_spend):
-        return
-    assert rate is not None
+    if rate is None or spend <= 0 or spend < Decimal(min_spend):
+        return  # no spend to measure a rate on
     if not Decimal(at_least) <= rate <= Decimal(at_most):
         raise _fail(
             f"The effective reward rate is {rate:.4f}, outside [{at_least}, {at_most}]: "
@@ -302,17 +301,17 @@ def check_redemption_cancel_restores(program: Program, scenario: Scenario) -> No
     playback = play(program, scenario)
     ledger, member = playback.ledger, scenario.member
     at = scenario.end + timedelta(seconds=1)
-    options = program.rewards_for(member, ledger, at)
+    options = program.rewards_for(member=member, ledger=ledger, at=at)
     for option in options:
         if not (option.eligible and option.affordable):
             continue
         key = f"check-{option.reward_id}"
         redeemed = program.redeem(option.reward_id, member=member, ledger=ledger, at=at, key=key)
         middle = ledger.apply(redeemed)
-        cancelled = program.cancel_redemption(member, middle, key=key, at=at)
+        cancelled = program.cancel_redemption(member=member, ledger=middle, key=key, at=at)
         after = middle.apply(cancelled)
         if _standing(after, program, at) != _standing(ledger, program, at) or [
-            o.message for o in program.rewards_for(member, after, at)
+            o.message for o in program.rewards_for(member=member, ledger=after, at=at)
         ] != [o.message for o in options]:
             raise _fail(
                 f"Redeeming {option.reward_id} and cancelling it did not leave the member "

@@ -47,7 +47,7 @@ from loyalrules.economics.scenario import (
     step_time,
 )
 from loyalrules.economics.shape import ProgramShape, shape_of
-from loyalrules.testing.strategies import DEFAULT_END, DEFAULT_START, carts, money
+from loyalrules.testing.cart_strategies import DEFAULT_END, DEFAULT_START, carts, money
 
 _SECOND: Final = timedelta(seconds=1)
 _MARGIN: Final = timedelta(days=30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from datetime import datetime, timedelta, tzinfo
@@ -17,6 +18,18 @@ _DURATION = re.compile(
 )
 
 
+MAX_YEARS = 100
+"""The longest duration loyalrules supports (pending, expiry, windows, validity)."""
+MAX_DAYS = 365.25 * MAX_YEARS
+
+
+def _too_long(text: str) -> ValidationError:
+    return ValidationError(
+        f"duration {text[:30]!r} is too long: loyalrules supports durations up to "
+        f"{MAX_YEARS} years (P{MAX_YEARS}Y)"
+    )
+
+
 @attrs.frozen
 class Duration:
     """A duration as written (``text``): its ``calendar`` part (years, months, weeks,
@@ -30,7 +43,21 @@ class Duration:
         """``moment`` plus this duration: the calendar part on the local calendar of
         ``zone`` (same wall-clock time, whatever daylight saving does), then the clock
         part as elapsed time (``PT48H`` is always 48 hours)."""
-        local = moment.astimezone(zone) + self.calendar
+        local = moment.astimezone(zone)
+        # What ``local + self.calendar`` does (years and months first, the day clamped
+        # to the month's last, then days), without relativedelta's general machinery:
+        # lots are dated by the thousand.
+        calendar_part = self.calendar
+        months = calendar_part.years * 12 + calendar_part.months
+        if months:
+            year, month = divmod(local.month - 1 + months, 12)
+            year += local.year
+            last = calendar.monthrange(year, month + 1)[1]
+            local = local.replace(year=year, month=month + 1, day=min(local.day, last))
+        if calendar_part.days:
+            local += timedelta(days=calendar_part.days)
+        if local.fold:  # as adding a relativedelta, even an empty one, clears the fold
+            local = local.replace(fold=0)
         return local.astimezone(moment.tzinfo) + self.clock
 
     def __str__(self) -> str:
@@ -60,7 +87,12 @@ def _parse(text: str) -> Duration:
             f"{text!r} is not an ISO 8601 duration; write e.g. P14D (14 days), P12M "
             "(12 months), P1Y (a year) or PT48H (48 hours)"
         )
+    if any(len(value) > 6 for value in match.groupdict().values() if value):
+        raise _too_long(text)
     n = {name: int(value) if value else 0 for name, value in match.groupdict().items()}
+    days = 365.25 * n["years"] + 30.5 * n["months"] + 7 * n["weeks"] + n["days"]
+    if days + (n["hours"] + n["minutes"] / 60 + n["seconds"] / 3600) / 24 > MAX_DAYS:
+        raise _too_long(text)
     return Duration(
         text,
         relativedelta(years=n["years"], months=n["months"], days=7 * n["weeks"] + n["days"]),

@@ -24,9 +24,13 @@ from loyalrules.values.fields import (
     occurred_at,
     optional_identifier,
     optional_non_negative_money,
+    reduce_frozen,
     tag_tuple,
 )
 from loyalrules.values.money import Money, allocate
+
+MAX_QUANTITY = 1_000_000
+"""The most units one cart line may have."""
 
 
 @attrs.frozen(kw_only=True)
@@ -36,28 +40,34 @@ class LineItem:
     ``id`` defaults to the SKU; give lines distinct ids when one SKU appears twice.
     """
 
-    sku: str = attrs.field(validator=identifier)
-    category: str = attrs.field(validator=identifier)
-    unit_price: Money = attrs.field(validator=non_negative_money)
-    quantity: int = attrs.field(default=1)
-    discount: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
+    sku: str
+    category: str
+    unit_price: Money
+    quantity: int = 1
+    discount: Money | None = None
     tags: tuple[str, ...] = attrs.field(default=(), converter=tag_tuple)
-    id: str = attrs.field(
-        default=attrs.Factory(lambda self: self.sku, takes_self=True), validator=identifier
-    )
-
-    @quantity.validator
-    def _check_quantity(self, _: object, value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise WrongTypeError(f"quantity must be a whole number, not {value!r}")
-        if value <= 0:
-            raise ValidationError(
-                f"quantity of line {self.sku!r} must be at least 1, not {value}; "
-                "record returns with a Return event"
-            )
+    id: str = attrs.field(default=attrs.Factory(lambda self: self.sku, takes_self=True))
 
     def __attrs_post_init__(self) -> None:
+        # One method checks every field (a validator per field costs a call each, and
+        # carts are built by the thousand): the usual values pass the first test of
+        # each line; anything else goes to the shared validator for its message.
+        fields = _LINE_FIELDS
+        sku, category, line_id = self.sku, self.category, self.id
+        if type(sku) is not str or not sku:
+            identifier(self, fields.sku, sku)
+        if type(category) is not str or not category:
+            identifier(self, fields.category, category)
+        price = self.unit_price
+        if type(price) is not Money or price.amount < 0:
+            non_negative_money(self, fields.unit_price, price)
+        quantity = self.quantity
+        if type(quantity) is not int or quantity <= 0 or quantity > MAX_QUANTITY:
+            _check_quantity(sku, quantity)
+        if type(line_id) is not str or not line_id:
+            identifier(self, fields.id, line_id)
         if self.discount is not None:
+            optional_non_negative_money(self, fields.discount, self.discount)
             if self.discount.currency != self.unit_price.currency:
                 raise ValidationError(
                     f"line {self.id!r}: discount is in {self.discount.currency} but the "
@@ -79,6 +89,24 @@ class LineItem:
         return self.gross - self.discount if self.discount is not None else self.gross
 
 
+_LINE_FIELDS = attrs.fields(LineItem)
+
+
+def _check_quantity(sku: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise WrongTypeError(f"quantity must be a whole number, not {value!r}")
+    if value <= 0:
+        raise ValidationError(
+            f"quantity of line {sku!r} must be at least 1, not {value}; "
+            "record returns with a Return event"
+        )
+    if value > MAX_QUANTITY:
+        raise ValidationError(
+            f"quantity of line {sku!r} is {value:.3g}: loyalrules supports at most "
+            f"{MAX_QUANTITY:,} units per line"
+        )
+
+
 def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
     if isinstance(value, LineItem) or not isinstance(value, Iterable):
         raise WrongTypeError(
@@ -87,7 +115,7 @@ def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
         )
     lines = tuple(value)
     for line in lines:
-        if not isinstance(line, LineItem):
+        if type(line) is not LineItem and not isinstance(line, LineItem):
             raise WrongTypeError(f"lines must be LineItem values, not {type(line).__name__}")
     return lines
 
@@ -101,15 +129,17 @@ class Cart:
     """
 
     lines: tuple[LineItem, ...] = attrs.field(converter=_lines)
-    order_discount: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
-    shipping: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
-    tax: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
-    points_payment: Money | None = attrs.field(default=None, validator=optional_non_negative_money)
-    channel: str | None = attrs.field(default=None, validator=optional_identifier)
-    payment: str | None = attrs.field(default=None, validator=optional_identifier)
+    order_discount: Money | None = None
+    shipping: Money | None = None
+    tax: Money | None = None
+    points_payment: Money | None = None
+    channel: str | None = None
+    payment: str | None = None
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
     def __attrs_post_init__(self) -> None:
         if not self.lines:
@@ -128,12 +158,19 @@ class Cart:
                     "(it defaults to the SKU)"
                 )
             seen.add(line.id)
+        # Checked here rather than by a validator per field: most carts have none of
+        # these, and a call per absent field adds up over many carts.
+        fields = _CART_FIELDS
         for name in ("order_discount", "shipping", "tax", "points_payment"):
             extra: Money | None = getattr(self, name)
-            if extra is not None and extra.currency != currency:
-                raise ValidationError(
-                    f"{name} is in {extra.currency} but the cart is in {currency}"
-                )
+            if extra is not None:
+                non_negative_money(self, getattr(fields, name), extra)
+                if extra.currency != currency:
+                    raise ValidationError(
+                        f"{name} is in {extra.currency} but the cart is in {currency}"
+                    )
+        for name in ("channel", "payment"):
+            optional_identifier(self, getattr(fields, name), getattr(self, name))
         if self.order_discount is not None and not self.order_discount.is_whole_minor_units:
             raise ValidationError(
                 f"order_discount {self.order_discount.amount} has more decimals than "
@@ -186,6 +223,9 @@ class Cart:
         )
 
 
+_CART_FIELDS = attrs.fields(Cart)
+
+
 @attrs.frozen(kw_only=True)
 class Purchase(Cart):
     """A completed order by a member."""
@@ -206,6 +246,8 @@ class Activity:
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
 
 def _returned_units(value: Mapping[str, int] | None) -> Mapping[str, int] | None:
@@ -243,6 +285,8 @@ class Return:
     lines: Mapping[str, int] | None = attrs.field(
         default=None, converter=_returned_units, hash=False
     )
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
     @purchase.validator
     def _check_purchase(self, _: object, value: object) -> None:

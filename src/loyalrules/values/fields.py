@@ -12,7 +12,7 @@ import attrs
 
 from loyalrules.errors import ValidationError, WrongTypeError
 from loyalrules.values.money import Money
-from loyalrules.values.timeutil import to_utc
+from loyalrules.values.timeutil import event_time, to_utc
 
 AttributeValue = (
     str | int | bool | Decimal | date | datetime | None | tuple[Any, ...] | frozenset[Any]
@@ -20,7 +20,12 @@ AttributeValue = (
 _SCALARS = (str, int, bool, Decimal, date, type(None))
 
 
+_PLAIN = frozenset({str, int, bool, Decimal, date, type(None)})  # kept as they are
+
+
 def _freeze_value(key: str, value: object) -> AttributeValue:
+    if type(value) in _PLAIN:  # the usual attribute, tested once
+        return value  # type: ignore[return-value]
     if isinstance(value, set | frozenset):
         return frozenset(_freeze_value(key, item) for item in value)
     if isinstance(value, list | tuple):
@@ -39,10 +44,13 @@ def _freeze_value(key: str, value: object) -> AttributeValue:
     return value
 
 
+_NO_ATTRIBUTES: Mapping[str, AttributeValue] = MappingProxyType({})
+
+
 def freeze_attributes(value: Mapping[str, object] | None) -> Mapping[str, AttributeValue]:
     """A read-only copy of host-defined attributes, with lists turned into tuples."""
-    if value is None:
-        return MappingProxyType({})
+    if (not value and type(value) is dict) or value is None:
+        return _NO_ATTRIBUTES  # the usual case: shared, as it can never change
     if not isinstance(value, Mapping):
         raise WrongTypeError(f"attributes must be a mapping, not {type(value).__name__}")
     frozen: dict[str, AttributeValue] = {}
@@ -51,6 +59,37 @@ def freeze_attributes(value: Mapping[str, object] | None) -> Mapping[str, Attrib
             raise WrongTypeError(f"attribute names must be strings, not {key!r}")
         frozen[key] = _freeze_value(key, item)
     return MappingProxyType(frozen)
+
+
+def _restored(cls: type[Any], values: tuple[Any, ...], proxied: tuple[str, ...]) -> Any:
+    value = object.__new__(cls)
+    for field, item in zip(attrs.fields(cls), values, strict=True):
+        name = field.name
+        object.__setattr__(value, name, MappingProxyType(item) if name in proxied else item)
+    return value
+
+
+def reduce_frozen(value: Any) -> tuple[Any, ...]:
+    """``__reduce__`` for a frozen attrs value holding read-only mappings, which pickle
+    cannot carry: they travel as dicts and come back read-only. The fields are restored
+    as they were, without running the constructor's checks again.
+
+    >>> import pickle
+    >>> from datetime import UTC, datetime
+    >>> from loyalrules.values.member import Member
+    >>> member = Member(id="m-1", joined_at=datetime(2026, 1, 1, tzinfo=UTC),
+    ...                 attributes={"segment": "gold"})
+    >>> pickle.loads(pickle.dumps(member)) == member
+    True
+    """
+    values, proxied = [], []
+    for field in attrs.fields(type(value)):
+        item = getattr(value, field.name)
+        if type(item) is MappingProxyType:
+            item = dict(item)
+            proxied.append(field.name)
+        values.append(item)
+    return _restored, (type(value), tuple(values), tuple(proxied))
 
 
 def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -80,7 +119,7 @@ def optional_non_negative_money(
 
 
 def tag_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
-    if value is None:
+    if value is None or value == ():
         return ()
     if isinstance(value, str):
         return (value,)
@@ -92,4 +131,4 @@ def tag_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
 
 
 def occurred_at(value: object) -> datetime:
-    return to_utc(value, "occurred_at")
+    return event_time(value, "occurred_at")

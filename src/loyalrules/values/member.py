@@ -7,12 +7,17 @@ from datetime import date, datetime
 
 import attrs
 
-from loyalrules.values.fields import AttributeValue, freeze_attributes, identifier
-from loyalrules.values.timeutil import optional_date, to_utc
+from loyalrules.values.fields import (
+    AttributeValue,
+    freeze_attributes,
+    identifier,
+    reduce_frozen,
+)
+from loyalrules.values.timeutil import event_time, optional_date
 
 
 def _joined_at(value: object) -> datetime:
-    return to_utc(value, "joined_at")
+    return event_time(value, "joined_at")
 
 
 @attrs.frozen(kw_only=True)
@@ -25,3 +30,5 @@ class Member:
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts

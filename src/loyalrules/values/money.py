@@ -17,6 +17,9 @@ from loyalrules.values.currencies import minor_units as minor_units  # where the
 from loyalrules.values.locales import format_amount
 
 _SYMBOLS: Final = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩"}
+MAX_AMOUNT: Final = Decimal(10**15)
+"""The largest amount of money loyalrules computes with, either sign (a program states at
+most 10**12; carts of many lines add up to more)."""
 
 
 def to_decimal(value: object, what: str = "amount") -> Decimal:
@@ -47,6 +50,11 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
         raise WrongTypeError(f"{what} must be a Decimal, int or str, not {type(value).__name__}")
     if not result.is_finite():
         raise ValidationError(f"{what} must be a finite number, not {value!r}")
+    if not -MAX_AMOUNT <= result <= MAX_AMOUNT:
+        raise ValidationError(
+            f"{what} {result:.6g} is outside the supported range: amounts are at most "
+            f"{MAX_AMOUNT:,} either way (docs/reliability.md)"
+        )
     return result
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
+import functools
+import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from dateutil import tz
-from dateutil.relativedelta import relativedelta
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from loyalrules.errors import ValidationError, WrongTypeError
 
@@ -26,32 +27,91 @@ def require_aware(value: object, what: str) -> datetime:
     return value
 
 
+EARLIEST: Final = datetime(1900, 1, 1, tzinfo=UTC)
+"""The earliest instant loyalrules takes or computes."""
+LATEST: Final = datetime(9000, 1, 1, tzinfo=UTC)
+"""Every instant loyalrules takes or computes is before this one, so a calendar question
+in any time zone stays far from the end of Python's datetime."""
+LATEST_EVENT: Final = datetime(3000, 1, 1, tzinfo=UTC)
+"""Events and members' join dates are before this one, so anything computed from them
+(durations are at most 100 years) stays far before ``LATEST``."""
+
+
 def to_utc(value: object, what: str = "time") -> datetime:
-    """An aware datetime normalised to UTC, so stored times round-trip exactly."""
+    """An aware datetime normalised to UTC, so stored times round-trip exactly; refused
+    outside ``EARLIEST`` to ``LATEST``."""
     if type(value) is datetime and value.tzinfo is UTC:
-        return value  # already normalised: the common case for engine-made entries
-    return require_aware(value, what).astimezone(UTC)
+        utc = value  # already normalised: the common case for engine-made entries
+    else:
+        aware = require_aware(value, what)
+        try:
+            utc = aware.astimezone(UTC)
+        except OverflowError:  # before year 1 or after 9999 in UTC
+            raise _out_of_range(what, value, LATEST) from None
+    if not EARLIEST <= utc < LATEST:
+        raise _out_of_range(what, value, LATEST)
+    return utc
+
+
+def event_time(value: object, what: str) -> datetime:
+    """``to_utc`` for when an event happened: from 1900-01-01 to 2999-12-31 (UTC)."""
+    utc = to_utc(value, what)
+    if utc >= LATEST_EVENT:
+        raise _out_of_range(what, value, LATEST_EVENT)
+    return utc
+
+
+def _out_of_range(what: str, value: object, latest: datetime) -> ValidationError:
+    shown = value.isoformat() if isinstance(value, datetime) else value
+    return ValidationError(
+        f"{what} {shown} is outside the supported range: from 1900-01-01 to "
+        f"{latest.year - 1}-12-31 (UTC)"
+    )
 
 
 def optional_date(value: object, what: str = "date") -> date | None:
-    if value is None:
-        return None
+    if value is None or type(value) is date:
+        return value
     if isinstance(value, datetime) or not isinstance(value, date):
         raise WrongTypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
     return value
 
 
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}")
+
+
 def zone(name: str) -> tzinfo:
-    """The IANA time zone called ``name`` (falls back to python-dateutil's bundled data)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        found = tz.gettz(name)
-        if found is None:
-            raise ValidationError(
-                f"unknown time zone {name!r}; use an IANA name such as 'Europe/London'"
-            ) from None
-        return found
+    """The IANA time zone called ``name``: from the system's tz database (``zoneinfo``),
+    else python-dateutil's bundled copy of it. Only IANA names: no POSIX TZ strings, no
+    file paths; a misspelt name is refused with the closest one.
+
+    >>> zone("America/New_York").key
+    'America/New_York'
+    """
+    if isinstance(name, str) and len(name) <= 64 and _ZONE_NAME.fullmatch(name):
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            from dateutil import tz  # only here: importing it costs more than all of zoneinfo
+
+            found = tz.gettz(name)  # python-dateutil's bundled copy of the tz database
+            if isinstance(found, tz.tzfile):  # not a POSIX TZ string it parsed instead
+                return found
+    shown = name if not isinstance(name, str) or len(name) <= 64 else f"{name[:64]}..."
+    message = f"unknown time zone {shown!r}; use an IANA name such as 'Europe/London'"
+    close = difflib.get_close_matches(str(name)[:64], _zone_names(), n=1, cutoff=0.8)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    raise ValidationError(message)
+
+
+@functools.cache
+def _zone_names() -> list[str]:
+    """Every IANA zone name known here, for "did you mean" (read once, on an error)."""
+    return sorted(available_timezones())
+
+
+_DAY, _WEEK = timedelta(days=1), timedelta(weeks=1)
 
 
 class Period(enum.Enum):
@@ -70,22 +130,22 @@ class Period(enum.Enum):
             return datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
         day = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
         if self is Period.DAY:
-            start, step = day, relativedelta(days=1)
+            start, end = day, day + _DAY
         elif self is Period.WEEK:
-            start, step = day - timedelta(days=day.weekday()), relativedelta(weeks=1)
-        elif self is Period.MONTH:
-            start, step = day.replace(day=1), relativedelta(months=1)
-        elif self is Period.QUARTER:
-            first_month = 3 * ((day.month - 1) // 3) + 1
-            start, step = day.replace(month=first_month, day=1), relativedelta(months=3)
-        else:
-            start, step = day.replace(month=1, day=1), relativedelta(years=1)
+            start = day - timedelta(days=day.weekday())
+            end = start + _WEEK
+        else:  # months, quarters and years start on the 1st: no day to clamp
+            if self is Period.MONTH:
+                start, months = day.replace(day=1), 1
+            elif self is Period.QUARTER:
+                start, months = day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1), 3
+            else:
+                start, months = day.replace(month=1, day=1), 12
+            years, month = divmod(start.month - 1 + months, 12)
+            end = start.replace(year=start.year + years, month=month + 1)
         # Attach the zone to local wall-clock midnights, so DST changes cannot shift them.
         zone = local.tzinfo
-        return (
-            start.replace(tzinfo=zone).astimezone(UTC),
-            (start + step).replace(tzinfo=zone).astimezone(UTC),
-        )
+        return start.replace(tzinfo=zone).astimezone(UTC), end.replace(tzinfo=zone).astimezone(UTC)
 
 
 def local_moment(moment: datetime, zone: tzinfo) -> str:

@@ -1,0 +1,73 @@
+"""Conditions on the member's history: time since joining (and tenure), time since the
+previous purchase.
+
+Each takes an ``at_least`` and/or a ``within`` duration, added on the program's local
+calendar to the instant it counts from: ``within`` holds strictly before that end
+("within 30 days of joining"), ``at_least`` from that instant on ("members for two
+years", "first purchase after 90 days away"). At the boundary itself ``at_least`` holds
+and ``within`` does not, so the two split time cleanly.
+
+>>> from loyalrules.values.durations import parse_duration
+>>> SinceJoining(within=parse_duration("P30D")).describe()
+'within P30D of joining'
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+import attrs
+
+from loyalrules.rules.conditions import Condition
+from loyalrules.rules.context import Context
+from loyalrules.values.durations import Duration
+
+
+def _span(
+    start: datetime, at: datetime, zone: tzinfo, least: Duration | None, within: Duration | None
+) -> bool:
+    if least is not None and at < least.after(start, zone):
+        return False
+    return within is None or at < within.after(start, zone)
+
+
+def _words(least: Duration | None, within: Duration | None, since: str) -> str:
+    parts = []
+    if least is not None:
+        parts.append(f"at least {least} after {since}")
+    if within is not None:
+        parts.append(f"within {within} of {since}")
+    return " and ".join(parts)
+
+
+@attrs.frozen(kw_only=True)
+class SinceJoining(Condition):
+    """The event is ``at_least`` after the member joined and/or ``within`` of it."""
+
+    at_least: Duration | None = None
+    within: Duration | None = None
+
+    def __call__(self, ctx: Context) -> bool:
+        joined = ctx.member.joined_at
+        return _span(joined, ctx.at, ctx.settings.timezone, self.at_least, self.within)
+
+    def describe(self) -> str:
+        return _words(self.at_least, self.within, "joining")
+
+
+@attrs.frozen(kw_only=True)
+class SinceLastPurchase(Condition):
+    """The member's previous purchase (strictly before the event) was ``at_least`` ago
+    and/or ``within`` ago. Without a previous purchase it does not hold."""
+
+    at_least: Duration | None = None
+    within: Duration | None = None
+
+    def __call__(self, ctx: Context) -> bool:
+        last = ctx.history.last_purchase_before(ctx.at)
+        if last is None:
+            return False
+        return _span(last, ctx.at, ctx.settings.timezone, self.at_least, self.within)
+
+    def describe(self) -> str:
+        return _words(self.at_least, self.within, "the previous purchase")
