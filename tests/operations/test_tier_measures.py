@@ -115,3 +115,17 @@ def test_thresholds_name_every_measure(levels: str, message: str) -> None:
 def test_split_crossing_needs_one_measure() -> None:
     with pytest.raises(ProgramError, match="'crossing_purchase: split' needs a single measure"):
         hotel(extra="  crossing_purchase: split\n")
+
+
+def test_a_points_measure_is_named_as_the_program_names_its_points() -> None:
+    prog = loads_program(
+        "program: cafe\ncurrency: USD\ntimezone: America/New_York\npoints_name: stars\n"
+        "tiers:\n  qualify_on: [purchases, {points: points}]\n  levels:\n"
+        "    - {id: green}\n    - {id: gold, qualify: {purchases: 5, points: 500}}\n"
+        "earn:\n  - {id: base, effect: {type: points_per_spend, points: 1}}\n"
+    )
+    ledger = stays(prog, "100.00")
+    messages = prog.status(member=MEMBER, ledger=ledger, at=LATER).messages
+    assert messages[1] == (
+        "Make 4 more purchase(s); Earn 400 more stars by the end of 2026-12-31 for gold"
+    )

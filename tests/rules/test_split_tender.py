@@ -20,7 +20,7 @@ from loyalrules import (
     ValidationError,
     loads_program,
 )
-from loyalrules.values.events import Tender
+from loyalrules.values.tenders import Tender
 
 MEMBER = Member(id="m-1", joined_at=datetime(2026, 1, 1, tzinfo=UTC))
 AT = datetime(2026, 3, 1, tzinfo=UTC)

@@ -66,6 +66,7 @@ class TierStatus:
     to_next_each: tuple[tuple[Measure, Decimal], ...] = ()
     any_of: bool = False
     currency: str = "USD"
+    points_name: str = DEFAULT_ACCOUNT  # what the default account's points are called
     locale: str | None = None  # how the program writes amounts
 
     def _amount(self, value: Decimal) -> str:
@@ -84,7 +85,11 @@ class TierStatus:
         lines = [head]
         by = f" by {until_text(self.window_end, zone)}" if self.window_end else ""
         if self.next_level is not None and self.to_next_each:
-            needs = [m.more(v, self.currency, self.locale) for m, v in self.to_next_each if v > 0]
+            needs = [
+                m.more(v, self.currency, self.locale, self.points_name)
+                for m, v in self.to_next_each
+                if v > 0
+            ]
             if needs:
                 joined = " or ".join(needs) if self.any_of else "; ".join(needs)
                 lines.append(f"{joined}{by} for {self.next_level.name}")
@@ -125,6 +130,7 @@ def tier_status(
         to_next_each=_each(tiers, state, next_level),
         any_of=tiers.any_of,
         currency=tiers.currency,
+        points_name=points_name,
         locale=tiers.locale,
     )
 

@@ -30,6 +30,7 @@ from decimal import Decimal
 import attrs
 
 from loyalrules.errors import InternalError
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, earned
 from loyalrules.values.durations import Duration
 from loyalrules.values.money import format_money
@@ -120,13 +121,17 @@ class Measure:
             return f"{value} purchase(s)"
         return f"{value} {self.account}"
 
-    def more(self, value: Decimal, currency: str, locale: str | None = None) -> str:
-        """What is still needed, for a progress line: "Spend $8.00 more"."""
+    def more(
+        self, value: Decimal, currency: str, locale: str | None = None, points: str = "points"
+    ) -> str:
+        """What is still needed, for a progress line: "Spend $8.00 more" (``points``: what
+        the default account's points are called)."""
         if self.metric is Metric.SPEND:
             return f"Spend {format_money(value, currency, locale=locale)} more"
         if self.metric is Metric.PURCHASES:
             return f"Make {value} more purchase(s)"
-        return f"Earn {value} more {self.account}"
+        name = points if self.account == DEFAULT_ACCOUNT else self.account
+        return f"Earn {value} more {name}"
 
 
 @attrs.frozen(kw_only=True)

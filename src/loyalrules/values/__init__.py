@@ -2,7 +2,8 @@
 
 Money (``money``), ISO 8601 durations (``durations``), aware instants and the program's
 calendar (``timeutil``), the member (``member``), the events (``events``: carts,
-purchases, returns, activities, activations, memberships) and the field validators they
+purchases, returns, activities, activations, memberships), the ways a purchase was
+paid (``tenders``) and the field validators they
 share (``fields``). All frozen, validated on construction. Beside them, ``keywords``
 keeps the 0.1 calling forms of the API working, with a warning.
 

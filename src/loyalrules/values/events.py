@@ -30,6 +30,7 @@ from loyalrules.values.fields import (
     tag_tuple,
 )
 from loyalrules.values.money import Money, allocate
+from loyalrules.values.tenders import Tender, tender_tuple
 
 MAX_QUANTITY = 1_000_000
 """The most units one cart line may have."""
@@ -109,23 +110,6 @@ def _check_quantity(sku: str, value: object) -> None:
         )
 
 
-@attrs.frozen(kw_only=True)
-class Tender:
-    """One way a purchase was paid: ``amount`` by ``method`` (``card``, ``gift_card``,
-    ``stored_value``...). A cart paid several ways lists one tender per method."""
-
-    method: str = attrs.field(validator=identifier)
-    amount: Money = attrs.field(validator=non_negative_money)
-
-
-def _tenders(value: Iterable[Tender]) -> tuple[Tender, ...]:
-    tenders = tuple(value)
-    for tender in tenders:
-        if not isinstance(tender, Tender):
-            raise WrongTypeError(f"tenders must be Tender values, not {type(tender).__name__}")
-    return tenders
-
-
 def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
     if isinstance(value, LineItem) or not isinstance(value, Iterable):
         raise WrongTypeError(
@@ -157,7 +141,7 @@ class Cart:
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )
-    tenders: tuple[Tender, ...] = attrs.field(default=(), converter=_tenders)
+    tenders: tuple[Tender, ...] = attrs.field(default=(), converter=tender_tuple)
 
     __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
