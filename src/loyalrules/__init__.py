@@ -15,6 +15,7 @@ from loyalrules.errors import (
     CurrencyMismatch,
     DuplicateEntry,
     InsufficientPoints,
+    InternalError,
     LimitReached,
     LoyalRulesError,
     NotAllowed,
@@ -44,12 +45,14 @@ from loyalrules.ledger.entries import (
     TransferredOut,
     entry_from_dict,
 )
+from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.fields import Inactivity
 from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
 from loyalrules.ledger.verify import Inconsistency
 from loyalrules.operations.memberships import MembershipValue
 from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.operations.payouts import PayoutStatus
 from loyalrules.operations.points_payment import PointsPayment
 from loyalrules.operations.redemption import RewardOption
 from loyalrules.operations.status import AccountStatus, Status, TierStatus
@@ -62,7 +65,7 @@ from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.rewards import Grant, Reward
 from loyalrules.rules.rule import Rule
 from loyalrules.terms.policies import Plan
-from loyalrules.terms.tiers import Level, Tiers, TierState
+from loyalrules.terms.tiers import Level, Measure, Tiers, TierState
 from loyalrules.values.events import (
     Activation,
     Activity,
@@ -74,6 +77,7 @@ from loyalrules.values.events import (
 )
 from loyalrules.values.member import Member
 from loyalrules.values.money import Money, allocate
+from loyalrules.values.tenders import Tender
 
 if TYPE_CHECKING:
     from loyalrules.loader import (
@@ -132,16 +136,19 @@ __all__ = [
     "Entry",
     "Expired",
     "Explanation",
+    "Facts",
     "Grant",
     "Inactivity",
     "Inconsistency",
     "InsufficientPoints",
+    "InternalError",
     "Ledger",
     "Level",
     "LimitReached",
     "LineItem",
     "Lot",
     "LoyalRulesError",
+    "Measure",
     "Member",
     "Membership",
     "MembershipChanged",
@@ -151,6 +158,7 @@ __all__ = [
     "NotAllowed",
     "NotEligible",
     "Outcome",
+    "PayoutStatus",
     "Plan",
     "PointsPayment",
     "Problem",
@@ -169,6 +177,7 @@ __all__ = [
     "SpendEffect",
     "StaleOutcome",
     "Status",
+    "Tender",
     "TierAssigned",
     "TierChanged",
     "TierState",
