@@ -10,76 +10,47 @@ Load a program once, then evaluate events against a member's ledger::
 
 from typing import TYPE_CHECKING, Any
 
-from loyalrules._version import __version__
-from loyalrules.errors import (
-    CurrencyMismatch,
-    DuplicateEntry,
-    InsufficientPoints,
-    InternalError,
-    LimitReached,
-    LoyalRulesError,
-    NotAllowed,
-    NotEligible,
-    Problem,
-    ProgramError,
-    StaleOutcome,
-    UnknownReward,
-    ValidationError,
-    WrongTypeError,
-)
-from loyalrules.ledger.checkpoint import Checkpoint
-from loyalrules.ledger.entries import (
-    Activated,
-    Adjusted,
-    Consumption,
-    Debit,
-    Earned,
-    Entry,
-    Expired,
-    Lot,
-    Recorded,
-    Redeemed,
-    Restored,
-    Reversed,
-    TransferredIn,
-    TransferredOut,
-    entry_from_dict,
-)
-from loyalrules.ledger.facts import Facts
-from loyalrules.ledger.fields import Inactivity
-from loyalrules.ledger.ledger import Balance, Ledger
-from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
-from loyalrules.ledger.verify import Inconsistency
-from loyalrules.operations.memberships import MembershipValue
-from loyalrules.operations.outcome import Outcome, Quote
-from loyalrules.operations.payouts import PayoutStatus
-from loyalrules.operations.points_payment import PointsPayment
-from loyalrules.operations.redemption import RewardOption
-from loyalrules.operations.status import AccountStatus, Status, TierStatus
-from loyalrules.program import Program
-from loyalrules.rules.conditions import Condition
-from loyalrules.rules.context import Context
-from loyalrules.rules.effects import BonusEffect, Effect, Multiplier, SpendEffect
-from loyalrules.rules.explanation import Explanation
-from loyalrules.rules.lines import EligibleLine
-from loyalrules.rules.rewards import Grant, Reward
-from loyalrules.rules.rule import Rule
-from loyalrules.terms.policies import Plan
-from loyalrules.terms.tiers import Level, Measure, Tiers, TierState
-from loyalrules.values.events import (
-    Activation,
-    Activity,
-    Cart,
-    LineItem,
-    Membership,
-    Purchase,
-    Return,
-)
-from loyalrules.values.member import Member
-from loyalrules.values.money import Money, allocate
-from loyalrules.values.tenders import Tender
-
 if TYPE_CHECKING:
+    from loyalrules._version import __version__
+    from loyalrules.errors import (
+        CurrencyMismatch,
+        DuplicateEntry,
+        InsufficientPoints,
+        InternalError,
+        LimitReached,
+        LoyalRulesError,
+        NotAllowed,
+        NotEligible,
+        Problem,
+        ProgramError,
+        StaleOutcome,
+        UnknownReward,
+        ValidationError,
+        WrongTypeError,
+    )
+    from loyalrules.ledger.checkpoint import Checkpoint
+    from loyalrules.ledger.entries import (
+        Activated,
+        Adjusted,
+        Consumption,
+        Debit,
+        Earned,
+        Entry,
+        Expired,
+        Lot,
+        Recorded,
+        Redeemed,
+        Restored,
+        Reversed,
+        TransferredIn,
+        TransferredOut,
+        entry_from_dict,
+    )
+    from loyalrules.ledger.facts import Facts
+    from loyalrules.ledger.fields import Inactivity
+    from loyalrules.ledger.ledger import Balance, Ledger
+    from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
+    from loyalrules.ledger.verify import Inconsistency
     from loyalrules.loader import (
         BuildEnv,
         load_program,
@@ -88,29 +59,140 @@ if TYPE_CHECKING:
         register_condition,
         register_effect,
     )
+    from loyalrules.operations.memberships import MembershipValue
+    from loyalrules.operations.outcome import Outcome, Quote
+    from loyalrules.operations.payouts import PayoutStatus
+    from loyalrules.operations.points_payment import PointsPayment
+    from loyalrules.operations.redemption import RewardOption
+    from loyalrules.operations.status import AccountStatus, Status, TierStatus
+    from loyalrules.program import Program
+    from loyalrules.rules.conditions import Condition
+    from loyalrules.rules.context import Context
+    from loyalrules.rules.effects import BonusEffect, Effect, Multiplier, SpendEffect
+    from loyalrules.rules.explanation import Explanation
+    from loyalrules.rules.lines import EligibleLine
+    from loyalrules.rules.rewards import Grant, Reward
+    from loyalrules.rules.rule import Rule
+    from loyalrules.terms.policies import Plan
+    from loyalrules.terms.tiers import Level, Measure, Tiers, TierState
+    from loyalrules.values.events import (
+        Activation,
+        Activity,
+        Cart,
+        LineItem,
+        Membership,
+        Purchase,
+        Return,
+    )
+    from loyalrules.values.member import Member
+    from loyalrules.values.money import Money, allocate
+    from loyalrules.values.tenders import Tender
 
-# The loader and PyYAML are imported on first use of one of these names, so hosts that
-# only evaluate (workers handed a pickled Program) do not pay for them at import.
-_FROM_LOADER = frozenset(
-    {
-        "BuildEnv",
-        "load_program",
-        "loads_program",
-        "program_json_schema",
-        "register_condition",
-        "register_effect",
-    }
-)
+# Every public name is imported on its first use, from the module that defines it, so
+# `import loyalrules` costs almost nothing and a host pays only for what it touches:
+# `from loyalrules import Member, Purchase` leaves the ledger, the operations, the
+# loader and PyYAML unimported. The TYPE_CHECKING imports above give type checkers and
+# the API reference the same names; tests/speed/test_lazy_import.py keeps the two lists
+# equal.
+_WHERE: dict[str, str] = {
+    "__version__": "loyalrules._version",
+    "AccountStatus": "loyalrules.operations.status",
+    "Activated": "loyalrules.ledger.entries",
+    "Activation": "loyalrules.values.events",
+    "Activity": "loyalrules.values.events",
+    "Adjusted": "loyalrules.ledger.entries",
+    "allocate": "loyalrules.values.money",
+    "Balance": "loyalrules.ledger.ledger",
+    "BonusEffect": "loyalrules.rules.effects",
+    "BuildEnv": "loyalrules.loader",
+    "Cart": "loyalrules.values.events",
+    "Checkpoint": "loyalrules.ledger.checkpoint",
+    "Condition": "loyalrules.rules.conditions",
+    "Consumption": "loyalrules.ledger.entries",
+    "Context": "loyalrules.rules.context",
+    "CurrencyMismatch": "loyalrules.errors",
+    "Debit": "loyalrules.ledger.entries",
+    "DuplicateEntry": "loyalrules.errors",
+    "Earned": "loyalrules.ledger.entries",
+    "Effect": "loyalrules.rules.effects",
+    "EligibleLine": "loyalrules.rules.lines",
+    "Entry": "loyalrules.ledger.entries",
+    "entry_from_dict": "loyalrules.ledger.entries",
+    "Expired": "loyalrules.ledger.entries",
+    "Explanation": "loyalrules.rules.explanation",
+    "Facts": "loyalrules.ledger.facts",
+    "Grant": "loyalrules.rules.rewards",
+    "Inactivity": "loyalrules.ledger.fields",
+    "Inconsistency": "loyalrules.ledger.verify",
+    "InsufficientPoints": "loyalrules.errors",
+    "InternalError": "loyalrules.errors",
+    "Ledger": "loyalrules.ledger.ledger",
+    "Level": "loyalrules.terms.tiers",
+    "LimitReached": "loyalrules.errors",
+    "LineItem": "loyalrules.values.events",
+    "load_program": "loyalrules.loader",
+    "loads_program": "loyalrules.loader",
+    "Lot": "loyalrules.ledger.entries",
+    "LoyalRulesError": "loyalrules.errors",
+    "Measure": "loyalrules.terms.tiers",
+    "Member": "loyalrules.values.member",
+    "Membership": "loyalrules.values.events",
+    "MembershipChanged": "loyalrules.ledger.standing_entries",
+    "MembershipValue": "loyalrules.operations.memberships",
+    "Money": "loyalrules.values.money",
+    "Multiplier": "loyalrules.rules.effects",
+    "NotAllowed": "loyalrules.errors",
+    "NotEligible": "loyalrules.errors",
+    "Outcome": "loyalrules.operations.outcome",
+    "PayoutStatus": "loyalrules.operations.payouts",
+    "Plan": "loyalrules.terms.policies",
+    "PointsPayment": "loyalrules.operations.points_payment",
+    "Problem": "loyalrules.errors",
+    "Program": "loyalrules.program",
+    "program_json_schema": "loyalrules.loader",
+    "ProgramError": "loyalrules.errors",
+    "Purchase": "loyalrules.values.events",
+    "Quote": "loyalrules.operations.outcome",
+    "Recorded": "loyalrules.ledger.entries",
+    "Redeemed": "loyalrules.ledger.entries",
+    "register_condition": "loyalrules.loader",
+    "register_effect": "loyalrules.loader",
+    "Restored": "loyalrules.ledger.entries",
+    "Return": "loyalrules.values.events",
+    "Reversed": "loyalrules.ledger.entries",
+    "Reward": "loyalrules.rules.rewards",
+    "RewardOption": "loyalrules.operations.redemption",
+    "Rule": "loyalrules.rules.rule",
+    "SpendEffect": "loyalrules.rules.effects",
+    "StaleOutcome": "loyalrules.errors",
+    "Status": "loyalrules.operations.status",
+    "Tender": "loyalrules.values.tenders",
+    "TierAssigned": "loyalrules.ledger.standing_entries",
+    "TierChanged": "loyalrules.ledger.standing_entries",
+    "Tiers": "loyalrules.terms.tiers",
+    "TierState": "loyalrules.terms.tiers",
+    "TierStatus": "loyalrules.operations.status",
+    "TransferredIn": "loyalrules.ledger.entries",
+    "TransferredOut": "loyalrules.ledger.entries",
+    "UnknownReward": "loyalrules.errors",
+    "ValidationError": "loyalrules.errors",
+    "WrongTypeError": "loyalrules.errors",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _FROM_LOADER:
-        from loyalrules import loader
+    module_name = _WHERE.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'loyalrules' has no attribute {name!r}")
+    from importlib import import_module
 
-        value = getattr(loader, name)
-        globals()[name] = value  # later lookups skip this function
-        return value
-    raise AttributeError(f"module 'loyalrules' has no attribute {name!r}")
+    value = getattr(import_module(module_name), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [

@@ -305,6 +305,36 @@ class Program(Spending):
         _check(ledger, Ledger, "ledger")
         return self._earning.quote(cart, member, ledger, to_utc(at, "at"))
 
+    def quote_many(
+        self, carts: Iterable[Cart], *, member: Member, ledger: Ledger, at: datetime
+    ) -> tuple[Quote, ...]:
+        """``quote`` for each of ``carts`` (a catalog page), in order, equal to quoting
+        them one by one; the member's history and tier are worked out once for all.
+
+        >>> from datetime import UTC, datetime
+        >>> from loyalrules import Cart, Ledger, LineItem, Member, Money, loads_program
+        >>> program = loads_program('''
+        ... program: tea-shop
+        ... currency: USD
+        ... timezone: UTC
+        ... earn: [{id: base, name: 1 point per $1, effect: {type: points_per_spend, points: 1}}]
+        ... ''')
+        >>> at = datetime(2026, 5, 1, 12, tzinfo=UTC)
+        >>> member = Member(id="m-1", joined_at=at)
+        >>> page = [
+        ...     Cart(lines=[LineItem(sku=sku, category="tea", unit_price=Money(price, "USD"))])
+        ...     for sku, price in [("SENCHA", "12.50"), ("ASSAM", "8.00")]
+        ... ]
+        >>> [q.points for q in program.quote_many(page, member=member, ledger=Ledger(), at=at)]
+        [12, 8]
+        """
+        carts = tuple(carts)
+        for cart in carts:
+            _check(cart, Cart, "cart")
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        return self._earning.quote_many(carts, member, ledger, to_utc(at, "at"))
+
     def _process_purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
         return self._earning.purchase(purchase, member, ledger)
 

@@ -1,9 +1,13 @@
-"""``import loyalrules`` leaves the loader and PyYAML for the first use of a loader name."""
+"""``import loyalrules`` imports each public name on its first use, the loader and PyYAML
+included, and the lazy table names exactly what type checkers see."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -30,12 +34,40 @@ def test_a_loader_name_imports_the_loader() -> None:
     assert {"loyalrules.loader", "yaml"} <= modules
 
 
-@pytest.mark.parametrize("name", sorted(loyalrules._FROM_LOADER))
-def test_lazy_names_are_the_loaders_own(name: str) -> None:
-    from loyalrules import loader
+def test_a_bare_import_imports_no_public_module() -> None:
+    modules = _modules_after("import loyalrules")
+    assert not {"loyalrules.program", "loyalrules.errors", "importlib.metadata"} & modules
 
-    assert getattr(loyalrules, name) is getattr(loader, name)
-    assert name in loyalrules.__all__
+
+def test_an_evaluating_host_leaves_the_operations_it_does_not_touch() -> None:
+    modules = _modules_after("from loyalrules import Member, Money, Purchase")
+    assert "loyalrules.values.events" in modules
+    assert "loyalrules.program" not in modules
+    assert "loyalrules.operations.redemption" not in modules
+
+
+def _type_checking_names() -> dict[str, str]:
+    """The names ``loyalrules/__init__.py`` imports for type checkers, with their module."""
+    tree = ast.parse(Path(loyalrules.__file__).read_text(encoding="utf-8"))
+    block = next(node for node in tree.body if isinstance(node, ast.If))
+    return {
+        alias.name: statement.module
+        for statement in block.body
+        if isinstance(statement, ast.ImportFrom) and statement.module is not None
+        for alias in statement.names
+    }
+
+
+def test_the_lazy_table_is_what_type_checkers_see() -> None:
+    assert _type_checking_names() == loyalrules._WHERE
+    assert set(loyalrules._WHERE) == set(loyalrules.__all__)
+
+
+@pytest.mark.parametrize("name", sorted(loyalrules.__all__))
+def test_each_public_name_is_its_modules_own(name: str) -> None:
+    module = importlib.import_module(loyalrules._WHERE[name])
+    assert getattr(loyalrules, name) == getattr(module, name)  # a re-imported module: equal
+    assert name in dir(loyalrules)
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:

@@ -314,7 +314,7 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     ...                          event_type="purchase", event_id="o-1").to_dict()).key
     'k'
     """
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # dict: the usual row, fast
         raise WrongTypeError(f"an entry must be a mapping, not {type(data).__name__}")
     version, kind = data.get("v"), data.get("kind")
     if version != ENTRY_FORMAT:

@@ -32,6 +32,7 @@ from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.history import History
 from loyalrules.ledger.lots import NEVER, totals_by_kind
 from loyalrules.ledger.verify import Inconsistency, inconsistencies
+from loyalrules.values.collector import collector_paused
 from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.keywords import renamed_instant
 from loyalrules.values.timeutil import to_utc
@@ -381,7 +382,8 @@ class Ledger:
     @classmethod
     def from_dicts(cls, rows: Iterable[Mapping[str, Any]]) -> Ledger:
         """Rebuild a ledger from stored ``to_dict()`` rows (oldest first)."""
-        return cls(tuple(entry_from_dict(row) for row in rows))
+        with collector_paused():  # thousands of new entries, none of them garbage
+            return cls(tuple(entry_from_dict(row) for row in rows))
 
 
 _new_ledger = object.__new__

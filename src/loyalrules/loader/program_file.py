@@ -24,7 +24,7 @@ from loyalrules.loader.scalars import Boolean, Number, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, choice, mapping_pairs
 from loyalrules.loader.spec import INVALID, Where
 from loyalrules.loader.tier_keys import TIERS, tier_rules
-from loyalrules.loader.yaml_source import Report, collector_paused, compose
+from loyalrules.loader.yaml_source import Report, compose
 from loyalrules.program import Program
 from loyalrules.rules.settings import (
     EligibleSpendPolicy,
@@ -36,6 +36,7 @@ from loyalrules.rules.settings import (
 from loyalrules.terms.policies import (
     Unit,
 )
+from loyalrules.values.collector import collector_paused
 from loyalrules.values.timeutil import zone
 
 PROGRAM_FIELDS = {

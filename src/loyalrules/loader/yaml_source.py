@@ -11,9 +11,6 @@ expand a bomb. The text limit comes first, so nothing large is composed at all.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import yaml
@@ -185,20 +182,6 @@ class _Guard:
                 merged.extend(source.value)
         node.value = merged + own
         return True
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The garbage collector off while a program is read: the tree of many small nodes
-    and the rules built from it are not garbage yet, and scanning them again and again
-    as they grow costs more than building them (several times more for 5,000 rules)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _TooLarge(Exception):

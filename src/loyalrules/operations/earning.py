@@ -8,6 +8,7 @@ re-evaluates what is kept. ``Program`` validates its arguments and calls these.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -42,6 +43,13 @@ from loyalrules.values.member import Member
 from loyalrules.values.money import Money, engine_money
 
 _TICK = timedelta(microseconds=1)
+
+
+class _Unset:
+    """The tier before an event, not worked out yet (None means: no tiers)."""
+
+
+_UNSET = _Unset()
 
 
 @attrs.frozen
@@ -156,11 +164,19 @@ class Earning:
         )
 
     def earn(
-        self, cart: Cart, member: Member, history: Facts, at: datetime, key: str
+        self,
+        cart: Cart,
+        member: Member,
+        history: Facts,
+        at: datetime,
+        key: str,
+        before: TierState | _Unset | None = _UNSET,
     ) -> tuple[Context, Evaluation, tier_changes.Upgrade]:
-        """A cart through the pipeline at the member's tier, and the upgrade it brings
-        (with the crossing purchase earning as the program says)."""
-        before = self.tier_before(history, member, at)
+        """A cart through the pipeline at the member's tier (``before``, when the caller
+        worked it out already), and the upgrade it brings (with the crossing purchase
+        earning as the program says)."""
+        if isinstance(before, _Unset):
+            before = self.tier_before(history, member, at)
         tier = before.level.id if before is not None else None
         ctx = self.cart_context(
             cart, member, history, at, tier, before is not None and before.assigned
@@ -216,7 +232,26 @@ class Earning:
     def quote(self, cart: Cart, member: Member, ledger: Ledger, at: datetime) -> Quote:
         """What ``cart`` would earn if bought at ``at`` (UTC): the same numbers, no
         entries."""
-        ctx, evaluation, upgrade = self.earn(cart, member, ledger.history, at, "purchase:(quote)")
+        return self._quote(cart, member, ledger.history, at, _UNSET)
+
+    def quote_many(
+        self, carts: Iterable[Cart], member: Member, ledger: Ledger, at: datetime
+    ) -> tuple[Quote, ...]:
+        """``quote`` for each of ``carts``, the member's history and tier at ``at``
+        worked out once for all of them."""
+        history = ledger.history
+        before = self.tier_before(history, member, at)
+        return tuple(self._quote(cart, member, history, at, before) for cart in carts)
+
+    def _quote(
+        self,
+        cart: Cart,
+        member: Member,
+        history: Facts,
+        at: datetime,
+        before: TierState | _Unset | None,
+    ) -> Quote:
+        ctx, evaluation, upgrade = self.earn(cart, member, history, at, "purchase:(quote)", before)
         awarded: dict[str, int] = {}
         for plan, points in evaluation.awards:
             awarded[plan.rule.account] = awarded.get(plan.rule.account, 0) + points
