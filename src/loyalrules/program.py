@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -17,7 +18,7 @@ from loyalrules.errors import (
     WrongTypeError,
 )
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
-from loyalrules.ledger.ledger import Ledger
+from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.operations import (
     lifecycle,
     memberships,
@@ -27,7 +28,7 @@ from loyalrules.operations import (
     tier_changes,
 )
 from loyalrules.operations.earning import Earning
-from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.operations.outcome import Outcome, Quote, declare_accounts
 from loyalrules.operations.status import Status, member_status
 from loyalrules.rules.pipeline import RuleBook
 from loyalrules.rules.rewards import Reward
@@ -39,6 +40,24 @@ from loyalrules.values.events import Activation, Activity, Cart, Membership, Pur
 from loyalrules.values.keywords import old_forms
 from loyalrules.values.member import Member
 from loyalrules.values.timeutil import to_utc
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _naming_accounts(method: F) -> F:
+    """The Outcomes ``method`` returns are told the program's account names, so
+    ``outcome.awarded(name)`` and ``outcome.change(name)`` refuse a name the program does
+    not declare (decision 0055). Under ``old_forms``, whose warnings point at the caller."""
+
+    @wraps(method)
+    def call(self: Program, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        names = self.settings.account_names
+        for outcome in result if type(result) is tuple else (result,):
+            declare_accounts(outcome, names)
+        return result
+
+    return cast(F, call)
 
 
 def _check_key(key: object) -> None:
@@ -79,6 +98,7 @@ class Program:
         known = ", ".join(rule.id for rule in self.rules)
         raise UnknownRule(f"program {self.id!r} has no rule {rule_id!r}; its rules are: {known}")
 
+    @_naming_accounts
     def process(
         self,
         event: Purchase | Activity | Return | Activation | Membership,
@@ -166,6 +186,7 @@ class Program:
         )
 
     @old_forms("member", "ledger", "at", new=0)
+    @_naming_accounts
     def expire(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
         """``Expired`` entries for the points that expired by ``at`` (a nightly job).
 
@@ -177,6 +198,7 @@ class Program:
         return lifecycle.expire(ledger, to_utc(at, "at"), self.settings)
 
     @old_forms("member", "ledger", "points", new=0)
+    @_naming_accounts
     def adjust(
         self,
         *,
@@ -208,6 +230,7 @@ class Program:
         )
         return lifecycle.adjust(request, ledger, self.settings)
 
+    @_naming_accounts
     def transfer(
         self,
         points: int,
@@ -252,6 +275,7 @@ class Program:
         )
 
     @old_forms("reward_id", "member", "ledger", "at", new=1)
+    @_naming_accounts
     def redeem(
         self,
         reward_id: str,
@@ -323,6 +347,7 @@ class Program:
             points=use, amount=policy.worth(use, self.settings.currency), most=most
         )
 
+    @_naming_accounts
     def pay_with_points(
         self,
         cart: Cart,
@@ -351,6 +376,7 @@ class Program:
         )  # fmt: skip
 
     @old_forms("member", "ledger", new=0)
+    @_naming_accounts
     def cancel_redemption(
         self, *, member: Member, ledger: Ledger, key: str, at: datetime
     ) -> Outcome:
@@ -379,7 +405,41 @@ class Program:
             self._tiers(), ledger.history, member.joined_at, at, self.settings
         )
 
+    def balance(
+        self, *, member: Member, ledger: Ledger, at: datetime, account: str = DEFAULT_ACCOUNT
+    ) -> Balance:
+        """``account``'s balance at ``at``, its name checked against the program: an
+        account the program declares reads zero until it has entries, a name it does not
+        declare raises ``UnknownAccount`` with the closest one it does. (``ledger.balance``
+        cannot tell the two apart: a ledger has no program.)
+
+        >>> from datetime import UTC, datetime
+        >>> from loyalrules import Ledger, Member, loads_program
+        >>> program = loads_program('''
+        ... program: tea-shop
+        ... currency: USD
+        ... timezone: UTC
+        ... accounts: {cashback: {unit: money}}
+        ... earn: [{id: base, effect: {type: points_per_spend, points: 1}}]
+        ... ''')
+        >>> at = datetime(2026, 5, 1, tzinfo=UTC)
+        >>> member, ledger = Member(id="m-1", joined_at=at), Ledger()
+        >>> program.balance(member=member, ledger=ledger, at=at, account="cashback").available
+        0
+        >>> from loyalrules.errors import UnknownAccount
+        >>> try:
+        ...     program.balance(member=member, ledger=ledger, at=at, account="cashbak")
+        ... except UnknownAccount as error:
+        ...     print(str(error).split("; ")[1])
+        its accounts are: points, cashback (did you mean 'cashback'?)
+        """
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        self.settings.account(account)
+        return ledger.balance(to_utc(at, "at"), account)
+
     @old_forms("member", "ledger", "at", new=0)
+    @_naming_accounts
     def review_tiers(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
         """``TierChanged`` entries for the tier changes not written down yet up to
         ``at`` (period ends, grace and retention running out, returns), each dated
@@ -391,6 +451,7 @@ class Program:
         return tier_changes.review(self._tiers(), ledger, member.joined_at, at, self.settings)
 
     @old_forms("member", "ledger", "level", new=0)
+    @_naming_accounts
     def assign_tier(
         self,
         *,

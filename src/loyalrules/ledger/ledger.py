@@ -278,6 +278,11 @@ class Ledger:
         history = self.history
         state = history.accounts.get(account)
         if state is None:
+            # A ledger has no program, so it cannot tell an account without entries yet
+            # from a misspelt one: both read empty. Program.balance checks the name
+            # (decision 0055).
+            if not isinstance(account, str):
+                raise WrongTypeError(f"account must be a str, not {type(account).__name__}")
             return Balance(account, 0, 0)
         available = pending = unwritten_expired = 0
         expiring: dict[datetime, int] = {}

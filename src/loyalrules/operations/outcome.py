@@ -6,12 +6,29 @@ from collections.abc import Mapping
 
 import attrs
 
+from loyalrules.errors import UnknownAccount
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot, Restored
 from loyalrules.ledger.ledger import frozen_counts
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rewards import Grant
 from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.money import Money
+
+
+def _check_account(outcome: Outcome, account: str) -> None:
+    if outcome.accounts and account not in outcome.accounts:
+        raise UnknownAccount(account, outcome.accounts)
+
+
+def declare_accounts(outcome: Outcome, names: tuple[str, ...]) -> Outcome:
+    """``outcome``, told the program's account names (``Program`` does this for every
+    Outcome it returns).
+
+    Only for an Outcome just built for the caller and held by no one else: the names are
+    set in place, as building the Outcome again would cost more than the check saves.
+    """
+    object.__setattr__(outcome, "accounts", names)
+    return outcome
 
 
 def _lines_text(explanation: tuple[Explanation, ...]) -> str:
@@ -59,11 +76,17 @@ class Outcome:
     entries: tuple[Entry, ...]
     explanation: tuple[Explanation, ...]
     ledger_version: int
+    # The program's account names, so a misspelt one is refused (decision 0055); empty
+    # for an Outcome built outside the engine, which then reads any name as none.
+    accounts: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
     duplicate: bool = False
     grant: Grant | None = None
 
     def awarded(self, account: str = DEFAULT_ACCOUNT) -> int:
-        """Points credited to ``account`` by this outcome."""
+        """Points credited to ``account`` by this outcome (0 for an account the program
+        declares that this event did not credit); ``UnknownAccount`` for a name the
+        program does not declare."""
+        _check_account(self, account)
         total = 0
         for entry in self.entries:
             if isinstance(entry, Earned) and entry.account == account:
@@ -77,7 +100,9 @@ class Outcome:
 
     def change(self, account: str = DEFAULT_ACCOUNT) -> int:
         """Net change of ``account``'s balance once the entries are appended: credits
-        minus debits (a written-off shortfall changes nothing)."""
+        minus debits (a written-off shortfall changes nothing); ``UnknownAccount`` for
+        a name the program does not declare."""
+        _check_account(self, account)
         total = 0
         for entry in self.entries:
             if getattr(entry, "account", None) != account:
