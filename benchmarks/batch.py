@@ -66,8 +66,9 @@ class Partition:
     size: int
     seed: int
 
-    def __call__(self, _: object = None) -> dict[str, int]:
+    def __call__(self, _: object = None) -> dict[str, float]:
         shapes = templates(self.seed)
+        started = time.process_time()
         records = [
             {
                 "member": member_to_dict(
@@ -79,6 +80,7 @@ class Partition:
         ]
         run = NightlyRun(PROGRAM, (NightlyExpiry(AS_OF), TierReview(AS_OF)))(records)
         return {
+            "cpu": time.process_time() - started,  # this worker's CPU time, not the wall's
             "members": run["members"],
             "changed": len(run["results"]),
             "entries": sum(len(o["entries"]) for r in run["results"] for o in r["outcomes"]),
@@ -86,7 +88,7 @@ class Partition:
         }
 
 
-def _run(partition: Partition) -> dict[str, int]:
+def _run(partition: Partition) -> dict[str, float]:
     return partition()
 
 
@@ -103,7 +105,10 @@ def main() -> None:
         Partition(first, min(size, args.members - first), args.seed)
         for first in range(0, args.members, size)
     ]
-    print(f"{args.members:,} members in {len(parts)} partitions; nightly expiry + tier review")
+    print(
+        f"{args.members:,} members in {len(parts)} partitions; nightly expiry + tier review",
+        flush=True,
+    )
     rates: dict[str, float] = {}
     for name in args.backends.split(","):
         started = time.perf_counter()
@@ -113,8 +118,11 @@ def main() -> None:
         rates[name] = args.members / seconds
         print(
             f"{name:10s} {cores} core(s): {seconds:8.1f} s, {rates[name]:9,.0f} members/s, "
-            f"{rates[name] / cores:9,.0f} members/s per core; {totals['changed']:,} members "
-            f"changed, {totals['entries']:,} entries, {totals['errors']} errors"
+            f"{rates[name] / cores:9,.0f} members/s per core, "
+            f"{args.members / totals['cpu']:9,.0f} members per CPU-second in the workers; "
+            f"{totals['changed']:,.0f} members changed, {totals['entries']:,.0f} entries, "
+            f"{totals['errors']:.0f} errors",
+            flush=True,
         )
     if "inprocess" in rates:
         for name, rate in rates.items():
@@ -123,7 +131,7 @@ def main() -> None:
     print(f"Python {platform.python_version()} on {platform.platform()}, {os.cpu_count()} CPUs")
 
 
-def _on(name: str, workers: int, parts: list[Partition]) -> dict[str, int]:
+def _on(name: str, workers: int, parts: list[Partition]) -> dict[str, float]:
     if name == "inprocess":
         results = InProcess().map(_run, parts)
     elif name == "pool":
@@ -140,7 +148,7 @@ def _on(name: str, workers: int, parts: list[Partition]) -> dict[str, int]:
             Client(cluster) as client,
         ):
             results = Dask(client=client).map(_run, parts)
-    return {key: sum(r[key] for r in results) for key in ("changed", "entries", "errors")}
+    return {key: sum(r[key] for r in results) for key in ("cpu", "changed", "entries", "errors")}
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ the asked number of entries. Then, per size, it times:
 * **load**: ``Ledger(entries).history``, what a host pays after reading the rows before
   its first question about them (``Ledger(entries)`` alone only checks the entries and
   notes their keys; they are folded in on the first question);
-* **balance**: ``ledger.balance(as_of)`` of the points account;
+* **balance**: ``ledger.balance(at)`` of the points account;
 * **status**: ``program.status(member, ledger, as_of)`` (every account, expiring next);
 * **process**: ``program.process(purchase, ...)`` of one more purchase, then
   ``ledger.append(outcome.entries)``;

@@ -130,7 +130,7 @@ def main() -> None:
 
     # A year later: the nightly job writes the expiries down. Balances already leave
     # expired points out, so writing them down changes no balance.
-    before = ledger.balance(as_of=datetime(2027, 4, 30, 12, 0, tzinfo=CHICAGO))
+    before = ledger.balance(at=datetime(2027, 4, 30, 12, 0, tzinfo=CHICAGO))
     print(
         f"Balance on 2027-04-30: {before.available} points available, "
         f"{before.lifetime_expired} expired so far"
@@ -140,14 +140,14 @@ def main() -> None:
     print(f"Expiry run on 2027-05-01: {-outcome.change()} points in {len(outcome.entries)} lots")
     for entry in outcome.entries:
         print(f"  {entry.points} points of {entry.lot} expired at {local(entry.at)}")
-    unwritten = ledger.balance(as_of=as_of)
+    unwritten = ledger.balance(at=as_of)
     ledger = ledger.append(outcome.entries)
-    after = ledger.balance(as_of=as_of)
+    after = ledger.balance(at=as_of)
     print(
         f"Balance on 2027-05-01: {unwritten.available} points before writing the expiries, "
         f"{after.available} after; {after.lifetime_expired} expired in all"
     )
-    cashback = ledger.balance(as_of=as_of, account="cashback")
+    cashback = ledger.balance(at=as_of, account="cashback")
     print(f"Northwind Cash on 2027-05-01: {cash(cashback.available)} (it never expires)")
     replay = program.expire(member=member, ledger=ledger, at=as_of)
     print(f"Replaying the expiry run adds {len(replay.entries)}")

@@ -105,7 +105,7 @@ def main() -> None:
         order(priya, "P-5", on(4, 15), "60.00"),
     ):
         ledger = run(program, priya, ledger, event)
-    print(f"Priya's balance on 2026-04-16: {ledger.balance(as_of=on(4, 16)).available} points")
+    print(f"Priya's balance on 2026-04-16: {ledger.balance(at=on(4, 16)).available} points")
 
     tom = Member(id="m-5188", joined_at=on(1, 3))
     tom_ledger = Ledger()

@@ -80,7 +80,7 @@ def main() -> None:
     for message in quote.messages:
         print(f"  {message}")
 
-    balance = ledger.balance(as_of=datetime(2026, 12, 31, tzinfo=LA))
+    balance = ledger.balance(at=datetime(2026, 12, 31, tzinfo=LA))
     print(f"Balance on Dec 31: {balance.available} stars available")
 
 

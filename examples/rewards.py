@@ -83,7 +83,7 @@ def main() -> None:
     # What her account page shows on May 4. The list has no cart, so the $10 off, which
     # needs an order of $25 or more, shows its condition; at checkout it goes through.
     may_4 = on(4, 5)
-    print(f"Rewards on 2026-05-04 ({ledger.balance(as_of=may_4).available} points):")
+    print(f"Rewards on 2026-05-04 ({ledger.balance(at=may_4).available} points):")
     for option in program.rewards_for(member=maya, ledger=ledger, at=may_4):
         print(f"  {option.message}")
 
@@ -109,7 +109,7 @@ def main() -> None:
     print(f"  grant: {grant.kind} {grant.amount} off order B-1003 ({basket.payable} before)")
     for part in outcome.entries[0].consumed:
         print(f"  {part.points} points from {part.lot}")
-    print(f"  balance: {ledger.balance(as_of=may_4).available} points")
+    print(f"  balance: {ledger.balance(at=may_4).available} points")
 
     # The order is cancelled the next day: the points go back to the lots they came from.
     outcome = program.cancel_redemption(member=maya, ledger=ledger, key="B-1003-r1", at=on(5, 5))
@@ -117,7 +117,7 @@ def main() -> None:
     print(f"Rollback: {outcome}")
     for part in outcome.entries[0].restored:
         print(f"  {part.points} points back to {part.lot}")
-    print(f"  balance: {ledger.balance(as_of=on(5, 5)).available} points")
+    print(f"  balance: {ledger.balance(at=on(5, 5)).available} points")
 
     # A checkout paid partly with points: preview, pay, then the purchase itself.
     lines = [
@@ -159,7 +159,7 @@ def main() -> None:
     print(f"Return R-1 of one mascara: {outcome.change():+d} points")
     for line in outcome.explanation:
         print(f"  {line}")
-    balance = ledger.balance(as_of=on(29, 5))
+    balance = ledger.balance(at=on(29, 5))
     print(f"Balance on 2026-05-29: {balance.available} points")
     print(
         f"  redeemed {balance.lifetime_redeemed} in all, {balance.credited['restored']} given back"

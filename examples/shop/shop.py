@@ -76,7 +76,7 @@ class Shop:
         ]
 
     def balance(self, member_id: str, at: datetime) -> int:
-        return self.store.load(member_id).balance(as_of=at).available
+        return self.store.load(member_id).balance(at=at).available
 
     def add_member(self, body: Body) -> Body:
         member = Member(id=body["id"], joined_at=datetime.fromisoformat(body["joined_at"]))

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import attrs
 
 from loyalrules.errors import (
     NotAllowed,
-    UnknownReward,
     UnknownRule,
     ValidationError,
     WrongTypeError,
@@ -22,56 +20,31 @@ from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.operations import (
     lifecycle,
     memberships,
+    payouts,
     points_payment,
-    redemption,
     returns,
     tier_changes,
 )
 from loyalrules.operations.earning import Earning
-from loyalrules.operations.outcome import Outcome, Quote, declare_accounts
+from loyalrules.operations.outcome import Outcome, Quote, naming_accounts
 from loyalrules.operations.status import Status, member_status
+from loyalrules.program_spending import Spending
+from loyalrules.program_spending import check as _check
+from loyalrules.program_spending import check_key as _check_key
 from loyalrules.rules.pipeline import RuleBook
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
-from loyalrules.terms.policies import PayWithPoints, Plan
+from loyalrules.terms.policies import Plan
 from loyalrules.terms.tiers import Tiers, TierState
 from loyalrules.values.events import Activation, Activity, Cart, Membership, Purchase, Return
 from loyalrules.values.keywords import old_forms
 from loyalrules.values.member import Member
 from loyalrules.values.timeutil import to_utc
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _naming_accounts(method: F) -> F:
-    """The Outcomes ``method`` returns are told the program's account names, so
-    ``outcome.awarded(name)`` and ``outcome.change(name)`` refuse a name the program does
-    not declare (decision 0055). Under ``old_forms``, whose warnings point at the caller."""
-
-    @wraps(method)
-    def call(self: Program, *args: Any, **kwargs: Any) -> Any:
-        result = method(self, *args, **kwargs)
-        names = self.settings.account_names
-        for outcome in result if type(result) is tuple else (result,):
-            declare_accounts(outcome, names)
-        return result
-
-    return cast(F, call)
-
-
-def _check_key(key: object) -> None:
-    if not isinstance(key, str) or not key:
-        raise ValidationError(f"key must be a non-empty string, not {key!r}")
-
-
-def _check(value: object, kind: type[Any], what: str) -> None:
-    if type(value) is not kind and not isinstance(value, kind):  # the first test is cheaper
-        raise WrongTypeError(f"{what} must be a {kind.__name__}, not {type(value).__name__}")
-
 
 @attrs.frozen(kw_only=True)
-class Program:
+class Program(Spending):
     """A validated, compiled loyalty program. Load one with ``load_program(path)``.
 
     Evaluating an event never re-reads or re-validates the program: rules were compiled
@@ -98,7 +71,7 @@ class Program:
         known = ", ".join(rule.id for rule in self.rules)
         raise UnknownRule(f"program {self.id!r} has no rule {rule_id!r}; its rules are: {known}")
 
-    @_naming_accounts
+    @naming_accounts
     def process(
         self,
         event: Purchase | Activity | Return | Activation | Membership,
@@ -186,7 +159,7 @@ class Program:
         )
 
     @old_forms("member", "ledger", "at", new=0)
-    @_naming_accounts
+    @naming_accounts
     def expire(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
         """``Expired`` entries for the points that expired by ``at`` (a nightly job).
 
@@ -198,7 +171,7 @@ class Program:
         return lifecycle.expire(ledger, to_utc(at, "at"), self.settings)
 
     @old_forms("member", "ledger", "points", new=0)
-    @_naming_accounts
+    @naming_accounts
     def adjust(
         self,
         *,
@@ -230,7 +203,7 @@ class Program:
         )
         return lifecycle.adjust(request, ledger, self.settings)
 
-    @_naming_accounts
+    @naming_accounts
     def transfer(
         self,
         points: int,
@@ -264,130 +237,14 @@ class Program:
         )
         return lifecycle.transfer(request, sender_ledger, recipient_ledger, self.settings)
 
-    def reward(self, reward_id: str) -> Reward:
-        """The catalog's reward with id ``reward_id``."""
-        for reward in self.rewards:
-            if reward.id == reward_id:
-                return reward
-        known = ", ".join(reward.id for reward in self.rewards) or "none"
-        raise UnknownReward(
-            f"program {self.id!r} has no reward {reward_id!r}; its rewards: {known}"
-        )
-
-    @old_forms("reward_id", "member", "ledger", "at", new=1)
-    @_naming_accounts
-    def redeem(
-        self,
-        reward_id: str,
-        *,
-        member: Member,
-        ledger: Ledger,
-        at: datetime,
-        key: str,
-        cart: Cart | None = None,
-        order_id: str | None = None,
-    ) -> Outcome:
-        """Spend points on the catalog's reward ``reward_id``.
-
-        Returns an Outcome whose ``Redeemed`` entry names the lots spent and whose
-        ``grant`` says what to apply (priced against ``cart`` when given). ``key``
-        identifies the redemption (e.g. the checkout id): the same key again redeems
-        nothing more. Raises ``NotEligible``, ``LimitReached`` or ``InsufficientPoints``;
-        the ledger is unchanged then.
-        """
+    @naming_accounts
+    def close_periods(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
+        """The ``payouts`` of every period that ended by ``at`` and was not issued yet:
+        one lot each, in the payout's money account, dated at the period's end. A job
+        for after each period closes; running it again adds nothing."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        _check_key(key)
-        if cart is not None:
-            _check(cart, Cart, "cart")
-        reward = self.reward(reward_id)
-        ctx = self._earning.member_context(member, ledger, to_utc(at, "at"), cart)
-        request = redemption.RedeemRequest(
-            reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id, catalog=self.rewards
-        )
-        return redemption.redeem(request, ledger, self.settings)
-
-    @old_forms("member", "ledger", "at", new=0)
-    def rewards_for(
-        self, *, member: Member, ledger: Ledger, at: datetime
-    ) -> tuple[redemption.RewardOption, ...]:
-        """Every reward with its price for ``member`` and whether they can redeem it now
-        ("yours to redeem", "40 more stars", or why not)."""
-        _check(member, Member, "member")
-        _check(ledger, Ledger, "ledger")
-        ctx = self._earning.member_context(member, ledger, to_utc(at, "at"), None)
-        return redemption.rewards_for(self.rewards, ctx, ledger, self.settings)
-
-    def _pay_policy(self) -> PayWithPoints:
-        policy = self.settings.pay_with_points
-        if policy is None:
-            raise NotAllowed("this program does not take points as payment; add 'pay_with_points:'")
-        return policy
-
-    def points_payment(
-        self,
-        cart: Cart,
-        *,
-        member: Member,
-        ledger: Ledger,
-        at: datetime,
-        points: int | None = None,
-        order_id: str | None = None,
-    ) -> points_payment.PointsPayment:
-        """How much of ``cart`` points can pay: the most allowed (``points`` None) or the
-        asked ``points``, checked against the minimum, the step and the share (less what
-        was paid with points towards ``order_id`` already)."""
-        _check(cart, Cart, "cart")
-        _check(ledger, Ledger, "ledger")
-        policy = self._pay_policy()
-        use, most = points_payment.plan_payment(
-            policy, cart, ledger, to_utc(at, "at"), self.settings, points, order_id
-        )
-        return points_payment.PointsPayment(
-            points=use, amount=policy.worth(use, self.settings.currency), most=most
-        )
-
-    @_naming_accounts
-    def pay_with_points(
-        self,
-        cart: Cart,
-        *,
-        member: Member,
-        ledger: Ledger,
-        at: datetime,
-        key: str,
-        order_id: str,
-        points: int | None = None,
-    ) -> Outcome:
-        """Spend points paying part of an order: the most allowed, or ``points``.
-
-        The Outcome's ``grant.amount`` is the money the points pay; record it on the
-        purchase as ``points_payment`` so that part earns no points (unless the program
-        says it does) and a return gives the points back in proportion.
-        """
-        _check(member, Member, "member")
-        _check_key(key)
-        payment = self.points_payment(
-            cart, member=member, ledger=ledger, at=at, points=points, order_id=order_id
-        )
-        return points_payment.pay_with_points(
-            self._pay_policy(), payment.points, order_id, key, to_utc(at, "at"), ledger,
-            self.settings,
-        )  # fmt: skip
-
-    @old_forms("member", "ledger", new=0)
-    @_naming_accounts
-    def cancel_redemption(
-        self, *, member: Member, ledger: Ledger, key: str, at: datetime
-    ) -> Outcome:
-        """Undo the redemption made with ``key``: its points return to the lots they were
-        taken from, with their own expiry (see the program's ``restore_expired``)."""
-        _check(member, Member, "member")
-        _check(ledger, Ledger, "ledger")
-        _check_key(key)
-        return redemption.cancel(
-            redemption.redemption_key(key), to_utc(at, "at"), ledger, self.settings
-        )
+        return payouts.close_periods(self.settings.payouts, ledger, to_utc(at, "at"), self.settings)
 
     def _tiers(self) -> Tiers:
         tiers = self.settings.tiers
@@ -415,6 +272,7 @@ class Program:
 
         >>> from datetime import UTC, datetime
         >>> from loyalrules import Ledger, Member, loads_program
+        >>> from loyalrules.errors import UnknownAccount
         >>> program = loads_program('''
         ... program: tea-shop
         ... currency: USD
@@ -426,7 +284,6 @@ class Program:
         >>> member, ledger = Member(id="m-1", joined_at=at), Ledger()
         >>> program.balance(member=member, ledger=ledger, at=at, account="cashback").available
         0
-        >>> from loyalrules.errors import UnknownAccount
         >>> try:
         ...     program.balance(member=member, ledger=ledger, at=at, account="cashbak")
         ... except UnknownAccount as error:
@@ -439,7 +296,7 @@ class Program:
         return ledger.balance(to_utc(at, "at"), account)
 
     @old_forms("member", "ledger", "at", new=0)
-    @_naming_accounts
+    @naming_accounts
     def review_tiers(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
         """``TierChanged`` entries for the tier changes not written down yet up to
         ``at`` (period ends, grace and retention running out, returns), each dated
@@ -451,7 +308,7 @@ class Program:
         return tier_changes.review(self._tiers(), ledger, member.joined_at, at, self.settings)
 
     @old_forms("member", "ledger", "level", new=0)
-    @_naming_accounts
+    @naming_accounts
     def assign_tier(
         self,
         *,

@@ -158,7 +158,7 @@ def test_the_dask_backend_on_a_local_cluster_computes_the_same_report(
 
 def goodwill_payout(program: Program, member: Member, ledger: Ledger, as_of: datetime) -> Outcome:
     """A stand-in period-close payout: 10 points to every member who bought this year."""
-    if not ledger.balance(as_of=as_of).lifetime_earned:
+    if not ledger.balance(at=as_of).lifetime_earned:
         return Outcome(
             event_key="payout", entries=(), explanation=(), ledger_version=ledger.version
         )
@@ -204,7 +204,7 @@ def test_rederivation_reports_differences_and_writes_only_when_asked(
         ledger = store.load(member_id)
         assert ledger.version == store.version(member_id) > versions[member_id]
         expected = replay(new_program, store.member(member_id), store.inputs(member_id))
-        assert ledger.balance(as_of=NIGHT) == expected.balance(as_of=NIGHT)
+        assert ledger.balance(at=NIGHT) == expected.balance(at=NIGHT)
         assert ledger.verify() == ()
     # The store goes on as before: a nightly run on the re-derived ledgers.
     nightly = run_jobs([NightlyExpiry(NIGHT)], doubled, _partitions(store, tmp_path / "after"))

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from loyalrules import Ledger, Member, Purchase, Return, load_program
@@ -91,6 +92,21 @@ def test_the_hypothesis_plugin_registers_the_strategies_on_its_own() -> None:
         "from hypothesis import strategies as st\n"
         "from loyalrules import Purchase\n"
         "assert isinstance(st.from_type(Purchase).example(), Purchase)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "first", ["loyalrules.testing", "loyalrules.testing.strategies", "loyalrules.testing.checks"]
+)
+def test_the_testing_package_imports_before_hypothesis_has_started(first: str) -> None:
+    # Its modules import Hypothesis, which runs the plugin while the package is half-imported.
+    code = (
+        f"import {first}\n"
+        "from hypothesis import strategies as st\n"
+        "from loyalrules import Money\n"
+        "assert isinstance(st.from_type(Money).example(), Money)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -120,5 +120,5 @@ def test_an_entry_subclass_folds_as_its_nearest_folded_base() -> None:
     at = datetime(2026, 3, 1, tzinfo=UTC)
     lot = PromoEarned(key="p-1", at=at, points=40, rule_id="promo", source="o-1")
     ledger = Ledger([lot])
-    assert ledger.balance(as_of=at).available == 40
+    assert ledger.balance(at=at).available == 40
     assert ledger.history.rule_earnings_between("promo", at, at.replace(day=2)) == 1

@@ -223,13 +223,13 @@ def test_a_missing_quote_time_is_a_type_error(
 
 
 def test_a_naive_balance_time_is_refused(ledger: Ledger) -> None:
-    with pytest.raises(ValidationError, match="as_of 2026-03-02T12:00:00 has no time zone"):
-        ledger.balance(as_of=NAIVE_NOON)
+    with pytest.raises(ValidationError, match="at 2026-03-02T12:00:00 has no time zone"):
+        ledger.balance(at=NAIVE_NOON)
 
 
 def test_a_date_for_the_balance_time_is_a_type_error(ledger: Ledger) -> None:
-    with pytest.raises(WrongTypeError, match="as_of must be a timezone-aware datetime"):
-        ledger.balance(as_of=date(2026, 3, 2))  # type: ignore[arg-type]
+    with pytest.raises(WrongTypeError, match="at must be a timezone-aware datetime"):
+        ledger.balance(at=date(2026, 3, 2))  # type: ignore[arg-type]
 
 
 # --- line items ----------------------------------------------------------------------------
@@ -437,7 +437,7 @@ def test_a_failed_process_leaves_the_ledger_unchanged(
         bad_call(program, member, ledger)
     assert ledger.entries == entries_before
     assert ledger.version == version_before == 2
-    assert ledger.balance(as_of=NOON).available == 10
+    assert ledger.balance(at=NOON).available == 10
     # The ledger still works: the good event goes through against it.
     assert program.process(purchase(), member=member, ledger=ledger).points == 5
 

@@ -147,3 +147,17 @@ def test_the_keyword_form_does_not_warn() -> None:
         program.review_tiers(member=MEMBER, ledger=ledger, at=LATER)
         program.rewards_for(member=MEMBER, ledger=ledger, at=LATER)
         program.redeem("drink", member=MEMBER, ledger=ledger, at=BOUGHT, key="k")
+
+
+def test_the_ledger_calls_its_instant_at_too() -> None:
+    program = shop()
+    ledger = funded(program)
+    new = _quiet(lambda: ledger.balance(at=LATER))
+    assert new == _quiet(lambda: ledger.balance(LATER))
+    with pytest.warns(DeprecationWarning, match=r"balance\(\): the instant is called at= now"):
+        assert ledger.balance(as_of=LATER) == new
+    with pytest.warns(DeprecationWarning, match=r"compact\(\): the instant is called at= now"):
+        old = ledger.compact(as_of=BOUGHT)
+    assert old.entries == ledger.compact(at=BOUGHT).entries
+    with pytest.raises(WrongTypeError, match="got at twice"):
+        ledger.balance(LATER, as_of=LATER)

@@ -81,6 +81,6 @@ def test_concurrent_redemptions_spend_each_point_once(server: Any, tmp_path: Pat
     ledger = store.load("bo")
     assert ledger.verify() == ()
     assert sum(entry.key.startswith("redeem:") for entry in ledger) == 5
-    balance = ledger.balance(as_of=datetime(2026, 5, 1, tzinfo=UTC))
+    balance = ledger.balance(at=datetime(2026, 5, 1, tzinfo=UTC))
     assert balance.debited == {"redeemed": 500}
     assert balance.available == balance.credited["earned"] - 500

@@ -37,7 +37,7 @@ def test_an_applied_outcome_is_loaded_back_at_its_new_version(
     ledger = store.load("m-1")
     assert stored.version == ledger.version == len(outcome.entries) == 3
     assert ledger == Ledger(outcome.entries)
-    assert ledger.balance(as_of=LATER).available == 120 + 50
+    assert ledger.balance(at=LATER).available == 120 + 50
 
 
 def test_an_outcome_computed_against_an_old_version_is_refused(
@@ -91,7 +91,7 @@ def test_submit_stores_the_input_and_a_replay_rebuilds_the_ledger(
     ]
     assert replay(program, store.member("m-1"), store.inputs("m-1")) == ledger
     assert ledger.verify() == ()
-    assert ledger.balance(as_of=datetime(2027, 6, 1, tzinfo=UTC)).lifetime_expired == 250
+    assert ledger.balance(at=datetime(2027, 6, 1, tzinfo=UTC)).lifetime_expired == 250
 
 
 def test_compaction_keeps_balances_and_moves_the_version_on(store: Store, program: Program) -> None:
@@ -104,7 +104,7 @@ def test_compaction_keeps_balances_and_moves_the_version_on(store: Store, progra
     after = store.load("m-1")
     assert version == after.version == before.version + 1
     assert len(after) == 3  # the checkpoint, then o-3: its Recorded entry and its lot
-    assert after.balance(as_of=LATER) == before.balance(as_of=LATER)
+    assert after.balance(at=LATER) == before.balance(at=LATER)
     with pytest.raises(StoreConflict):
         store.apply("m-1", stale)  # computed before the compaction: recompute it
     fresh = store.submit(program, "m-1", purchase("o-9", day=20))
@@ -125,7 +125,7 @@ def test_replacing_a_ledger_moves_the_version_on_and_keeps_appending(
     version = store.replace("m-1", rebuilt, expected_version=old.version)
     after = store.load("m-1")
     assert version == after.version == old.version + 1
-    assert after.balance(as_of=LATER) == rebuilt.balance(as_of=LATER)
+    assert after.balance(at=LATER) == rebuilt.balance(at=LATER)
     store.submit(program, "m-1", purchase("o-3", day=3))
     assert store.load("m-1").verify() == ()
     assert store.load("m-1").version == store.version("m-1") == version + 2

@@ -187,3 +187,21 @@ def test_a_grain_only_ever_moves_a_deadline_later(days: list[int], grain: str) -
 def test_inactivity_terms_that_make_no_sense_are_refused(expiry: str, message: str) -> None:
     with pytest.raises(ProgramError, match=message):
         shop(expiry)
+
+
+def test_a_checkpoint_opens_no_gap_the_default_clock_never_had() -> None:
+    # An adjustment long before, then purchases that keep the points alive: after
+    # compaction the adjustment's instant must not join the default clock (it would
+    # open a three-month gap ending before the next purchase).
+    program = shop("{inactivity: P3M}")
+    ledger = Ledger().apply(
+        program.adjust(
+            member=MEMBER, ledger=Ledger(), points=1, reason="r", actor="a",
+            at=datetime(2026, 1, 1, 1, tzinfo=UTC), key="k",
+        )
+    )  # fmt: skip
+    ledger = buy(ledger, program, datetime(2026, 1, 21, 3, tzinfo=UTC), n=1)
+    ledger = buy(ledger, program, datetime(2026, 4, 1, 1, tzinfo=UTC), n=2)
+    compact = ledger.compact(datetime(2026, 4, 1, 2, tzinfo=UTC))
+    moment = datetime(2026, 5, 11, tzinfo=UTC)
+    assert available(compact, moment) == available(ledger, moment) == 201

@@ -4,10 +4,9 @@ The contract is general on purpose: ``backend.map(function, partitions)`` return
 ``[function(p) for p in partitions]``, in order, however and wherever it computes them.
 The nightly jobs of :mod:`loyalrules.batch.jobs` use it, and so can anything else that
 splits a population into independent parts (a simulation, say). For the process pool
-and Dask, ``function`` and the partitions travel by pickle: pass plain data (dicts,
-strings, entries) and module-level functions or frozen attrs instances, not ``Ledger``,
-``Member`` or ``Program`` objects (they hold read-only mappings and locks that do not
-pickle).
+and Dask, ``function`` and the partitions travel by pickle: module-level functions or
+frozen attrs instances, and plain data (the program's YAML text, records of members and
+their entry rows), which is small and means the same in every version of the library.
 
 >>> InProcess().map(len, [[1, 2], [3]])
 [2, 1]

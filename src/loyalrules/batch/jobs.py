@@ -30,7 +30,7 @@ from loyalrules import (
     loads_program,
 )
 from loyalrules.batch.backends import Backend, InProcess
-from loyalrules.batch.partitions import Partition, Record, load_partition
+from loyalrules.batch.partitions import Partition, Record, error_record, load_partition
 from loyalrules.storage import (
     Expire,
     Input,
@@ -122,7 +122,7 @@ class NightlyRun:
             try:
                 outcomes = _run_member(self.jobs, program, member, ledger)
             except LoyalRulesError as error:
-                errors.append({"member_id": member.id, "error": f"{type(error).__name__}: {error}"})
+                errors.append(error_record(member.id, error))
                 continue
             if outcomes:
                 results.append({"member_id": member.id, "outcomes": outcomes})

@@ -79,6 +79,11 @@ def write_partitions(directory: str | Path, records: Iterable[Record], count: in
     ]
 
 
+def error_record(member_id: str, error: Exception) -> Record:
+    """How a job reports a member the program refused, and goes on with the others."""
+    return {"member_id": member_id, "error": f"{type(error).__name__}: {error}"}
+
+
 def load_partition(partition: Partition) -> list[Record]:
     """The records of a partition given as records or as a file path."""
     return read_jsonl(partition) if isinstance(partition, str) else partition
@@ -87,6 +92,7 @@ def load_partition(partition: Partition) -> list[Record]:
 __all__ = [
     "Partition",
     "Record",
+    "error_record",
     "load_partition",
     "partition_of",
     "read_jsonl",

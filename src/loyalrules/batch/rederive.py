@@ -19,12 +19,12 @@ import attrs
 
 from loyalrules import Ledger, LoyalRulesError, loads_program
 from loyalrules.batch.backends import Backend, InProcess
-from loyalrules.batch.partitions import Partition, Record, load_partition
+from loyalrules.batch.partitions import Partition, Record, error_record, load_partition
 from loyalrules.storage import Store, StoreConflict, input_from_dict, member_from_dict, replay
 
 
 def _summary(ledger: Ledger, as_of: datetime) -> dict[str, int]:
-    balance = ledger.balance(as_of=as_of)
+    balance = ledger.balance(at=as_of)
     return {
         "available": balance.available,
         "pending": balance.pending,
@@ -53,7 +53,7 @@ class Rederivation:
                 new = replay(program, member, (input_from_dict(i) for i in record["inputs"]))
                 before, after = _summary(stored, self.as_of), _summary(new, self.as_of)
             except LoyalRulesError as error:
-                errors.append({"member_id": member.id, "error": f"{type(error).__name__}: {error}"})
+                errors.append(error_record(member.id, error))
                 continue
             old_keys = {entry.key for entry in stored}
             new_keys = {entry.key for entry in new}

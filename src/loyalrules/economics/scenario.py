@@ -214,7 +214,7 @@ def play(program: Program, scenario: Scenario, ledger: Ledger | None = None) -> 
     without tiers; any other error propagates. For example::
 
         playback = play(program, scenario)
-        playback.ledger.balance(as_of=scenario.end).available
+        playback.ledger.balance(at=scenario.end).available
     """
     ledger = Ledger() if ledger is None else ledger
     played = []

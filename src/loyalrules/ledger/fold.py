@@ -259,8 +259,7 @@ class HistoryState:
             self.spend_currency = checkpoint.spend.currency
         if checkpoint.last_activity_at is not None:
             self.activity.add(checkpoint.last_activity_at)
-        for mark, at in checkpoint.last_marked:
-            self.activity.add(at, (mark,))
+        self.activity.restore_marks(checkpoint.last_marked)
         for name, at, amount in checkpoint.series:
             self._series.add(name, at, amount)
         for change in checkpoint.memberships:

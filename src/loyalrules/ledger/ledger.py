@@ -33,6 +33,7 @@ from loyalrules.ledger.history import History
 from loyalrules.ledger.lots import NEVER, totals_by_kind
 from loyalrules.ledger.verify import Inconsistency, inconsistencies
 from loyalrules.values.fields import reduce_frozen
+from loyalrules.values.keywords import renamed_instant
 from loyalrules.values.timeutil import to_utc
 
 _set_field = object.__setattr__
@@ -267,14 +268,26 @@ class Ledger:
                 f"({checkpoint.at.isoformat()}); history before it was compacted away"
             )
 
-    def balance(self, as_of: datetime, account: str = DEFAULT_ACCOUNT) -> Balance:
-        """Points of ``account`` as of ``as_of``.
+    def balance(
+        self,
+        at: datetime | None = None,
+        account: str = DEFAULT_ACCOUNT,
+        *,
+        as_of: datetime | None = None,
+    ) -> Balance:
+        """Points of ``account`` at the instant ``at`` (``as_of=`` is its 0.1 spelling).
 
         Lots are counted by their own dates (pending, expiry, inactivity), so expiries
         count whether or not ``Program.expire`` has written them yet.
+
+        >>> from datetime import UTC, datetime
+        >>> Ledger().balance(at=datetime(2026, 1, 1, tzinfo=UTC)).available
+        0
         """
-        as_of = to_utc(as_of, "as_of")
-        self.check_after_checkpoint(as_of, "as_of")
+        if as_of is not None:
+            at = renamed_instant(at, as_of, "balance")  # type: ignore[assignment]
+        as_of = to_utc(at, "at")
+        self.check_after_checkpoint(as_of, "at")
         history = self.history
         state = history.accounts.get(account)
         if state is None:
@@ -318,20 +331,23 @@ class Ledger:
             sum(points for when, points in state.written_off if when <= as_of),
         )
 
-    def compact(self, as_of: datetime) -> Ledger:
-        """A ledger whose history before ``as_of`` is one :class:`Checkpoint` entry.
+    def compact(self, at: datetime | None = None, *, as_of: datetime | None = None) -> Ledger:
+        """A ledger whose history before ``at`` is one :class:`Checkpoint` entry
+        (``as_of=`` is the 0.1 spelling of ``at``).
 
         The checkpoint keeps the open lots (what is left of them, with their dates) and
         the aggregates later rules consult: purchase count, lifetime spend, last
-        activity, recent rule earnings and lifetime totals per account. Balances as of
-        ``as_of`` or later, and every rule decision for events from ``as_of`` on, are the
+        activity, recent rule earnings and lifetime totals per account. Balances at
+        ``at`` or later, and every rule decision for events from ``at`` on, are the
         same as before. Events dated before the checkpoint are refused afterwards, so
         compact only history older than your longest return window. Write expiries down
-        first (``Program.expire(..., at=as_of)``): compaction refuses to drop a lot whose
+        first (``Program.expire(..., at=at)``): compaction refuses to drop a lot whose
         ``Expired`` entry is still missing.
         """
-        cutoff = to_utc(as_of, "as_of")
-        self.check_after_checkpoint(cutoff, "as_of")
+        if as_of is not None:
+            at = renamed_instant(at, as_of, "compact")  # type: ignore[assignment]
+        cutoff = to_utc(at, "at")
+        self.check_after_checkpoint(cutoff, "at")
         old = tuple(entry for entry in self.entries if entry.at < cutoff)
         if not old or (len(old) == 1 and isinstance(old[0], Checkpoint)):
             return self
@@ -347,7 +363,7 @@ class Ledger:
                     raise ValidationError(
                         f"lot {lot.key!r} expired by {cutoff.isoformat()} but its Expired "
                         "entry is not written yet; append program.expire(member=..., "
-                        "ledger=..., at=as_of) before compacting"
+                        "ledger=..., at=...) before compacting"
                     )
         kept = tuple(entry for entry in self.entries if entry.at >= cutoff)
         checkpoint = attrs.evolve(

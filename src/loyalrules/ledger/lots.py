@@ -303,6 +303,14 @@ class ActivityClock:
         index = bisect.bisect_right(self._times, as_of)
         return self._times[index - 1] if index else None
 
+    def restore_marks(self, marks: tuple[tuple[str, datetime], ...]) -> None:
+        """The last instant of each kind of activity, from a checkpoint. They join only
+        their kind's clock: the default clock has the checkpoint's last activity, and an
+        older instant there would open a gap that never was."""
+        for mark, at in marks:
+            _insert(self._marked.setdefault(mark, []), at)
+        self._deadlines.clear()
+
     def last_marked(self) -> tuple[tuple[str, datetime], ...]:
         """The last instant of each kind of activity (what a checkpoint keeps)."""
         return tuple((mark, times[-1]) for mark, times in sorted(self._marked.items()))

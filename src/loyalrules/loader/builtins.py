@@ -30,7 +30,14 @@ from loyalrules.rules.conditions import (
     Window,
     all_of,
 )
-from loyalrules.rules.effects import Bonus, Cashback, Multiply, PointsPerItem, PointsPerSpend
+from loyalrules.rules.effects import (
+    Bonus,
+    Cashback,
+    Multiply,
+    PointsPerItem,
+    PointsPerSpend,
+    PointsPerTender,
+)
 from loyalrules.rules.history_conditions import SinceJoining, SinceLastPurchase
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.terms.policies import Unit
@@ -269,6 +276,30 @@ register_effect(
         ),
     },
     doc="Base points from eligible spend.",
+)
+register_effect(
+    "points_per_tender",
+    lambda v, env: PointsPerTender(
+        frozenset(v["methods"]),
+        v["points"],
+        v["per"],
+        env.settings.currency,
+        whole=v["counting"] == "whole",
+        locale=env.settings.locale,
+    ),
+    fields={
+        "methods": Field(
+            ListOf(Text(), one_or_many=True, min_items=1), "the payment methods", required=True
+        ),
+        "points": Field(POSITIVE, "points per 'per' of spend paid that way", required=True),
+        "per": Field(POSITIVE, "the spend increment, in the program currency", default=Decimal(1)),
+        "counting": Field(
+            Text(choices=("whole", "pro_rata")),
+            "'whole': only whole increments earn; 'pro_rata': spend * rate",
+            default="whole",
+        ),
+    },
+    doc="Points on the share of eligible spend paid with these methods (split tender).",
 )
 register_effect(
     "multiply",

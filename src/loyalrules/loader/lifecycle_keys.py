@@ -36,6 +36,11 @@ _MONTH_DAY = re.compile(r"(\d\d)-(\d\d)")
 
 DURATION = Built(Text(), lambda text, env: parse_duration(text))
 
+CALENDAR_PERIOD = Built(
+    Text(choices=("day", "week", "month", "quarter", "year")), lambda v, env: Period(v)
+)
+"""A calendar period in the program's time zone, for limits on transfers and redemptions."""
+
 
 def _pending_text(text: str, env: Any) -> Pending:
     if text == "none":
@@ -226,10 +231,7 @@ TRANSFERS = Built(
                     {
                         "points": Field(Integer(minimum=1), "points", required=True),
                         "per": Field(
-                            Built(
-                                Text(choices=("day", "week", "month", "quarter", "year")),
-                                lambda v, env: Period(v),
-                            ),
+                            CALENDAR_PERIOD,
                             "calendar period (program time zone)",
                             required=True,
                         ),

@@ -12,16 +12,13 @@ import yaml
 from loyalrules.errors import Problem, ProgramError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins, lifecycle_keys
+from loyalrules.loader.catalog_keys import REDEMPTION_CHART, REDEMPTION_LIMITS
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, LIFECYCLE_FIELDS, TRANSFERS
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
 from loyalrules.loader.money_keys import CURRENCY, LOCALE
+from loyalrules.loader.payout_keys import PAYOUTS, account_problem
 from loyalrules.loader.registry import BuildEnv, ConditionsSpec
-from loyalrules.loader.rewards_keys import (
-    PAY_WITH_POINTS,
-    REDEMPTION_LIMITS,
-    RESTORE_EXPIRED,
-    RewardsSpec,
-)
+from loyalrules.loader.rewards_keys import PAY_WITH_POINTS, RESTORE_EXPIRED, RewardsSpec
 from loyalrules.loader.rule_keys import RawNode, RulesSpec, account_named, value_node
 from loyalrules.loader.scalars import Boolean, Number, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, choice, mapping_pairs
@@ -93,6 +90,8 @@ PROGRAM_FIELDS = {
     "rewards": Field(RawNode(RewardsSpec()), "the rewards catalog: what points buy"),
     "pay_with_points": Field(PAY_WITH_POINTS, "points may pay part of an order"),
     "redemption_limits": Field(REDEMPTION_LIMITS, "limits across the rewards catalog"),
+    "redemption_chart": Field(REDEMPTION_CHART, "points redeemed in steps for money off"),
+    "payouts": Field(PAYOUTS, "credit accrued across purchases, issued once a period"),
     "restore_expired": Field(
         RESTORE_EXPIRED,
         "cancelled redemptions: points of expired lots 'lapse' or come back for {grace: P30D}",
@@ -123,6 +122,8 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         point_value=values["point_value"],
         locale=values["locale"],
         redemption_limits=values["redemption_limits"],
+        redemption_chart=values["redemption_chart"],
+        payouts=tuple(values["payouts"] or ()),
     )
     if values["tiers"] is not None:
         at = where.key("tiers").with_env(BuildEnv(settings))
@@ -134,12 +135,18 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
     named = (
         ("pay_with_points", settings.pay_with_points),
         ("transfers", settings.transfers),
+        ("redemption_chart", settings.redemption_chart),
     )
     for section, names in named:
         if names is None:
             continue
         section_node = value_node(node, section) or node
         if account_named(settings, names.account, section_node, where.key(section)) is None:
+            return None
+    for position, payout in enumerate(settings.payouts):
+        problem = account_problem(payout, settings)
+        if problem is not None:
+            where.key("payouts").index(position).key("account").problem(node, problem)
             return None
     points = settings.account(DEFAULT_ACCOUNT)
     if points.unit is not Unit.POINTS:

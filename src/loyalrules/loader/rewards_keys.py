@@ -37,7 +37,7 @@ from loyalrules.rules.rewards import (
     Price,
     Reward,
 )
-from loyalrules.terms.policies import PayWithPoints, RedemptionLimits, Unit
+from loyalrules.terms.policies import PayWithPoints, Unit
 from loyalrules.values.timeutil import Period
 
 AMOUNT = Number(minimum=Decimal(0), exclusive=True, words="an amount")
@@ -183,42 +183,6 @@ _PRICE = Fields(
 )
 
 
-def _redemption_limits(values: dict[str, Any], env: Any) -> RedemptionLimits:
-    limit = values["limit"]
-    if values["per_order"] is None and limit is None:
-        raise ValueError("give 'per_order', 'limit' or both")
-    return RedemptionLimits(
-        per_order=values["per_order"],
-        times=None if limit is None else limit["times"],
-        per=None if limit is None else limit["per"],
-    )
-
-
-REDEMPTION_LIMITS = Built(
-    Fields(
-        {
-            "per_order": Field(Integer(minimum=1), "at most this many rewards per order"),
-            "limit": Field(
-                Fields(
-                    {
-                        "times": Field(Integer(minimum=1), "how many redemptions", default=1),
-                        "per": Field(
-                            Built(
-                                Text(choices=("day", "week", "month", "quarter", "year")),
-                                lambda v, env: Period(v),
-                            ),
-                            "calendar period (program time zone)",
-                            required=True,
-                        ),
-                    }
-                ),
-                "at most 'times' redemptions of any reward per member per 'per'",
-            ),
-        }
-    ),
-    _redemption_limits,
-)
-
 REWARD_FIELDS = {
     "id": Field(IDENTIFIER, "unique id of the reward", required=True),
     "name": Field(Text(), "what members see (defaults to the id)"),
@@ -358,6 +322,7 @@ PAY_WITH_POINTS = Built(
     ),
     _pay,
 )
+
 
 RESTORE_EXPIRED = ByShape(
     scalar=Built(Text(choices=("lapse",)), lambda v, env: None),

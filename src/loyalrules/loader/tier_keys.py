@@ -10,11 +10,20 @@ from typing import Any
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
-from loyalrules.loader.schema import IDENTIFIER, Built, ByShape, Field, Fields, ListOf, choice
+from loyalrules.loader.schema import (
+    IDENTIFIER,
+    Built,
+    ByShape,
+    Field,
+    Fields,
+    ListOf,
+    MapOf,
+    choice,
+)
 from loyalrules.rules.conditions import TierIs, TierSource
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
-from loyalrules.terms.tiers import Crossing, Downgrade, Level, Metric, Tiers, Window
+from loyalrules.terms.tiers import Crossing, Downgrade, Level, Measure, Metric, Tiers, Window
 from loyalrules.values.durations import Duration
 
 THRESHOLD = Number(minimum=Decimal(0), words="a threshold")
@@ -24,8 +33,15 @@ LEVEL = Fields(
     {
         "id": Field(IDENTIFIER, "the tier's id", required=True),
         "name": Field(Text(), "what members see (defaults to the id)"),
-        "qualify": Field(THRESHOLD, "entry threshold (leave out for the first level)"),
-        "keep": Field(THRESHOLD, "lower threshold that keeps the tier (hysteresis)"),
+        "qualify": Field(
+            ByShape(scalar=THRESHOLD, mapping=MapOf(THRESHOLD)),
+            "entry threshold (leave out for the first level); with several measures, "
+            "one per measure: {spend: 5000, nights: 25}",
+        ),
+        "keep": Field(
+            ByShape(scalar=THRESHOLD, mapping=MapOf(THRESHOLD)),
+            "lower threshold that keeps the tier (hysteresis); one per measure, as qualify",
+        ),
         "multiplier": Field(
             Number(minimum=Decimal(1), words="a factor"), "earn multiplier for this tier"
         ),
@@ -56,57 +72,106 @@ WINDOW = ByShape(
 )
 
 
+QUALIFY_ON = ByShape(
+    scalar=METRIC.scalar, mapping=METRIC.mapping, sequence=ListOf(METRIC, min_items=1)
+)
+
+
+def _measures(values: dict[str, Any]) -> tuple[Measure, ...]:
+    chosen = values["qualify_on"]
+    pairs = [chosen] if isinstance(chosen[0], Metric) else list(chosen)
+    measures = tuple(Measure(metric, account) for metric, account in pairs)
+    if len({m.key for m in measures}) != len(measures):
+        raise ValueError("each measure in 'qualify_on' must be a different one")
+    if len(measures) > 1 and values["crossing_purchase"] is Crossing.SPLIT:
+        raise ValueError("'crossing_purchase: split' needs a single measure in 'qualify_on'")
+    return measures
+
+
+def _thresholds(
+    level: dict[str, Any], key: str, measures: tuple[Measure, ...]
+) -> tuple[Decimal | None, tuple[Decimal | None, ...]]:
+    """A level's ``qualify`` or ``keep``: the first measure's, then the others'."""
+    given = level[key]
+    if len(measures) == 1:
+        if isinstance(given, dict):
+            raise ValueError(f"level {level['id']!r}: '{key}' is one number with one measure")
+        return given, ()
+    if given is None:
+        return None, tuple(None for _ in measures[1:])
+    if not isinstance(given, dict):
+        names = ", ".join(m.key for m in measures)
+        raise ValueError(f"level {level['id']!r}: give '{key}' for each measure ({names})")
+    unknown = set(given) - {m.key for m in measures}
+    if unknown:
+        raise ValueError(
+            f"level {level['id']!r}: no measure {sorted(unknown)[0]!r} in 'qualify_on'"
+        )
+    if key == "qualify" and len(given) != len(measures):
+        names = ", ".join(m.key for m in measures if m.key not in given)
+        raise ValueError(f"level {level['id']!r}: 'qualify' needs a threshold for {names}")
+    return given.get(measures[0].key), tuple(given.get(m.key) for m in measures[1:])
+
+
 def _tiers(values: dict[str, Any], env: Any) -> Tiers:
+    measures = _measures(values)
     raw = values["levels"]
     if not raw:
         raise ValueError("give at least one level")
-    levels = []
-    previous = Decimal(-1)
+    levels: list[Level] = []
     for rank, level in enumerate(raw):
-        qualify = level["qualify"]
-        if rank == 0 and qualify not in (None, Decimal(0)):
+        qualify, also = _thresholds(level, "qualify", measures)
+        keep, also_keep = _thresholds(level, "keep", measures)
+        if rank == 0 and any(q not in (None, Decimal(0)) for q in (qualify, *also)):
             raise ValueError(
                 f"the first level {level['id']!r} is where everyone starts: no 'qualify'"
             )
         if rank and qualify is None:
             raise ValueError(f"level {level['id']!r} needs 'qualify', its entry threshold")
-        qualify = qualify or Decimal(0)
-        if rank and qualify <= previous:
+        needs = tuple(q or Decimal(0) for q in (qualify, *also))
+        before = levels[-1].needs(keeping=False) if levels else None
+        if before is not None and (
+            needs == before or any(n < b for n, b in zip(needs, before, strict=True))
+        ):
             raise ValueError(
                 f"level {level['id']!r} must need more than the level before it (levels are "
                 "ranked in the order written)"
             )
-        if level["keep"] is not None and level["keep"] > qualify:
+        keeps = (keep, *also_keep)
+        if any(k is not None and k > n for k, n in zip(keeps, needs, strict=True)):
             raise ValueError(f"level {level['id']!r}: 'keep' must not exceed 'qualify'")
-        previous = qualify
         levels.append(
             Level(
                 id=level["id"],
                 name=level["name"] or level["id"],
                 rank=rank,
-                qualify=qualify,
-                keep=level["keep"],
+                qualify=needs[0],
+                keep=keep,
                 multiplier=level["multiplier"],
                 upgrade_bonus=level["upgrade_bonus"],
                 perks=tuple(level["perks"]),
+                also=needs[1:],
+                also_keep=tuple(also_keep),
             )
         )
     if len({level.id for level in levels}) != len(levels):
         raise ValueError("level ids must be unique")
-    metric, account = values["qualify_on"]
     names = [account.name for account in env.settings.accounts] if env is not None else []
-    if metric is Metric.POINTS and names and account not in names:
-        raise ValueError(
-            f"qualify_on names the account {account!r}, which this program does not have "
-            f"(accounts: {', '.join(names)})"
-        )
+    for measure in measures:
+        if measure.metric is Metric.POINTS and names and measure.account not in names:
+            raise ValueError(
+                f"qualify_on names the account {measure.account!r}, which this program does "
+                f"not have (accounts: {', '.join(names)})"
+            )
     window, rolling = values["window"]
     if window is Window.ROLLING and any(level.keep is not None for level in levels):
         raise ValueError("'keep' thresholds apply to calendar and anniversary years")
     return Tiers(
         levels=tuple(levels),
-        metric=metric,
-        account=account,
+        metric=measures[0].metric,
+        account=measures[0].account,
+        more=measures[1:],
+        any_of=values["qualify_when"] == "any",
         window=window,
         rolling=rolling,
         retention=values["retention"],
@@ -142,7 +207,14 @@ TIERS = Built(
     Fields(
         {
             "qualify_on": Field(
-                METRIC, "spend, purchases, or {points: <account>}", default=(Metric.SPEND, "points")
+                QUALIFY_ON,
+                "spend, purchases, {points: <account>}, or a list of them",
+                default=(Metric.SPEND, "points"),
+            ),
+            "qualify_when": Field(
+                Text(choices=("all", "any")),
+                "with several measures: every threshold, or any one of them",
+                default="all",
             ),
             "window": Field(
                 WINDOW,

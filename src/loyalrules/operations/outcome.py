@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -20,15 +22,27 @@ def _check_account(outcome: Outcome, account: str) -> None:
         raise UnknownAccount(account, outcome.accounts)
 
 
-def declare_accounts(outcome: Outcome, names: tuple[str, ...]) -> Outcome:
-    """``outcome``, told the program's account names (``Program`` does this for every
-    Outcome it returns).
+F = TypeVar("F", bound=Callable[..., Any])
 
-    Only for an Outcome just built for the caller and held by no one else: the names are
-    set in place, as building the Outcome again would cost more than the check saves.
+
+def naming_accounts(method: F) -> F:
+    """For a method of ``Program``: the Outcomes it returns are told the program's
+    account names, so ``awarded`` and ``change`` refuse a name the program does not
+    declare (decision 0055). Goes under ``old_forms``, whose warnings point at the caller.
+
+    The names are set in place: each Outcome was just built for this call and no one
+    else holds it yet, and building it again would cost more than the check saves.
     """
-    object.__setattr__(outcome, "accounts", names)
-    return outcome
+
+    @wraps(method)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        names = self.settings.account_names
+        for outcome in result if type(result) is tuple else (result,):
+            object.__setattr__(outcome, "accounts", names)
+        return result
+
+    return cast(F, call)
 
 
 def _lines_text(explanation: tuple[Explanation, ...]) -> str:

@@ -82,7 +82,7 @@ def remaining_basket(purchase: Purchase, returned: Mapping[str, int]) -> Cart | 
         channel=purchase.channel,
         payment=purchase.payment,
         attributes=purchase.attributes,
-    )
+    ).with_tenders_of(purchase)
 
 
 def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Earnings) -> Outcome:

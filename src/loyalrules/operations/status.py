@@ -10,10 +10,11 @@ import attrs
 from loyalrules.errors import UnknownAccount
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
+from loyalrules.operations.payouts import PayoutStatus, payout_statuses
 from loyalrules.operations.tier_changes import tier_state
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Unit
-from loyalrules.terms.tiers import Level, Metric, Tiers, TierState, Window
+from loyalrules.terms.tiers import Level, Measure, Metric, Tiers, TierState, Window
 from loyalrules.values.member import Member
 from loyalrules.values.money import Money, format_money, minor_units
 from loyalrules.values.timeutil import local_moment, until_text
@@ -62,6 +63,10 @@ class TierStatus:
     to_keep: Decimal | None
     metric: Metric
     unit: str  # how the metric's amounts read: a currency, or points of an account
+    # With several measures: what each still needs for ``next_level`` and their words.
+    to_next_each: tuple[tuple[Measure, Decimal], ...] = ()
+    any_of: bool = False
+    currency: str = "USD"
     locale: str | None = None  # how the program writes amounts
 
     def _amount(self, value: Decimal) -> str:
@@ -79,7 +84,12 @@ class TierStatus:
             head += f", until {until_text(self.valid_until, zone)}"
         lines = [head]
         by = f" by {until_text(self.window_end, zone)}" if self.window_end else ""
-        if self.next_level is not None and self.to_next is not None:
+        if self.next_level is not None and self.to_next_each:
+            needs = [m.more(v, self.currency, self.locale) for m, v in self.to_next_each if v > 0]
+            if needs:
+                joined = " or ".join(needs) if self.any_of else "; ".join(needs)
+                lines.append(f"{joined}{by} for {self.next_level.name}")
+        elif self.next_level is not None and self.to_next is not None:
             lines.append(f"{self._amount(self.to_next)}{by} for {self.next_level.name}")
         if self.to_keep:
             lines.append(f"{self._amount(self.to_keep)}{by} to keep {self.level.name}")
@@ -113,7 +123,23 @@ def tier_status(
         else points_name
         if tiers.account == DEFAULT_ACCOUNT
         else tiers.account,
+        to_next_each=_each(tiers, state, next_level),
+        any_of=tiers.any_of,
+        currency=tiers.currency,
         locale=tiers.locale,
+    )
+
+
+def _each(
+    tiers: Tiers, state: TierState, next_level: Level | None
+) -> tuple[tuple[Measure, Decimal], ...]:
+    """With several measures, what each still needs for ``next_level``."""
+    if not tiers.more or next_level is None:
+        return ()
+    needs = next_level.needs(keeping=False)
+    return tuple(
+        (measure, max(need - value, Decimal(0)))
+        for measure, need, value in zip(tiers.measures, needs, state.values, strict=False)
     )
 
 
@@ -127,6 +153,7 @@ class Status:
     points_name: str
     timezone: tzinfo
     tier: TierStatus | None = None
+    payouts: tuple[PayoutStatus, ...] = ()  # each payout's open period
 
     def account(self, name: str = DEFAULT_ACCOUNT) -> AccountStatus:
         """The account called ``name``: every account the program declares is here, with
@@ -162,6 +189,13 @@ class Status:
                     f"{account.amount(units, self.points_name)} expire "
                     + local_moment(when, self.timezone)
                 )
+        locale = self.account().locale  # the program's, on every account
+        for payout in self.payouts:
+            accrued = format_money(payout.accrued.amount, payout.accrued.currency, locale=locale)
+            lines.append(
+                f"{payout.name}: {accrued} accrued, issued "
+                + local_moment(payout.issues_at, self.timezone)
+            )
         return tuple(lines)
 
     def __str__(self) -> str:
@@ -205,4 +239,7 @@ def member_status(member: Member, ledger: Ledger, as_of: datetime, settings: Set
         changes = [(when, level) for when, level in history.tier_changes if when <= as_of]
         since = changes[-1][0] if changes and changes[-1][1] == state.level.id else None
         tier = tier_status(state, tiers, since, settings.points_name)
-    return status_of(member.id, ledger, as_of, settings, tier)
+    status = status_of(member.id, ledger, as_of, settings, tier)
+    if settings.payouts:
+        status = attrs.evolve(status, payouts=payout_statuses(ledger, as_of, settings))
+    return status

@@ -23,7 +23,7 @@ from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.pipeline import Evaluation
 from loyalrules.rules.settings import Settings
-from loyalrules.terms.tiers import Crossing, Level, Metric, Tiers, TierState, Window
+from loyalrules.terms.tiers import Crossing, Level, Measure, Metric, Tiers, TierState, Window
 
 _TICK = timedelta(microseconds=1)
 
@@ -42,14 +42,14 @@ def tier_state(
     return state
 
 
-def contribution(tiers: Tiers, ctx: Context, evaluation: Evaluation) -> Decimal:
-    """What this purchase adds to the qualifying value."""
-    if tiers.metric is Metric.SPEND:
+def contribution(measure: Measure, ctx: Context, evaluation: Evaluation) -> Decimal:
+    """What this purchase adds to the ``measure``."""
+    if measure.metric is Metric.SPEND:
         return ctx.spend
-    if tiers.metric is Metric.PURCHASES:
+    if measure.metric is Metric.PURCHASES:
         return Decimal(1)
     return Decimal(
-        sum(points for plan, points in evaluation.awards if plan.rule.account == tiers.account)
+        sum(points for plan, points in evaluation.awards if plan.rule.account == measure.account)
     )
 
 
@@ -78,8 +78,10 @@ def on_purchase(
     """Upgrade the member when this purchase crosses a threshold: a ``TierChanged`` entry,
     each crossed level's upgrade bonus, and the purchase earned as ``crossing_purchase``
     says (``evaluate(level_id)`` evaluates it again at another tier)."""
-    added = contribution(tiers, ctx, evaluation)
-    reached = tiers.qualified(before.value + added)
+    adds = [contribution(measure, ctx, evaluation) for measure in tiers.measures]
+    after = tuple(v + a for v, a in zip(before.values or (before.value,), adds, strict=False))
+    added = adds[0]
+    reached = tiers.qualified(after)
     if reached.rank <= before.level.rank:
         return Upgrade(evaluation, (), ())
     if tiers.crossing is Crossing.NEW_RATE:
@@ -89,7 +91,7 @@ def on_purchase(
         evaluation = _split(evaluation, evaluate(reached.id), min(above, Decimal(1)))
     at = ctx.at
     key = f"tier:{event_key}:{reached.id}"
-    value = tiers.describe(before.value + added)
+    value = tiers.describe(after)
     entries: list[Entry] = [
         TierChanged(
             key=key,
@@ -185,16 +187,16 @@ def _moments(
     elif tiers.window is Window.ROLLING and tiers.rolling is not None:
         # A contribution leaves the window just after ``rolling`` (and a tier reached
         # with it, just after ``rolling`` and the retention).
-        for moment in history.series.instants(tiers.gains, None, end):
+        for moment in tiers.instants(history.series, None, end):
             gone = tiers.rolling.after(moment, zone)
             moments.add(gone + _TICK)
             if tiers.retention is not None:
                 moments.add(tiers.retention.after(gone, zone) + _TICK)
     if tiers.valid_for is not None:  # a tier reached at a contribution runs out
-        for moment in history.series.instants(tiers.gains, None, end + _TICK):
+        for moment in tiers.instants(history.series, None, end + _TICK):
             moments.add(tiers.held_until(moment, zone))
     # a return can cost a tier at once
-    moments.update(history.series.instants(tiers.losses, start, end + _TICK))
+    moments.update(tiers.loss_instants(history.series, start, end + _TICK))
     for floor_start, until, _ in history.tier_floors:
         moments.update(m for m in (floor_start, until) if m is not None)
     return sorted(m for m in moments if start < m <= end)

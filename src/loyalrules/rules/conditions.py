@@ -276,12 +276,12 @@ class Channel(Condition):
 
 @attrs.frozen
 class Payment(Condition):
-    """The purchase was paid with one of ``methods``."""
+    """The purchase was paid with one of ``methods`` (in part, with ``tenders``)."""
 
     methods: frozenset[str]
 
     def __call__(self, ctx: Context) -> bool:
-        return ctx.cart is not None and ctx.cart.payment in self.methods
+        return ctx.cart is not None and ctx.cart.tender_share(self.methods) > 0
 
     def describe(self) -> str:
         return f"paid with {' or '.join(sorted(self.methods))}"

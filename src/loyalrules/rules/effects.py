@@ -12,6 +12,7 @@ Subclass one of them to add an effect type.
 from __future__ import annotations
 
 import abc
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -142,6 +143,38 @@ class Bonus(BonusEffect):
 
     def promise(self, unit: str) -> str:
         return f"+{self.amount} bonus {unit}"
+
+
+@attrs.frozen
+class PointsPerTender(BonusEffect):
+    """``rate`` points for every ``per`` of the rule's eligible spend paid with ``methods``:
+    the spend times the share of the purchase those tenders paid (whole increments, or
+    pro rata when ``whole`` is false), rounded down once."""
+
+    methods: frozenset[str]
+    rate: Decimal
+    per: Decimal
+    currency: str
+    whole: bool = True
+    locale: str | None = attrs.field(default=None, kw_only=True)  # how amounts are written
+
+    def points_for(self, spend: Decimal, share: Fraction) -> int:
+        paid = Fraction(spend) * share
+        if self.whole:
+            return math.floor(math.floor(paid / Fraction(self.per)) * Fraction(self.rate))
+        return math.floor(paid * Fraction(self.rate) / Fraction(self.per))
+
+    def points(self, ctx: Context, lines: Sequence[EligibleLine]) -> int:
+        if ctx.cart is None:
+            return 0
+        spend = sum((el.spend for el in lines if el.eligible), Decimal(0))
+        return self.points_for(spend, ctx.cart.tender_share(self.methods))
+
+    def promise(self, unit: str) -> str:
+        whole = "whole " if self.whole else ""
+        paid = " or ".join(sorted(self.methods))
+        per = format_money(self.per, self.currency, locale=self.locale)
+        return f"{_number(self.rate)} {unit} per {whole}{per} paid with {paid}"
 
 
 @attrs.frozen

@@ -13,6 +13,8 @@ import attrs
 from loyalrules.errors import UnknownAccount
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.terms.chart import Chart
+from loyalrules.terms.payouts import Payout
 from loyalrules.terms.policies import (
     Account,
     PayWithPoints,
@@ -99,6 +101,8 @@ class Settings:
     memberships: tuple[Plan, ...] = ()
     locale: str | None = None  # how amounts are written (Babel); None: as always, en-US
     redemption_limits: RedemptionLimits | None = None  # across the rewards catalog
+    redemption_chart: Chart | None = None  # points redeemed in steps for money off
+    payouts: tuple[Payout, ...] = ()  # credit accrued and issued once a period
 
     @property
     def minor_units(self) -> int:

@@ -4,8 +4,8 @@
 same contract on any database SQLAlchemy reaches, PostgreSQL included. See
 ``docs/hosting.md``.
 
-May import: the package's public API and the layers under ``loader``; only ``cli`` and
-``testing`` (and hosts) sit above it.
+May import: the package's public API and the layers under ``loader``; ``batch``,
+``economics``, ``cli`` and ``testing`` (and hosts) sit above it.
 """
 
 from loyalrules.storage.base import Store, StoreConflict, Stored, StoreError

@@ -52,10 +52,19 @@ class Level:
     multiplier: Decimal | None = None
     upgrade_bonus: int | None = None
     perks: tuple[str, ...] = ()
+    also: tuple[Decimal, ...] = ()  # thresholds of the program's further measures
+    also_keep: tuple[Decimal | None, ...] = ()
 
     @property
     def keeps_at(self) -> Decimal:
         return self.qualify if self.keep is None else self.keep
+
+    def needs(self, keeping: bool) -> tuple[Decimal, ...]:
+        """The threshold of each measure: to reach the level, or (``keeping``) to keep it."""
+        if not keeping:
+            return (self.qualify, *self.also)
+        keeps = (k if k is not None else q for q, k in zip(self.also, self.also_keep, strict=False))
+        return (self.keeps_at, *keeps)
 
 
 class Metric(enum.Enum):
@@ -86,6 +95,40 @@ class Crossing(enum.Enum):
     SPLIT = "split"  # the part beyond the threshold at the new rate
 
 
+@attrs.frozen
+class Measure:
+    """One thing tiers qualify on: spend, purchases, or the points of an account."""
+
+    metric: Metric
+    account: str = "points"
+
+    @property
+    def key(self) -> str:
+        """Its name in a level's ``qualify`` mapping."""
+        return self.account if self.metric is Metric.POINTS else self.metric.value
+
+    @property
+    def gains(self) -> str:
+        """The name of the series this measure adds up."""
+        name = {Metric.SPEND: SPEND, Metric.PURCHASES: PURCHASES}.get(self.metric)
+        return name or earned(self.account)
+
+    def describe(self, value: Decimal, currency: str, locale: str | None = None) -> str:
+        if self.metric is Metric.SPEND:
+            return format_money(value, currency, locale=locale)
+        if self.metric is Metric.PURCHASES:
+            return f"{value} purchase(s)"
+        return f"{value} {self.account}"
+
+    def more(self, value: Decimal, currency: str, locale: str | None = None) -> str:
+        """What is still needed, for a progress line: "Spend $8.00 more"."""
+        if self.metric is Metric.SPEND:
+            return f"Spend {format_money(value, currency, locale=locale)} more"
+        if self.metric is Metric.PURCHASES:
+            return f"Make {value} more purchase(s)"
+        return f"Earn {value} more {self.account}"
+
+
 @attrs.frozen(kw_only=True)
 class TierState:
     """A member's tier at ``at``: since when, until when it is guaranteed, the value
@@ -100,6 +143,7 @@ class TierState:
     reason: str
     previous_value: Decimal | None = None  # the value of the last period, if any
     assigned: bool = False  # held through a manual tier above what was qualified for
+    values: tuple[Decimal, ...] = ()  # every measure's value (``value`` is the first's)
 
 
 @attrs.frozen(kw_only=True)
@@ -119,6 +163,8 @@ class Tiers:
     currency: str = "USD"
     locale: str | None = None  # how the program writes amounts
     valid_for: Duration | None = None  # a level lasts this long from the day it is reached
+    more: tuple[Measure, ...] = ()  # further measures, beside ``metric``
+    any_of: bool = False  # with further measures: reaching one threshold is enough
 
     @property
     def base(self) -> Level:
@@ -133,42 +179,66 @@ class Tiers:
     # --- measuring ---------------------------------------------------------------------
 
     @property
+    def measures(self) -> tuple[Measure, ...]:
+        """Every measure tiers qualify on, the first one (``metric``) first."""
+        return (Measure(self.metric, self.account), *self.more)
+
+    @property
     def gains(self) -> str:
-        """The name of the series this metric adds up."""
-        name = {Metric.SPEND: SPEND, Metric.PURCHASES: PURCHASES}.get(self.metric)
-        return name or earned(self.account)
+        """The name of the series the first measure adds up."""
+        return self.measures[0].gains
 
     @property
     def losses(self) -> str:
         """The name of the series returns take back from it."""
         return self.gains + RETURNED
 
-    def value(self, series: Series, start: datetime | None, end: datetime) -> Decimal:
-        """The metric over ``[start, end)``: gains, less what returns took back (when
-        returns count)."""
-        value = series.total(self.gains, start, end)
-        if self.returns_count:
-            value -= series.total(self.losses, start, end)
-        return value
+    def instants(self, series: Series, start: datetime | None, end: datetime) -> list[datetime]:
+        """The instants in ``[start, end)`` that added to any measure, in order."""
+        if not self.more:
+            return series.instants(self.gains, start, end)
+        found = {t for m in self.measures for t in series.instants(m.gains, start, end)}
+        return sorted(found)
 
-    def qualified(self, value: Decimal, held: Level | None = None) -> Level:
-        """The highest level ``value`` qualifies for; levels up to ``held`` need only
-        their ``keep`` threshold."""
+    def loss_instants(self, series: Series, start: datetime, end: datetime) -> list[datetime]:
+        """The instants in ``[start, end)`` a return took from any measure."""
+        return sorted(
+            {t for m in self.measures for t in series.instants(m.gains + RETURNED, start, end)}
+        )
+
+    def measure(self, series: Series, start: datetime | None, end: datetime) -> tuple[Decimal, ...]:
+        """Each measure over ``[start, end)``: gains, less what returns took back (when
+        returns count)."""
+        values = []
+        for measure in self.measures:
+            value = series.total(measure.gains, start, end)
+            if self.returns_count:
+                value -= series.total(measure.gains + RETURNED, start, end)
+            values.append(value)
+        return tuple(values)
+
+    def value(self, series: Series, start: datetime | None, end: datetime) -> Decimal:
+        """The first measure over ``[start, end)``."""
+        return self.measure(series, start, end)[0]
+
+    def qualified(self, values: Decimal | tuple[Decimal, ...], held: Level | None = None) -> Level:
+        """The highest level ``values`` (one per measure) qualify for: every threshold
+        met, or one with ``any_of``; levels up to ``held`` need only their ``keep``."""
+        if isinstance(values, Decimal):
+            values = (values,)
+        meets = any if self.any_of else all
         best = self.base
         for level in self.levels:
-            needed = (
-                level.keeps_at if held is not None and level.rank <= held.rank else level.qualify
-            )
-            if value >= needed:
+            needed = level.needs(held is not None and level.rank <= held.rank)
+            if meets(v >= n for v, n in zip(values, needed, strict=False)):
                 best = level
         return best
 
-    def describe(self, value: Decimal) -> str:
-        if self.metric is Metric.SPEND:
-            return format_money(value, self.currency, locale=self.locale)
-        if self.metric is Metric.PURCHASES:
-            return f"{value} purchase(s)"
-        return f"{value} {self.account}"
+    def describe(self, values: Decimal | tuple[Decimal, ...]) -> str:
+        if isinstance(values, Decimal):
+            values = (values,)
+        parts = zip(self.measures, values, strict=False)
+        return " and ".join(m.describe(v, self.currency, self.locale) for m, v in parts)
 
     # --- periods -----------------------------------------------------------------------
 
@@ -191,10 +261,11 @@ class Tiers:
         """The member's tier at ``at`` (events at ``at`` included)."""
         through = at + _TICK
         if self.window is Window.LIFETIME:
-            value = self.value(series, None, through)
+            value = self.measure(series, None, through)
             level = self.qualified(value)
             return TierState(
-                level=level, at=at, value=value, window_start=None, window_end=None,
+                level=level, at=at, value=value[0], values=value, window_start=None,
+                window_end=None,
                 valid_until=None, reason="lifetime total",
             )  # fmt: skip
         if self.valid_for is not None:
@@ -226,16 +297,16 @@ class Tiers:
         if self.valid_for is None:
             raise InternalError("_from_qualifying() asked of tiers without valid_for")
         start, end = self.window_at(at, joined, zone)
-        value = self.value(series, start, at + _TICK)
+        value = self.measure(series, start, at + _TICK)
         best, until, since = self.base, None, None
         # Only a contribution can raise the window's value, so a level is reached at one.
         lookback = _back(at, self.valid_for) - timedelta(days=2)
-        for moment in series.instants(self.gains, lookback, at + _TICK):
+        for moment in self.instants(series, lookback, at + _TICK):
             held_until = self.held_until(moment, zone)
             if held_until <= at:
                 continue
             window_start = self.window_at(moment, joined, zone)[0]
-            reached = self.qualified(self.value(series, window_start, moment + _TICK))
+            reached = self.qualified(self.measure(series, window_start, moment + _TICK))
             if reached.rank and (reached.rank, held_until) > (best.rank, until or held_until):
                 best, until, since = reached, held_until, moment
         reason = (
@@ -244,34 +315,34 @@ class Tiers:
             else "qualified this period"
         )
         return TierState(
-            level=best, at=at, value=value, window_start=start, window_end=end,
+            level=best, at=at, value=value[0], values=value, window_start=start, window_end=end,
             valid_until=until, reason=reason,
         )  # fmt: skip
 
     def _rolling(self, series: Series, at: datetime, rolling: Duration) -> TierState:
         through = at + _TICK
         calendar_back = _back(at, rolling)
-        value = self.value(series, calendar_back, through)
+        value = self.measure(series, calendar_back, through)
         best = self.qualified(value)
         if self.retention is not None:  # the best reached within the retention
             since = _back(at, self.retention)
             # The rolling value only falls between contributions, so its best over the
             # retention is at its start or at one of them.
-            for moment in [since, *series.instants(self.gains, since, through)]:
+            for moment in [since, *self.instants(series, since, through)]:
                 start = _back(moment, rolling)
-                reached = self.qualified(self.value(series, start, moment + _TICK))
+                reached = self.qualified(self.measure(series, start, moment + _TICK))
                 if reached.rank > best.rank:
                     best = reached
         return TierState(
-            level=best, at=at, value=value, window_start=calendar_back, window_end=at,
-            valid_until=None, reason=f"rolling {rolling}",
+            level=best, at=at, value=value[0], values=value, window_start=calendar_back,
+            window_end=at, valid_until=None, reason=f"rolling {rolling}",
         )  # fmt: skip
 
     def _periodic(
         self, series: Series, at: datetime, joined: datetime, zone: tzinfo, depth: int = 0
     ) -> TierState:
         start, end = self.period(at, joined, zone)
-        value = self.value(series, start, at + _TICK)
+        value = self.measure(series, start, at + _TICK)
         reached = self.qualified(value)
         # A tier reached now is kept through the next period (or for the retention).
         kept_until = (
@@ -282,12 +353,13 @@ class Tiers:
         first = series.first()
         if first is None or first >= start or depth > 50:
             return TierState(
-                level=reached, at=at, value=value, window_start=start, window_end=end,
+                level=reached, at=at, value=value[0], values=value, window_start=start,
+                window_end=end,
                 valid_until=kept_until if reached.rank else None, reason="qualified this period",
             )  # fmt: skip
         # What the previous period carries into this one.
         before = self._periodic(series, start - _TICK, joined, zone, depth + 1)
-        previous = self.value(series, before.window_start, start)
+        previous = self.measure(series, before.window_start, start)
         held = before.level
         carried = self.qualified(previous, held)
         if self.downgrade is Downgrade.ONE_LEVEL and carried.rank < held.rank - 1:
@@ -304,9 +376,9 @@ class Tiers:
             level, valid_until = held, self.grace.after(start, zone)
             reason = "grace period after the last period"
         return TierState(
-            level=level, at=at, value=value, window_start=start, window_end=end,
+            level=level, at=at, value=value[0], values=value, window_start=start, window_end=end,
             valid_until=valid_until if level.rank else None, reason=reason,
-            previous_value=previous,
+            previous_value=previous[0],
         )  # fmt: skip
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 
 import attrs
@@ -107,6 +109,23 @@ def _check_quantity(sku: str, value: object) -> None:
         )
 
 
+@attrs.frozen(kw_only=True)
+class Tender:
+    """One way a purchase was paid: ``amount`` by ``method`` (``card``, ``gift_card``,
+    ``stored_value``...). A cart paid several ways lists one tender per method."""
+
+    method: str = attrs.field(validator=identifier)
+    amount: Money = attrs.field(validator=non_negative_money)
+
+
+def _tenders(value: Iterable[Tender]) -> tuple[Tender, ...]:
+    tenders = tuple(value)
+    for tender in tenders:
+        if not isinstance(tender, Tender):
+            raise WrongTypeError(f"tenders must be Tender values, not {type(tender).__name__}")
+    return tenders
+
+
 def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
     if isinstance(value, LineItem) or not isinstance(value, Iterable):
         raise WrongTypeError(
@@ -138,6 +157,7 @@ class Cart:
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=freeze_attributes, hash=False
     )
+    tenders: tuple[Tender, ...] = attrs.field(default=(), converter=_tenders)
 
     __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
@@ -185,6 +205,48 @@ class Cart:
             raise ValidationError(
                 f"points_payment {paid} exceeds what the cart costs ({self.payable})"
             )
+        if self.tenders:
+            self._check_tenders(currency)
+
+    def _check_tenders(self, currency: str) -> None:
+        due = self.payable - self.points_payment if self.points_payment else self.payable
+        total = Money.zero(currency)
+        for tender in self.tenders:
+            if tender.amount.currency != currency:
+                raise ValidationError(
+                    f"tender {tender.method!r} is in {tender.amount.currency} but the cart is "
+                    f"in {currency}"
+                )
+            total = total + tender.amount
+        if total != due:
+            raise ValidationError(
+                f"the tenders add up to {total} but the cart costs {due} (less any "
+                "points_payment); list every way it was paid, with its amount"
+            )
+
+    def with_tenders_of(self, other: Cart) -> Cart:
+        """This cart paid the way ``other`` was: its tenders' shares of what this cart
+        costs, to the cent (what is left of a purchase after a return)."""
+        if not other.tenders:
+            return self
+        due = self.payable - self.points_payment if self.points_payment else self.payable
+        weights = [tender.amount for tender in other.tenders]
+        if not any(weight.amount for weight in weights):
+            return self
+        shares = allocate(due, weights, [tender.method for tender in other.tenders])
+        tenders = [attrs.evolve(t, amount=s) for t, s in zip(other.tenders, shares, strict=True)]
+        return attrs.evolve(self, tenders=tenders)
+
+    def tender_share(self, methods: frozenset[str]) -> Fraction:
+        """The share of what was paid that ``methods`` paid, from 0 to 1: by the
+        ``tenders``, or without them all or nothing by ``payment``."""
+        if not self.tenders:
+            return Fraction(1 if self.payment in methods else 0)
+        total = sum((t.amount.amount for t in self.tenders), Decimal(0))
+        if not total:
+            return Fraction(0)
+        paid = sum((t.amount.amount for t in self.tenders if t.method in methods), Decimal(0))
+        return Fraction(paid) / Fraction(total)
 
     @property
     def currency(self) -> str:

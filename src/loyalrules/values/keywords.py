@@ -79,6 +79,23 @@ def old_forms(*positional: str, new: int) -> Callable[[F], F]:
     return decorate
 
 
+def renamed_instant(at: object, as_of: object, name: str) -> object:
+    """The instant of a call that spelled it ``as_of=`` (0.1), with a warning.
+
+    For the few hot methods that take the instant by position too, where a wrapper
+    would cost more than the call (``Ledger.balance``).
+    """
+    if at is not None:
+        raise WrongTypeError(f"{name}() got at twice; pass it once, as at=")
+    warnings.warn(
+        f"{name}(): the instant is called at= now; as_of= is deprecated and will be "
+        "removed in the next release",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return as_of
+
+
 def _put(kwargs: dict[str, Any], param: str, value: object, name: str) -> None:
     if param in kwargs:
         raise WrongTypeError(f"{name}() got {param} twice; pass it once, as {param}=")
