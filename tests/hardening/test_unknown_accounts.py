@@ -7,6 +7,7 @@ reads any name without entries as empty, and ``Program.balance`` is the checked 
 
 from __future__ import annotations
 
+import inspect
 import pickle
 from datetime import UTC, datetime
 
@@ -21,12 +22,13 @@ from loyalrules import (
     LoyalRulesError,
     Member,
     Money,
+    Program,
     Purchase,
     ValidationError,
     loads_program,
 )
 from loyalrules.errors import UnknownAccount, WrongTypeError
-from loyalrules.operations.outcome import Outcome
+from loyalrules.operations.outcome import Outcome, naming_accounts
 
 SHOP = loads_program(
     """
@@ -199,3 +201,26 @@ def test_any_name_is_either_declared_and_counted_or_refused(name: str) -> None:
         outcome.awarded(name)
     assert caught.value.known == DECLARED
     assert repr(name) in str(caught.value)
+
+
+_NAMING = naming_accounts(lambda self: None).__code__  # the decorator's own wrapper
+
+
+def _names_accounts(method: object) -> bool:
+    while method is not None:
+        if getattr(method, "__code__", None) is _NAMING:
+            return True
+        method = getattr(method, "__wrapped__", None)
+    return False
+
+
+def test_every_program_method_returning_outcomes_names_the_accounts() -> None:
+    # A method added later without the decorator would give outcomes that read any name.
+    returning = {
+        name: method
+        for name, method in inspect.getmembers(Program, inspect.isfunction)
+        if not name.startswith("_") and "Outcome" in str(inspect.unwrap(method).__annotations__)
+    }
+    assert {"process", "redeem", "transfer", "expire"} <= returning.keys()
+    unnamed = [name for name, method in returning.items() if not _names_accounts(method)]
+    assert unnamed == []
