@@ -26,7 +26,7 @@ from loyalrules.operations import (
     tier_changes,
 )
 from loyalrules.operations.earning import Earning
-from loyalrules.operations.outcome import Outcome, Quote, naming_accounts
+from loyalrules.operations.outcome import Outcome, Quote, naming, naming_accounts
 from loyalrules.operations.status import Status, member_status
 from loyalrules.program_spending import Spending
 from loyalrules.program_spending import check as _check
@@ -71,7 +71,6 @@ class Program(Spending):
         known = ", ".join(rule.id for rule in self.rules)
         raise UnknownRule(f"program {self.id!r} has no rule {rule_id!r}; its rules are: {known}")
 
-    @naming_accounts
     def process(
         self,
         event: Purchase | Activity | Return | Activation | Membership,
@@ -117,7 +116,7 @@ class Program(Spending):
                 "was passed; pass that member and their ledger"
             )
         ledger.check_after_checkpoint(event.occurred_at, "the event")
-        return handler(self, event, member, ledger)
+        return naming(handler(self, event, member, ledger), self.settings.account_names)
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
         earning = self._earning
