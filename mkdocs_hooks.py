@@ -6,6 +6,9 @@
   examples, ``::`` before a literal block, ``:func:`name``` roles). ``DocstringsAsMarkdown``,
   a Griffe extension the API page's mkdocstrings loads, turns those into Markdown as the
   docstrings are read, so the site shows examples as code.
+* Fences the docs tests read an option from (```` ```python norun ````: a fragment the
+  tests do not run) are plain fences on the site: the option is the tests' business, and
+  Markdown takes only a language after the backticks.
 """
 
 from __future__ import annotations
@@ -20,6 +23,13 @@ from mkdocs.structure.files import File, Files
 SCHEMA = Path(__file__).parent / "src" / "loyalrules" / "program.schema.json"
 _ROLE = re.compile(r":(?:func|class|meth|attr|mod|data|exc|obj):`~?([^`]+)`")
 _DIRECTIVE = re.compile(r"\s*# doctest:.*$")  # for doctest, not for readers
+
+
+_TEST_OPTION = re.compile(r"^( {0,3}```[\w-]+) norun[ \t]*$", re.MULTILINE)
+
+
+def on_page_markdown(markdown: str, **_: Any) -> str:
+    return _TEST_OPTION.sub(r"\1", markdown)
 
 
 def on_files(files: Files, config: Any) -> Files:

@@ -56,6 +56,12 @@ def main() -> int:
     if not any(doc["location"] == "api/#loyalrules.Program.process" for doc in index["docs"]):
         problems.append("search does not find Program.process")
 
+    for html_page in SITE.rglob("index.html"):
+        if "```" in re.sub(
+            r"<(pre|code).*?</\1>", "", html_page.read_text(encoding="utf-8"), flags=re.DOTALL
+        ):
+            problems.append(f"{html_page.relative_to(SITE)} shows a code fence as text")
+
     shipped = Path("src/loyalrules/program.schema.json").read_text(encoding="utf-8")
     published = SITE / "program.schema.json"
     if not published.exists() or published.read_text(encoding="utf-8") != shipped:
