@@ -7,6 +7,7 @@ what to do instead.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 import attrs
@@ -33,6 +34,31 @@ class UnknownRule(LoyalRulesError, KeyError):
 
     def __str__(self) -> str:  # KeyError would show the message in quotes
         return str(self.args[0])
+
+
+class UnknownAccount(ValidationError, KeyError):
+    """An account name the program does not declare was asked for: a misspelling, or
+    an account of another program. ``account`` is the name asked for, ``known`` the
+    program's accounts; the message suggests the closest (decision 0055).
+
+    >>> print(UnknownAccount("cashbak", ("points", "cashback")))  # doctest: +ELLIPSIS
+    the program has no account 'cashbak'; ... (did you mean 'cashback'?)
+    """
+
+    def __init__(self, account: object, known: Iterable[str]) -> None:
+        self.account = account
+        self.known = tuple(known)
+        text = f"the program has no account {account!r}; its accounts are: {', '.join(self.known)}"
+        close = (
+            difflib.get_close_matches(account, self.known, n=1) if isinstance(account, str) else []
+        )
+        super().__init__(text + (f" (did you mean {close[0]!r}?)" if close else ""))
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0])
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickle: rebuild from the fields
+        return type(self), (self.account, self.known)
 
 
 class DuplicateEntry(LoyalRulesError):

@@ -16,7 +16,7 @@ from loyalrules.errors import (
     WrongTypeError,
 )
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
-from loyalrules.ledger.ledger import Ledger
+from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.operations import (
     lifecycle,
     memberships,
@@ -26,7 +26,7 @@ from loyalrules.operations import (
     tier_changes,
 )
 from loyalrules.operations.earning import Earning
-from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.operations.outcome import Outcome, Quote, naming, naming_accounts
 from loyalrules.operations.status import Status, member_status
 from loyalrules.program_spending import Spending
 from loyalrules.program_spending import check as _check
@@ -116,7 +116,7 @@ class Program(Spending):
                 "was passed; pass that member and their ledger"
             )
         ledger.check_after_checkpoint(event.occurred_at, "the event")
-        return handler(self, event, member, ledger)
+        return naming(handler(self, event, member, ledger), self.settings.account_names)
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
         earning = self._earning
@@ -158,6 +158,7 @@ class Program(Spending):
         )
 
     @old_forms("member", "ledger", "at", new=0)
+    @naming_accounts
     def expire(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
         """``Expired`` entries for the points that expired by ``at`` (a nightly job).
 
@@ -169,6 +170,7 @@ class Program(Spending):
         return lifecycle.expire(ledger, to_utc(at, "at"), self.settings)
 
     @old_forms("member", "ledger", "points", new=0)
+    @naming_accounts
     def adjust(
         self,
         *,
@@ -200,6 +202,7 @@ class Program(Spending):
         )
         return lifecycle.adjust(request, ledger, self.settings)
 
+    @naming_accounts
     def transfer(
         self,
         points: int,
@@ -233,6 +236,7 @@ class Program(Spending):
         )
         return lifecycle.transfer(request, sender_ledger, recipient_ledger, self.settings)
 
+    @naming_accounts
     def close_periods(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
         """The ``payouts`` of every period that ended by ``at`` and was not issued yet:
         one lot each, in the payout's money account, dated at the period's end. A job
@@ -257,7 +261,41 @@ class Program(Spending):
             self._tiers(), ledger.history, member.joined_at, at, self.settings
         )
 
+    def balance(
+        self, *, member: Member, ledger: Ledger, at: datetime, account: str = DEFAULT_ACCOUNT
+    ) -> Balance:
+        """``account``'s balance at ``at``, its name checked against the program: an
+        account the program declares reads zero until it has entries, a name it does not
+        declare raises ``UnknownAccount`` with the closest one it does. (``ledger.balance``
+        cannot tell the two apart: a ledger has no program.)
+
+        >>> from datetime import UTC, datetime
+        >>> from loyalrules import Ledger, Member, loads_program
+        >>> from loyalrules.errors import UnknownAccount
+        >>> program = loads_program('''
+        ... program: tea-shop
+        ... currency: USD
+        ... timezone: UTC
+        ... accounts: {cashback: {unit: money}}
+        ... earn: [{id: base, effect: {type: points_per_spend, points: 1}}]
+        ... ''')
+        >>> at = datetime(2026, 5, 1, tzinfo=UTC)
+        >>> member, ledger = Member(id="m-1", joined_at=at), Ledger()
+        >>> program.balance(member=member, ledger=ledger, at=at, account="cashback").available
+        0
+        >>> try:
+        ...     program.balance(member=member, ledger=ledger, at=at, account="cashbak")
+        ... except UnknownAccount as error:
+        ...     print(str(error).split("; ")[1])
+        its accounts are: points, cashback (did you mean 'cashback'?)
+        """
+        _check(member, Member, "member")
+        _check(ledger, Ledger, "ledger")
+        self.settings.account(account)
+        return ledger.balance(to_utc(at, "at"), account)
+
     @old_forms("member", "ledger", "at", new=0)
+    @naming_accounts
     def review_tiers(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
         """``TierChanged`` entries for the tier changes not written down yet up to
         ``at`` (period ends, grace and retention running out, returns), each dated
@@ -269,6 +307,7 @@ class Program(Spending):
         return tier_changes.review(self._tiers(), ledger, member.joined_at, at, self.settings)
 
     @old_forms("member", "ledger", "level", new=0)
+    @naming_accounts
     def assign_tier(
         self,
         *,

@@ -11,7 +11,7 @@ from loyalrules.errors import NotAllowed, UnknownReward, ValidationError, WrongT
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import points_chart, points_payment, redemption
 from loyalrules.operations.earning import Earning
-from loyalrules.operations.outcome import Outcome
+from loyalrules.operations.outcome import Outcome, naming_accounts
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import PayWithPoints
@@ -61,6 +61,7 @@ class Spending:
         )
 
     @old_forms("reward_id", "member", "ledger", "at", new=1)
+    @naming_accounts
     def redeem(
         self,
         reward_id: str,
@@ -92,6 +93,7 @@ class Spending:
         )
         return redemption.redeem(request, ledger, self.settings)
 
+    @naming_accounts
     def redeem_points(
         self,
         points: int,
@@ -161,6 +163,7 @@ class Spending:
             points=use, amount=policy.worth(use, self.settings.currency), most=most
         )
 
+    @naming_accounts
     def pay_with_points(
         self,
         cart: Cart,
@@ -189,6 +192,7 @@ class Spending:
         )  # fmt: skip
 
     @old_forms("member", "ledger", new=0)
+    @naming_accounts
     def cancel_redemption(
         self, *, member: Member, ledger: Ledger, key: str, at: datetime
     ) -> Outcome:

@@ -18,6 +18,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from string import Template
 
+import pytest
 from fuzzing import fuzz_settings, library_call
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,6 +35,7 @@ from loyalrules import (
     StaleOutcome,
     loads_program,
 )
+from loyalrules.errors import UnknownAccount
 from loyalrules.testing import carts
 
 MEMBER = Member(id="m", joined_at=datetime(2025, 1, 1, tzinfo=UTC))
@@ -249,6 +251,10 @@ def test_no_stream_raises_a_foreign_error_or_breaks_an_invariant(
         again = program.process(event, member=MEMBER, ledger=ledger)  # type: ignore[arg-type]
         assert again.duplicate
         assert again.entries == ()
+        # every account reads through it; a name the program does not declare is refused
+        assert [again.change(account) for account in ACCOUNTS] == [0, 0]
+        with pytest.raises(UnknownAccount):
+            again.awarded("cash_back")
     # the JSON round trip keeps every balance
     rows = json.loads(json.dumps(ledger.to_dicts()))
     assert stream.balances(Ledger.from_dicts(rows)) == stream.balances(ledger)

@@ -279,7 +279,10 @@ class Ledger:
         """Points of ``account`` at the instant ``at`` (``as_of=`` is its 0.1 spelling).
 
         Lots are counted by their own dates (pending, expiry, inactivity), so expiries
-        count whether or not ``Program.expire`` has written them yet.
+        count whether or not ``Program.expire`` has written them yet. A ledger has no
+        program, so it cannot tell an account without entries yet from a misspelt name:
+        both read as an empty balance. ``Program.balance`` checks the name against the
+        program (decision 0055).
 
         >>> from datetime import UTC, datetime
         >>> Ledger().balance(at=datetime(2026, 1, 1, tzinfo=UTC)).available
@@ -292,6 +295,8 @@ class Ledger:
         history = self.history
         state = history.accounts.get(account)
         if state is None:
+            if not isinstance(account, str):
+                raise WrongTypeError(f"account must be a str, not {type(account).__name__}")
             return Balance(account, 0, 0)
         available = pending = unwritten_expired = 0
         expiring: dict[datetime, int] = {}

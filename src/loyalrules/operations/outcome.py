@@ -2,16 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 import attrs
 
+from loyalrules.errors import UnknownAccount
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot, Restored
 from loyalrules.ledger.ledger import frozen_counts
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rewards import Grant
 from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.money import Money
+
+
+def _check_account(outcome: Outcome, account: str) -> None:
+    if outcome.accounts and account not in outcome.accounts:
+        raise UnknownAccount(account, outcome.accounts)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+_set_field = object.__setattr__
+
+
+def naming(outcome: Outcome, accounts: tuple[str, ...]) -> Outcome:
+    """``outcome``, told the program's account names, so ``awarded`` and ``change``
+    refuse a name the program does not declare (decision 0055).
+
+    Only for an Outcome just built for the caller and held by no one else: the names are
+    set in place, as building the Outcome again would cost more than the check saves.
+    """
+    _set_field(outcome, "accounts", accounts)
+    return outcome
+
+
+def naming_accounts(method: F) -> F:
+    """For a method of ``Program``: the Outcomes it returns are told the program's
+    account names (``naming``). Goes under ``old_forms``, whose warnings point at the
+    caller. ``Program.process``, the hot path, calls ``naming`` itself: this wrapper
+    costs a few microseconds a call."""
+
+    @wraps(method)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        for outcome in result if type(result) is tuple else (result,):  # a transfer: two
+            naming(outcome, self.settings.account_names)
+        return result
+
+    return cast(F, call)
 
 
 def _lines_text(explanation: tuple[Explanation, ...]) -> str:
@@ -59,11 +98,17 @@ class Outcome:
     entries: tuple[Entry, ...]
     explanation: tuple[Explanation, ...]
     ledger_version: int
+    # The program's account names, so a misspelt one is refused (decision 0055); empty
+    # for an Outcome built outside the engine, which then reads any name as none.
+    accounts: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
     duplicate: bool = False
     grant: Grant | None = None
 
     def awarded(self, account: str = DEFAULT_ACCOUNT) -> int:
-        """Points credited to ``account`` by this outcome."""
+        """Points credited to ``account`` by this outcome (0 for an account the program
+        declares that this event did not credit); ``UnknownAccount`` for a name the
+        program does not declare."""
+        _check_account(self, account)
         total = 0
         for entry in self.entries:
             if isinstance(entry, Earned) and entry.account == account:
@@ -77,7 +122,9 @@ class Outcome:
 
     def change(self, account: str = DEFAULT_ACCOUNT) -> int:
         """Net change of ``account``'s balance once the entries are appended: credits
-        minus debits (a written-off shortfall changes nothing)."""
+        minus debits (a written-off shortfall changes nothing); ``UnknownAccount`` for
+        a name the program does not declare."""
+        _check_account(self, account)
         total = 0
         for entry in self.entries:
             if getattr(entry, "account", None) != account:

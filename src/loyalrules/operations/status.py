@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import attrs
 
+from loyalrules.errors import UnknownAccount
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.operations.payouts import PayoutStatus, payout_statuses
@@ -161,10 +162,13 @@ class Status:
     payouts: tuple[PayoutStatus, ...] = ()  # each payout's open period
 
     def account(self, name: str = DEFAULT_ACCOUNT) -> AccountStatus:
+        """The account called ``name``: every account the program declares is here, with
+        or without entries; ``UnknownAccount`` (a ``KeyError``) for a name it does not
+        declare."""
         for account in self.accounts:
             if account.name == name:
                 return account
-        raise KeyError(name)
+        raise UnknownAccount(name, tuple(account.name for account in self.accounts))
 
     @property
     def balance(self) -> Balance:

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from loyalrules.errors import ValidationError
+from loyalrules.errors import UnknownAccount
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.terms.chart import Chart
@@ -86,6 +86,13 @@ class Settings:
     stacking: Stacking = Stacking.MULTIPLY
     eligible_spend: EligibleSpendPolicy = EligibleSpendPolicy()
     accounts: tuple[Account, ...] = (Account(),)
+    # The names of ``accounts``, worked out once: every Outcome is told them.
+    account_names: tuple[str, ...] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda self: tuple(a.name for a in self.accounts), takes_self=True),
+    )
     transfers: TransferPolicy | None = None
     pay_with_points: PayWithPoints | None = None
     restore_grace: Duration | None = None  # None: restored points of expired lots lapse
@@ -144,5 +151,4 @@ class Settings:
         for account in self.accounts:
             if account.name == name:
                 return account
-        known = ", ".join(a.name for a in self.accounts)
-        raise ValidationError(f"the program has no account {name!r}; its accounts are: {known}")
+        raise UnknownAccount(name, self.account_names)
