@@ -34,6 +34,7 @@ from loyalrules.rules.pipeline import (
     purchase_key,
 )
 from loyalrules.rules.settings import Settings
+from loyalrules.rules.why_not import Reasons
 from loyalrules.terms.tiers import TierState
 from loyalrules.values.events import Activity, Cart, Purchase
 from loyalrules.values.fingerprint import fingerprint
@@ -151,7 +152,11 @@ class Earning:
             entries += upgrade.entries
             explanation += upgrade.explanation
         return Outcome(
-            event_key=key, entries=entries, explanation=explanation, ledger_version=ledger.version
+            event_key=key,
+            entries=entries,
+            explanation=explanation,
+            ledger_version=ledger.version,
+            reasons=Reasons(self.book, ctx, evaluation, None),
         )
 
     def earn(
@@ -202,6 +207,7 @@ class Earning:
             entries=entries_for(key, recorded, evaluation),
             explanation=evaluation.explanation,
             ledger_version=ledger.version,
+            reasons=Reasons(self.book, ctx, evaluation, activity.kind),
         )
 
     def quote(self, cart: Cart, member: Member, ledger: Ledger, at: datetime) -> Quote:
@@ -219,4 +225,5 @@ class Earning:
             awarded=awarded,
             eligible_spend=Money(ctx.spend, cart.currency),
             explanation=(*evaluation.explanation, *upgrade.explanation),
+            reasons=Reasons(self.book, ctx, evaluation, None),
         )

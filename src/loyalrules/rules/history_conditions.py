@@ -54,6 +54,9 @@ class SinceJoining(Condition):
     def describe(self) -> str:
         return _words(self.at_least, self.within, "joining")
 
+    def seen(self, ctx: Context) -> str | None:
+        return f"joined {ctx.member.joined_at.astimezone(ctx.settings.timezone).isoformat()}"
+
 
 @attrs.frozen(kw_only=True)
 class SinceLastPurchase(Condition):
@@ -71,3 +74,9 @@ class SinceLastPurchase(Condition):
 
     def describe(self) -> str:
         return _words(self.at_least, self.within, "the previous purchase")
+
+    def seen(self, ctx: Context) -> str | None:
+        last = ctx.history.last_purchase_before(ctx.at)
+        if last is None:
+            return "no previous purchase"
+        return f"previous purchase {last.astimezone(ctx.settings.timezone).isoformat()}"
