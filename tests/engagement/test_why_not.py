@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import earn_program, item
 
 from loyalrules import Activity, Cart, Ledger, Member, Purchase
-from support import earn_program, item
 
 MEMBER = Member(id="m-1", joined_at=datetime(2026, 1, 1, tzinfo=UTC))
 WEDNESDAY = datetime(2026, 6, 10, 12, tzinfo=UTC)
@@ -59,7 +59,8 @@ def _after_one_order() -> Ledger:
 def test_a_failed_condition_names_what_was_wanted_and_what_was_seen() -> None:
     outcome = PROGRAM.process(_order("o-1", "20.00"), member=MEMBER, ledger=Ledger())
     check = outcome.why("big")
-    assert check is not None and not check.paid
+    assert check is not None
+    assert not check.paid
     (reason,) = check.reasons
     assert (reason.kind, reason.wanted, reason.seen) == (
         "condition",
@@ -99,7 +100,8 @@ def test_a_capped_rule_paid_but_says_how_much_it_lost() -> None:
     outcome = PROGRAM.process(_order("o-1", "45.00"), member=MEMBER, ledger=Ledger())
     assert outcome.paid("base")
     check = outcome.why("base")
-    assert check is not None and check.points == 30
+    assert check is not None
+    assert check.points == 30
     assert [(r.kind, r.desired, r.awarded) for r in check.reasons] == [("capped", 45, 30)]
 
 
@@ -114,7 +116,8 @@ def test_an_activity_names_the_purchase_rules_as_for_another_event() -> None:
     outcome = PROGRAM.process(review, member=MEMBER, ledger=Ledger())
     assert outcome.paid("review")
     base = outcome.why("base")
-    assert base is not None and base.reasons[0].kind == "event"
+    assert base is not None
+    assert base.reasons[0].kind == "event"
 
 
 def test_an_any_that_fails_is_one_reason() -> None:
@@ -136,14 +139,17 @@ def test_a_replay_says_it_pays_nothing_twice() -> None:
     ledger = _after_one_order()
     again = PROGRAM.process(_order("o-1", "20.00"), member=MEMBER, ledger=ledger)
     check = again.why("base")
-    assert again.duplicate and check is not None and check.reasons[0].kind == "replay"
+    assert again.duplicate
+    assert check is not None
+    assert check.reasons[0].kind == "replay"
     assert not again.paid("base")
 
 
 def test_a_quote_answers_the_same_questions() -> None:
     cart = Cart(lines=[item("CAP", "20.00", "hats")])
     quote = PROGRAM.quote(cart, member=MEMBER, ledger=Ledger(), at=WEDNESDAY)
-    assert quote.paid("base") and not quote.paid("big")
+    assert quote.paid("base")
+    assert not quote.paid("big")
     assert quote.why("big") == PROGRAM.process(
         _order("o-1", "20.00"), member=MEMBER, ledger=Ledger()
     ).why("big")
@@ -192,6 +198,8 @@ def test_the_why_not_of_every_non_paying_rule_names_a_real_reason(
             assert reason.kind in KINDS
             assert reason.text
             if reason.kind == "condition":
-                assert reason.wanted and reason.seen
+                assert reason.wanted
+                assert reason.seen
             if reason.kind in ("limit", "capped"):
-                assert reason.desired is not None and reason.desired > (reason.awarded or 0)
+                assert reason.desired is not None
+                assert reason.desired > (reason.awarded or 0)

@@ -63,6 +63,8 @@ class RawNode(Spec):
         return self.later.json_schema()
 
 
+MEMBERSHIP_YEAR = "membership_year"
+
 RULE_FIELDS = {
     "id": Field(IDENTIFIER, "unique id of the rule (used in entry keys)", required=True),
     "name": Field(Text(), "human name shown in explanations (defaults to the id)"),
@@ -83,7 +85,10 @@ RULE_FIELDS = {
         Fields(
             {
                 "times": Field(Integer(minimum=1), "how many times", default=1),
-                "per": choice(Period, "calendar period (program time zone) or lifetime", None),
+                "per": Field(
+                    Text(choices=(*(p.value for p in Period), MEMBERSHIP_YEAR)),
+                    "calendar period (program time zone), membership_year or lifetime",
+                ),
             }
         ),
         "earn at most 'times' times per member per 'per'",
@@ -135,9 +140,7 @@ class RuleSpec(Spec):
             lines=values["lines"],
             activities=activities,
             max_points=values["max_points"],
-            limit=None
-            if limit is None or limit["per"] is None
-            else PeriodLimit(limit["times"], limit["per"]),
+            limit=_limit(limit),
             account=account.name,
             pending=values["pending"],
             expiry=values["expiry"],
@@ -145,6 +148,14 @@ class RuleSpec(Spec):
 
     def json_schema(self) -> dict[str, Any]:
         return Fields(RULE_FIELDS).json_schema()
+
+
+def _limit(values: dict[str, Any] | None) -> PeriodLimit | None:
+    if values is None or values["per"] is None:
+        return None
+    if values["per"] == MEMBERSHIP_YEAR:
+        return PeriodLimit(values["times"], Period.YEAR, membership_year=True)
+    return PeriodLimit(values["times"], Period(values["per"]))
 
 
 def _while_points_live(active: Window | None, expiry: Expiry, settings: Settings) -> Window | None:

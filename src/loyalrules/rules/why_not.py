@@ -171,16 +171,16 @@ def _unpaid(asked: Asked, rule: Rule) -> tuple[Reason, ...]:
         reasons.append(Reason("inactive", text, wanted=wanted, seen=seen))
     limit = rule.limit
     if limit is not None and not limit.allows(ctx, rule.id):
-        start, end = limit.period.bounds(ctx.local)
+        start, end = limit.bounds(ctx)
         used = ctx.history.rule_earnings_between(rule.id, start, end)
         desired = _desired(asked, rule, attrs.evolve(rule, limit=None)) if not reasons else None
         zone = ctx.settings.timezone
         text = f"limit reached: {limit.describe()} ({used} used)"
-        if limit.period.value != "lifetime":
+        if limit.resets:
             text += f", open again after {until_text(end, zone)}"
         if desired:
             text += f"; would have given {desired}"
-        resets = None if limit.period.value == "lifetime" else end
+        resets = end if limit.resets else None
         reasons.append(Reason("limit", text, desired=desired, awarded=0, resets_at=resets))
     if rule.condition is not None and not rule.condition(ctx):
         reasons.extend(condition_reasons(rule.condition, ctx))
