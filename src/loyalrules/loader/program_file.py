@@ -12,6 +12,12 @@ import yaml
 from loyalrules.errors import Problem, ProgramError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins, lifecycle_keys
+from loyalrules.loader.engagement_keys import (
+    ENGAGEMENT_FIELDS,
+    STACKING_RULE_FIELDS,
+    check_stacking,
+    stacking_values,
+)
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS, PENDING, TRANSFERS
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
 from loyalrules.loader.money_keys import CURRENCY, LOCALE
@@ -93,6 +99,7 @@ RULE_FIELDS = {
         ),
         "earn at most 'times' times per member per 'per'",
     ),
+    **STACKING_RULE_FIELDS,
 }
 
 
@@ -144,6 +151,7 @@ class RuleSpec(Spec):
             account=account.name,
             pending=values["pending"],
             expiry=values["expiry"],
+            **stacking_values(values),
         )
 
     def json_schema(self) -> dict[str, Any]:
@@ -287,6 +295,7 @@ PROGRAM_FIELDS = {
         RESTORE_EXPIRED,
         "cancelled redemptions: points of expired lots 'lapse' or come back for {grace: P30D}",
     ),
+    **ENGAGEMENT_FIELDS,
 }
 
 
@@ -313,6 +322,7 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         point_value=values["point_value"],
         locale=values["locale"],
         redemption_limits=values["redemption_limits"],
+        groups=values["groups"],
     )
     if values["tiers"] is not None:
         at = where.key("tiers").with_env(BuildEnv(settings))
@@ -367,6 +377,8 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
         at = where.key("rewards").with_env(BuildEnv(settings))
         rewards = RewardsSpec().check(values["rewards"], at)
     if rules is INVALID or rewards is INVALID:
+        return None
+    if not check_stacking(rules, settings.groups, values["earn"], where.key("earn")):
         return None
     if settings.tiers is not None:
         rules = (*rules, *tier_rules(settings.tiers))

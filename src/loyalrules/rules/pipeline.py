@@ -23,6 +23,7 @@ from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.rounding import Chosen, Scopes, cap, round_units, spend_points
 from loyalrules.rules.rulebook import Phase, PlannedRule, Ratio, RuleBook
 from loyalrules.rules.settings import EligibleSpendPolicy
+from loyalrules.rules.stacking import Note
 from loyalrules.values.events import Activity, Cart, LineItem
 from loyalrules.values.money import Money, allocate_amounts
 
@@ -103,6 +104,7 @@ class Evaluation(NamedTuple):
 
     awards: tuple[tuple[PlannedRule, int], ...]
     explanation: tuple[Explanation, ...]
+    notes: tuple[Note, ...] = ()  # what stacking control took away, and why
 
 
 def _eligible(lines: tuple[EligibleLine, ...]) -> tuple[EligibleLine, ...]:
@@ -200,12 +202,21 @@ def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
     """Run a purchase (or a quoted cart) through the pipeline."""
     eligible = _eligible(ctx.lines)
     index = book.purchase_index
-    return _evaluate(index.relevant(eligible) if index.indexes else book.purchase, ctx, eligible)
+    plans = index.relevant(eligible) if index.indexes else book.purchase
+    return _controlled(book, _evaluate(plans, ctx, eligible))
 
 
 def evaluate_activity(book: RuleBook, ctx: Context, kind: str) -> Evaluation:
     """Run an activity (review, newsletter signup...) through its bonus rules."""
-    return _evaluate(book.activities.get(kind, ()), ctx, _eligible(ctx.lines))
+    return _controlled(book, _evaluate(book.activities.get(kind, ()), ctx, _eligible(ctx.lines)))
+
+
+def _controlled(book: RuleBook, evaluation: Evaluation) -> Evaluation:
+    """``evaluation`` once the program's stacking control (if any) has run."""
+    control = book.control
+    if control is None:
+        return evaluation
+    return Evaluation(*control.resolve(evaluation.awards, evaluation.explanation))
 
 
 def purchase_key(purchase_id: str) -> str:

@@ -34,6 +34,10 @@ class Rule:
     account: str = DEFAULT_ACCOUNT
     pending: Pending | None = None  # None: the account's
     expiry: Expiry | None = None  # None: the account's
+    # Stacking control (see ``stacking``): higher priority is taken first.
+    priority: int = 0
+    not_with: frozenset[str] = frozenset()
+    group: str | None = None
 
     def _open(self, ctx: Context) -> bool:
         active, limit = self.active, self.limit

@@ -13,6 +13,7 @@ import attrs
 from loyalrules.errors import ValidationError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.rules.stacking import Group
 from loyalrules.terms.policies import (
     Account,
     PayWithPoints,
@@ -92,6 +93,7 @@ class Settings:
     memberships: tuple[Plan, ...] = ()
     locale: str | None = None  # how amounts are written (Babel); None: as always, en-US
     redemption_limits: RedemptionLimits | None = None  # across the rewards catalog
+    groups: tuple[Group, ...] = ()  # stacking control: groups of rules
 
     @property
     def minor_units(self) -> int:

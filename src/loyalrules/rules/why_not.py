@@ -7,9 +7,9 @@ the lines it needs) cost time to work out, so they are worked out only when aske
 :class:`Reasons` keeps what the evaluation saw and computes every rule's
 :class:`RuleCheck` on the first question.
 
->>> check = RuleCheck("big", "Big order bonus", 0, (Reason("condition", "wanted spend at
-... least $50.00, saw spent $20.00"),))
->>> print(check)
+>>> wanted = "spend at least $50.00"
+>>> reason = Reason("condition", f"wanted {wanted}, saw spent $20.00", wanted=wanted)
+>>> print(RuleCheck("big", "Big order bonus", 0, (reason,)))
 Big order bonus: not paid: wanted spend at least $50.00, saw spent $20.00
 """
 
@@ -27,6 +27,7 @@ from loyalrules.rules.effects import Multiplier
 from loyalrules.rules.pipeline import Evaluation, RuleBook, evaluate_activity, evaluate_cart
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Stacking
+from loyalrules.rules.stacking import Note
 from loyalrules.values.timeutil import until_text
 
 ReasonKind = Literal[
@@ -130,6 +131,7 @@ class Asked:
     evaluate: Evaluate
     event: str | None  # the activity's kind (None: a purchase)
     best_stacking: bool = False
+    notes: dict[str, Note] = attrs.field(factory=dict)  # what stacking control took
 
 
 def _desired(asked: Asked, rule: Rule, instead: Rule) -> int:
@@ -190,6 +192,10 @@ def _unpaid(asked: Asked, rule: Rule) -> tuple[Reason, ...]:
 
 
 def _paid_less(asked: Asked, rule: Rule, points: int) -> tuple[Reason, ...]:
+    note = asked.notes.get(rule.id)
+    if note is not None:
+        text = f"{note.text}; would have given {note.desired}"
+        return (Reason("stacking", text, desired=note.desired, awarded=note.awarded),)
     if rule.max_points is not None:
         desired = _desired(asked, rule, attrs.evolve(rule, max_points=None))
         if desired > points:
@@ -243,15 +249,15 @@ class Reasons:
     @property
     def checks(self) -> tuple[RuleCheck, ...]:
         """Every rule of the program, in file order, with what it paid and why not."""
-        if self._checks is None:
-            self._checks = check_rules(self._asked())
+        book = self._book
+        if self._checks is None and book is not None:
+            self._checks = check_rules(self._asked(book))
             self._book = None  # what the checks were worked out from is not needed again
             del self._ctx, self._evaluation
-        return self._checks
+        return self._checks or ()
 
-    def _asked(self) -> Asked:
-        book, ctx, event = self._book, self._ctx, self._event
-        assert book is not None
+    def _asked(self, book: RuleBook) -> Asked:
+        ctx, event = self._ctx, self._event
         settings = book.settings
         plans = book.purchase if event is None else book.activities.get(event, ())
 
@@ -271,6 +277,7 @@ class Reasons:
             evaluate=evaluate,
             event=event,
             best_stacking=settings.stacking is Stacking.BEST,
+            notes={note.rule_id: note for note in self._evaluation.notes},
         )
 
     def __reduce__(self) -> tuple[Callable[[tuple[RuleCheck, ...]], Reasons], tuple[object]]:

@@ -1,0 +1,81 @@
+"""Engagement keys of program files: stacking control (rule ``priority``, ``not_with``,
+``group`` and the top-level ``groups``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from loyalrules.loader.builtins import NAMES
+from loyalrules.loader.scalars import Integer, Text
+from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, MapOf
+from loyalrules.loader.spec import Where, suggest
+from loyalrules.rules.rule import Rule
+from loyalrules.rules.stacking import Group
+
+
+def _groups(values: dict[str, dict[str, Any]], env: Any) -> tuple[Group, ...]:
+    return tuple(
+        Group(name, best=group["pick"] == "best", max_points=group["max_points"])
+        for name, group in values.items()
+    )
+
+
+GROUP = Fields(
+    {
+        "pick": Field(
+            Text(choices=("all", "best")),
+            "'all' rules of the group pay, or only the 'best' (the one paying most)",
+            default="all",
+        ),
+        "max_points": Field(Integer(minimum=1), "the group's rules pay at most this per order"),
+    }
+)
+
+STACKING_RULE_FIELDS = {
+    "priority": Field(
+        Integer(), "higher is taken first when rules do not combine or share a cap", default=0
+    ),
+    "not_with": Field(NAMES, "ids of rules this rule does not combine with", default=()),
+    "group": Field(IDENTIFIER, "the stacking group (under 'groups') the rule belongs to"),
+}
+
+ENGAGEMENT_FIELDS = {
+    "groups": Field(
+        Built(MapOf(GROUP), _groups),
+        "stacking groups of rules: {name: {pick: best, max_points: N}}",
+        default=(),
+    ),
+}
+
+
+def stacking_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The ``Rule`` keyword arguments of a rule's stacking keys."""
+    return {
+        "priority": values["priority"],
+        "not_with": frozenset(values["not_with"]),
+        "group": values["group"],
+    }
+
+
+def check_stacking(
+    rules: tuple[Rule, ...], groups: tuple[Group, ...], node: yaml.Node, where: Where
+) -> bool:
+    """Every ``not_with`` names a rule and every ``group`` a declared group."""
+    ids = [rule.id for rule in rules]
+    names = [group.name for group in groups]
+    ok = True
+    for index, rule in enumerate(rules):
+        at = where.index(index)
+        item = node.value[index] if isinstance(node, yaml.SequenceNode) else node
+        for other in sorted(rule.not_with):
+            if other not in ids or other == rule.id:
+                hint = suggest(other, ids) or "name another rule of 'earn'"
+                at.key("not_with").problem(item, f"no other rule {other!r} to combine with", hint)
+                ok = False
+        if rule.group is not None and rule.group not in names:
+            hint = suggest(rule.group, names) or "declare it under 'groups:'"
+            at.key("group").problem(item, f"no group {rule.group!r} in this program", hint)
+            ok = False
+    return ok
