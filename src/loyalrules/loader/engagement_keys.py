@@ -1,5 +1,5 @@
 """Engagement keys of program files: stacking control (rule ``priority``, ``not_with``,
-``group`` and the top-level ``groups``)."""
+``group`` and the top-level ``groups``); the ``visits`` and ``streak`` conditions."""
 
 from __future__ import annotations
 
@@ -8,11 +8,39 @@ from typing import Any
 import yaml
 
 from loyalrules.loader.builtins import NAMES
+from loyalrules.loader.registry import register_condition
 from loyalrules.loader.scalars import Integer, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, MapOf
 from loyalrules.loader.spec import Where, suggest
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.stacking import Group
+from loyalrules.rules.visit_conditions import Streak, Visits
+from loyalrules.values.timeutil import Period
+
+CALENDAR = Text(choices=("day", "week", "month", "quarter", "year"))
+
+register_condition(
+    "visits",
+    lambda v, env: Visits(at_least=v["at_least"], period=Period(v["per"])),
+    spec=Fields(
+        {
+            "at_least": Field(Integer(minimum=1), "visits needed", required=True),
+            "per": Field(CALENDAR, "the calendar period they count in", required=True),
+        }
+    ),
+    doc="At least this many visits (days with a purchase) in the period, this one included.",
+)
+register_condition(
+    "streak",
+    lambda v, env: Streak(periods=v["periods"], period=Period(v["per"])),
+    spec=Fields(
+        {
+            "periods": Field(Integer(minimum=1), "periods in a row", required=True),
+            "per": Field(CALENDAR, "day, week, month, quarter or year", required=True),
+        }
+    ),
+    doc="A purchase in each of this many periods in a row, ending with the event's.",
+)
 
 
 def _groups(values: dict[str, dict[str, Any]], env: Any) -> tuple[Group, ...]:
