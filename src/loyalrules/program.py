@@ -29,6 +29,7 @@ from loyalrules.operations import (
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.outcome import Outcome, Quote
 from loyalrules.operations.status import Status, member_status
+from loyalrules.rules.challenges import OPT_IN, Challenge
 from loyalrules.rules.pipeline import RuleBook
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
@@ -65,6 +66,7 @@ class Program:
     rules: tuple[Rule, ...]
     description: str = ""
     rewards: tuple[Reward, ...] = ()
+    challenges: tuple[Challenge, ...] = ()
     _earning: Earning = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -418,7 +420,26 @@ class Program:
         """Balances of every account at ``at`` and the points expiring next."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        return member_status(member, ledger, to_utc(at, "at"), self.settings)
+        return member_status(member, ledger, to_utc(at, "at"), self.settings, self.challenges)
+
+    def challenge(self, challenge_id: str) -> Challenge:
+        """The challenge with id ``challenge_id``."""
+        for challenge in self.challenges:
+            if challenge.id == challenge_id:
+                return challenge
+        known = ", ".join(c.id for c in self.challenges) or "none"
+        raise NotAllowed(
+            f"program {self.id!r} has no challenge {challenge_id!r}; its challenges: {known}"
+        )
+
+    def opt_in(self, challenge_id: str, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
+        """The member joins challenge ``challenge_id`` from ``at`` on: an ``opt_in:<id>``
+        activity, recorded in the ledger. Joining again adds nothing."""
+        self.challenge(challenge_id)
+        joined = Activity(
+            id="joined", member_id=member.id, kind=OPT_IN + challenge_id, occurred_at=at
+        )
+        return self.process(joined, member=member, ledger=ledger)
 
     def quote(self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime) -> Quote:
         """What ``cart`` would earn if bought at ``at``: the same numbers, no entries."""

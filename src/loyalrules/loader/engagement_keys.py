@@ -1,17 +1,23 @@
 """Engagement keys of program files: stacking control (rule ``priority``, ``not_with``,
-``group`` and the top-level ``groups``); the ``visits`` and ``streak`` conditions."""
+``group`` and the top-level ``groups``); the ``visits`` and ``streak`` conditions;
+``challenges``."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import yaml
 
-from loyalrules.loader.builtins import NAMES
-from loyalrules.loader.registry import register_condition
-from loyalrules.loader.scalars import Integer, Text
-from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, MapOf
+from loyalrules.loader.builtins import AMOUNT, NAMES, WINDOW, window
+from loyalrules.loader.registry import BuildEnv, register_condition
+from loyalrules.loader.scalars import Boolean, Integer, Text
+from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, ListOf, MapOf
 from loyalrules.loader.spec import Where, suggest
+from loyalrules.rules.challenges import Challenge, Goal, Metric, OptedIn
+from loyalrules.rules.conditions import all_of
+from loyalrules.rules.effects import Bonus
+from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.stacking import Group
 from loyalrules.rules.visit_conditions import Streak, Visits
@@ -69,6 +75,91 @@ STACKING_RULE_FIELDS = {
     "group": Field(IDENTIFIER, "the stacking group (under 'groups') the rule belongs to"),
 }
 
+
+def _goal(values: dict[str, Any], env: BuildEnv, per: Period) -> Goal:
+    given = [m for m in Metric if values[m.value] is not None]
+    if len(given) != 1:
+        raise ValueError("give exactly one of: visits, purchases, spend, activities")
+    metric = given[0]
+    if (metric is Metric.ACTIVITIES) != (values["kind"] is not None):
+        raise ValueError("'kind' (the activity kind counted) goes with 'activities' only")
+    settings = env.settings
+    return Goal(
+        metric.value,
+        Decimal(values[metric.value]),
+        per,
+        kind=values["kind"],
+        currency=settings.currency,
+        locale=settings.locale,
+    )
+
+
+GOAL = Fields(
+    {
+        "visits": Field(Integer(minimum=1), "days with a purchase"),
+        "purchases": Field(Integer(minimum=1), "purchases (less those returned in full)"),
+        "spend": Field(AMOUNT, "eligible spend (less what returns took back)"),
+        "activities": Field(Integer(minimum=1), "activities of 'kind'"),
+        "kind": Field(Text(), "the activity kind 'activities' counts"),
+    }
+)
+
+
+def _challenge(values: dict[str, Any], env: BuildEnv) -> tuple[Challenge, Rule]:
+    per = Period(values["per"])
+    goal = _goal(values["goal"], env, per)
+    active = window(values["active"], env) if values["active"] is not None else None
+    challenge = Challenge(
+        values["id"],
+        values["name"] or values["id"],
+        goal,
+        values["points"],
+        values["opt_in"],
+        active,
+    )
+    conditions = [OptedIn(challenge.id), goal] if challenge.opt_in else [goal]
+    rule = Rule(
+        id=challenge.id,
+        name=challenge.name,
+        description=values["description"],
+        effect=Bonus(challenge.points),
+        condition=all_of(conditions),
+        active=active,
+        activities=frozenset({goal.kind}) if goal.kind is not None else None,
+        limit=PeriodLimit(1, per),
+    )
+    return challenge, rule
+
+
+CHALLENGES = ListOf(
+    Built(
+        Fields(
+            {
+                "id": Field(IDENTIFIER, "unique id, shared with no rule of 'earn'", required=True),
+                "name": Field(Text(), "what members see (defaults to the id)"),
+                "description": Field(Text(), "longer text for staff and docs", default=""),
+                "goal": Field(
+                    GOAL, "one of visits, purchases, spend, activities (with kind)", required=True
+                ),
+                "per": Field(
+                    Text(choices=tuple(p.value for p in Period)),
+                    "the calendar period the goal counts in and pays once per",
+                    default="month",
+                ),
+                "active": Field(WINDOW, "only in this window: {from, until}"),
+                "opt_in": Field(
+                    Boolean(), "members must join first (Program.opt_in)", default=False
+                ),
+                "points": Field(
+                    Integer(minimum=1), "the reward, paid once per period", required=True
+                ),
+            }
+        ),
+        _challenge,
+    )
+)
+"""The ``challenges`` list: each a (Challenge, the rule it is planned as) pair."""
+
 ENGAGEMENT_FIELDS = {
     "groups": Field(
         Built(MapOf(GROUP), _groups),
@@ -87,6 +178,28 @@ def stacking_values(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def check_challenge_ids(
+    rules: tuple[Rule, ...],
+    challenges: tuple[tuple[Challenge, Rule], ...],
+    node: yaml.Node,
+    where: Where,
+) -> bool:
+    """No challenge shares its id with a rule (they name the same entries)."""
+    ids = {rule.id for rule in rules}
+    ok = True
+    items = node.value if isinstance(node, yaml.SequenceNode) else []
+    for index, ((challenge, _), item) in enumerate(zip(challenges, items, strict=False)):
+        if challenge.id in ids:
+            where.index(index).key("id").problem(
+                item,
+                f"challenge id {challenge.id!r} is already the id of a rule",
+                "give the challenge an id of its own",
+            )
+            ok = False
+        ids.add(challenge.id)
+    return ok
+
+
 def check_stacking(
     rules: tuple[Rule, ...], groups: tuple[Group, ...], node: yaml.Node, where: Where
 ) -> bool:
@@ -94,9 +207,9 @@ def check_stacking(
     ids = [rule.id for rule in rules]
     names = [group.name for group in groups]
     ok = True
-    for index, rule in enumerate(rules):
+    items = node.value if isinstance(node, yaml.SequenceNode) else []
+    for index, (rule, item) in enumerate(zip(rules, items, strict=False)):
         at = where.index(index)
-        item = node.value[index] if isinstance(node, yaml.SequenceNode) else node
         for other in sorted(rule.not_with):
             if other not in ids or other == rule.id:
                 hint = suggest(other, ids) or "name another rule of 'earn'"

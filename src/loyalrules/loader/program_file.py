@@ -13,8 +13,10 @@ from loyalrules.errors import Problem, ProgramError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins, lifecycle_keys
 from loyalrules.loader.engagement_keys import (
+    CHALLENGES,
     ENGAGEMENT_FIELDS,
     STACKING_RULE_FIELDS,
+    check_challenge_ids,
     check_stacking,
     stacking_values,
 )
@@ -296,6 +298,9 @@ PROGRAM_FIELDS = {
         "cancelled redemptions: points of expired lots 'lapse' or come back for {grace: P30D}",
     ),
     **ENGAGEMENT_FIELDS,
+    "challenges": Field(
+        RawNode(CHALLENGES), "challenges: a goal over a period, an optional opt-in, a reward"
+    ),
 }
 
 
@@ -376,8 +381,17 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
     if values["rewards"] is not None:
         at = where.key("rewards").with_env(BuildEnv(settings))
         rewards = RewardsSpec().check(values["rewards"], at)
-    if rules is INVALID or rewards is INVALID:
+    challenges: Any = ()
+    if values["challenges"] is not None:
+        at = where.key("challenges").with_env(BuildEnv(settings))
+        challenges = CHALLENGES.check(values["challenges"], at)
+    if rules is INVALID or rewards is INVALID or challenges is INVALID:
         return None
+    if challenges and not check_challenge_ids(
+        rules, challenges, values["challenges"], where.key("challenges")
+    ):
+        return None
+    rules = (*rules, *(rule for _, rule in challenges))
     if not check_stacking(rules, settings.groups, values["earn"], where.key("earn")):
         return None
     if settings.tiers is not None:
@@ -390,6 +404,7 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
         settings=settings,
         rules=rules,
         rewards=rewards,
+        challenges=tuple(challenge for challenge, _ in challenges),
     )
 
 

@@ -10,6 +10,7 @@ import attrs
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.operations.tier_changes import tier_state
+from loyalrules.rules.challenges import Challenge, ChallengeProgress, progress
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Unit
 from loyalrules.terms.tiers import Level, Metric, Tiers, TierState, Window
@@ -118,6 +119,7 @@ class Status:
     points_name: str
     timezone: tzinfo
     tier: TierStatus | None = None
+    challenges: tuple[ChallengeProgress, ...] = ()
 
     def account(self, name: str = DEFAULT_ACCOUNT) -> AccountStatus:
         for account in self.accounts:
@@ -150,6 +152,7 @@ class Status:
                     f"{account.amount(units, self.points_name)} expire "
                     + local_moment(when, self.timezone)
                 )
+        lines += [challenge.message(self.timezone) for challenge in self.challenges]
         return tuple(lines)
 
     def __str__(self) -> str:
@@ -182,8 +185,14 @@ def status_of(
     )
 
 
-def member_status(member: Member, ledger: Ledger, as_of: datetime, settings: Settings) -> Status:
-    """``member``'s balances, points expiring next and tier as of ``as_of``."""
+def member_status(
+    member: Member,
+    ledger: Ledger,
+    as_of: datetime,
+    settings: Settings,
+    challenges: tuple[Challenge, ...] = (),
+) -> Status:
+    """``member``'s balances, points expiring next, tier and challenges as of ``as_of``."""
     tiers, tier = settings.tiers, None
     if tiers is not None:
         history = ledger.history
@@ -193,4 +202,9 @@ def member_status(member: Member, ledger: Ledger, as_of: datetime, settings: Set
         changes = [(when, level) for when, level in history.tier_changes if when <= as_of]
         since = changes[-1][0] if changes and changes[-1][1] == state.level.id else None
         tier = tier_status(state, tiers, since)
-    return status_of(member.id, ledger, as_of, settings, tier)
+    status = status_of(member.id, ledger, as_of, settings, tier)
+    if not challenges:
+        return status
+    zone, history = settings.timezone, ledger.history
+    taking_part = tuple(progress(c, history, zone, as_of) for c in challenges if c.open_at(as_of))
+    return attrs.evolve(status, challenges=taking_part)

@@ -16,10 +16,11 @@ which later events reach the engine. A purchase returned later still was a visit
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 import attrs
 
+from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.series import PURCHASES
 from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context
@@ -28,12 +29,15 @@ from loyalrules.values.timeutil import Period
 _TICK = timedelta(microseconds=1)
 
 
+def purchase_days(history: Facts, zone: tzinfo, start: datetime, end: datetime) -> set[date]:
+    """Local days (in ``zone``) with a purchase recorded in ``[start, end)``."""
+    return {at.astimezone(zone).date() for at in history.series.instants(PURCHASES, start, end)}
+
+
 def _purchase_days(ctx: Context, start: datetime, end: datetime) -> set[date]:
     """Local days with a purchase in ``[start, end)``, ``end`` no later than the event;
     the event's own day when it is a purchase inside the span."""
-    zone = ctx.settings.timezone
-    instants = ctx.history.series.instants(PURCHASES, start, min(end, ctx.at))
-    days = {at.astimezone(zone).date() for at in instants}
+    days = purchase_days(ctx.history, ctx.settings.timezone, start, min(end, ctx.at))
     if ctx.cart is not None and start <= ctx.at < end:
         days.add(ctx.local.date())
     return days
