@@ -28,9 +28,11 @@ from loyalrules.operations import (
 )
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.operations.referrals import Referral, referral_event
 from loyalrules.operations.status import Status, member_status
 from loyalrules.rules.challenges import OPT_IN, Challenge
 from loyalrules.rules.pipeline import RuleBook
+from loyalrules.rules.referrals import ReferralTerms
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
@@ -67,6 +69,7 @@ class Program:
     description: str = ""
     rewards: tuple[Reward, ...] = ()
     challenges: tuple[Challenge, ...] = ()
+    referrals: ReferralTerms | None = None
     _earning: Earning = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -421,6 +424,18 @@ class Program:
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
         return member_status(member, ledger, to_utc(at, "at"), self.settings, self.challenges)
+
+    def referral(self, outcome: Outcome, *, referee: Member, referrer: Member) -> Referral:
+        """The referrer's side of a referral: the ``Activity`` to process against the
+        ``referrer``'s ledger once ``outcome`` (the ``referee``'s) pays a qualifying rule,
+        or why not (a self-referral by the program's identity facts, not qualifying yet).
+        """
+        _check(outcome, Outcome, "outcome")
+        _check(referee, Member, "referee")
+        _check(referrer, Member, "referrer")
+        if self.referrals is None:
+            raise NotAllowed("this program has no referrals; add a 'referrals:' section")
+        return referral_event(self.referrals, outcome, referee, referrer)
 
     def challenge(self, challenge_id: str) -> Challenge:
         """The challenge with id ``challenge_id``."""

@@ -18,6 +18,7 @@ from loyalrules.rules.challenges import Challenge, Goal, Metric, OptedIn
 from loyalrules.rules.conditions import all_of
 from loyalrules.rules.effects import Bonus
 from loyalrules.rules.limits import PeriodLimit
+from loyalrules.rules.referrals import ReferralTerms, Referred
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.stacking import Group
 from loyalrules.rules.visit_conditions import Streak, Visits
@@ -160,7 +161,32 @@ CHALLENGES = ListOf(
 )
 """The ``challenges`` list: each a (Challenge, the rule it is planned as) pair."""
 
+register_condition(
+    "referred",
+    lambda v, env: Referred(v),
+    spec=Boolean(),
+    doc="The member was (true) or was not (false) referred: attribute referred_by is set.",
+)
+
+REFERRALS = Built(
+    Fields(
+        {
+            "qualifying": Field(
+                NAMES, "ids of the referee's rules whose payment qualifies", required=True
+            ),
+            "kind": Field(Text(), "the activity kind of the referrer's event", default="referral"),
+            "identity": Field(
+                NAMES, "member attributes that must differ (self-referral guard)", default=()
+            ),
+        }
+    ),
+    lambda v, env: ReferralTerms(
+        qualifying=frozenset(v["qualifying"]), kind=v["kind"], identity=tuple(v["identity"])
+    ),
+)
+
 ENGAGEMENT_FIELDS = {
+    "referrals": Field(REFERRALS, "referrals: the referee's qualifying rules, the guard"),
     "groups": Field(
         Built(MapOf(GROUP), _groups),
         "stacking groups of rules: {name: {pick: best, max_points: N}}",
@@ -198,6 +224,18 @@ def check_challenge_ids(
             ok = False
         ids.add(challenge.id)
     return ok
+
+
+def check_referrals(
+    terms: ReferralTerms | None, rules: tuple[Rule, ...], node: yaml.Node, where: Where
+) -> bool:
+    """Every qualifying rule of ``referrals`` is a rule of the program."""
+    ids = [rule.id for rule in rules]
+    unknown = sorted(name for name in (terms.qualifying if terms else ()) if name not in ids)
+    for name in unknown:
+        hint = suggest(name, ids) or "name a rule of 'earn' (the referee's reward)"
+        where.key("qualifying").problem(node, f"no rule {name!r} to qualify referrals", hint)
+    return not unknown
 
 
 def check_stacking(

@@ -17,6 +17,7 @@ from loyalrules.loader.engagement_keys import (
     ENGAGEMENT_FIELDS,
     STACKING_RULE_FIELDS,
     check_challenge_ids,
+    check_referrals,
     check_stacking,
     stacking_values,
 )
@@ -394,6 +395,9 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
     rules = (*rules, *(rule for _, rule in challenges))
     if not check_stacking(rules, settings.groups, values["earn"], where.key("earn")):
         return None
+    referrals_node = _value_node(node, "referrals") or node
+    if not check_referrals(values["referrals"], rules, referrals_node, where.key("referrals")):
+        return None
     if settings.tiers is not None:
         rules = (*rules, *tier_rules(settings.tiers))
     rules = (*rules, *membership_rules(settings.memberships))
@@ -405,6 +409,7 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
         rules=rules,
         rewards=rewards,
         challenges=tuple(challenge for challenge, _ in challenges),
+        referrals=values["referrals"],
     )
 
 
