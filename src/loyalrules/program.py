@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -90,11 +90,14 @@ class Program:
         *,
         member: Member,
         ledger: Ledger,
+        budgets: Mapping[str, int] | None = None,
     ) -> Outcome:
         """Evaluate ``event`` for ``member`` against their ``ledger``.
 
         Returns the new entries and their explanation. Processing the same event again
         against a ledger that holds its entries returns an empty, ``duplicate`` Outcome.
+        ``budgets`` maps the program-wide budgets the event's rules draw on to the points
+        they have left; ``outcome.budgets_used`` says what the event took from each.
 
         >>> from datetime import UTC, datetime
         >>> from loyalrules import Ledger, LineItem, Member, Money, Purchase, loads_program
@@ -129,7 +132,13 @@ class Program:
                 "was passed; pass that member and their ledger"
             )
         ledger.check_after_checkpoint(event.occurred_at, "the event")
-        return handler(self, event, member, ledger)
+        if budgets is None:
+            return handler(self, event, member, ledger)
+        if isinstance(event, Purchase):
+            return self._earning.purchase(event, member, ledger, budgets)
+        if isinstance(event, Activity):
+            return self._earning.activity(event, member, ledger, budgets)
+        raise NotAllowed("budgets are drawn on by purchases and activities only")
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
         earning = self._earning
@@ -456,12 +465,21 @@ class Program:
         )
         return self.process(joined, member=member, ledger=ledger)
 
-    def quote(self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime) -> Quote:
-        """What ``cart`` would earn if bought at ``at``: the same numbers, no entries."""
+    def quote(
+        self,
+        cart: Cart,
+        *,
+        member: Member,
+        ledger: Ledger,
+        at: datetime,
+        budgets: Mapping[str, int] | None = None,
+    ) -> Quote:
+        """What ``cart`` would earn if bought at ``at``: the same numbers, no entries
+        (``budgets`` as for ``process``)."""
         _check(cart, Cart, "cart")
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        return self._earning.quote(cart, member, ledger, to_utc(at, "at"))
+        return self._earning.quote(cart, member, ledger, to_utc(at, "at"), budgets)
 
     def _process_purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
         return self._earning.purchase(purchase, member, ledger)

@@ -74,6 +74,9 @@ STACKING_RULE_FIELDS = {
     ),
     "not_with": Field(NAMES, "ids of rules this rule does not combine with", default=()),
     "group": Field(IDENTIFIER, "the stacking group (under 'groups') the rule belongs to"),
+    "budget": Field(
+        IDENTIFIER, "a program-wide budget the rule draws on (its remaining points passed in)"
+    ),
 }
 
 
@@ -196,11 +199,12 @@ ENGAGEMENT_FIELDS = {
 
 
 def stacking_values(values: dict[str, Any]) -> dict[str, Any]:
-    """The ``Rule`` keyword arguments of a rule's stacking keys."""
+    """The ``Rule`` keyword arguments of a rule's stacking and budget keys."""
     return {
         "priority": values["priority"],
         "not_with": frozenset(values["not_with"]),
         "group": values["group"],
+        "budget": values["budget"],
     }
 
 

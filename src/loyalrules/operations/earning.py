@@ -8,6 +8,7 @@ re-evaluates what is kept. ``Program`` validates its arguments and calls these.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import returns, tier_changes
 from loyalrules.operations.lifecycle import duplicate
 from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.rules.budgets import draw
 from loyalrules.rules.context import Context
 from loyalrules.rules.pipeline import (
     Evaluation,
@@ -34,6 +36,7 @@ from loyalrules.rules.pipeline import (
     purchase_key,
 )
 from loyalrules.rules.settings import Settings
+from loyalrules.rules.stacking import explained_again
 from loyalrules.rules.why_not import Reasons
 from loyalrules.terms.tiers import TierState
 from loyalrules.values.events import Activity, Cart, Purchase
@@ -51,6 +54,23 @@ class Earning:
     program_id: str
     settings: Settings
     book: RuleBook
+    budget_of: Mapping[str, str] = attrs.field(init=False)  # rule id -> budget name
+
+    def __attrs_post_init__(self) -> None:
+        budgets = {rule.id: rule.budget for rule in self.book.rules if rule.budget is not None}
+        object.__setattr__(self, "budget_of", budgets)
+
+    def _drawn(
+        self, evaluation: Evaluation, budgets: Mapping[str, int] | None
+    ) -> tuple[Evaluation, dict[str, int]]:
+        """``evaluation`` with its budgeted rules paying at most what their budgets have
+        left, and what it takes from each budget."""
+        if not self.budget_of:
+            return evaluation, {}
+        awards, used, notes = draw(evaluation.awards, self.budget_of, budgets or {})
+        explanation = explained_again(awards, evaluation.explanation) if notes else None
+        drawn = Evaluation(awards, explanation or evaluation.explanation, evaluation.notes + notes)
+        return drawn, used
 
     def earnings(self, member: Member) -> returns.Earnings:
         """What a cart earns per account, for re-evaluating what a return leaves."""
@@ -130,13 +150,21 @@ class Earning:
             tier_assigned=assigned,
         )
 
-    def purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
-        """The entries and explanation of ``purchase`` (empty for a replay)."""
+    def purchase(
+        self,
+        purchase: Purchase,
+        member: Member,
+        ledger: Ledger,
+        budgets: Mapping[str, int] | None = None,
+    ) -> Outcome:
+        """The entries and explanation of ``purchase`` (empty for a replay), its
+        budgeted rules paying at most what ``budgets`` have left."""
         key = purchase_key(purchase.id)
         if key in ledger:
             return duplicate(key, ledger)
         at, facts = purchase.occurred_at, ledger.facts
         ctx, evaluation, upgrade = self.earn(purchase, member, facts, at, key)
+        evaluation, used = self._drawn(evaluation, budgets)
         # Every field is valid already (a validated purchase, its UTC time, the
         # program's currency, checked above): no re-validation, see ``engine_recorded``.
         recorded = engine_recorded(
@@ -157,6 +185,7 @@ class Earning:
             explanation=explanation,
             ledger_version=ledger.version,
             reasons=Reasons(self.book, ctx, evaluation, None),
+            budgets_used=used,
         )
 
     def earn(
@@ -182,8 +211,15 @@ class Earning:
         )
         return ctx, upgrade.evaluation, upgrade
 
-    def activity(self, activity: Activity, member: Member, ledger: Ledger) -> Outcome:
-        """The entries and explanation of ``activity`` (empty for a replay)."""
+    def activity(
+        self,
+        activity: Activity,
+        member: Member,
+        ledger: Ledger,
+        budgets: Mapping[str, int] | None = None,
+    ) -> Outcome:
+        """The entries and explanation of ``activity`` (empty for a replay), its budgeted
+        rules paying at most what ``budgets`` have left."""
         key = activity_key(activity)
         if key in ledger:
             return duplicate(key, ledger)
@@ -198,7 +234,7 @@ class Earning:
             tier=before.level.id if before is not None else None,
             tier_assigned=before is not None and before.assigned,
         )
-        evaluation = evaluate_activity(self.book, ctx, activity.kind)
+        evaluation, used = self._drawn(evaluate_activity(self.book, ctx, activity.kind), budgets)
         recorded = engine_recorded(  # a validated activity: see ``engine_recorded``
             key, activity.occurred_at, "activity", activity.id, activity=activity.kind
         )
@@ -208,12 +244,21 @@ class Earning:
             explanation=evaluation.explanation,
             ledger_version=ledger.version,
             reasons=Reasons(self.book, ctx, evaluation, activity.kind),
+            budgets_used=used,
         )
 
-    def quote(self, cart: Cart, member: Member, ledger: Ledger, at: datetime) -> Quote:
+    def quote(
+        self,
+        cart: Cart,
+        member: Member,
+        ledger: Ledger,
+        at: datetime,
+        budgets: Mapping[str, int] | None = None,
+    ) -> Quote:
         """What ``cart`` would earn if bought at ``at`` (UTC): the same numbers, no
         entries."""
         ctx, evaluation, upgrade = self.earn(cart, member, ledger.history, at, "purchase:(quote)")
+        evaluation, _ = self._drawn(evaluation, budgets)
         awarded: dict[str, int] = {}
         for plan, points in evaluation.awards:
             awarded[plan.rule.account] = awarded.get(plan.rule.account, 0) + points

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 
@@ -13,6 +14,14 @@ from loyalrules.rules.rewards import Grant
 from loyalrules.rules.why_not import Reason, Reasons, RuleCheck
 from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.money import Money
+
+_NOTHING: Mapping[str, int] = MappingProxyType({})
+
+
+def _used(value: Mapping[str, int]) -> Mapping[str, int]:
+    """A read-only copy of what an outcome took from each budget (one shared empty one:
+    most outcomes take nothing)."""
+    return MappingProxyType(dict(value)) if value else _NOTHING
 
 
 def _lines_text(explanation: tuple[Explanation, ...]) -> str:
@@ -107,6 +116,9 @@ class Outcome(_Explained):
     duplicate: bool = False
     grant: Grant | None = None
     _reasons: Reasons | None = attrs.field(default=None, eq=False, repr=False)
+    budgets_used: Mapping[str, int] = attrs.field(default=_NOTHING, converter=_used, hash=False)
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
     def paid(self, rule_id: str) -> bool:
         """True when rule ``rule_id`` credited points in this outcome."""

@@ -38,6 +38,7 @@ class Rule:
     priority: int = 0
     not_with: frozenset[str] = frozenset()
     group: str | None = None
+    budget: str | None = None  # a program-wide budget the host passes in (``budgets``)
 
     def _open(self, ctx: Context) -> bool:
         active, limit = self.active, self.limit

@@ -71,12 +71,14 @@ P = TypeVar("P", bound=Planned)
 
 
 class Note(NamedTuple):
-    """Why stacking control took points from a rule: it would have given ``desired``."""
+    """Why stacking control (or a budget: ``kind``) took points from a rule: it would
+    have given ``desired``."""
 
     rule_id: str
     desired: int
     awarded: int
     text: str
+    kind: str = "stacking"
 
 
 @attrs.frozen
@@ -135,12 +137,20 @@ class StackingControl:
                     room -= points[plan.pos]
         if not notes:
             return awards, explanation, ()
-        changed = {plan.rule.id: plan for plan, _ in awards if plan.pos in notes}
-        explained = tuple(
-            changed[line.rule_id].explain(points[changed[line.rule_id].pos])
-            if line.status == "applied" and line.rule_id in changed
-            else line
-            for line in explanation
-        )
         new_awards = tuple((plan, points[plan.pos]) for plan, _ in awards)
+        explained = explained_again(new_awards, explanation)
         return new_awards, explained, tuple(notes[pos] for pos in sorted(notes))
+
+
+def explained_again(
+    awards: tuple[tuple[P, int], ...], explanation: tuple[Explanation, ...]
+) -> tuple[Explanation, ...]:
+    """``explanation`` with the line of each rule whose points changed written again."""
+    now = {plan.rule.id: (plan, points) for plan, points in awards}
+    lines = []
+    for line in explanation:
+        plan_points = now.get(line.rule_id) if line.status == "applied" else None
+        if plan_points is not None and plan_points[1] != line.points:
+            line = plan_points[0].explain(plan_points[1])
+        lines.append(line)
+    return tuple(lines)

@@ -41,6 +41,7 @@ ReasonKind = Literal[
     "rounding",  # the rule applied but its share rounded to nothing
     "refused",  # the host's own rule type said no, without saying why
     "replay",  # the event was processed already
+    "budget",  # a program-wide budget had too little left: ``desired`` and ``awarded``
 ]
 
 
@@ -195,7 +196,8 @@ def _paid_less(asked: Asked, rule: Rule, points: int) -> tuple[Reason, ...]:
     note = asked.notes.get(rule.id)
     if note is not None:
         text = f"{note.text}; would have given {note.desired}"
-        return (Reason("stacking", text, desired=note.desired, awarded=note.awarded),)
+        kind: ReasonKind = "budget" if note.kind == "budget" else "stacking"
+        return (Reason(kind, text, desired=note.desired, awarded=note.awarded),)
     if rule.max_points is not None:
         desired = _desired(asked, rule, attrs.evolve(rule, max_points=None))
         if desired > points:
