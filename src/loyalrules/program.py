@@ -19,6 +19,7 @@ from loyalrules.errors import (
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import (
+    engagement,
     lifecycle,
     memberships,
     points_payment,
@@ -295,7 +296,8 @@ class Program:
         request = redemption.RedeemRequest(
             reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id, catalog=self.rewards
         )
-        return redemption.redeem(request, ledger, self.settings)
+        outcome = redemption.redeem(request, ledger, self.settings)
+        return engagement.with_reward_message(outcome, reward, ctx, self.settings)
 
     @old_forms("member", "ledger", "at", new=0)
     def rewards_for(
@@ -432,7 +434,12 @@ class Program:
         """Balances of every account at ``at`` and the points expiring next."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        return member_status(member, ledger, to_utc(at, "at"), self.settings, self.challenges)
+        at = to_utc(at, "at")
+        status = member_status(member, ledger, at, self.settings, self.challenges)
+        ctx = self._earning.member_context(member, ledger, at, None) if self.rewards else None
+        if ctx is None:
+            return status
+        return engagement.with_affordable(status, self.rewards, ctx, ledger, self.settings)
 
     def referral(self, outcome: Outcome, *, referee: Member, referrer: Member) -> Referral:
         """The referrer's side of a referral: the ``Activity`` to process against the
@@ -448,13 +455,7 @@ class Program:
 
     def challenge(self, challenge_id: str) -> Challenge:
         """The challenge with id ``challenge_id``."""
-        for challenge in self.challenges:
-            if challenge.id == challenge_id:
-                return challenge
-        known = ", ".join(c.id for c in self.challenges) or "none"
-        raise NotAllowed(
-            f"program {self.id!r} has no challenge {challenge_id!r}; its challenges: {known}"
-        )
+        return engagement.find_challenge(self.challenges, challenge_id, self.id)
 
     def opt_in(self, challenge_id: str, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
         """The member joins challenge ``challenge_id`` from ``at`` on: an ``opt_in:<id>``

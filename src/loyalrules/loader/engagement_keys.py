@@ -18,6 +18,7 @@ from loyalrules.rules.challenges import Challenge, Goal, Metric, OptedIn
 from loyalrules.rules.conditions import all_of
 from loyalrules.rules.effects import Bonus
 from loyalrules.rules.limits import PeriodLimit
+from loyalrules.rules.messages import MessageTemplate
 from loyalrules.rules.referrals import ReferralTerms, Referred
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.stacking import Group
@@ -68,7 +69,9 @@ GROUP = Fields(
     }
 )
 
-STACKING_RULE_FIELDS = {
+MESSAGE = Built(Text(), lambda text, env: MessageTemplate.of(text))
+
+ENGAGEMENT_RULE_FIELDS = {
     "priority": Field(
         Integer(), "higher is taken first when rules do not combine or share a cap", default=0
     ),
@@ -77,6 +80,7 @@ STACKING_RULE_FIELDS = {
     "budget": Field(
         IDENTIFIER, "a program-wide budget the rule draws on (its remaining points passed in)"
     ),
+    "message": Field(MESSAGE, "shown to the member when the rule pays ($points, $reward...)"),
 }
 
 
@@ -131,6 +135,7 @@ def _challenge(values: dict[str, Any], env: BuildEnv) -> tuple[Challenge, Rule]:
         active=active,
         activities=frozenset({goal.kind}) if goal.kind is not None else None,
         limit=PeriodLimit(1, per),
+        message=values["message"],
     )
     return challenge, rule
 
@@ -157,6 +162,7 @@ CHALLENGES = ListOf(
                 "points": Field(
                     Integer(minimum=1), "the reward, paid once per period", required=True
                 ),
+                "message": Field(MESSAGE, "shown to the member on completion"),
             }
         ),
         _challenge,
@@ -205,6 +211,7 @@ def stacking_values(values: dict[str, Any]) -> dict[str, Any]:
         "not_with": frozenset(values["not_with"]),
         "group": values["group"],
         "budget": values["budget"],
+        "message": values["message"],
     }
 
 

@@ -15,7 +15,7 @@ from loyalrules.loader import builtins, lifecycle_keys
 from loyalrules.loader.engagement_keys import (
     CHALLENGES,
     ENGAGEMENT_FIELDS,
-    STACKING_RULE_FIELDS,
+    ENGAGEMENT_RULE_FIELDS,
     check_challenge_ids,
     check_referrals,
     check_stacking,
@@ -102,7 +102,7 @@ RULE_FIELDS = {
         ),
         "earn at most 'times' times per member per 'per'",
     ),
-    **STACKING_RULE_FIELDS,
+    **ENGAGEMENT_RULE_FIELDS,
 }
 
 

@@ -16,7 +16,7 @@ import attrs
 
 from loyalrules.errors import CurrencyMismatch
 from loyalrules.ledger.builders import engine_recorded
-from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry
 from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.history import HistoryBefore
 from loyalrules.ledger.ledger import Ledger
@@ -25,6 +25,7 @@ from loyalrules.operations.lifecycle import duplicate
 from loyalrules.operations.outcome import Outcome, Quote
 from loyalrules.rules.budgets import draw
 from loyalrules.rules.context import Context
+from loyalrules.rules.messages import expires_text
 from loyalrules.rules.pipeline import (
     Evaluation,
     RuleBook,
@@ -35,6 +36,7 @@ from loyalrules.rules.pipeline import (
     evaluate_cart,
     purchase_key,
 )
+from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
 from loyalrules.rules.stacking import explained_again
 from loyalrules.rules.why_not import Reasons
@@ -55,10 +57,28 @@ class Earning:
     settings: Settings
     book: RuleBook
     budget_of: Mapping[str, str] = attrs.field(init=False)  # rule id -> budget name
+    messages: Mapping[str, Rule] = attrs.field(init=False)  # rules with a member message
 
     def __attrs_post_init__(self) -> None:
-        budgets = {rule.id: rule.budget for rule in self.book.rules if rule.budget is not None}
+        rules = self.book.rules
+        budgets = {rule.id: rule.budget for rule in rules if rule.budget is not None}
         object.__setattr__(self, "budget_of", budgets)
+        object.__setattr__(self, "messages", {r.id: r for r in rules if r.message is not None})
+
+    def member_messages(self, entries: tuple[Entry, ...]) -> tuple[str, ...]:
+        """The messages of the rules that credited ``entries``, rendered."""
+        if not self.messages:
+            return ()
+        zone, shown = self.settings.timezone, []
+        for entry in entries:
+            if not isinstance(entry, Earned):
+                continue
+            rule = self.messages.get(entry.rule_id or "")
+            if rule is not None and rule.message is not None:
+                expires = expires_text(entry.expires_at, zone)
+                text = rule.message.render(points=entry.points, reward=rule.name, expires=expires)
+                shown.append(text)
+        return tuple(shown)
 
     def _drawn(
         self, evaluation: Evaluation, budgets: Mapping[str, int] | None
@@ -186,6 +206,7 @@ class Earning:
             ledger_version=ledger.version,
             reasons=Reasons(self.book, ctx, evaluation, None),
             budgets_used=used,
+            member_messages=self.member_messages(entries),
         )
 
     def earn(
@@ -238,13 +259,15 @@ class Earning:
         recorded = engine_recorded(  # a validated activity: see ``engine_recorded``
             key, activity.occurred_at, "activity", activity.id, activity=activity.kind
         )
+        entries = entries_for(key, recorded, evaluation)
         return Outcome(
             event_key=key,
-            entries=entries_for(key, recorded, evaluation),
+            entries=entries,
             explanation=evaluation.explanation,
             ledger_version=ledger.version,
             reasons=Reasons(self.book, ctx, evaluation, activity.kind),
             budgets_used=used,
+            member_messages=self.member_messages(entries),
         )
 
     def quote(

@@ -117,6 +117,7 @@ class Outcome(_Explained):
     grant: Grant | None = None
     _reasons: Reasons | None = attrs.field(default=None, eq=False, repr=False)
     budgets_used: Mapping[str, int] = attrs.field(default=_NOTHING, converter=_used, hash=False)
+    member_messages: tuple[str, ...] = ()
 
     __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 

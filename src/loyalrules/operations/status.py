@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 
 import attrs
@@ -120,6 +120,7 @@ class Status:
     timezone: tzinfo
     tier: TierStatus | None = None
     challenges: tuple[ChallengeProgress, ...] = ()
+    affordable: tuple[str, ...] = ()  # the rewards the member can redeem now, in words
 
     def account(self, name: str = DEFAULT_ACCOUNT) -> AccountStatus:
         for account in self.accounts:
@@ -155,8 +156,27 @@ class Status:
         lines += [challenge.message(self.timezone) for challenge in self.challenges]
         return tuple(lines)
 
+    @property
+    def nudges(self) -> tuple[str, ...]:
+        """What the member could do next: spend for the next tier (or to keep this one),
+        use points expiring within 30 days, finish a challenge, redeem a reward they can
+        afford now."""
+        lines = list(self.tier.messages(self.timezone)[1:]) if self.tier is not None else []
+        soon = self.as_of + _SOON
+        for account in self.accounts:
+            for when, units in account.balance.expiring:
+                if when <= soon:
+                    amount = account.amount(units, self.points_name)
+                    lines.append(f"Use them: {amount} expire {local_moment(when, self.timezone)}")
+        lines += [c.message(self.timezone) for c in self.challenges if not c.completed]
+        lines += [f"Yours to redeem: {reward}" for reward in self.affordable]
+        return tuple(lines)
+
     def __str__(self) -> str:
         return "\n".join(self.messages)
+
+
+_SOON = timedelta(days=30)
 
 
 def status_of(
