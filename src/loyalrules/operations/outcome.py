@@ -43,8 +43,11 @@ class _Explained:
 
     @property
     def why_not(self) -> tuple[RuleCheck, ...]:
-        """The checks of the rules that paid nothing, or less than they would have."""
-        return tuple(check for check in self.checks if check.reasons)
+        """The checks of the rules for this kind of event that paid nothing, or less than
+        they would have (rules for other events are in ``checks``)."""
+        return tuple(
+            check for check in self.checks if check.reasons and check.reasons[0].kind != "event"
+        )
 
     def why(self, rule_id: str) -> RuleCheck | None:
         """Whether rule ``rule_id`` paid and, if not, why; None for a rule this event did
