@@ -21,6 +21,7 @@ from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.messages import MessageTemplate
 from loyalrules.rules.referrals import ReferralTerms, Referred
 from loyalrules.rules.rule import Rule
+from loyalrules.rules.settings import Settings
 from loyalrules.rules.stacking import Group
 from loyalrules.rules.visit_conditions import Streak, Visits
 from loyalrules.values.timeutil import Period
@@ -93,7 +94,7 @@ def _goal(values: dict[str, Any], env: BuildEnv, per: Period) -> Goal:
         raise ValueError("'kind' (the activity kind counted) goes with 'activities' only")
     settings = env.settings
     return Goal(
-        metric.value,
+        metric,
         Decimal(values[metric.value]),
         per,
         kind=values["kind"],
@@ -204,7 +205,24 @@ ENGAGEMENT_FIELDS = {
 }
 
 
-def stacking_values(values: dict[str, Any]) -> dict[str, Any]:
+MEMBERSHIP_YEAR = "membership_year"
+LIMIT_PER = Field(
+    Text(choices=(*(p.value for p in Period), MEMBERSHIP_YEAR)),
+    "calendar period (program time zone), membership_year or lifetime",
+)
+"""A rule's ``limit.per``: a calendar period, the member's year, or lifetime."""
+
+
+def limit_of(values: dict[str, Any] | None) -> PeriodLimit | None:
+    """The limit of a rule's ``limit`` mapping (``None`` without ``per``)."""
+    if values is None or values["per"] is None:
+        return None
+    if values["per"] == MEMBERSHIP_YEAR:
+        return PeriodLimit(values["times"], Period.YEAR, membership_year=True)
+    return PeriodLimit(values["times"], Period(values["per"]))
+
+
+def engagement_values(values: dict[str, Any]) -> dict[str, Any]:
     """The ``Rule`` keyword arguments of a rule's stacking and budget keys."""
     return {
         "priority": values["priority"],
@@ -213,6 +231,27 @@ def stacking_values(values: dict[str, Any]) -> dict[str, Any]:
         "budget": values["budget"],
         "message": values["message"],
     }
+
+
+def with_challenges(
+    rules: tuple[Rule, ...],
+    challenges: tuple[tuple[Challenge, Rule], ...],
+    settings: Settings,
+    values: dict[str, Any],
+    referrals: yaml.Node,
+    where: Where,
+) -> tuple[Rule, ...] | None:
+    """``rules`` followed by the challenges' rules, once the ids, the stacking keys and
+    the rules of ``referrals`` (its node) are checked (None: a problem was reported)."""
+    at = where.key("challenges")
+    if challenges and not check_challenge_ids(rules, challenges, values["challenges"], at):
+        return None
+    rules = (*rules, *(rule for _, rule in challenges))
+    if not check_stacking(rules, settings.groups, values["earn"], where.key("earn")):
+        return None
+    if not check_referrals(values["referrals"], rules, referrals, where.key("referrals")):
+        return None
+    return rules
 
 
 def check_challenge_ids(

@@ -16,10 +16,10 @@ from loyalrules.loader.engagement_keys import (
     CHALLENGES,
     ENGAGEMENT_FIELDS,
     ENGAGEMENT_RULE_FIELDS,
-    check_challenge_ids,
-    check_referrals,
-    check_stacking,
-    stacking_values,
+    LIMIT_PER,
+    engagement_values,
+    limit_of,
+    with_challenges,
 )
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, EXPIRY, LIFECYCLE_FIELDS, PENDING, TRANSFERS
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
@@ -39,7 +39,6 @@ from loyalrules.loader.yaml_source import Report, compose
 from loyalrules.program import Program
 from loyalrules.rules.conditions import Window
 from loyalrules.rules.effects import BonusEffect
-from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import (
     EligibleSpendPolicy,
@@ -56,7 +55,7 @@ from loyalrules.terms.policies import (
     UntilActivated,
     end_of_day,
 )
-from loyalrules.values.timeutil import Period, zone
+from loyalrules.values.timeutil import zone
 
 
 class RawNode(Spec):
@@ -71,8 +70,6 @@ class RawNode(Spec):
     def json_schema(self) -> dict[str, Any]:
         return self.later.json_schema()
 
-
-MEMBERSHIP_YEAR = "membership_year"
 
 RULE_FIELDS = {
     "id": Field(IDENTIFIER, "unique id of the rule (used in entry keys)", required=True),
@@ -94,10 +91,7 @@ RULE_FIELDS = {
         Fields(
             {
                 "times": Field(Integer(minimum=1), "how many times", default=1),
-                "per": Field(
-                    Text(choices=(*(p.value for p in Period), MEMBERSHIP_YEAR)),
-                    "calendar period (program time zone), membership_year or lifetime",
-                ),
+                "per": LIMIT_PER,
             }
         ),
         "earn at most 'times' times per member per 'per'",
@@ -150,23 +144,15 @@ class RuleSpec(Spec):
             lines=values["lines"],
             activities=activities,
             max_points=values["max_points"],
-            limit=_limit(limit),
+            limit=limit_of(limit),
             account=account.name,
             pending=values["pending"],
             expiry=values["expiry"],
-            **stacking_values(values),
+            **engagement_values(values),
         )
 
     def json_schema(self) -> dict[str, Any]:
         return Fields(RULE_FIELDS).json_schema()
-
-
-def _limit(values: dict[str, Any] | None) -> PeriodLimit | None:
-    if values is None or values["per"] is None:
-        return None
-    if values["per"] == MEMBERSHIP_YEAR:
-        return PeriodLimit(values["times"], Period.YEAR, membership_year=True)
-    return PeriodLimit(values["times"], Period(values["per"]))
 
 
 def _while_points_live(active: Window | None, expiry: Expiry, settings: Settings) -> Window | None:
@@ -388,15 +374,9 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
         challenges = CHALLENGES.check(values["challenges"], at)
     if rules is INVALID or rewards is INVALID or challenges is INVALID:
         return None
-    if challenges and not check_challenge_ids(
-        rules, challenges, values["challenges"], where.key("challenges")
-    ):
-        return None
-    rules = (*rules, *(rule for _, rule in challenges))
-    if not check_stacking(rules, settings.groups, values["earn"], where.key("earn")):
-        return None
-    referrals_node = _value_node(node, "referrals") or node
-    if not check_referrals(values["referrals"], rules, referrals_node, where.key("referrals")):
+    referrals = _value_node(node, "referrals") or node
+    rules = with_challenges(rules, challenges, settings, values, referrals, where)
+    if rules is None:
         return None
     if settings.tiers is not None:
         rules = (*rules, *tier_rules(settings.tiers))

@@ -9,7 +9,7 @@ taken back. Progress is counted from the ledger, on the program's calendar, net 
 returns took back before the event.
 
 >>> from loyalrules.values.timeutil import Period
->>> Goal("visits", Decimal(5), Period.MONTH).describe()
+>>> Goal(Metric.VISITS, Decimal(5), Period.MONTH).describe()
 '5 visits in the month'
 """
 
@@ -48,7 +48,7 @@ class Metric(enum.Enum):
 class Goal(Condition):
     """``target`` of ``metric`` in the event's ``period``, the event included."""
 
-    metric: str
+    metric: Metric
     target: Decimal
     period: Period
     kind: str | None = None  # the activity kind counted
@@ -56,39 +56,39 @@ class Goal(Condition):
     locale: str | None = None
 
     def _words(self, amount: Decimal) -> str:
-        if self.metric == Metric.SPEND.value:
+        if self.metric is Metric.SPEND:
             return format_money(amount, self.currency, locale=self.locale) + " spent"
-        if self.metric == Metric.ACTIVITIES.value:
+        if self.metric is Metric.ACTIVITIES:
             return f"{amount} {self.kind} activities"
-        return f"{amount} {self.metric}"
+        return f"{amount} {self.metric.value}"
 
     def so_far(self, history: Facts, zone: tzinfo, at: datetime) -> Decimal:
         """Progress in the period holding ``at``, from purchases strictly before it (and
         activities up to it)."""
         start, _ = self.period.bounds(at.astimezone(zone))
         series = history.series
-        if self.metric == Metric.VISITS.value:
+        if self.metric is Metric.VISITS:
             return Decimal(len(purchase_days(history, zone, start, at)))
-        if self.metric == Metric.ACTIVITIES.value:
+        if self.metric is Metric.ACTIVITIES:
             # Activities at the same instant count: an activity is never re-evaluated
             # against a ledger that holds it already.
             return series.total(activities(self.kind or ""), start, at + _TICK)
-        name = PURCHASES if self.metric == Metric.PURCHASES.value else SPEND
+        name = PURCHASES if self.metric is Metric.PURCHASES else SPEND
         return series.total(name, start, at) - series.total(name + RETURNED, start, at)
 
     def progress(self, ctx: Context) -> Decimal:
         """Progress in the event's period with the event itself."""
         done = self.so_far(ctx.history, ctx.settings.timezone, ctx.at)
-        if self.metric == Metric.ACTIVITIES.value:
+        if self.metric is Metric.ACTIVITIES:
             return done + int(ctx.activity is not None and ctx.activity.kind == self.kind)
         if ctx.cart is None:
             return done
-        if self.metric == Metric.VISITS.value:
+        if self.metric is Metric.VISITS:
             day = ctx.local.date()
             start, _ = self.period.bounds(ctx.local)
             days = purchase_days(ctx.history, ctx.settings.timezone, start, ctx.at)
             return done + int(day not in days)
-        return done + (1 if self.metric == Metric.PURCHASES.value else ctx.spend)
+        return done + (1 if self.metric is Metric.PURCHASES else ctx.spend)
 
     def __call__(self, ctx: Context) -> bool:
         return self.progress(ctx) >= self.target
@@ -102,10 +102,10 @@ class Goal(Condition):
     def to_go(self, done: Decimal, end: datetime, zone: tzinfo) -> str:
         """What is left to do by ``end``: "2 more visits by the end of 2026-03-31"."""
         left = self.target - done
-        if self.metric == Metric.SPEND.value:
+        if self.metric is Metric.SPEND:
             more = f"spend {format_money(left, self.currency, locale=self.locale)} more"
         else:
-            what = f"{self.kind} activities" if self.kind is not None else self.metric
+            what = f"{self.kind} activities" if self.kind is not None else self.metric.value
             if left == 1:  # "1 more visit", "1 more review activity"
                 what = what[:-3] + "y" if what.endswith("ies") else what[:-1]
             more = f"{left} more {what}"
