@@ -23,7 +23,7 @@ from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.rounding import Chosen, Scopes, cap, round_units, spend_points
 from loyalrules.rules.rulebook import Phase, PlannedRule, Ratio, RuleBook
 from loyalrules.rules.settings import EligibleSpendPolicy
-from loyalrules.rules.stacking import Note
+from loyalrules.rules.stacking import Note, StackingControl
 from loyalrules.values.events import Activity, Cart, LineItem
 from loyalrules.values.money import Money, allocate_amounts
 
@@ -203,19 +203,20 @@ def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
     eligible = _eligible(ctx.lines)
     index = book.purchase_index
     plans = index.relevant(eligible) if index.indexes else book.purchase
-    return _controlled(book, _evaluate(plans, ctx, eligible))
+    evaluation = _evaluate(plans, ctx, eligible)
+    control = book.control
+    return evaluation if control is None else _controlled(control, evaluation)
 
 
 def evaluate_activity(book: RuleBook, ctx: Context, kind: str) -> Evaluation:
     """Run an activity (review, newsletter signup...) through its bonus rules."""
-    return _controlled(book, _evaluate(book.activities.get(kind, ()), ctx, _eligible(ctx.lines)))
-
-
-def _controlled(book: RuleBook, evaluation: Evaluation) -> Evaluation:
-    """``evaluation`` once the program's stacking control (if any) has run."""
+    evaluation = _evaluate(book.activities.get(kind, ()), ctx, _eligible(ctx.lines))
     control = book.control
-    if control is None:
-        return evaluation
+    return evaluation if control is None else _controlled(control, evaluation)
+
+
+def _controlled(control: StackingControl, evaluation: Evaluation) -> Evaluation:
+    """``evaluation`` once the program's stacking control has run."""
     return Evaluation(*control.resolve(evaluation.awards, evaluation.explanation))
 
 

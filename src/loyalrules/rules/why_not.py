@@ -121,9 +121,9 @@ Evaluate = Callable[[tuple[Rule, ...]], dict[str, int]]
 @attrs.frozen
 class Asked:
     """What one event's evaluation saw: the program's ``rules``, which of them were
-    ``relevant`` to the event (planned for its kind), ``selected`` (None: no lines
-    needed; else whether the cart had a line the rule selects), the points ``awarded``
-    per rule id, and ``evaluate`` to ask what rules would have paid otherwise."""
+    ``relevant`` to the event (planned for its kind), the points ``awarded`` per rule
+    id, ``evaluate`` to ask what rules would have paid otherwise, and the ``notes`` of
+    what stacking control and budgets took."""
 
     rules: tuple[Rule, ...]
     ctx: Context
@@ -132,7 +132,7 @@ class Asked:
     evaluate: Evaluate
     event: str | None  # the activity's kind (None: a purchase)
     best_stacking: bool = False
-    notes: dict[str, Note] = attrs.field(factory=dict)  # what stacking control took
+    notes: dict[str, Note] = attrs.field(factory=dict)
 
 
 def _desired(asked: Asked, rule: Rule, instead: Rule) -> int:
