@@ -148,7 +148,10 @@ class Program:
         if outcome.duplicate:
             return outcome
         # Points that paid part of the order come back in proportion to what is returned.
-        return points_payment.with_points_given_back(outcome, ret, ledger.history, self.settings)
+        outcome = points_payment.with_points_given_back(outcome, ret, ledger.history, self.settings)
+        if not self.challenges:
+            return outcome
+        return engagement.undo_challenges(outcome, ret, ledger, self.challenges, self.settings)
 
     def _process_membership(self, event: Membership, member: Member, ledger: Ledger) -> Outcome:
         return memberships.process(self.plan(event.plan), event, ledger, self.settings)

@@ -121,6 +121,44 @@ def test_a_return_that_undoes_completion_takes_the_reward_back() -> None:
     assert ledger.balance(MONDAY + timedelta(days=4)).available == 60
 
 
+@pytest.mark.parametrize(("returned", "balance"), [("PIN", 50 + 45), ("CAP", 10 + 45)])
+def test_a_return_of_an_earlier_order_that_undoes_completion_takes_the_reward_back(
+    returned: str, balance: int
+) -> None:
+    early = Purchase(
+        id="o-0",
+        member_id=MEMBER.id,
+        occurred_at=MONDAY,
+        lines=[item("CAP", "50.00"), item("PIN", "10.00", category="pins")],
+    )
+    ledger, _ = _paid(Ledger(), early)
+    ledger, paid = _paid(ledger, _order(1, MONDAY + timedelta(days=1), "45.00"))
+    assert paid["spend"] == 100
+    # Either line back leaves the month short of $100, even returned after the month.
+    back = Return(
+        id="r-1", purchase=early, lines={returned: 1}, occurred_at=MONDAY + timedelta(days=40)
+    )
+    outcome = PROGRAM.process(back, member=MEMBER, ledger=ledger)
+    ledger = ledger.apply(outcome)
+    assert "Spend $100: the return undoes it, -100 points" in str(outcome)
+    assert ledger.balance(MONDAY + timedelta(days=41)).available == balance
+    assert PROGRAM.process(back, member=MEMBER, ledger=ledger).duplicate
+
+
+def test_a_return_of_an_earlier_order_that_keeps_the_goal_keeps_the_reward() -> None:
+    ledger, _ = _paid(Ledger(), _order(0, MONDAY, "70.00"))
+    ledger, _ = _paid(ledger, _order(1, MONDAY + timedelta(days=1), "20.00"))
+    ledger, paid = _paid(ledger, _order(2, MONDAY + timedelta(days=2), "30.00"))
+    assert paid["spend"] == 100
+    back = Return(
+        id="r-1",
+        purchase=_order(1, MONDAY + timedelta(days=1), "20.00"),
+        occurred_at=MONDAY + timedelta(days=3),
+    )
+    outcome = PROGRAM.process(back, member=MEMBER, ledger=ledger)
+    assert "undoes" not in str(outcome)  # $70 + $30 still make $100
+
+
 def test_a_partial_return_that_keeps_the_goal_keeps_the_reward() -> None:
     two = Purchase(
         id="o-1",

@@ -1,21 +1,26 @@
 """Engagement around the program's calls: a reward's member message, the rewards a status
-nudges towards, a challenge looked up by id."""
+nudges towards, a challenge looked up by id, challenge rewards a return undoes."""
 
 from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from decimal import Decimal
 
 import attrs
 
 from loyalrules.errors import NotAllowed
-from loyalrules.ledger.entries import Earned
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry, Recorded
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.operations import redemption
+from loyalrules.operations import redemption, returns
 from loyalrules.operations.outcome import Outcome
 from loyalrules.operations.status import Status
-from loyalrules.rules.challenges import Challenge
+from loyalrules.rules.challenges import Challenge, Goal, Metric
 from loyalrules.rules.context import Context
+from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.messages import expires_text
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.settings import Settings
+from loyalrules.values.events import Return
 
 
 def with_reward_message(
@@ -52,4 +57,80 @@ def find_challenge(challenges: tuple[Challenge, ...], challenge_id: str, program
     known = ", ".join(c.id for c in challenges) or "none"
     raise NotAllowed(
         f"program {program!r} has no challenge {challenge_id!r}; its challenges: {known}"
+    )
+
+
+def _net_progress(
+    goal: Goal, ledger: Ledger, zone: tzinfo, start: datetime, end: datetime
+) -> Decimal:
+    """A purchase goal's progress over the purchases of ``[start, end)``, less what every
+    return in ``ledger`` took back from them (returns made after the period too): spend
+    kept, purchases not returned in full, days with such a purchase."""
+    returned = ledger.history.spend_returned
+    kept: list[tuple[datetime, Decimal]] = []
+    for entry in ledger:
+        if (
+            isinstance(entry, Recorded)
+            and entry.event_type == "purchase"
+            and start <= entry.at < end
+            and entry.spend is not None
+        ):
+            left = entry.spend.amount - returned.get(entry.key, Decimal(0))
+            kept.append((entry.at, left))
+    if goal.metric is Metric.SPEND:
+        return sum((left for _, left in kept), Decimal(0))
+    standing = [at for at, left in kept if left > 0]
+    if goal.metric is Metric.PURCHASES:
+        return Decimal(len(standing))
+    return Decimal(len({at.astimezone(zone).date() for at in standing}))
+
+
+def undo_challenges(
+    outcome: Outcome,
+    ret: Return,
+    ledger: Ledger,
+    challenges: tuple[Challenge, ...],
+    settings: Settings,
+) -> Outcome:
+    """``outcome`` of ``ret`` taking back, too, the reward of each challenge whose goal the
+    return undoes, when another purchase of the period reached it (a return of the
+    purchase that reached it is re-evaluated with it already)."""
+    if outcome.duplicate:
+        return outcome
+    at = ret.purchase.occurred_at
+    after = ledger.append(outcome.entries)
+    history, zone = after.history, settings.timezone
+    taken: list[Entry] = []
+    lines: list[Explanation] = []
+    for challenge in challenges:
+        goal = challenge.goal
+        if goal.metric is Metric.ACTIVITIES:
+            continue
+        start, end = goal.period.bounds(at.astimezone(zone))
+        lots = [
+            lot
+            for lot in history.lots(DEFAULT_ACCOUNT)
+            if lot.rule_id == challenge.id
+            and start <= lot.at < end
+            and lot.points > lot.reversed
+            and lot.source is not None
+        ]
+        if not lots or _net_progress(goal, after, zone, start, end) >= goal.target:
+            continue
+        for lot in lots:
+            due, account = lot.points - lot.reversed, settings.account(lot.account)
+            key = f"{outcome.event_key}:undo:{lot.key}"
+            source = lot.source or ""
+            entry = returns.reverse(history, account, (due, [(lot, due)]), ret, source, key)
+            if entry is not None:
+                taken.append(entry)
+                amount = settings.amount(lot.account, due)
+                text = f"{challenge.name}: the return undoes it, -{amount}"
+                lines.append(Explanation(challenge.id, "reversed", -due, text))
+    if not taken:
+        return outcome
+    return attrs.evolve(
+        outcome,
+        entries=(*outcome.entries, *taken),
+        explanation=(*outcome.explanation, *lines),
     )

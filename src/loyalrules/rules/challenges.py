@@ -5,8 +5,9 @@ A challenge is planned as a rule: its goal and its opt-in are conditions, "once 
 period" is its limit, and the reward is a bonus. So it pays through the same pipeline,
 says why not through the same explanation, and a return of the purchase that reached the
 goal re-evaluates it: if the rest of the order no longer reaches the goal, the reward is
-taken back. Progress is counted from the ledger, on the program's calendar, net of what
-returns took back before the event.
+taken back (a return of another purchase of the period is checked by
+``operations.engagement.undo_challenges``). Progress is counted from the ledger, on the
+program's calendar, net of what returns took back before the event.
 
 >>> from loyalrules.values.timeutil import Period
 >>> Goal(Metric.VISITS, Decimal(5), Period.MONTH).describe()
