@@ -439,9 +439,8 @@ class Program:
         _check(ledger, Ledger, "ledger")
         at = to_utc(at, "at")
         status = member_status(member, ledger, at, self.settings, self.challenges)
-        ctx = self._earning.member_context(member, ledger, at, None) if self.rewards else None
-        if ctx is None:
-            return status
+        ctx = self._earning.member_context(member, ledger, at, None)
+        status = engagement.with_thresholds(status, self.rules, ctx)
         return engagement.with_affordable(status, self.rewards, ctx, ledger, self.settings)
 
     def referral(self, outcome: Outcome, *, referee: Member, referrer: Member) -> Referral:

@@ -117,3 +117,39 @@ def test_status_nudges_name_what_the_member_could_do_next() -> None:
     )
     later = PROGRAM.status(member=MEMBER, ledger=ledger, at=datetime(2027, 5, 10, tzinfo=UTC))
     assert later.nudges[0] == "Use them: 70 points expire on 2027-06-01 at 12:00"
+
+
+def test_status_nudges_towards_threshold_bonuses_that_are_open() -> None:
+    program = loads_program(
+        """
+program: t
+currency: USD
+timezone: UTC
+earn:
+  - {id: big, name: Big order bonus, when: {min_spend: "50.00"}, effect: {type: bonus, points: 25}}
+  - id: once
+    name: Monthly treat
+    when: {min_spend: "30.00"}
+    limit: {per: month}
+    effect: {type: bonus, points: 10}
+  - id: xmas
+    active: {from: 2026-12-01, until: 2026-12-24}
+    when: {min_spend: "80.00"}
+    effect: {type: bonus, points: 50}
+  - id: tea
+    lines: {categories: [tea]}
+    when: {min_spend: "10.00"}
+    effect: {type: bonus, points: 5}
+"""
+    )
+    order = Purchase(id="o-1", member_id=MEMBER.id, occurred_at=AT, lines=[item("CAP", "35.00")])
+    ledger = Ledger().apply(program.process(order, member=MEMBER, ledger=Ledger()))
+    assert program.status(member=MEMBER, ledger=ledger, at=AT).nudges == (
+        "Spend $50.00 in one order for +25 bonus points (Big order bonus)",
+    )
+    december = datetime(2026, 12, 2, tzinfo=UTC)
+    assert program.status(member=MEMBER, ledger=ledger, at=december).nudges == (
+        "Spend $50.00 in one order for +25 bonus points (Big order bonus)",
+        "Spend $30.00 in one order for +10 bonus points (Monthly treat)",
+        "Spend $80.00 in one order for +50 bonus points (xmas)",
+    )

@@ -1,5 +1,6 @@
-"""Engagement around the program's calls: a reward's member message, the rewards a status
-nudges towards, a challenge looked up by id, challenge rewards a return undoes."""
+"""Engagement around the program's calls: a reward's member message, the rewards and
+threshold bonuses a status nudges towards, a challenge looked up by id, challenge
+rewards a return undoes."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from loyalrules.operations import redemption, returns
 from loyalrules.operations.outcome import Outcome
 from loyalrules.operations.status import Status
 from loyalrules.rules.challenges import Challenge, Goal, Metric
+from loyalrules.rules.conditions import MinSpend
 from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.messages import expires_text
 from loyalrules.rules.rewards import Reward
+from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
 from loyalrules.values.events import Return
+from loyalrules.values.money import format_money
 
 
 def with_reward_message(
@@ -47,6 +51,27 @@ def with_affordable(
     options = redemption.rewards_for(rewards, ctx, ledger, settings)
     names = tuple(option.name for option in options if option.eligible and option.affordable)
     return attrs.evolve(status, affordable=names)
+
+
+def with_thresholds(status: Status, rules: tuple[Rule, ...], ctx: Context) -> Status:
+    """``status`` naming the threshold bonuses an order could earn now ("Spend $50.00 in
+    one order for +25 bonus points (Big order bonus)"): purchase rules whose only
+    condition is a minimum spend on the whole order, active and within their limit."""
+    settings, offers = ctx.settings, []
+    for rule in rules:
+        condition = rule.condition
+        if rule.activities is not None or rule.lines is not None:
+            continue
+        if not isinstance(condition, MinSpend) or condition.lines is not None:
+            continue
+        if (rule.active is not None and not rule.active(ctx)) or (
+            rule.limit is not None and not rule.limit.allows(ctx, rule.id)
+        ):
+            continue
+        spend = format_money(condition.amount, condition.currency, locale=condition.locale)
+        promise = rule.effect.promise(settings.unit_name(rule.account))
+        offers.append(f"Spend {spend} in one order for {promise} ({rule.name})")
+    return attrs.evolve(status, offers=tuple(offers)) if offers else status
 
 
 def find_challenge(challenges: tuple[Challenge, ...], challenge_id: str, program: str) -> Challenge:

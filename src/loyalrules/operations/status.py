@@ -121,6 +121,7 @@ class Status:
     tier: TierStatus | None = None
     challenges: tuple[ChallengeProgress, ...] = ()
     affordable: tuple[str, ...] = ()  # the rewards the member can redeem now, in words
+    offers: tuple[str, ...] = ()  # threshold bonuses an order could earn now, in words
 
     def account(self, name: str = DEFAULT_ACCOUNT) -> AccountStatus:
         for account in self.accounts:
@@ -159,8 +160,8 @@ class Status:
     @property
     def nudges(self) -> tuple[str, ...]:
         """What the member could do next: spend for the next tier (or to keep this one),
-        use points expiring within 30 days, finish a challenge, redeem a reward they can
-        afford now."""
+        use points expiring within 30 days, earn a threshold bonus, finish a challenge,
+        redeem a reward they can afford now."""
         lines = list(self.tier.messages(self.timezone)[1:]) if self.tier is not None else []
         soon = self.as_of + _SOON
         for account in self.accounts:
@@ -168,6 +169,7 @@ class Status:
                 if when <= soon:
                     amount = account.amount(units, self.points_name)
                     lines.append(f"Use them: {amount} expire {local_moment(when, self.timezone)}")
+        lines += self.offers
         lines += [c.message(self.timezone) for c in self.challenges if not c.completed]
         lines += [f"Yours to redeem: {reward}" for reward in self.affordable]
         return tuple(lines)
