@@ -280,6 +280,7 @@ class Program:
         key: str,
         cart: Cart | None = None,
         order_id: str | None = None,
+        budgets: Mapping[str, int] | None = None,
     ) -> Outcome:
         """Spend points on the catalog's reward ``reward_id``.
 
@@ -287,7 +288,9 @@ class Program:
         ``grant`` says what to apply (priced against ``cart`` when given). ``key``
         identifies the redemption (e.g. the checkout id): the same key again redeems
         nothing more. Raises ``NotEligible``, ``LimitReached`` or ``InsufficientPoints``;
-        the ledger is unchanged then.
+        the ledger is unchanged then. A reward with a ``budget`` needs ``budgets``: the
+        redemptions left of it across all members (``LimitReached`` at 0); the outcome's
+        ``budgets_used`` counts this one.
         """
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
@@ -299,7 +302,9 @@ class Program:
         request = redemption.RedeemRequest(
             reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id, catalog=self.rewards
         )
+        engagement.check_reward_budget(reward, budgets)
         outcome = redemption.redeem(request, ledger, self.settings)
+        outcome = engagement.with_reward_budget(outcome, reward)
         return engagement.with_reward_message(outcome, reward, ctx, self.settings)
 
     @old_forms("member", "ledger", "at", new=0)

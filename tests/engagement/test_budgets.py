@@ -15,6 +15,7 @@ from loyalrules import (
     Activity,
     Cart,
     Ledger,
+    LimitReached,
     Member,
     NotAllowed,
     Purchase,
@@ -56,7 +57,10 @@ def test_a_rule_the_budget_cut_says_why() -> None:
 
 
 def test_a_missing_or_wrong_budget_is_refused_with_a_hint() -> None:
-    with pytest.raises(NotAllowed, match=r"pass budgets=\{'launch': <points left>\}"):
+    with pytest.raises(
+        NotAllowed,
+        match=r"'launch' draws on budget 'launch': pass budgets=\{'launch': <what is left>\}",
+    ):
         PROGRAM.process(_order(), member=MEMBER, ledger=Ledger())
     with pytest.raises(WrongTypeError, match="whole number"):
         PROGRAM.process(_order(), member=MEMBER, ledger=Ledger(), budgets={"launch": -1})
@@ -104,3 +108,31 @@ def test_a_budget_is_never_overspent_across_members(orders: list[int], budget: i
         left -= used
         assert left >= 0
     assert left == max(0, budget - 350 * len(orders))
+
+
+REWARDS = earn_program(
+    "- {id: base, effect: {type: points_per_spend, points: 1}}",
+    settings="""
+rewards:
+  - {id: mug, name: Launch mug, cost: 10, budget: mugs, gives: {type: free_item, skus: [MUG]}}
+  - {id: tote, name: Tote, cost: 10, gives: {type: free_item, skus: [TOTE]}}
+""",
+)
+
+
+def test_a_reward_budget_counts_redemptions_across_members() -> None:
+    order = Purchase(id="o-1", member_id=MEMBER.id, occurred_at=AT, lines=[item("CAP", "30.00")])
+    ledger = Ledger().apply(REWARDS.process(order, member=MEMBER, ledger=Ledger()))
+    later = AT.replace(hour=13)
+    mug = REWARDS.redeem(
+        "mug", member=MEMBER, ledger=ledger, at=later, key="k-1", budgets={"mugs": 1}
+    )
+    assert mug.budgets_used == {"mugs": 1}
+    with pytest.raises(LimitReached, match="budget 'mugs' has no redemption left"):
+        REWARDS.redeem(
+            "mug", member=MEMBER, ledger=ledger, at=later, key="k-2", budgets={"mugs": 0}
+        )
+    with pytest.raises(NotAllowed, match="'mug' draws on budget 'mugs'"):
+        REWARDS.redeem("mug", member=MEMBER, ledger=ledger, at=later, key="k-3")
+    tote = REWARDS.redeem("tote", member=MEMBER, ledger=ledger, at=later, key="k-4")
+    assert tote.budgets_used == {}

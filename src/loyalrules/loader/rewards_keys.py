@@ -244,6 +244,7 @@ REWARD_FIELDS = {
         Built(Text(), lambda text, env: MessageTemplate.of(text)),
         "shown to the member on redeeming ($points, $reward, $expires)",
     ),
+    "budget": Field(IDENTIFIER, "a program-wide budget of redemptions, passed in to redeem"),
 }
 
 
@@ -310,6 +311,7 @@ class RewardsSpec(Spec):
                     per_order=values["per_order"],
                     account=values["account"],
                     message=values["message"],
+                    budget=values["budget"],
                 )
             )
         return tuple(rewards) if all(r is not INVALID for r in rewards) else INVALID

@@ -4,17 +4,19 @@ rewards a return undoes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from decimal import Decimal
 
 import attrs
 
-from loyalrules.errors import NotAllowed
+from loyalrules.errors import LimitReached, NotAllowed
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry, Recorded
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import redemption, returns
 from loyalrules.operations.outcome import Outcome
 from loyalrules.operations.status import Status
+from loyalrules.rules.budgets import remaining
 from loyalrules.rules.challenges import Challenge, Goal, Metric
 from loyalrules.rules.conditions import MinSpend
 from loyalrules.rules.context import Context
@@ -40,6 +42,24 @@ def with_reward_message(
         expires=expires_text(expires, settings.timezone),
     )
     return attrs.evolve(outcome, member_messages=(text,))
+
+
+def check_reward_budget(reward: Reward, budgets: Mapping[str, int] | None) -> None:
+    """Refuse to redeem ``reward`` when its budget has no redemption left."""
+    if reward.budget is None:
+        return
+    if remaining(budgets or {}, reward.budget, reward.id) < 1:
+        raise LimitReached(
+            f"reward {reward.id!r}: budget {reward.budget!r} has no redemption left "
+            "across the program"
+        )
+
+
+def with_reward_budget(outcome: Outcome, reward: Reward) -> Outcome:
+    """``outcome`` of redeeming ``reward`` counting one redemption of its budget."""
+    if reward.budget is None or outcome.duplicate:
+        return outcome
+    return attrs.evolve(outcome, budgets_used={reward.budget: 1})
 
 
 def with_affordable(

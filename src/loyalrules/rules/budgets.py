@@ -1,8 +1,9 @@
-"""Program-wide budgets: a promotion limited to N points across all members.
+"""Program-wide budgets: a promotion limited to N points (or a reward to N redemptions)
+across all members.
 
 The engine is pure and sees one member at a time, so it cannot know what other members
-took. The host keeps each budget's remaining points (one row per budget) and passes them
-in; the engine lets the rules drawing on a budget pay at most what is left, in program
+took. The host keeps what is left of each budget (one row per budget) and passes it in;
+the engine lets the rules drawing on a budget pay at most what is left, in program
 order, and reports what the event consumed, for the host to subtract in the same
 transaction that stores the entries (docs/engagement.md shows the SQL).
 
@@ -11,7 +12,7 @@ transaction that stores the entries (docs/engagement.md shows the SQL).
 ...     remaining({}, "launch", "launch-bonus")
 ... except NotAllowed as error:
 ...     print(error)
-rule 'launch-bonus' draws on budget 'launch': pass budgets={'launch': <points left>}
+'launch-bonus' draws on budget 'launch': pass budgets={'launch': <what is left>}
 """
 
 from __future__ import annotations
@@ -25,15 +26,16 @@ from loyalrules.rules.stacking import Note, Planned
 P = TypeVar("P", bound=Planned)
 
 
-def remaining(budgets: Mapping[str, int], name: str, rule_id: str) -> int:
-    """What is left of budget ``name``, as the host passed it."""
+def remaining(budgets: Mapping[str, int], name: str, user: str) -> int:
+    """What is left of budget ``name``, as the host passed it (``user``: the rule or
+    reward drawing on it, for the error)."""
     left = budgets.get(name)
     if left is None:
         raise NotAllowed(
-            f"rule {rule_id!r} draws on budget {name!r}: pass budgets={{{name!r}: <points left>}}"
+            f"{user!r} draws on budget {name!r}: pass budgets={{{name!r}: <what is left>}}"
         )
     if isinstance(left, bool) or not isinstance(left, int) or left < 0:
-        raise WrongTypeError(f"budget {name!r} must be a whole number of points left, not {left!r}")
+        raise WrongTypeError(f"budget {name!r} must be a whole number left, not {left!r}")
     return left
 
 

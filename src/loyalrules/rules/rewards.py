@@ -311,6 +311,7 @@ class Reward:
     per_order: int | None = None
     account: str = DEFAULT_ACCOUNT
     message: MessageTemplate | None = None  # shown to the member on redeeming
+    budget: str | None = None  # a program-wide budget of redemptions (passed in)
 
     def cost_for(self, ctx: Context) -> int:
         """The points it costs this member now: the first price whose condition holds,
