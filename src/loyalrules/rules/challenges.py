@@ -10,7 +10,7 @@ taken back (a return of another purchase of the period is checked by
 program's calendar, net of what returns took back before the event.
 
 >>> from loyalrules.values.timeutil import Period
->>> Goal(Metric.VISITS, Decimal(5), Period.MONTH).describe()
+>>> Goal(Metric.VISITS, Decimal(5), Period.MONTH, "USD").describe()
 '5 visits in the month'
 """
 
@@ -52,8 +52,8 @@ class Goal(Condition):
     metric: Metric
     target: Decimal
     period: Period
+    currency: str  # the program's, for spend goals
     kind: str | None = None  # the activity kind counted
-    currency: str = "USD"
     locale: str | None = None
 
     def _words(self, amount: Decimal) -> str:
