@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from loyalrules.errors import (
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.operations import (
+    engagement,
     lifecycle,
     memberships,
     payouts,
@@ -27,11 +28,14 @@ from loyalrules.operations import (
 )
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.outcome import Outcome, Quote, naming, naming_accounts
+from loyalrules.operations.referrals import Referral, referral_event
 from loyalrules.operations.status import Status, member_status
 from loyalrules.program_spending import Spending
 from loyalrules.program_spending import check as _check
 from loyalrules.program_spending import check_key as _check_key
+from loyalrules.rules.challenges import OPT_IN, Challenge
 from loyalrules.rules.pipeline import RuleBook
+from loyalrules.rules.referrals import ReferralTerms
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
@@ -57,6 +61,8 @@ class Program(Spending):
     rules: tuple[Rule, ...]
     description: str = ""
     rewards: tuple[Reward, ...] = ()
+    challenges: tuple[Challenge, ...] = ()
+    referrals: ReferralTerms | None = None
     _earning: Earning = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -77,11 +83,14 @@ class Program(Spending):
         *,
         member: Member,
         ledger: Ledger,
+        budgets: Mapping[str, int] | None = None,
     ) -> Outcome:
         """Evaluate ``event`` for ``member`` against their ``ledger``.
 
         Returns the new entries and their explanation. Processing the same event again
         against a ledger that holds its entries returns an empty, ``duplicate`` Outcome.
+        ``budgets`` maps the program-wide budgets the event's rules draw on to the points
+        they have left; ``outcome.budgets_used`` says what the event took from each.
 
         >>> from datetime import UTC, datetime
         >>> from loyalrules import Ledger, LineItem, Member, Money, Purchase, loads_program
@@ -116,7 +125,15 @@ class Program(Spending):
                 "was passed; pass that member and their ledger"
             )
         ledger.check_after_checkpoint(event.occurred_at, "the event")
-        return naming(handler(self, event, member, ledger), self.settings.account_names)
+        if budgets is None:
+            outcome = handler(self, event, member, ledger)
+        elif isinstance(event, Purchase):
+            outcome = self._earning.purchase(event, member, ledger, budgets)
+        elif isinstance(event, Activity):
+            outcome = self._earning.activity(event, member, ledger, budgets)
+        else:
+            raise NotAllowed("budgets are drawn on by purchases and activities only")
+        return naming(outcome, self.settings.account_names)
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
         earning = self._earning
@@ -125,7 +142,10 @@ class Program(Spending):
         if outcome.duplicate:
             return outcome
         # Points that paid part of the order come back in proportion to what is returned.
-        return points_payment.with_points_given_back(outcome, ret, ledger.history, self.settings)
+        outcome = points_payment.with_points_given_back(outcome, ret, ledger.history, self.settings)
+        if not self.challenges:
+            return outcome
+        return engagement.undo_challenges(outcome, ret, ledger, self.challenges, self.settings)
 
     def _process_membership(self, event: Membership, member: Member, ledger: Ledger) -> Outcome:
         return memberships.process(self.plan(event.plan), event, ledger, self.settings)
@@ -335,14 +355,53 @@ class Program(Spending):
         """Balances of every account at ``at`` and the points expiring next."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        return member_status(member, ledger, to_utc(at, "at"), self.settings)
+        at = to_utc(at, "at")
+        status = member_status(member, ledger, at, self.settings, self.challenges)
+        ctx = self._earning.member_context(member, ledger, at, None)
+        status = engagement.with_thresholds(status, self.rules, ctx)
+        return engagement.with_affordable(status, self.rewards, ctx, ledger, self.settings)
 
-    def quote(self, cart: Cart, *, member: Member, ledger: Ledger, at: datetime) -> Quote:
-        """What ``cart`` would earn if bought at ``at``: the same numbers, no entries."""
+    def referral(self, outcome: Outcome, *, referee: Member, referrer: Member) -> Referral:
+        """The referrer's side of a referral: the ``Activity`` to process against the
+        ``referrer``'s ledger once ``outcome`` (the ``referee``'s) pays a qualifying rule,
+        or why not (a self-referral by the program's identity facts, not qualifying yet).
+        """
+        _check(outcome, Outcome, "outcome")
+        _check(referee, Member, "referee")
+        _check(referrer, Member, "referrer")
+        if self.referrals is None:
+            raise NotAllowed("this program has no referrals; add a 'referrals:' section")
+        return referral_event(self.referrals, outcome, referee, referrer)
+
+    def challenge(self, challenge_id: str) -> Challenge:
+        """The challenge with id ``challenge_id``."""
+        return engagement.find_challenge(self.challenges, challenge_id, self.id)
+
+    @naming_accounts
+    def opt_in(self, challenge_id: str, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
+        """The member joins challenge ``challenge_id`` from ``at`` on: an ``opt_in:<id>``
+        activity, recorded in the ledger. Joining again adds nothing."""
+        self.challenge(challenge_id)
+        joined = Activity(
+            id="joined", member_id=member.id, kind=OPT_IN + challenge_id, occurred_at=at
+        )
+        return self.process(joined, member=member, ledger=ledger)
+
+    def quote(
+        self,
+        cart: Cart,
+        *,
+        member: Member,
+        ledger: Ledger,
+        at: datetime,
+        budgets: Mapping[str, int] | None = None,
+    ) -> Quote:
+        """What ``cart`` would earn if bought at ``at``: the same numbers, no entries
+        (``budgets`` as for ``process``)."""
         _check(cart, Cart, "cart")
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        return self._earning.quote(cart, member, ledger, to_utc(at, "at"))
+        return self._earning.quote(cart, member, ledger, to_utc(at, "at"), budgets)
 
     def quote_many(
         self, carts: Iterable[Cart], *, member: Member, ledger: Ledger, at: datetime

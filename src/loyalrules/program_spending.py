@@ -4,12 +4,13 @@ these methods from :class:`Spending`; the argument checks are shared from here."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from loyalrules.errors import NotAllowed, UnknownReward, ValidationError, WrongTypeError
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.operations import points_chart, points_payment, redemption
+from loyalrules.operations import engagement, points_chart, points_payment, redemption
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.outcome import Outcome, naming_accounts
 from loyalrules.rules.rewards import Reward
@@ -72,6 +73,7 @@ class Spending:
         key: str,
         cart: Cart | None = None,
         order_id: str | None = None,
+        budgets: Mapping[str, int] | None = None,
     ) -> Outcome:
         """Spend points on the catalog's reward ``reward_id``.
 
@@ -79,7 +81,9 @@ class Spending:
         ``grant`` says what to apply (priced against ``cart`` when given). ``key``
         identifies the redemption (e.g. the checkout id): the same key again redeems
         nothing more. Raises ``NotEligible``, ``LimitReached`` or ``InsufficientPoints``;
-        the ledger is unchanged then.
+        the ledger is unchanged then. A reward with a ``budget`` needs ``budgets``: the
+        redemptions left of it across all members (``LimitReached`` at 0); the outcome's
+        ``budgets_used`` counts this one.
         """
         check(member, Member, "member")
         check(ledger, Ledger, "ledger")
@@ -91,7 +95,10 @@ class Spending:
         request = redemption.RedeemRequest(
             reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id, catalog=self.rewards
         )
-        return redemption.redeem(request, ledger, self.settings)
+        engagement.check_reward_budget(reward, budgets)
+        outcome = redemption.redeem(request, ledger, self.settings)
+        outcome = engagement.with_reward_budget(outcome, reward)
+        return engagement.with_reward_message(outcome, reward, ctx, self.settings)
 
     @naming_accounts
     def redeem_points(

@@ -30,7 +30,7 @@ from loyalrules.ledger.entries import (
     TransferredOut,
 )
 from loyalrules.ledger.lots import AccountState, ActivityClock, LotsBySource, LotState
-from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, earned
+from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, activities, earned
 from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
 from loyalrules.values.money import Money
 
@@ -125,6 +125,8 @@ class HistoryState:
             if entry.spend is not None:
                 self.purchase_spend[entry.key] = entry.spend.amount
                 series.add(SPEND, entry.at, entry.spend.amount)
+        elif entry.event_type == "activity" and entry.activity is not None:
+            series.add(activities(entry.activity), entry.at, 1)
         elif entry.event_type == "return" and entry.source is not None:
             if entry.spend is not None:
                 self._add_spend(-entry.spend)

@@ -19,6 +19,11 @@ RETURNED = ":returned"
 """Suffix of the series of what returns took back from another series."""
 
 
+def activities(kind: str) -> str:
+    """The series of the member's activities of ``kind`` (one per activity)."""
+    return f"activity:{kind}"
+
+
 def earned(account: str) -> str:
     """The series of points earned by rules in ``account``."""
     return f"earned:{account}"

@@ -38,9 +38,10 @@ from loyalrules.rules.effects import (
     PointsPerSpend,
     PointsPerTender,
 )
-from loyalrules.rules.history_conditions import SinceJoining, SinceLastPurchase
+from loyalrules.rules.history_conditions import Anniversary, SinceJoining, SinceLastPurchase
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.terms.policies import Unit
+from loyalrules.values.durations import parse_duration
 from loyalrules.values.money import minor_units
 
 NAMES = ListOf(Text(), one_or_many=True)
@@ -238,6 +239,27 @@ register_condition(
     _since(SinceLastPurchase),
     spec=SINCE,
     doc="Time since the member's previous purchase: at_least (away) and/or within.",
+)
+
+
+def _anniversary(value: bool | dict[str, Any], env: BuildEnv) -> Condition:
+    if isinstance(value, dict):
+        return Anniversary(within=value["within"])
+    if not value:
+        raise ValueError("write 'anniversary: true' or {within: P7D}; for 'not', use 'not:'")
+    return Anniversary(within=parse_duration("P1D"))
+
+
+register_condition(
+    "anniversary",
+    _anniversary,
+    spec=ByShape(
+        scalar=Boolean(),
+        mapping=Fields(
+            {"within": Field(DURATION, "how long after the anniversary day", required=True)}
+        ),
+    ),
+    doc="The event is on an anniversary of joining (true), or within a time after it.",
 )
 register_condition(
     "all",

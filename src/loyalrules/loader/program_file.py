@@ -13,6 +13,11 @@ from loyalrules.errors import Problem, ProgramError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins, lifecycle_keys
 from loyalrules.loader.catalog_keys import REDEMPTION_CHART, REDEMPTION_LIMITS
+from loyalrules.loader.engagement_keys import (
+    CHALLENGES,
+    ENGAGEMENT_FIELDS,
+    with_challenges,
+)
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, LIFECYCLE_FIELDS, TRANSFERS
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
 from loyalrules.loader.money_keys import CURRENCY, LOCALE
@@ -97,6 +102,10 @@ PROGRAM_FIELDS = {
         RESTORE_EXPIRED,
         "cancelled redemptions: points of expired lots 'lapse' or come back for {grace: P30D}",
     ),
+    **ENGAGEMENT_FIELDS,
+    "challenges": Field(
+        RawNode(CHALLENGES), "challenges: a goal over a period, an optional opt-in, a reward"
+    ),
 }
 
 
@@ -125,6 +134,7 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         redemption_limits=values["redemption_limits"],
         redemption_chart=values["redemption_chart"],
         payouts=tuple(values["payouts"] or ()),
+        groups=values["groups"],
     )
     if values["tiers"] is not None:
         at = where.key("tiers").with_env(BuildEnv(settings))
@@ -184,7 +194,15 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
     if values["rewards"] is not None:
         at = where.key("rewards").with_env(BuildEnv(settings))
         rewards = RewardsSpec().check(values["rewards"], at)
-    if rules is INVALID or rewards is INVALID:
+    challenges: Any = ()
+    if values["challenges"] is not None:
+        at = where.key("challenges").with_env(BuildEnv(settings))
+        challenges = CHALLENGES.check(values["challenges"], at)
+    if rules is INVALID or rewards is INVALID or challenges is INVALID:
+        return None
+    referrals = value_node(node, "referrals") or node
+    rules = with_challenges(rules, challenges, settings, values, referrals, where)
+    if rules is None:
         return None
     if settings.tiers is not None:
         rules = (*rules, *tier_rules(settings.tiers))
@@ -196,6 +214,8 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
         settings=settings,
         rules=rules,
         rewards=rewards,
+        challenges=tuple(challenge for challenge, _ in challenges),
+        referrals=values["referrals"],
     )
 
 

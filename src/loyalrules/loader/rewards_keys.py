@@ -25,6 +25,7 @@ from loyalrules.loader.schema import (
 )
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
 from loyalrules.rules.limits import PeriodLimit
+from loyalrules.rules.messages import MessageTemplate
 from loyalrules.rules.rewards import (
     AmountOff,
     Credit,
@@ -203,6 +204,11 @@ REWARD_FIELDS = {
     ),
     "per_order": Field(Integer(minimum=1), "at most this many per order"),
     "account": Field(Text(), "the account it spends", default=DEFAULT_ACCOUNT),
+    "message": Field(
+        Built(Text(), lambda text, env: MessageTemplate.of(text)),
+        "shown to the member on redeeming ($points, $reward, $expires)",
+    ),
+    "budget": Field(IDENTIFIER, "a program-wide budget of redemptions, passed in to redeem"),
 }
 
 
@@ -268,6 +274,8 @@ class RewardsSpec(Spec):
                     limit=None if limit is None else PeriodLimit(limit["times"], limit["per"]),
                     per_order=values["per_order"],
                     account=values["account"],
+                    message=values["message"],
+                    budget=values["budget"],
                 )
             )
         return tuple(rewards) if all(r is not INVALID for r in rewards) else INVALID

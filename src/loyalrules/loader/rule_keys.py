@@ -8,18 +8,22 @@ import yaml
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins
+from loyalrules.loader.engagement_keys import (
+    ENGAGEMENT_RULE_FIELDS,
+    LIMIT_PER,
+    engagement_values,
+    limit_of,
+)
 from loyalrules.loader.lifecycle_keys import EXPIRY, PENDING
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv
 from loyalrules.loader.scalars import Integer, Text
-from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, choice
+from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
 from loyalrules.rules.conditions import Window
 from loyalrules.rules.effects import BonusEffect
-from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Account, ExpireOnDate, Expiry, UntilActivated, end_of_day
-from loyalrules.values.timeutil import Period
 
 
 class RawNode(Spec):
@@ -55,11 +59,12 @@ RULE_FIELDS = {
         Fields(
             {
                 "times": Field(Integer(minimum=1), "how many times", default=1),
-                "per": choice(Period, "calendar period (program time zone) or lifetime", None),
+                "per": LIMIT_PER,
             }
         ),
         "earn at most 'times' times per member per 'per'",
     ),
+    **ENGAGEMENT_RULE_FIELDS,
 }
 
 
@@ -108,12 +113,11 @@ class RuleSpec(Spec):
             lines=values["lines"],
             activities=activities,
             max_points=values["max_points"],
-            limit=None
-            if limit is None or limit["per"] is None
-            else PeriodLimit(limit["times"], limit["per"]),
+            limit=limit_of(limit),
             account=account.name,
             pending=values["pending"],
             expiry=values["expiry"],
+            **engagement_values(values),
         )
 
     def _check_parts(self, node: yaml.Node, where: Where) -> None:

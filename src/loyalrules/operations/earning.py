@@ -8,7 +8,7 @@ re-evaluates what is kept. ``Program`` validates its arguments and calls these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -16,15 +16,17 @@ import attrs
 
 from loyalrules.errors import CurrencyMismatch
 from loyalrules.ledger.builders import engine_recorded
-from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry
 from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.history import HistoryBefore
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import returns, tier_changes
 from loyalrules.operations.lifecycle import duplicate
 from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.rules.budgets import draw
 from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.messages import expires_text
 from loyalrules.rules.pipeline import (
     Evaluation,
     RuleBook,
@@ -35,7 +37,10 @@ from loyalrules.rules.pipeline import (
     evaluate_cart,
     purchase_key,
 )
+from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
+from loyalrules.rules.stacking import explained_again
+from loyalrules.rules.why_not import Reasons
 from loyalrules.terms.tiers import TierState
 from loyalrules.values.events import Activity, Cart, Purchase
 from loyalrules.values.fingerprint import fingerprint
@@ -59,6 +64,41 @@ class Earning:
     program_id: str
     settings: Settings
     book: RuleBook
+    budget_of: Mapping[str, str] = attrs.field(init=False)  # rule id -> budget name
+    messages: Mapping[str, Rule] = attrs.field(init=False)  # rules with a member message
+
+    def __attrs_post_init__(self) -> None:
+        rules = self.book.rules
+        budgets = {rule.id: rule.budget for rule in rules if rule.budget is not None}
+        object.__setattr__(self, "budget_of", budgets)
+        object.__setattr__(self, "messages", {r.id: r for r in rules if r.message is not None})
+
+    def member_messages(self, entries: tuple[Entry, ...]) -> tuple[str, ...]:
+        """The messages of the rules that credited ``entries``, rendered."""
+        if not self.messages:
+            return ()
+        zone, shown = self.settings.timezone, []
+        for entry in entries:
+            if not isinstance(entry, Earned):
+                continue
+            rule = self.messages.get(entry.rule_id or "")
+            if rule is not None and rule.message is not None:
+                expires = expires_text(entry.expires_at, zone)
+                text = rule.message.render(points=entry.points, reward=rule.name, expires=expires)
+                shown.append(text)
+        return tuple(shown)
+
+    def _drawn(
+        self, evaluation: Evaluation, budgets: Mapping[str, int] | None
+    ) -> tuple[Evaluation, dict[str, int]]:
+        """``evaluation`` with its budgeted rules paying at most what their budgets have
+        left, and what it takes from each budget."""
+        if not self.budget_of:
+            return evaluation, {}
+        awards, used, notes = draw(evaluation.awards, self.budget_of, budgets or {})
+        explanation = explained_again(awards, evaluation.explanation) if notes else None
+        drawn = Evaluation(awards, explanation or evaluation.explanation, evaluation.notes + notes)
+        return drawn, used
 
     def earnings(self, member: Member) -> returns.Earnings:
         """What a cart earns per account, for re-evaluating what a return leaves."""
@@ -138,13 +178,21 @@ class Earning:
             tier_assigned=assigned,
         )
 
-    def purchase(self, purchase: Purchase, member: Member, ledger: Ledger) -> Outcome:
-        """The entries and explanation of ``purchase`` (empty for a replay)."""
+    def purchase(
+        self,
+        purchase: Purchase,
+        member: Member,
+        ledger: Ledger,
+        budgets: Mapping[str, int] | None = None,
+    ) -> Outcome:
+        """The entries and explanation of ``purchase`` (empty for a replay), its
+        budgeted rules paying at most what ``budgets`` have left."""
         key = purchase_key(purchase.id)
         if key in ledger:
             return duplicate(key, ledger)
         at, facts = purchase.occurred_at, ledger.facts
         ctx, evaluation, upgrade = self.earn(purchase, member, facts, at, key)
+        evaluation, used = self._drawn(evaluation, budgets)
         # Every field is valid already (a validated purchase, its UTC time, the
         # program's currency, checked above): no re-validation, see ``engine_recorded``.
         recorded = engine_recorded(
@@ -160,7 +208,13 @@ class Earning:
             entries += upgrade.entries
             explanation += upgrade.explanation
         return Outcome(
-            event_key=key, entries=entries, explanation=explanation, ledger_version=ledger.version
+            event_key=key,
+            entries=entries,
+            explanation=explanation,
+            ledger_version=ledger.version,
+            reasons=Reasons(self.book, ctx, evaluation, None),
+            budgets_used=used,
+            member_messages=self.member_messages(entries),
         )
 
     def earn(
@@ -194,8 +248,15 @@ class Earning:
         )
         return ctx, upgrade.evaluation, upgrade
 
-    def activity(self, activity: Activity, member: Member, ledger: Ledger) -> Outcome:
-        """The entries and explanation of ``activity`` (empty for a replay)."""
+    def activity(
+        self,
+        activity: Activity,
+        member: Member,
+        ledger: Ledger,
+        budgets: Mapping[str, int] | None = None,
+    ) -> Outcome:
+        """The entries and explanation of ``activity`` (empty for a replay), its budgeted
+        rules paying at most what ``budgets`` have left."""
         key = activity_key(activity)
         if key in ledger:
             return duplicate(key, ledger)
@@ -210,7 +271,7 @@ class Earning:
             tier=before.level.id if before is not None else None,
             tier_assigned=before is not None and before.assigned,
         )
-        evaluation = evaluate_activity(self.book, ctx, activity.kind)
+        evaluation, used = self._drawn(evaluate_activity(self.book, ctx, activity.kind), budgets)
         recorded = engine_recorded(  # a validated activity: see ``engine_recorded``
             key, activity.occurred_at, "activity", activity.id, activity=activity.kind
         )
@@ -222,17 +283,28 @@ class Earning:
                 f"0 {self.settings.points_name}); the program's activity kinds: {kinds}"
             )
             explanation = (Explanation("", "unmatched", 0, text),)
+        entries = entries_for(key, recorded, evaluation)
         return Outcome(
             event_key=key,
-            entries=entries_for(key, recorded, evaluation),
+            entries=entries,
             explanation=explanation,
             ledger_version=ledger.version,
+            reasons=Reasons(self.book, ctx, evaluation, activity.kind),
+            budgets_used=used,
+            member_messages=self.member_messages(entries),
         )
 
-    def quote(self, cart: Cart, member: Member, ledger: Ledger, at: datetime) -> Quote:
+    def quote(
+        self,
+        cart: Cart,
+        member: Member,
+        ledger: Ledger,
+        at: datetime,
+        budgets: Mapping[str, int] | None = None,
+    ) -> Quote:
         """What ``cart`` would earn if bought at ``at`` (UTC): the same numbers, no
         entries."""
-        return self._quote(cart, member, ledger.history, at, _UNSET)
+        return self._quote(cart, member, ledger.history, at, _UNSET, budgets)
 
     def quote_many(
         self, carts: Iterable[Cart], member: Member, ledger: Ledger, at: datetime
@@ -241,7 +313,7 @@ class Earning:
         worked out once for all of them."""
         history = ledger.history
         before = self.tier_before(history, member, at)
-        return tuple(self._quote(cart, member, history, at, before) for cart in carts)
+        return tuple(self._quote(cart, member, history, at, before, None) for cart in carts)
 
     def _quote(
         self,
@@ -250,8 +322,10 @@ class Earning:
         history: Facts,
         at: datetime,
         before: TierState | _Unset | None,
+        budgets: Mapping[str, int] | None,
     ) -> Quote:
         ctx, evaluation, upgrade = self.earn(cart, member, history, at, "purchase:(quote)", before)
+        evaluation, _ = self._drawn(evaluation, budgets)
         awarded: dict[str, int] = {}
         for plan, points in evaluation.awards:
             awarded[plan.rule.account] = awarded.get(plan.rule.account, 0) + points
@@ -263,4 +337,5 @@ class Earning:
             awarded=awarded,
             eligible_spend=Money(ctx.spend, cart.currency),
             explanation=(*evaluation.explanation, *upgrade.explanation),
+            reasons=Reasons(self.book, ctx, evaluation, None),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import wraps
+from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -13,8 +14,17 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, 
 from loyalrules.ledger.ledger import frozen_counts
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rewards import Grant
+from loyalrules.rules.why_not import Reason, Reasons, RuleCheck
 from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.money import Money
+
+_NOTHING: Mapping[str, int] = MappingProxyType({})
+
+
+def _used(value: Mapping[str, int]) -> Mapping[str, int]:
+    """A read-only copy of what an outcome took from each budget (one shared empty one:
+    most outcomes take nothing)."""
+    return MappingProxyType(dict(value)) if value else _NOTHING
 
 
 def _check_account(outcome: Outcome, account: str) -> None:
@@ -57,6 +67,47 @@ def _lines_text(explanation: tuple[Explanation, ...]) -> str:
     return "\n".join(line.text for line in explanation)
 
 
+class _Explained:
+    """Why each rule paid or not, shared by quotes and outcomes."""
+
+    __slots__ = ()
+    explanation: tuple[Explanation, ...]
+    _reasons: Reasons | None
+
+    @property
+    def checks(self) -> tuple[RuleCheck, ...]:
+        """Every rule of the program with what it paid and, if not, why (empty when this
+        is not the result of evaluating rules: a replay, a return, an expiry...)."""
+        return () if self._reasons is None else self._reasons.checks
+
+    @property
+    def why_not(self) -> tuple[RuleCheck, ...]:
+        """The checks of the rules for this kind of event that paid nothing, or less than
+        they would have (rules for other events are in ``checks``)."""
+        return tuple(
+            check for check in self.checks if check.reasons and check.reasons[0].kind != "event"
+        )
+
+    def why(self, rule_id: str) -> RuleCheck | None:
+        """Whether rule ``rule_id`` paid and, if not, why; None for a rule this event did
+        not evaluate (or an outcome that evaluated none)."""
+        for check in self.checks:
+            if check.rule_id == rule_id:
+                return check
+        return None
+
+    def render(self, verbose: bool = False) -> str:
+        """The explanation for people: what paid and the near misses (``str()`` of this
+        value); ``verbose`` adds every rule that paid nothing or less, and why."""
+        text = _lines_text(self.explanation)
+        if not verbose:
+            return text
+        unpaid = [f"  {check}" for check in self.why_not]
+        if not unpaid:
+            return text
+        return "\n".join([*([text] if text else []), "Why not:", *unpaid])
+
+
 def _messages(explanation: tuple[Explanation, ...]) -> tuple[str, ...]:
     return tuple(
         e.text for e in explanation if e.points or e.status in ("missed", "tier", "membership")
@@ -64,7 +115,7 @@ def _messages(explanation: tuple[Explanation, ...]) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class Quote:
+class Quote(_Explained):
     """What a cart would earn, without committing anything: ``points`` in the
     ``points`` account, ``awarded`` per account (cashback in cents)."""
 
@@ -72,8 +123,14 @@ class Quote:
     eligible_spend: Money
     explanation: tuple[Explanation, ...]
     awarded: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_counts, hash=False)
+    _reasons: Reasons | None = attrs.field(default=None, eq=False, repr=False, hash=False)
 
     __reduce__ = reduce_frozen  # read-only mappings travel as dicts
+
+    def paid(self, rule_id: str) -> bool:
+        """True when rule ``rule_id`` would give points for this cart."""
+        check = self.why(rule_id)
+        return check is not None and check.paid
 
     @property
     def messages(self) -> tuple[str, ...]:
@@ -85,7 +142,7 @@ class Quote:
 
 
 @attrs.frozen(kw_only=True)
-class Outcome:
+class Outcome(_Explained):
     """The result of processing one event for one member.
 
     The host appends ``entries`` to its store (all or nothing). ``ledger_version`` is the
@@ -103,6 +160,26 @@ class Outcome:
     accounts: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
     duplicate: bool = False
     grant: Grant | None = None
+    _reasons: Reasons | None = attrs.field(default=None, eq=False, repr=False)
+    budgets_used: Mapping[str, int] = attrs.field(default=_NOTHING, converter=_used, hash=False)
+    member_messages: tuple[str, ...] = ()
+
+    __reduce__ = reduce_frozen  # read-only mappings travel as dicts
+
+    def paid(self, rule_id: str) -> bool:
+        """True when rule ``rule_id`` credited points in this outcome."""
+        for entry in self.entries:
+            if isinstance(entry, Earned) and entry.rule_id == rule_id and entry.points > 0:
+                return True
+        return False
+
+    def why(self, rule_id: str) -> RuleCheck | None:
+        """Whether rule ``rule_id`` paid and, if not, why; None for a rule this event did
+        not evaluate (or an outcome that evaluated none). A replay says so."""
+        if self.duplicate:
+            text = "the event was processed already: nothing is paid twice"
+            return RuleCheck(rule_id, rule_id, 0, (Reason("replay", text),))
+        return super().why(rule_id)
 
     def awarded(self, account: str = DEFAULT_ACCOUNT) -> int:
         """Points credited to ``account`` by this outcome (0 for an account the program

@@ -272,3 +272,7 @@ def _reverse(
         source=source,
         return_id=ret.id,
     )
+
+
+reverse = _reverse
+"""Take back ``dues`` from lots (for other operations whose rewards a return undoes)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 
 import attrs
@@ -12,6 +12,7 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.operations.payouts import PayoutStatus, payout_statuses
 from loyalrules.operations.tier_changes import tier_state
+from loyalrules.rules.challenges import Challenge, ChallengeProgress, progress
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Unit
 from loyalrules.terms.tiers import Level, Measure, Metric, Tiers, TierState, Window
@@ -160,6 +161,9 @@ class Status:
     timezone: tzinfo
     tier: TierStatus | None = None
     payouts: tuple[PayoutStatus, ...] = ()  # each payout's open period
+    challenges: tuple[ChallengeProgress, ...] = ()
+    affordable: tuple[str, ...] = ()  # the rewards the member can redeem now, in words
+    offers: tuple[str, ...] = ()  # threshold bonuses an order could earn now, in words
 
     def account(self, name: str = DEFAULT_ACCOUNT) -> AccountStatus:
         """The account called ``name``: every account the program declares is here, with
@@ -202,10 +206,31 @@ class Status:
                 f"{payout.name}: {accrued} accrued, issued "
                 + local_moment(payout.issues_at, self.timezone)
             )
+        lines += [challenge.message(self.timezone) for challenge in self.challenges]
+        return tuple(lines)
+
+    @property
+    def nudges(self) -> tuple[str, ...]:
+        """What the member could do next: spend for the next tier (or to keep this one),
+        use points expiring within 30 days, earn a threshold bonus, finish a challenge,
+        redeem a reward they can afford now."""
+        lines = list(self.tier.messages(self.timezone)[1:]) if self.tier is not None else []
+        soon = self.as_of + _SOON
+        for account in self.accounts:
+            for when, units in account.balance.expiring:
+                if when <= soon:
+                    amount = account.amount(units, self.points_name)
+                    lines.append(f"Use them: {amount} expire {local_moment(when, self.timezone)}")
+        lines += self.offers
+        lines += [c.message(self.timezone) for c in self.challenges if not c.completed]
+        lines += [f"Yours to redeem: {reward}" for reward in self.affordable]
         return tuple(lines)
 
     def __str__(self) -> str:
         return "\n".join(self.messages)
+
+
+_SOON = timedelta(days=30)
 
 
 def status_of(
@@ -234,8 +259,14 @@ def status_of(
     )
 
 
-def member_status(member: Member, ledger: Ledger, as_of: datetime, settings: Settings) -> Status:
-    """``member``'s balances, points expiring next and tier as of ``as_of``."""
+def member_status(
+    member: Member,
+    ledger: Ledger,
+    as_of: datetime,
+    settings: Settings,
+    challenges: tuple[Challenge, ...] = (),
+) -> Status:
+    """``member``'s balances, points expiring next, tier and challenges as of ``as_of``."""
     tiers, tier = settings.tiers, None
     if tiers is not None:
         history = ledger.history
@@ -248,4 +279,8 @@ def member_status(member: Member, ledger: Ledger, as_of: datetime, settings: Set
     status = status_of(member.id, ledger, as_of, settings, tier)
     if settings.payouts:
         status = attrs.evolve(status, payouts=payout_statuses(ledger, as_of, settings))
-    return status
+    if not challenges:
+        return status
+    zone, history = settings.timezone, ledger.history
+    taking_part = tuple(progress(c, history, zone, as_of) for c in challenges if c.open_at(as_of))
+    return attrs.evolve(status, challenges=taking_part)

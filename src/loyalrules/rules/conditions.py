@@ -39,6 +39,12 @@ class Condition(abc.ABC):
         """What the customer could still do to meet this condition, or None."""
         return None
 
+    def seen(self, ctx: Context) -> str | None:
+        """What this event showed of the fact the condition tests, for explanations of
+        why a rule did not pay (``"spent $20.00"``); None when there is nothing to show.
+        Computed only when asked, never while evaluating."""
+        return None
+
     @property
     def can_miss(self) -> bool:
         """Whether :meth:`missing` can ever give a hint (lets the engine skip asking)."""
@@ -129,6 +135,10 @@ class MinSpend(Condition):
         on = f" on {self.lines.describe()}" if self.lines else ""
         return f"spend at least {format_money(self.amount, self.currency, locale=self.locale)}{on}"
 
+    def seen(self, ctx: Context) -> str | None:
+        spent = format_money(selected_spend(ctx, self.lines), self.currency, locale=self.locale)
+        return f"spent {spent}"
+
     def missing(self, ctx: Context) -> str | None:
         if ctx.cart is None:
             return None
@@ -153,6 +163,9 @@ class Contains(Condition):
 
     def describe(self) -> str:
         return f"buy at least {self.min_quantity} of {self.lines.describe()}"
+
+    def seen(self, ctx: Context) -> str | None:
+        return f"{self._quantity(ctx)} in the cart"
 
     def missing(self, ctx: Context) -> str | None:
         if ctx.cart is None:
@@ -185,6 +198,9 @@ class Window(Condition):
             parts.append(f"before {self.end.isoformat()}")
         return " ".join(parts) or "at any time"
 
+    def seen(self, ctx: Context) -> str | None:
+        return f"the event at {ctx.local.isoformat()}"
+
 
 @attrs.frozen
 class Weekdays(Condition):
@@ -197,6 +213,9 @@ class Weekdays(Condition):
 
     def describe(self) -> str:
         return "on " + ", ".join(WEEKDAYS[d] for d in sorted(self.days))
+
+    def seen(self, ctx: Context) -> str | None:
+        return f"a {WEEKDAYS[ctx.local.weekday()]}"
 
 
 @attrs.frozen
@@ -214,6 +233,13 @@ class TimeOfDay(Condition):
 
     def describe(self) -> str:
         return f"between {self.start:%H:%M} and {self.end:%H:%M}"
+
+    def seen(self, ctx: Context) -> str | None:
+        return f"at {ctx.local:%H:%M}"
+
+
+def _attribute_seen(name: str, value: object) -> str:
+    return f"{name} not set" if value is None else f"{name} {value!r}"
 
 
 def _match_key(value: object) -> tuple[bool, object]:
@@ -248,6 +274,9 @@ class MemberAttribute(_AttributeIn):
     def describe(self) -> str:
         return f"member {self.name} is {self._values_text()}"
 
+    def seen(self, ctx: Context) -> str | None:
+        return _attribute_seen(f"member {self.name}", ctx.member.attributes.get(self.name))
+
 
 @attrs.frozen
 class EventAttribute(_AttributeIn):
@@ -259,6 +288,11 @@ class EventAttribute(_AttributeIn):
 
     def describe(self) -> str:
         return f"{self.name} is {self._values_text()}"
+
+    def seen(self, ctx: Context) -> str | None:
+        source = ctx.cart if ctx.cart is not None else ctx.activity
+        value = source.attributes.get(self.name) if source is not None else None
+        return _attribute_seen(self.name, value)
 
 
 @attrs.frozen
@@ -273,6 +307,9 @@ class Channel(Condition):
     def describe(self) -> str:
         return f"bought via {' or '.join(sorted(self.channels))}"
 
+    def seen(self, ctx: Context) -> str | None:
+        return f"channel {ctx.cart.channel if ctx.cart is not None else None}"
+
 
 @attrs.frozen
 class Payment(Condition):
@@ -285,6 +322,9 @@ class Payment(Condition):
 
     def describe(self) -> str:
         return f"paid with {' or '.join(sorted(self.methods))}"
+
+    def seen(self, ctx: Context) -> str | None:
+        return f"payment {ctx.cart.payment if ctx.cart is not None else None}"
 
 
 @attrs.frozen
@@ -301,6 +341,11 @@ class BirthdayMonth(Condition):
     def describe(self) -> str:
         return "in the member's birthday month" if self.expected else "outside the birthday month"
 
+    def seen(self, ctx: Context) -> str | None:
+        birthday = ctx.member.birthday
+        born = f"birthday month {birthday.month}" if birthday is not None else "no birthday"
+        return f"month {ctx.local.month}, {born}"
+
 
 @attrs.frozen
 class NthPurchase(Condition):
@@ -313,6 +358,11 @@ class NthPurchase(Condition):
 
     def describe(self) -> str:
         return "the first purchase" if self.n == 1 else f"purchase number {self.n}"
+
+    def seen(self, ctx: Context) -> str | None:
+        if ctx.cart is None:
+            return "not a purchase"
+        return f"purchase number {ctx.history.purchases_before(ctx.at) + 1}"
 
 
 @attrs.frozen
@@ -327,6 +377,9 @@ class TierIs(Condition):
 
     def describe(self) -> str:
         return f"tier is {self.words}"
+
+    def seen(self, ctx: Context) -> str | None:
+        return f"tier {ctx.tier}"
 
 
 @attrs.frozen
@@ -355,6 +408,9 @@ class MemberOf(Condition):
 
     def describe(self) -> str:
         return f"a {self.words or ' or '.join(sorted(self.plans))} membership"
+
+    def seen(self, ctx: Context) -> str | None:
+        return f"memberships: {', '.join(sorted(ctx.history.member_of(ctx.at))) or 'none'}"
 
 
 def all_of(conditions: Sequence[Condition]) -> Condition:

@@ -21,6 +21,7 @@ import attrs
 from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context
 from loyalrules.values.durations import Duration
+from loyalrules.values.timeutil import membership_year
 
 
 def _span(
@@ -54,6 +55,9 @@ class SinceJoining(Condition):
     def describe(self) -> str:
         return _words(self.at_least, self.within, "joining")
 
+    def seen(self, ctx: Context) -> str | None:
+        return f"joined {ctx.member.joined_at.astimezone(ctx.settings.timezone).isoformat()}"
+
 
 @attrs.frozen(kw_only=True)
 class SinceLastPurchase(Condition):
@@ -71,3 +75,30 @@ class SinceLastPurchase(Condition):
 
     def describe(self) -> str:
         return _words(self.at_least, self.within, "the previous purchase")
+
+    def seen(self, ctx: Context) -> str | None:
+        last = ctx.history.last_purchase_before(ctx.at)
+        if last is None:
+            return "no previous purchase"
+        return f"previous purchase {last.astimezone(ctx.settings.timezone).isoformat()}"
+
+
+@attrs.frozen(kw_only=True)
+class Anniversary(Condition):
+    """The event falls on an anniversary of joining (the first one on), or ``within``
+    the time after it: from local midnight of the anniversary day, in the program's
+    zone. Pair it with ``limit: {per: membership_year}`` to pay once a year."""
+
+    within: Duration
+
+    def __call__(self, ctx: Context) -> bool:
+        years, start, _ = membership_year(ctx.member.joined_at, ctx.local)
+        return years >= 1 and ctx.at < self.within.after(start, ctx.settings.timezone)
+
+    def describe(self) -> str:
+        return f"within {self.within} of an anniversary of joining"
+
+    def seen(self, ctx: Context) -> str | None:
+        years, start, _ = membership_year(ctx.member.joined_at, ctx.local)
+        day = start.astimezone(ctx.settings.timezone).date().isoformat()
+        return f"membership year {years}, from {day}"

@@ -22,6 +22,7 @@ from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.rounding import Chosen, Scopes, cap, round_units, spend_points
 from loyalrules.rules.rulebook import Dated, Phase, PlannedRule, Ratio, RuleBook
 from loyalrules.rules.settings import EligibleSpendPolicy
+from loyalrules.rules.stacking import Note, StackingControl
 from loyalrules.values.events import Activity, Cart, LineItem
 from loyalrules.values.money import Money, allocate_amounts
 
@@ -102,6 +103,7 @@ class Evaluation(NamedTuple):
 
     awards: tuple[tuple[PlannedRule, int], ...]
     explanation: tuple[Explanation, ...]
+    notes: tuple[Note, ...] = ()  # what stacking control took away, and why
 
 
 def _eligible(lines: tuple[EligibleLine, ...]) -> tuple[EligibleLine, ...]:
@@ -199,12 +201,22 @@ def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
     """Run a purchase (or a quoted cart) through the pipeline."""
     eligible = _eligible(ctx.lines)
     index = book.purchase_index
-    return _evaluate(index.relevant(eligible) if index.indexes else book.purchase, ctx, eligible)
+    plans = index.relevant(eligible) if index.indexes else book.purchase
+    evaluation = _evaluate(plans, ctx, eligible)
+    control = book.control
+    return evaluation if control is None else _controlled(control, evaluation)
 
 
 def evaluate_activity(book: RuleBook, ctx: Context, kind: str) -> Evaluation:
     """Run an activity (review, newsletter signup...) through its bonus rules."""
-    return _evaluate(book.activities.get(kind, ()), ctx, _eligible(ctx.lines))
+    evaluation = _evaluate(book.activities.get(kind, ()), ctx, _eligible(ctx.lines))
+    control = book.control
+    return evaluation if control is None else _controlled(control, evaluation)
+
+
+def _controlled(control: StackingControl, evaluation: Evaluation) -> Evaluation:
+    """``evaluation`` once the program's stacking control has run."""
+    return Evaluation(*control.resolve(evaluation.awards, evaluation.explanation))
 
 
 def purchase_key(purchase_id: str) -> str:

@@ -21,6 +21,7 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.rules.conditions import Condition, Window
 from loyalrules.rules.context import Context
 from loyalrules.rules.limits import PeriodLimit
+from loyalrules.rules.messages import MessageTemplate
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.values.events import Cart
 from loyalrules.values.fields import reduce_frozen
@@ -309,6 +310,8 @@ class Reward:
     limit: PeriodLimit | None = None
     per_order: int | None = None
     account: str = DEFAULT_ACCOUNT
+    message: MessageTemplate | None = None  # shown to the member on redeeming
+    budget: str | None = None  # a program-wide budget of redemptions (passed in)
 
     def cost_for(self, ctx: Context) -> int:
         """The points it costs this member now: the first price whose condition holds,

@@ -9,6 +9,7 @@ from loyalrules.rules.conditions import Condition, Window
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import Effect
 from loyalrules.rules.limits import PeriodLimit
+from loyalrules.rules.messages import MessageTemplate
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.terms.policies import Expiry, Pending
 
@@ -34,6 +35,12 @@ class Rule:
     account: str = DEFAULT_ACCOUNT
     pending: Pending | None = None  # None: the account's
     expiry: Expiry | None = None  # None: the account's
+    # Stacking control (see ``stacking``): higher priority is taken first.
+    priority: int = 0
+    not_with: frozenset[str] = frozenset()
+    group: str | None = None
+    budget: str | None = None  # a program-wide budget the host passes in (``budgets``)
+    message: MessageTemplate | None = None  # shown to the member when the rule pays
 
     def _open(self, ctx: Context) -> bool:
         active, limit = self.active, self.limit

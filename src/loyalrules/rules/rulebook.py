@@ -25,6 +25,7 @@ from loyalrules.rules.plan_index import PlanIndex
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.rules.settings import Settings
+from loyalrules.rules.stacking import StackingControl
 from loyalrules.terms.policies import Account, Expiry, NoFixedExpiry, NotPending, Pending, Unit
 from loyalrules.values.money import format_money, minor_units
 from loyalrules.values.timeutil import to_utc
@@ -231,6 +232,7 @@ class RuleBook:
     bonuses: tuple[PlannedRule, ...] = attrs.field(init=False)
     activities: dict[str, tuple[PlannedRule, ...]] = attrs.field(init=False)
     purchase_index: PlanIndex[PlannedRule] = attrs.field(init=False, eq=False, repr=False)
+    control: StackingControl | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         plans = [PlannedRule.of(i, r, self.settings) for i, r in enumerate(self.rules)]
@@ -246,3 +248,4 @@ class RuleBook:
         set_(self, "bonuses", _grouped(purchase, Phase.BONUS))
         set_(self, "activities", {kind: tuple(p) for kind, p in by_kind.items()})
         set_(self, "purchase_index", PlanIndex(purchase))
+        set_(self, "control", StackingControl.of(self.rules, self.settings.groups))

@@ -13,6 +13,7 @@ import attrs
 from loyalrules.errors import UnknownAccount
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.rules.stacking import Group
 from loyalrules.terms.chart import Chart
 from loyalrules.terms.payouts import Payout
 from loyalrules.terms.policies import (
@@ -103,6 +104,7 @@ class Settings:
     redemption_limits: RedemptionLimits | None = None  # across the rewards catalog
     redemption_chart: Chart | None = None  # points redeemed in steps for money off
     payouts: tuple[Payout, ...] = ()  # credit accrued and issued once a period
+    groups: tuple[Group, ...] = ()  # stacking control: groups of rules
 
     @property
     def minor_units(self) -> int:

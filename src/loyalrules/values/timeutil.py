@@ -148,6 +148,37 @@ class Period(enum.Enum):
         return start.replace(tzinfo=zone).astimezone(UTC), end.replace(tzinfo=zone).astimezone(UTC)
 
 
+def membership_year(joined: datetime, local: datetime) -> tuple[int, datetime, datetime]:
+    """The member's year holding the local instant ``local``: which one (0 for the year of
+    joining, 1 from the first anniversary on...) and its UTC ``[start, end)``.
+
+    Years run from local midnight of the joining day's anniversaries in ``local``'s zone;
+    a member who joined on 29 February has their anniversary on 28 February.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> ny = ZoneInfo("America/New_York")
+    >>> n, start, end = membership_year(
+    ...     datetime(2024, 3, 10, 15, tzinfo=UTC), datetime(2026, 3, 9, 23, tzinfo=ny)
+    ... )
+    >>> n, start.isoformat(), end.isoformat()
+    (1, '2025-03-10T04:00:00+00:00', '2026-03-10T04:00:00+00:00')
+    """
+    from dateutil.relativedelta import relativedelta  # here: few ask, and it is slow to import
+
+    zone = local.tzinfo
+    joined_day = joined.astimezone(zone).date()
+    years = local.year - joined_day.year
+    if local.date() < joined_day + relativedelta(years=years):
+        years -= 1
+    first = joined_day + relativedelta(years=years)
+    then = joined_day + relativedelta(years=years + 1)
+    return (
+        years,
+        datetime(first.year, first.month, first.day, tzinfo=zone).astimezone(UTC),
+        datetime(then.year, then.month, then.day, tzinfo=zone).astimezone(UTC),
+    )
+
+
 def local_moment(moment: datetime, zone: tzinfo) -> str:
     """``moment`` for people, in the program's zone: "at the end of 2027-01-31" for a
     local midnight, else "on 2027-01-31 at 14:00"."""

@@ -1,0 +1,181 @@
+"""Engagement around the program's calls: a reward's member message, the rewards and
+threshold bonuses a status nudges towards, a challenge looked up by id, challenge
+rewards a return undoes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+from decimal import Decimal
+
+import attrs
+
+from loyalrules.errors import LimitReached, NotAllowed
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry, Recorded
+from loyalrules.ledger.ledger import Ledger
+from loyalrules.operations import redemption, returns
+from loyalrules.operations.outcome import Outcome
+from loyalrules.operations.status import Status
+from loyalrules.rules.budgets import remaining
+from loyalrules.rules.challenges import Challenge, Goal, Metric
+from loyalrules.rules.conditions import MinSpend
+from loyalrules.rules.context import Context
+from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.messages import expires_text
+from loyalrules.rules.rewards import Reward
+from loyalrules.rules.rule import Rule
+from loyalrules.rules.settings import Settings
+from loyalrules.values.events import Return
+from loyalrules.values.money import format_money
+
+
+def with_reward_message(
+    outcome: Outcome, reward: Reward, ctx: Context, settings: Settings
+) -> Outcome:
+    """``outcome`` of redeeming ``reward`` with the reward's member message rendered."""
+    if reward.message is None or outcome.duplicate:
+        return outcome
+    expires = next((e.expires_at for e in outcome.entries if isinstance(e, Earned)), None)
+    text = reward.message.render(
+        points=reward.cost_for(ctx),
+        reward=reward.name,
+        expires=expires_text(expires, settings.timezone),
+    )
+    return attrs.evolve(outcome, member_messages=(text,))
+
+
+def check_reward_budget(reward: Reward, budgets: Mapping[str, int] | None) -> None:
+    """Refuse to redeem ``reward`` when its budget has no redemption left."""
+    if reward.budget is None:
+        return
+    if remaining(budgets or {}, reward.budget, reward.id) < 1:
+        raise LimitReached(
+            f"reward {reward.id!r}: budget {reward.budget!r} has no redemption left "
+            "across the program"
+        )
+
+
+def with_reward_budget(outcome: Outcome, reward: Reward) -> Outcome:
+    """``outcome`` of redeeming ``reward`` counting one redemption of its budget."""
+    if reward.budget is None or outcome.duplicate:
+        return outcome
+    return attrs.evolve(outcome, budgets_used={reward.budget: 1})
+
+
+def with_affordable(
+    status: Status, rewards: tuple[Reward, ...], ctx: Context, ledger: Ledger, settings: Settings
+) -> Status:
+    """``status`` naming the rewards the member can redeem now (for its nudges)."""
+    if not rewards:
+        return status
+    options = redemption.rewards_for(rewards, ctx, ledger, settings)
+    names = tuple(option.name for option in options if option.eligible and option.affordable)
+    return attrs.evolve(status, affordable=names)
+
+
+def with_thresholds(status: Status, rules: tuple[Rule, ...], ctx: Context) -> Status:
+    """``status`` naming the threshold bonuses an order could earn now ("Spend $50.00 in
+    one order for +25 bonus points (Big order bonus)"): purchase rules whose only
+    condition is a minimum spend on the whole order, active and within their limit."""
+    settings, offers = ctx.settings, []
+    for rule in rules:
+        condition = rule.condition
+        if rule.activities is not None or rule.lines is not None:
+            continue
+        if not isinstance(condition, MinSpend) or condition.lines is not None:
+            continue
+        if (rule.active is not None and not rule.active(ctx)) or (
+            rule.limit is not None and not rule.limit.allows(ctx, rule.id)
+        ):
+            continue
+        spend = format_money(condition.amount, condition.currency, locale=condition.locale)
+        promise = rule.effect.promise(settings.unit_name(rule.account))
+        offers.append(f"Spend {spend} in one order for {promise} ({rule.name})")
+    return attrs.evolve(status, offers=tuple(offers)) if offers else status
+
+
+def find_challenge(challenges: tuple[Challenge, ...], challenge_id: str, program: str) -> Challenge:
+    """The challenge with id ``challenge_id``, or a clear error naming the others."""
+    for challenge in challenges:
+        if challenge.id == challenge_id:
+            return challenge
+    known = ", ".join(c.id for c in challenges) or "none"
+    raise NotAllowed(
+        f"program {program!r} has no challenge {challenge_id!r}; its challenges: {known}"
+    )
+
+
+def _net_progress(
+    goal: Goal, ledger: Ledger, zone: tzinfo, start: datetime, end: datetime
+) -> Decimal:
+    """A purchase goal's progress over the purchases of ``[start, end)``, less what every
+    return in ``ledger`` took back from them (returns made after the period too): spend
+    kept, purchases not returned in full, days with such a purchase."""
+    returned = ledger.history.spend_returned
+    kept: list[tuple[datetime, Decimal]] = []
+    for entry in ledger:
+        if (
+            isinstance(entry, Recorded)
+            and entry.event_type == "purchase"
+            and start <= entry.at < end
+            and entry.spend is not None
+        ):
+            left = entry.spend.amount - returned.get(entry.key, Decimal(0))
+            kept.append((entry.at, left))
+    if goal.metric is Metric.SPEND:
+        return sum((left for _, left in kept), Decimal(0))
+    standing = [at for at, left in kept if left > 0]
+    if goal.metric is Metric.PURCHASES:
+        return Decimal(len(standing))
+    return Decimal(len({at.astimezone(zone).date() for at in standing}))
+
+
+def undo_challenges(
+    outcome: Outcome,
+    ret: Return,
+    ledger: Ledger,
+    challenges: tuple[Challenge, ...],
+    settings: Settings,
+) -> Outcome:
+    """``outcome`` of ``ret`` taking back, too, the reward of each challenge whose goal the
+    return undoes, when another purchase of the period reached it (a return of the
+    purchase that reached it is re-evaluated with it already)."""
+    if outcome.duplicate:
+        return outcome
+    at = ret.purchase.occurred_at
+    after = ledger.append(outcome.entries)
+    history, zone = after.history, settings.timezone
+    taken: list[Entry] = []
+    lines: list[Explanation] = []
+    for challenge in challenges:
+        goal = challenge.goal
+        if goal.metric is Metric.ACTIVITIES:
+            continue
+        start, end = goal.period.bounds(at.astimezone(zone))
+        lots = [
+            lot
+            for lot in history.lots(DEFAULT_ACCOUNT)
+            if lot.rule_id == challenge.id
+            and start <= lot.at < end
+            and lot.points > lot.reversed
+            and lot.source is not None
+        ]
+        if not lots or _net_progress(goal, after, zone, start, end) >= goal.target:
+            continue
+        for lot in lots:
+            due, account = lot.points - lot.reversed, settings.account(lot.account)
+            key = f"{outcome.event_key}:undo:{lot.key}"
+            source = lot.source or ""
+            entry = returns.reverse(history, account, (due, [(lot, due)]), ret, source, key)
+            if entry is not None:
+                taken.append(entry)
+                amount = settings.amount(lot.account, due)
+                text = f"{challenge.name}: the return undoes it, -{amount}"
+                lines.append(Explanation(challenge.id, "reversed", -due, text))
+    if not taken:
+        return outcome
+    return attrs.evolve(
+        outcome,
+        entries=(*outcome.entries, *taken),
+        explanation=(*outcome.explanation, *lines),
+    )
