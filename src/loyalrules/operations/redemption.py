@@ -109,8 +109,22 @@ def take_points(
     # reads (a concurrent append to this ledger object): then the answer is stale.
     ledger.check_unchanged(history, f"the debit of {what}")
     if shortfall:
+        _refuse_backdated(ledger, at, what)
         raise InternalError(f"the open lots of {account!r} cover {points - shortfall} of {points}")
     return tuple(consumed)
+
+
+def _refuse_backdated(ledger: Ledger, at: datetime, what: str) -> None:
+    """Refuse a debit dated before entries already written that took the points it would
+    spend (an expiry run or a redemption dated later): the balance as of ``at`` still
+    counts those points, but they are gone. Only asked when the lots fall short."""
+    latest = max((entry.at for entry in ledger), default=at)
+    if latest > at:
+        raise ValidationError(
+            f"{what} is dated {at.isoformat()}, before entries already in the ledger "
+            f"(the latest at {latest.isoformat()}) that took the points it would spend; "
+            "date it at or after the ledger's latest entry"
+        )
 
 
 @attrs.frozen(kw_only=True)
