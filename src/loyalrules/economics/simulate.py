@@ -30,6 +30,7 @@ from loyalrules import (
     Purchase,
     Return,
 )
+from loyalrules.batch.backends import Backend
 from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
 from loyalrules.economics.calendar import Month, months_from
 from loyalrules.economics.metrics import POINTS
@@ -279,10 +280,16 @@ def simulate(
     model: BehaviourModel | None = None,
     progress: Progress | None = None,
     record: bool = False,
+    backend: Backend | None = None,
+    partition_size: int = 1000,
 ) -> Population:
     """Run ``members`` synthetic members through ``program`` for ``months`` months from
     the month of ``start``, under ``model`` (default: the embedded default model).
-    ``record`` keeps each member's steps, to replay them through another program. For example::
+    ``record`` keeps each member's steps, to replay them through another program.
+
+    ``backend`` (a ``loyalrules.batch`` backend: ``InProcess``, ``ProcessPool``, ``Dask``)
+    runs the members in partitions of ``partition_size``; each member draws from its own
+    seeded generator, so the population is the same on every backend. For example::
 
         population = simulate(program, members=100, months=3, seed=7)
         report = measure(program, population.ledgers, population.months)
@@ -291,16 +298,64 @@ def simulate(
         raise NotAllowed(
             f"simulate needs at least one member and one month, not {members} x {months}"
         )
+    if partition_size < 1:
+        raise NotAllowed(f"partition_size must be at least 1, not {partition_size}")
     model = behaviour_from_yaml() if model is None else model
     calendar = months_from(start, months, program.settings.timezone)
-    sim = _Simulator(program, model, calendar, seed)
+    if backend is None:
+        sim = _Simulator(program, model, calendar, seed)
+        people, ledgers, scenarios = [], [], []
+        for index in range(members):
+            member, ledger, steps = sim.member(index, record)
+            people.append(member)
+            ledgers.append(ledger)
+            if steps is not None:
+                scenarios.append(Scenario(member, tuple(steps)))
+            if progress is not None:
+                progress(index + 1, members)
+        return Population(tuple(people), tuple(ledgers), calendar, seed, model, tuple(scenarios))
+    parts = [
+        _Part(program, model, calendar, seed, first, min(first + partition_size, members), record)
+        for first in range(0, members, partition_size)
+    ]
+    done = backend.map(_simulate_part, parts)
+    if progress is not None:
+        progress(members, members)
+    return Population(
+        tuple(m for part in done for m in part[0]),
+        tuple(ledger for part in done for ledger in part[1]),
+        calendar,
+        seed,
+        model,
+        tuple(s for part in done for s in part[2]),
+    )
+
+
+@attrs.frozen
+class _Part:
+    """Members ``first`` to ``end`` (excluded) of a simulation, for one worker."""
+
+    program: Program
+    model: BehaviourModel
+    months: tuple[Month, ...]
+    seed: int
+    first: int
+    end: int
+    record: bool
+
+
+def _simulate_part(
+    part: _Part, progress: Progress | None = None
+) -> tuple[tuple[Member, ...], tuple[Ledger, ...], tuple[Scenario, ...]]:
+    """One partition of a simulation (module level, so a process pool can send it)."""
+    sim = _Simulator(part.program, part.model, part.months, part.seed)
     people, ledgers, scenarios = [], [], []
-    for index in range(members):
-        member, ledger, steps = sim.member(index, record)
+    for index in range(part.first, part.end):
+        member, ledger, steps = sim.member(index, part.record)
         people.append(member)
         ledgers.append(ledger)
         if steps is not None:
             scenarios.append(Scenario(member, tuple(steps)))
         if progress is not None:
-            progress(index + 1, members)
-    return Population(tuple(people), tuple(ledgers), calendar, seed, model, tuple(scenarios))
+            progress(index + 1, part.end)
+    return tuple(people), tuple(ledgers), tuple(scenarios)
