@@ -301,10 +301,6 @@ class HistoryState:
         """A manual tier: at least ``level`` from ``start`` until ``until``."""
         self._tier_floors.append((start, until, level))
 
-    def fold(self, entry: Entry) -> None:
-        """Add what ``entry`` tells about the member."""
-        (FOLDS.get(type(entry)) or fold_of(type(entry)))(self, entry)
-
 
 def fold_of(kind: type[Entry]) -> Callable[[HistoryState, Any], None]:
     """The fold of entries of type ``kind``: its own, or its nearest folded base's (noted
