@@ -67,9 +67,7 @@ def redeem_points(
         at=at,
         account=chart.account,
         points=spend,
-        consumed=take_points(
-            ledger, chart.account, spend, at, unit, settings.account(chart.account).consumption
-        ),
+        consumed=take_points(ledger, chart.account, spend, at, settings),
         reward_id=CHART,
         order_id=request.order_id,
     )

@@ -82,14 +82,7 @@ def pay_with_points(
         at=at,
         account=policy.account,
         points=points,
-        consumed=take_points(
-            ledger,
-            policy.account,
-            points,
-            at,
-            settings.unit_name(policy.account),
-            settings.account(policy.account).consumption,
-        ),
+        consumed=take_points(ledger, policy.account, points, at, settings),
         reward_id=PAY_WITH_POINTS,
         order_id=order_id,
     )

@@ -26,7 +26,7 @@ from loyalrules.ledger.entries import Adjusted, Consumption, Earned, Entry, Rede
 from loyalrules.ledger.fold import reward_key
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.ledger.lots import ConsumptionOrder, take
+from loyalrules.ledger.lots import take
 from loyalrules.operations.catalog_limits import catalog_limit
 from loyalrules.operations.lifecycle import cover, duplicate
 from loyalrules.operations.outcome import Outcome
@@ -89,16 +89,13 @@ def points_available(ledger: Ledger, account: str, at: datetime) -> int:
 
 
 def take_points(
-    ledger: Ledger,
-    account: str,
-    points: int,
-    at: datetime,
-    what: str,
-    order: ConsumptionOrder = ConsumptionOrder.SOONEST_EXPIRING,
+    ledger: Ledger, account: str, points: int, at: datetime, settings: Settings
 ) -> tuple[Consumption, ...]:
-    """Take ``points`` of ``account`` at ``at`` in the account's consumption ``order``;
-    raises ``InsufficientPoints`` (naming ``what``) when fewer are available,
+    """Take ``points`` of ``account`` at ``at`` in the account's consumption order;
+    raises ``InsufficientPoints`` (naming the account's unit) when fewer are available,
     ``StaleOutcome`` when another writer appended to ``ledger`` meanwhile."""
+    what = settings.unit_name(account)
+    order = settings.account(account).consumption
     history = ledger.history
     available = points_available(ledger, account, at)
     if points > available:
@@ -163,14 +160,7 @@ def redeem(request: RedeemRequest, ledger: Ledger, settings: Settings) -> Outcom
             at=at,
             account=reward.account,
             points=cost,
-            consumed=take_points(
-                ledger,
-                reward.account,
-                cost,
-                at,
-                settings.unit_name(reward.account),
-                settings.account(reward.account).consumption,
-            ),
+            consumed=take_points(ledger, reward.account, cost, at, settings),
             reward_id=reward.id,
             order_id=request.order_id,
         )
