@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import abc
 import json
+import random
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -283,15 +285,18 @@ class Store(abc.ABC):
         attempts: int = 20,
     ) -> Outcome:
         """Load, ``compute(member, ledger)``, ``apply``; on a conflict, again (up to
-        ``attempts`` times). Returns the stored outcome, or a ``duplicate`` one when
-        another request stored the same entries first. Errors of ``compute`` (such as
-        ``InsufficientPoints``) pass through and nothing is stored."""
+        ``attempts`` times, each after a short random pause that doubles, so writers
+        racing for one member spread out instead of colliding again). Returns the stored
+        outcome, or a ``duplicate`` one when another request stored the same entries
+        first. Errors of ``compute`` (such as ``InsufficientPoints``) pass through and
+        nothing is stored."""
         member = self.member(member_id)
-        for _ in range(attempts):
+        for attempt in range(attempts):
             outcome = compute(member, self.load(member_id))
             try:
                 stored = self.apply(member_id, outcome, input=input)
             except StoreConflict:
+                _back_off(attempt)
                 continue
             if stored.wrote or not outcome.entries:
                 return outcome
@@ -314,6 +319,11 @@ class Store(abc.ABC):
             input=item,
             attempts=attempts,
         )
+
+
+def _back_off(attempt: int) -> None:
+    """Full jitter: a random pause up to 1 ms, 2 ms, 4 ms ... capped at 100 ms."""
+    time.sleep(random.uniform(0, min(0.1, 0.001 * 2**attempt)))
 
 
 def _known(tx: Transaction, member_id: str) -> tuple[int, str]:
