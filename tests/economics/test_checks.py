@@ -26,10 +26,10 @@ from loyalrules import (
     load_program,
     loads_program,
 )
+from loyalrules.storage import Redeem
 from loyalrules.testing import (
     CHECKS,
     CheckFailed,
-    Redeem,
     Scenario,
     check_conservation,
     check_full_return_nets_zero,

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 
 from loyalrules import Ledger, Member, Purchase, Return, load_program
 from loyalrules.economics.shape import OTHER_CATEGORY, shape_of
-from loyalrules.testing import ExpiryRun, Redeem, Scenario, from_program, play
+from loyalrules.storage import Expire, Redeem
+from loyalrules.testing import Scenario, from_program, play
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 COFFEE = load_program(EXAMPLES / "coffee_club.yaml")
@@ -80,7 +81,7 @@ def test_scenarios_are_ordered_and_play(scenario: Scenario) -> None:
 
 def test_a_refused_redemption_changes_nothing() -> None:
     at = datetime(2026, 3, 1, tzinfo=UTC)
-    scenario = Scenario(MEMBER, (Redeem("ten-off", at, "k-1"), ExpiryRun(at)))
+    scenario = Scenario(MEMBER, (Redeem("ten-off", at, "k-1"), Expire(at)))
     playback = play(REWARDS, scenario)
     assert playback.played[0].outcome is None
     assert "needs: spend at least $25.00" in str(playback.played[0].refused)

@@ -23,8 +23,9 @@ from loyalrules.economics.behaviour import behaviour_from_yaml
 from loyalrules.economics.calendar import months_from
 from loyalrules.economics.metrics import measure
 from loyalrules.economics.population import log_logistic
-from loyalrules.economics.scenario import Redeem, Scenario, play, play_ledger
+from loyalrules.economics.scenario import Scenario, play, play_ledger
 from loyalrules.economics.simulate import simulate
+from loyalrules.storage import Redeem
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NAMES = ["coffee_club", "lifecycle", "membership", "rewards", "tiers"]

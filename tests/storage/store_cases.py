@@ -113,7 +113,7 @@ def random_operations(
         elif operation == "redeem":
             item = Redeem(reward_id="five-off", key=f"{prefix}-r{i}", at=REDEEM_AT)
         elif operation == "expire":
-            item = Expire(as_of=EXPIRE_AS_OF)
+            item = Expire(at=EXPIRE_AS_OF)
         else:
             amount = f"{rng.randint(5, 150)}.{rng.randint(0, 99):02d}"
             day = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(500_000))

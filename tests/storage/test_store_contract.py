@@ -80,7 +80,7 @@ def test_submit_stores_the_input_and_a_replay_rebuilds_the_ledger(
     store.submit(program, "m-1", order)
     store.submit(program, "m-1", Redeem(reward_id="five-off", key="r-1", at=LATER))
     store.submit(program, "m-1", Return(id="ret-1", purchase=order, occurred_at=LATER))
-    store.submit(program, "m-1", Expire(as_of=datetime(2027, 6, 1, tzinfo=UTC)))
+    store.submit(program, "m-1", Expire(at=datetime(2027, 6, 1, tzinfo=UTC)))
     ledger = store.load("m-1")
     assert [type(i).__name__ for i in store.inputs("m-1")] == [
         "Purchase",

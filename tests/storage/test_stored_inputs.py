@@ -27,6 +27,7 @@ from loyalrules.storage import (
     CancelRedemption,
     Expire,
     Input,
+    PayWithPoints,
     Redeem,
     ReviewTiers,
     input_from_dict,
@@ -62,9 +63,10 @@ INPUTS: list[Input] = [
     Membership(id="s-1", member_id="m-1", plan="plus", action="renew", occurred_at=AT),
     Redeem(reward_id="five-off", key="k-1", at=AT, cart=Cart(lines=[LINE]), order_id="o-1"),
     CancelRedemption(key="k-1", at=AT),
+    PayWithPoints(cart=Cart(lines=[LINE]), at=AT, key="p-1", order_id="o-1", points=200),
     Adjust(points=-20, reason="goodwill reversed", actor="ana", key="t-9", at=AT),
-    Expire(as_of=AT),
-    ReviewTiers(as_of=AT),
+    Expire(at=AT),
+    ReviewTiers(at=AT),
 ]
 
 

@@ -40,6 +40,7 @@ from loyalrules.storage import (
     input_from_dict,
     input_to_dict,
     member_from_dict,
+    run,
 )
 
 
@@ -62,10 +63,10 @@ class NightlyExpiry:
     name: ClassVar[str] = "expiry"
 
     def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome:
-        return program.expire(member=member, ledger=ledger, at=self.as_of)
+        return run(program, member, ledger, Expire(self.as_of))
 
     def input(self) -> Input | None:
-        return Expire(as_of=self.as_of)
+        return Expire(self.as_of)
 
 
 @attrs.frozen
@@ -76,10 +77,10 @@ class TierReview:
     name: ClassVar[str] = "tier-review"
 
     def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome:
-        return program.review_tiers(member=member, ledger=ledger, at=self.as_of)
+        return run(program, member, ledger, ReviewTiers(self.as_of))
 
     def input(self) -> Input | None:
-        return ReviewTiers(as_of=self.as_of)
+        return ReviewTiers(self.as_of)
 
 
 PeriodCloseOperation = Callable[[Program, Member, Ledger, datetime], Outcome]

@@ -2,19 +2,21 @@
 
 A :class:`Scenario` is what a property test draws and what a check reports: purchases,
 returns and activities (events for ``Program.process``) and the calls a host makes
-around them (redemptions and their cancellations, nightly expiry runs and tier
-reviews), oldest first.
+around them (the operation records of ``loyalrules.values.inputs``: redemptions and
+their cancellations, points paid at checkout, manual adjustments, nightly expiry runs and
+tier reviews), oldest first.
 """
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
+from typing import Any
 
 import attrs
 
 from loyalrules import (
     Activity,
-    Cart,
     InsufficientPoints,
     Ledger,
     Member,
@@ -25,58 +27,45 @@ from loyalrules import (
     Purchase,
     Return,
 )
-
-
-@attrs.frozen
-class Redeem:
-    """The member asks for the reward ``reward_id`` at ``at``; ``key`` identifies it.
-    At a checkout, ``cart`` is the order's cart and ``order_id`` its id."""
-
-    reward_id: str
-    at: datetime
-    key: str
-    cart: Cart | None = None
-    order_id: str | None = None
-
-    def __str__(self) -> str:
-        return f"{_when(self.at)} redeem {self.reward_id} (key {self.key})"
-
-
-@attrs.frozen
-class CancelRedemption:
-    """The redemption made with ``key`` is cancelled at ``at``."""
-
-    key: str
-    at: datetime
-
-    def __str__(self) -> str:
-        return f"{_when(self.at)} cancel redemption {self.key}"
-
-
-@attrs.frozen
-class ExpiryRun:
-    """The nightly ``Program.expire`` at ``at``."""
-
-    at: datetime
-
-    def __str__(self) -> str:
-        return f"{_when(self.at)} expiry run"
-
-
-@attrs.frozen
-class TierReview:
-    """The nightly ``Program.review_tiers`` at ``at``."""
-
-    at: datetime
-
-    def __str__(self) -> str:
-        return f"{_when(self.at)} tier review"
-
+from loyalrules.storage.inputs import run
+from loyalrules.values.inputs import (
+    Adjust,
+    CancelRedemption,
+    Expire,
+    PayWithPoints,
+    Redeem,
+    ReviewTiers,
+)
 
 Step = (
-    Purchase | Return | Activity | Membership | Redeem | CancelRedemption | ExpiryRun | TierReview
+    Purchase
+    | Return
+    | Activity
+    | Membership
+    | Redeem
+    | CancelRedemption
+    | PayWithPoints
+    | Adjust
+    | Expire
+    | ReviewTiers
 )
-"""One thing that happens in a scenario."""
+"""One thing that happens in a scenario: an event or one of the operation records."""
+
+# Names this module gave before the operation records were one set (see decision 0024).
+_RENAMED = {"ExpiryRun": Expire, "TierReview": ReviewTiers}
+
+
+def __getattr__(name: str) -> Any:
+    record = _RENAMED.get(name)
+    if record is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"loyalrules.economics.scenario.{name} is {record.__name__} from loyalrules.storage "
+        "now; the old name is deprecated and will be removed in the next release",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return record
 
 
 def _when(at: datetime) -> str:
@@ -165,34 +154,14 @@ class Playback:
 
 def run_step(program: Program, member: Member, ledger: Ledger, step: Step) -> Played:
     """Play one step against ``ledger``; a refused redemption changes nothing."""
+    if isinstance(step, ReviewTiers) and program.settings.tiers is None:
+        return Played(step, None, "the program has no tiers")  # none to review
     try:
-        if isinstance(step, Purchase | Return | Activity | Membership):
-            outcome = program.process(step, member=member, ledger=ledger)
-        elif isinstance(step, Redeem):
-            outcome = program.redeem(
-                step.reward_id,
-                member=member,
-                ledger=ledger,
-                at=step.at,
-                key=step.key,
-                cart=step.cart,
-                order_id=step.order_id,
-            )
-        elif isinstance(step, CancelRedemption):
-            outcome = program.cancel_redemption(
-                member=member, ledger=ledger, key=step.key, at=step.at
-            )
-        elif isinstance(step, ExpiryRun):
-            outcome = program.expire(member=member, ledger=ledger, at=step.at)
-        elif program.settings.tiers is None:  # a program without tiers has none to review
-            return Played(step, None, "the program has no tiers")
-        else:
-            outcome = program.review_tiers(member=member, ledger=ledger, at=step.at)
+        return Played(step, run(program, member, ledger, step))
     except (InsufficientPoints, NotAllowed) as refusal:
-        if isinstance(step, Redeem | CancelRedemption | Membership):
+        if isinstance(step, Redeem | CancelRedemption | PayWithPoints | Adjust | Membership):
             return Played(step, None, str(refusal))
         raise
-    return Played(step, outcome)
 
 
 def play_ledger(program: Program, scenario: Scenario) -> Ledger:

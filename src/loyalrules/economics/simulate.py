@@ -19,6 +19,7 @@ import attrs
 
 from loyalrules import (
     Activity,
+    Cart,
     InsufficientPoints,
     Ledger,
     LineItem,
@@ -35,8 +36,9 @@ from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
 from loyalrules.economics.calendar import Month, months_from
 from loyalrules.economics.metrics import POINTS
 from loyalrules.economics.population import DayCounts, Tables, make_member, pick
-from loyalrules.economics.scenario import ExpiryRun, Redeem, Scenario, Step, TierReview
+from loyalrules.economics.scenario import Scenario, Step
 from loyalrules.economics.shape import ProgramShape, shape_of
+from loyalrules.values.inputs import Expire, Redeem, ReviewTiers
 
 DEFAULT_START: Final = date(2026, 1, 1)
 Progress = Callable[[int, int], None]
@@ -160,8 +162,8 @@ class _Run:
             self.note(event)
             self.apply(program.process(event, member=member, ledger=self.ledger))
         self.apply(program.expire(member=member, ledger=self.ledger, at=month.end))
-        self.note(ExpiryRun(month.end))
-        self.note(TierReview(month.end))  # for a replay through a program with tiers
+        self.note(Expire(month.end))
+        self.note(ReviewTiers(month.end))  # for a replay through a program with tiers
         if sim.tiers is not None:
             self.apply(program.review_tiers(member=member, ledger=self.ledger, at=month.end))
 
@@ -249,8 +251,9 @@ class _Run:
         if not (self.redeemer and sim.rewards and rng.random() < sim.chance):
             return
         reward = pick(sim.rewards, rng)
-        # The order is its own cart: a Purchase is a Cart that happened.
-        step = Redeem(reward, at, f"{purchase.id}:{reward}", purchase, purchase.id)
+        # The order's cart, as a host would store the redemption (a Cart, not the Purchase).
+        cart = Cart(lines=purchase.lines, channel=purchase.channel, payment=purchase.payment)
+        step = Redeem(reward, at, f"{purchase.id}:{reward}", cart, purchase.id)
         self.note(step)
         least = sim.least[reward]
         if least is not None and self.points < least:

@@ -1,15 +1,16 @@
 """What a host stores besides entries: the inputs that produced them, as JSON-safe dicts.
 
 Events (``Purchase``, ``Activity``, ``Return``, ``Activation``, ``Membership``) and the
-operations a host calls (``Redeem``, ``CancelRedemption``, ``Adjust``, ``Expire``,
-``ReviewTiers``) are *inputs*. Stored in order beside the entries, they let a batch job
+operations a host calls (``Redeem``, ``CancelRedemption``, ``PayWithPoints``,
+``Adjust``, ``Expire``, ``ReviewTiers``: the records of ``loyalrules.values.inputs``) are
+*inputs*. Stored in order beside the entries, they let a batch job
 replay a member's whole history through another version of the program
 (:func:`replay`). Members are stored the same way (:func:`member_to_dict`).
 
 >>> from datetime import UTC, datetime
->>> expiry = Expire(as_of=datetime(2026, 7, 1, tzinfo=UTC))
+>>> expiry = Expire(at=datetime(2026, 7, 1, tzinfo=UTC))
 >>> input_to_dict(expiry)
-{'type': 'expire', 'as_of': '2026-07-01T00:00:00+00:00'}
+{'type': 'expire', 'at': '2026-07-01T00:00:00+00:00'}
 >>> input_from_dict(input_to_dict(expiry)) == expiry
 True
 """
@@ -26,7 +27,6 @@ import attrs
 from loyalrules import (
     Activation,
     Activity,
-    Cart,
     Ledger,
     Member,
     Membership,
@@ -37,61 +37,14 @@ from loyalrules import (
     ValidationError,
 )
 from loyalrules.ledger.codec import decode_fields, encode
-from loyalrules.values.timeutil import to_utc
-
-
-def _at(value: object) -> datetime:
-    return to_utc(value, "at")
-
-
-def _as_of(value: object) -> datetime:
-    return to_utc(value, "as_of")
-
-
-@attrs.frozen(kw_only=True)
-class Redeem:
-    """``Program.redeem`` as a stored input."""
-
-    reward_id: str
-    key: str
-    at: datetime = attrs.field(converter=_at)
-    cart: Cart | None = None
-    order_id: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class CancelRedemption:
-    """``Program.cancel_redemption`` as a stored input."""
-
-    key: str
-    at: datetime = attrs.field(converter=_at)
-
-
-@attrs.frozen(kw_only=True)
-class Adjust:
-    """``Program.adjust`` (a manual credit or debit) as a stored input."""
-
-    points: int
-    reason: str
-    actor: str
-    key: str
-    at: datetime = attrs.field(converter=_at)
-    account: str = "points"
-
-
-@attrs.frozen(kw_only=True)
-class Expire:
-    """``Program.expire`` (the nightly expiry run) as a stored input."""
-
-    as_of: datetime = attrs.field(converter=_as_of)
-
-
-@attrs.frozen(kw_only=True)
-class ReviewTiers:
-    """``Program.review_tiers`` (the nightly tier review) as a stored input."""
-
-    as_of: datetime = attrs.field(converter=_as_of)
-
+from loyalrules.values.inputs import (
+    Adjust,
+    CancelRedemption,
+    Expire,
+    PayWithPoints,
+    Redeem,
+    ReviewTiers,
+)
 
 Input = (
     Purchase
@@ -101,6 +54,7 @@ Input = (
     | Membership
     | Redeem
     | CancelRedemption
+    | PayWithPoints
     | Adjust
     | Expire
     | ReviewTiers
@@ -127,6 +81,18 @@ def _cancel(program: Program, member: Member, ledger: Ledger, op: CancelRedempti
     return program.cancel_redemption(member=member, ledger=ledger, key=op.key, at=op.at)
 
 
+def _pay(program: Program, member: Member, ledger: Ledger, op: PayWithPoints) -> Outcome:
+    return program.pay_with_points(
+        op.cart,
+        member=member,
+        ledger=ledger,
+        at=op.at,
+        key=op.key,
+        order_id=op.order_id,
+        points=op.points,
+    )
+
+
 def _adjust(program: Program, member: Member, ledger: Ledger, op: Adjust) -> Outcome:
     return program.adjust(
         member=member,
@@ -141,11 +107,11 @@ def _adjust(program: Program, member: Member, ledger: Ledger, op: Adjust) -> Out
 
 
 def _expire(program: Program, member: Member, ledger: Ledger, op: Expire) -> Outcome:
-    return program.expire(member=member, ledger=ledger, at=op.as_of)
+    return program.expire(member=member, ledger=ledger, at=op.at)
 
 
 def _review(program: Program, member: Member, ledger: Ledger, op: ReviewTiers) -> Outcome:
-    return program.review_tiers(member=member, ledger=ledger, at=op.as_of)
+    return program.review_tiers(member=member, ledger=ledger, at=op.at)
 
 
 Runner = Callable[[Program, Member, Ledger, Any], Outcome]
@@ -159,6 +125,7 @@ _TYPES: dict[type[Any], tuple[str, Runner]] = {
     Membership: ("membership", _event),
     Redeem: ("redeem", _redeem),
     CancelRedemption: ("cancel_redemption", _cancel),
+    PayWithPoints: ("pay_with_points", _pay),
     Adjust: ("adjust", _adjust),
     Expire: ("expire", _expire),
     ReviewTiers: ("review_tiers", _review),
@@ -171,7 +138,7 @@ def run(program: Program, member: Member, ledger: Ledger, item: Input) -> Outcom
 
     For example::
 
-        outcome = run(program, member, ledger, Expire(as_of=now))
+        outcome = run(program, member, ledger, Expire(at=now))
     """
     known = _TYPES.get(type(item))
     if known is None:
@@ -274,6 +241,8 @@ def input_from_dict(data: Mapping[str, Any]) -> Input:
     cls = _BY_NAME.get(name) if isinstance(name, str) else None
     if cls is None:
         raise ValidationError(f"stored input has type {name!r}; known types are {_names()}")
+    if "as_of" in fields and "at" not in fields:  # stored before the instant was at= everywhere
+        fields["at"] = fields.pop("as_of")
     result: Input = decode_fields(cls, _decode_attributes(fields))
     return result
 
@@ -295,6 +264,7 @@ __all__ = [
     "CancelRedemption",
     "Expire",
     "Input",
+    "PayWithPoints",
     "Redeem",
     "ReviewTiers",
     "input_from_dict",

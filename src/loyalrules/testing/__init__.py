@@ -15,16 +15,10 @@ prove its economics in your own test suite (see ``docs/economics.md``)::
 May import: every layer of the library but ``cli``; nothing in the library imports it.
 """
 
-from loyalrules.economics.scenario import (
-    CancelRedemption,
-    ExpiryRun,
-    Playback,
-    Played,
-    Redeem,
-    Scenario,
-    TierReview,
-    play,
-)
+import warnings
+from typing import Any
+
+from loyalrules.economics.scenario import Playback, Played, Scenario, play
 from loyalrules.testing.cart_strategies import carts, instants, line_items, money
 from loyalrules.testing.checks import (
     CHECKS,
@@ -43,15 +37,11 @@ from loyalrules.testing.strategies import activities, members, purchase_historie
 
 __all__ = [
     "CHECKS",
-    "CancelRedemption",
     "CheckFailed",
-    "ExpiryRun",
     "Playback",
     "Played",
     "ProgramStrategies",
-    "Redeem",
     "Scenario",
-    "TierReview",
     "activities",
     "carts",
     "check_conservation",
@@ -71,3 +61,28 @@ __all__ = [
     "purchases",
     "splits",
 ]
+
+# Records this package gave before the operation records were one set (decision 0024):
+# the same classes now live in ``loyalrules.values.inputs``, exported by ``loyalrules.storage``.
+_MOVED = {
+    "CancelRedemption": "CancelRedemption",
+    "ExpiryRun": "Expire",
+    "Redeem": "Redeem",
+    "TierReview": "ReviewTiers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    new = _MOVED.get(name)
+    if new is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from loyalrules.values import inputs
+
+    warnings.warn(
+        f"loyalrules.testing.{name} is deprecated and will be removed in the next release; "
+        f"use {new} from loyalrules.storage (one set of operation records for stores, "
+        "batch jobs, the simulator and scenarios)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return getattr(inputs, new)

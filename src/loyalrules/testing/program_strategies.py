@@ -37,17 +37,10 @@ from loyalrules import (
     Purchase,
     Return,
 )
-from loyalrules.economics.scenario import (
-    CancelRedemption,
-    ExpiryRun,
-    Redeem,
-    Scenario,
-    Step,
-    TierReview,
-    step_time,
-)
+from loyalrules.economics.scenario import Scenario, Step, step_time
 from loyalrules.economics.shape import ProgramShape, shape_of
 from loyalrules.testing.cart_strategies import DEFAULT_END, DEFAULT_START, carts, money
+from loyalrules.values.inputs import CancelRedemption, Expire, Redeem, ReviewTiers
 
 _SECOND: Final = timedelta(seconds=1)
 _MARGIN: Final = timedelta(days=30)
@@ -57,7 +50,7 @@ OTHER_VALUE: Final = "other"
 
 def _step_order(step: Step) -> tuple[datetime, int]:
     # At one instant, events come before the nightly jobs that follow them.
-    late = isinstance(step, ExpiryRun | TierReview)
+    late = isinstance(step, Expire | ReviewTiers)
     return (step_time(step), 1 if late else 0)
 
 
@@ -204,9 +197,9 @@ def _scenarios(
         if draw(st.booleans()):
             steps.append(Membership(id=f"s-{n}", member_id=member.id, plan=plan,
                                     action="subscribe", occurred_at=draw(when)))  # fmt: skip
-    steps += [ExpiryRun(draw(when)) for _ in range(draw(st.integers(0, 2)))]
+    steps += [Expire(draw(when)) for _ in range(draw(st.integers(0, 2)))]
     if program.settings.tiers is not None:
-        steps += [TierReview(draw(when)) for _ in range(draw(st.integers(0, 2)))]
+        steps += [ReviewTiers(draw(when)) for _ in range(draw(st.integers(0, 2)))]
     steps.sort(key=_step_order)
     return Scenario(member, tuple(steps))
 
