@@ -49,6 +49,12 @@ memberships:
   subscribe: 0.05       # chance a member without a plan subscribes, each month
   renew: 0.85           # chance a subscriber renews at the start of each month
 attributes: 0.2         # share of members holding each value a rule asks for
+seasonality: {}         # month number: factor on visits (so on spend), e.g. {11: 1.2, 12: 1.6}
+pay_with_points:
+  chance: 0.1           # at each order, the chance a member pays part of it with points
+adjustments:
+  per_month: 0          # chance of a goodwill credit by customer service, each month
+  points: 100           # ...of this many points
 """
 """The embedded default behaviour model."""
 
@@ -130,6 +136,17 @@ class Memberships:
 
 
 @attrs.frozen(kw_only=True)
+class PayingWithPoints:
+    chance: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
+
+
+@attrs.frozen(kw_only=True)
+class Adjustments:
+    per_month: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
+    points: Decimal = attrs.field(converter=Decimal, metadata=AT_LEAST_ONE)
+
+
+@attrs.frozen(kw_only=True)
 class BehaviourModel:
     """Every parameter of the population's behaviour (see ``docs/economics.md``)."""
 
@@ -141,7 +158,14 @@ class BehaviourModel:
     engagement: Engagement
     tiers: TierReaction
     memberships: Memberships
+    pay_with_points: PayingWithPoints
+    adjustments: Adjustments
     attributes: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
+    seasonality: Mapping[int, Decimal] = attrs.field(factory=dict)
+
+    def season(self, month: int) -> Decimal:
+        """The factor on visits in calendar month ``month`` (1 to 12; 1 unless named)."""
+        return self.seasonality.get(month, _ONE)
 
 
 _SECTIONS: Final[Mapping[str, type[Any]]] = {
@@ -153,7 +177,10 @@ _SECTIONS: Final[Mapping[str, type[Any]]] = {
     "engagement": Engagement,
     "tiers": TierReaction,
     "memberships": Memberships,
+    "pay_with_points": PayingWithPoints,
+    "adjustments": Adjustments,
 }
+_WHOLE = ("categories", "seasonality")  # mappings an override replaces as a whole
 
 
 def _build(cls: type[T], data: object, where: str) -> T:
@@ -171,6 +198,8 @@ def _build(cls: type[T], data: object, where: str) -> T:
         section = _SECTIONS.get(field.name) if cls is BehaviourModel else None
         if section is not None:
             values[field.name] = _build(section, value, path)
+        elif field.name == "seasonality":
+            values[field.name] = _seasons(value, path)
         elif field.name == "categories":
             if not isinstance(value, Mapping):
                 raise ValidationError(f"{path}: expected a mapping of category: weight")
@@ -182,14 +211,21 @@ def _build(cls: type[T], data: object, where: str) -> T:
     return cls(**values)
 
 
+def _seasons(value: object, path: str) -> dict[int, Decimal]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"{path}: expected a mapping of month number: factor")
+    seasons = {}
+    for month, factor in value.items():
+        if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+            raise ValidationError(f"{path}: {month!r} is not a month number (1 to 12)")
+        seasons[month] = _number(factor, f"{path}.{month}", _ZERO, None)
+    return seasons
+
+
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
-        if (
-            isinstance(value, Mapping)
-            and isinstance(base.get(key), Mapping)
-            and key != "categories"
-        ):
+        if isinstance(value, Mapping) and isinstance(base.get(key), Mapping) and key not in _WHOLE:
             merged[key] = _merge(base[key], value)
         else:
             merged[key] = value

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from loyalrules import (
+    Adjusted,
     Earned,
     Expired,
     Ledger,
@@ -28,8 +29,10 @@ from loyalrules import (
     Restored,
     Reversed,
     TierChanged,
+    TransferredOut,
 )
 from loyalrules.economics.calendar import BEGINNING, FOREVER, Month
+from loyalrules.operations.redemption import PAY_WITH_POINTS
 from loyalrules.terms.policies import Unit
 
 POINTS = "points"
@@ -66,8 +69,10 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
 class Figures:
     """The figures of one period (a month, or ``total``).
 
-    Flows (``issued`` ... ``cashback``) are what happened in the period; stocks
-    (``outstanding``, ``pending``, ``tiers``) are as of the period's end.
+    Flows (``issued`` ... ``cashback``, ``paid_with_points`` ... ``adjusted``) are what
+    happened in the period; stocks (``outstanding``, ``pending``, ``tiers``) are as of the
+    period's end. ``paid_with_points`` is the part of ``redeemed`` paid at checkout,
+    ``referrals`` the part of ``issued`` the referral rules paid (both sides).
     """
 
     period: str
@@ -84,6 +89,10 @@ class Figures:
     tiers: Mapping[str, int] = attrs.field(factory=dict)
     upgrades: int = 0
     downgrades: int = 0
+    paid_with_points: int = 0
+    transferred: int = 0
+    referrals: int = 0
+    adjusted: int = 0
     point_value: Decimal
 
     @property
@@ -157,12 +166,14 @@ class Report:
 class _Tally:
     """Mutable sums of one period while the ledgers are read."""
 
-    __slots__ = ("active", "cashback", "downgrades", "engagement", "expired", "issued",
-                 "redeemed", "reversed", "spend", "upgrades")  # fmt: skip
+    __slots__ = ("active", "adjusted", "cashback", "downgrades", "engagement", "expired",
+                 "issued", "paid_with_points", "redeemed", "referrals", "reversed", "spend",
+                 "transferred", "upgrades")  # fmt: skip
 
     def __init__(self) -> None:
         self.issued = self.redeemed = self.expired = self.reversed = self.engagement = 0
         self.upgrades = self.downgrades = self.active = 0
+        self.paid_with_points = self.transferred = self.referrals = self.adjusted = 0
         self.spend = Decimal(0)
         self.cashback = 0  # minor units
 
@@ -181,6 +192,15 @@ class _Reader:
         tiers = settings.tiers
         self.ranks = {} if tiers is None else {level.id: level.rank for level in tiers.levels}
         self.base = None if tiers is None else tiers.levels[0].id
+        terms = program.referrals
+        self.referral_rules = frozenset(
+            ()
+            if terms is None
+            else {
+                *terms.qualifying,
+                *(r.id for r in program.rules if r.activities and terms.kind in r.activities),
+            }
+        )
         self.starts = [m.start for m in months]
         self.end = months[-1].end
         self.tallies = [_Tally() for _ in months]
@@ -190,6 +210,7 @@ class _Reader:
         """Add ``ledger`` to the tallies; its tier at the end of each month."""
         tallies, starts, money, ranks = self.tallies, self.starts, self.money, self.ranks
         seen: set[int] = set()
+        payments: set[str] = set()  # keys of the points payments at checkout
         changes: list[tuple[datetime, str]] = []
         for entry in ledger.entries:
             at = entry.at
@@ -210,6 +231,8 @@ class _Reader:
                     tally.issued += entry.points
                     if entry.source.startswith("activity:"):
                         tally.engagement += entry.points
+                    if entry.rule_id in self.referral_rules:
+                        tally.referrals += entry.points
             elif isinstance(entry, Recorded):
                 if entry.spend is not None:
                     sign = -1 if entry.event_type == "return" else 1
@@ -224,8 +247,19 @@ class _Reader:
                 continue
             elif isinstance(entry, Redeemed):
                 tally.redeemed += entry.charged
+                if entry.reward_id == PAY_WITH_POINTS:
+                    payments.add(entry.key)
+                    tally.paid_with_points += entry.charged
             elif isinstance(entry, Restored):
                 tally.redeemed -= entry.points - entry.lapsed
+                if entry.redemption in payments:
+                    tally.paid_with_points -= entry.points - entry.lapsed
+            elif isinstance(entry, Adjusted):
+                tally.adjusted += (
+                    entry.points + entry.written_off
+                )  # a debit's write-off is forgiven
+            elif isinstance(entry, TransferredOut):
+                tally.transferred += entry.charged
             elif isinstance(entry, Expired):
                 tally.expired += entry.charged
             elif isinstance(entry, TierChanged):
@@ -305,6 +339,10 @@ def measure(
             tiers=dict(sorted(tiers[i].items(), key=lambda kv: reader.ranks.get(kv[0], 0))),
             upgrades=tally.upgrades,
             downgrades=tally.downgrades,
+            paid_with_points=tally.paid_with_points,
+            transferred=tally.transferred,
+            referrals=tally.referrals,
+            adjusted=tally.adjusted,
             point_value=value,
         )
 

@@ -81,6 +81,19 @@ def summary(report: Report) -> list[str]:
     ]
     if total.engagement:
         lines.append(f"Engagement rewards: {_count(total.engagement)} points for activities")
+    if total.paid_with_points:
+        value = money(total.paid_with_points * total.point_value, currency)
+        lines.append(
+            f"Paid with points at checkout: {_count(total.paid_with_points)} of the points "
+            f"redeemed ({value})"
+        )
+    for amount, text in (
+        (total.referrals, "Referral rewards: {} points (referrers and referred members)"),
+        (total.transferred, "Transferred between members: {} points"),
+        (total.adjusted, "Manual adjustments: {} points (goodwill credits less debits)"),
+    ):
+        if amount:
+            lines.append(text.format(_count(amount)))
     if total.tiers:
         levels = ", ".join(f"{level} {_count(n)}" for level, n in total.tiers.items())
         lines.append(
@@ -113,6 +126,9 @@ def _signed(value: int) -> str:
     return f"{value:+,}" if value else "0"
 
 
+_ALWAYS = frozenset({"issued", "redeemed", "expired", "reversed", "outstanding", "pending"})
+
+
 def diff_text(diff: ProgramDiff, title: str) -> str:
     """The ``loyalrules diff`` report."""
     old, new = diff.old.total, diff.new.total
@@ -126,9 +142,14 @@ def diff_text(diff: ProgramDiff, title: str) -> str:
         ("points reversed", "reversed"),
         ("outstanding at the end", "outstanding"),
         ("pending at the end", "pending"),
+        ("paid with points", "paid_with_points"),
+        ("referral rewards", "referrals"),
+        ("transferred", "transferred"),
+        ("adjusted", "adjusted"),
     ):
         a, b = getattr(old, name), getattr(new, name)
-        rows.append([label, _count(a), _count(b), _signed(b - a)])
+        if a or b or name in _ALWAYS:
+            rows.append([label, _count(a), _count(b), _signed(b - a)])
     for label, name in (("liability at the end", "liability"),):
         a, b = getattr(old, name), getattr(new, name)
         rows.append([label, format_money(a, currency), format_money(b, currency),

@@ -4,7 +4,8 @@ Each member draws from their own ``random.Random`` seeded with ``"{seed}:{index}
 string seed is hashed with SHA-512, never with ``hash()``), so a member's history does
 not depend on the others, on the order they are run in, or on the machine. Each month:
 memberships are renewed or taken, then the member's orders (some with a redemption at
-checkout), returns and activities happen in time order, then the nightly jobs run at
+checkout, some partly paid with points), returns, activities and goodwill credits happen
+in time order (visits scaled by the month's seasonality), then the nightly jobs run at
 the month's end (``Program.expire`` and, with tiers, ``Program.review_tiers``).
 """
 
@@ -38,7 +39,8 @@ from loyalrules.economics.metrics import POINTS
 from loyalrules.economics.population import DayCounts, Tables, make_member, pick
 from loyalrules.economics.scenario import Scenario, Step
 from loyalrules.economics.shape import ProgramShape, shape_of
-from loyalrules.values.inputs import Expire, Redeem, ReviewTiers
+from loyalrules.storage.inputs import run
+from loyalrules.values.inputs import Adjust, Expire, PayWithPoints, Redeem, ReviewTiers
 
 DEFAULT_START: Final = date(2026, 1, 1)
 Progress = Callable[[int, int], None]
@@ -94,6 +96,13 @@ class _Simulator:
         self.propensity, self.chance = float(m.redemption.propensity), float(m.redemption.chance)
         self.subscribe, self.renew = float(m.memberships.subscribe), float(m.memberships.renew)
         self.near, self.boost = float(1 - m.tiers.within), float(m.tiers.boost)
+        self.seasons = {month: float(factor) for month, factor in m.seasonality.items()}
+        self.pay = program.settings.pay_with_points
+        self.pay_chance = float(m.pay_with_points.chance) if self.pay is not None else 0.0
+        self.goodwill, self.goodwill_points = (
+            float(m.adjustments.per_month),
+            int(m.adjustments.points),
+        )
 
     def member(self, index: int, record: bool) -> tuple[Member, Ledger, list[Step] | None]:
         rng = random.Random(f"{self.seed}:{index}")
@@ -120,7 +129,8 @@ class _Run:
         self.redeemer = rng.random() < sim.propensity
         self.gone = self.subscribed = False
         self.returns: list[Return] = []
-        self.orders = self.activities = self.memberships = 0
+        self.paid: dict[str, Purchase] = {}  # orders partly paid with points, as recorded
+        self.orders = self.activities = self.memberships = self.adjustments = 0
 
     def apply(self, outcome: Outcome) -> None:
         if outcome.entries:
@@ -134,12 +144,13 @@ class _Run:
     def month(self, month: Month) -> None:
         sim, rng, program = self.sim, self.rng, self.sim.program
         member = self.member
-        events: list[tuple[datetime, int, Purchase | Return | Activity]] = []
+        events: list[tuple[datetime, int, Purchase | Return | Activity | Adjust]] = []
         if not self.gone:
             if sim.plan is not None:
                 self.membership(month.start + timedelta(hours=1), sim.plan)
             days = max(round((month.end - month.start).total_seconds() / 86400), 1)
-            visit = min(self.rate * self.tier_boost(month) / days, 1.0)
+            season = sim.seasons.get(int(month.name[5:]), 1.0)
+            visit = min(self.rate * self.tier_boost(month) * season / days, 1.0)
             engage = min(sim.engagement / days, 1.0) if sim.shape.activity_kinds else 0.0
             for day in sim.days.draw(rng, days, visit):
                 at = month.start + timedelta(days=day, seconds=rng.randrange(86400))
@@ -152,15 +163,26 @@ class _Run:
                     id=f"a-{self.activities}", member_id=member.id, kind=kind, occurred_at=at
                 )
                 events.append((at, 1, activity))
+            if sim.goodwill and rng.random() < sim.goodwill:
+                at = month.start + timedelta(days=rng.randrange(days), seconds=rng.randrange(86400))
+                self.adjustments += 1
+                credit = Adjust(sim.goodwill_points, "goodwill", "customer-service",
+                                f"goodwill-{self.adjustments}", at)  # fmt: skip
+                events.append((at, 3, credit))
         due = [r for r in self.returns if r.occurred_at < month.end]
         self.returns = [r for r in self.returns if r.occurred_at >= month.end]
         events += [(r.occurred_at, 2, r) for r in due]
         events.sort(key=lambda item: (item[0], item[1]))
         for at, _, event in events:
             if isinstance(event, Purchase):
-                self.checkout(event, at)
+                event = self.checkout(event, at)
+            elif isinstance(event, Return) and event.purchase.id in self.paid:
+                event = attrs.evolve(event, purchase=self.paid.pop(event.purchase.id))
             self.note(event)
-            self.apply(program.process(event, member=member, ledger=self.ledger))
+            if isinstance(event, Adjust):
+                self.apply(run(program, member, self.ledger, event))
+            else:
+                self.apply(program.process(event, member=member, ledger=self.ledger))
         self.apply(program.expire(member=member, ledger=self.ledger, at=month.end))
         self.note(Expire(month.end))
         self.note(ReviewTiers(month.end))  # for a replay through a program with tiers
@@ -245,32 +267,41 @@ class _Run:
             )
         return purchase
 
-    def checkout(self, purchase: Purchase, at: datetime) -> None:
-        """A redeemer may spend points on a reward at checkout, before the order."""
-        sim, rng = self.sim, self.rng
-        if not (self.redeemer and sim.rewards and rng.random() < sim.chance):
-            return
-        reward = pick(sim.rewards, rng)
-        # The order's cart, as a host would store the redemption (a Cart, not the Purchase).
-        cart = Cart(lines=purchase.lines, channel=purchase.channel, payment=purchase.payment)
-        step = Redeem(reward, at, f"{purchase.id}:{reward}", cart, purchase.id)
+    def checkout(self, purchase: Purchase, at: datetime) -> Purchase:
+        """A redeemer may spend points on a reward at checkout, before the order, and a
+        member may pay part of it with points: the order as recorded."""
+        sim, rng, order = self.sim, self.rng, purchase.id
+        cart = None
+        if self.redeemer and sim.rewards and rng.random() < sim.chance:
+            reward, cart = pick(sim.rewards, rng), _cart(purchase)
+            self.attempt(Redeem(reward, at, f"{order}:{reward}", cart, order), sim.least[reward])
+        if not (sim.pay_chance and rng.random() < sim.pay_chance and sim.pay is not None):
+            return purchase
+        step = PayWithPoints(cart or _cart(purchase), at, f"{order}:pay", order)
+        outcome = self.attempt(step, max(sim.pay.min_points, 1))
+        if outcome is None or outcome.grant is None or outcome.grant.amount is None:
+            return purchase
+        paid = attrs.evolve(purchase, points_payment=outcome.grant.amount)
+        self.paid[order] = paid  # its return must carry the order as recorded
+        return paid
+
+    def attempt(self, step: Redeem | PayWithPoints, least: int | None) -> Outcome | None:
+        """Run ``step`` unless it is refused; below ``least`` points it certainly would
+        be, so the program is not asked (a replay asks)."""
         self.note(step)
-        least = sim.least[reward]
         if least is not None and self.points < least:
-            return  # refused for too few points, certainly: skip asking (a replay asks)
+            return None
         try:
-            outcome = sim.program.redeem(
-                reward,
-                member=self.member,
-                ledger=self.ledger,
-                at=at,
-                key=step.key,
-                cart=step.cart,
-                order_id=purchase.id,
-            )
+            outcome = run(self.sim.program, self.member, self.ledger, step)
         except (InsufficientPoints, NotAllowed):
-            return
+            return None
         self.apply(outcome)
+        return outcome
+
+
+def _cart(purchase: Purchase) -> Cart:
+    """The order's cart, as a host would store a call made at its checkout."""
+    return Cart(lines=purchase.lines, channel=purchase.channel, payment=purchase.payment)
 
 
 def simulate(
