@@ -281,6 +281,13 @@ class Program(Spending):
             self._tiers(), ledger.history, member.joined_at, at, self.settings
         )
 
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        """The program's account names, ``points`` first. Give them to a ledger built
+        from stored rows, ``Ledger.from_dicts(rows, accounts=program.accounts)``, so its
+        ``balance`` refuses a misspelt name (decision 0056)."""
+        return self.settings.account_names
+
     def balance(
         self, *, member: Member, ledger: Ledger, at: datetime, account: str = DEFAULT_ACCOUNT
     ) -> Balance:

@@ -1,6 +1,8 @@
-"""Generated event streams (purchases, returns, activities, redemptions and their
-cancellations, points payments, expiry runs, checkpoints, concurrent applies) through
-programs of every negative-balance policy. Only loyalrules' own errors may come out, and
+"""Generated event streams (purchases, returns, activities, redemptions of catalog
+rewards and by the chart, their cancellations, points payments, transfers to another
+member, referrals, membership events, challenge opt-ins, period closes, tier reviews,
+expiry runs, checkpoints, concurrent applies) through programs of every negative-balance
+policy. Only loyalrules' own errors may come out, and
 the invariants the docs state hold after every stream:
 
 * conservation per account (``Ledger.verify`` finds nothing, and what the balance holds
@@ -28,6 +30,7 @@ from loyalrules import (
     Cart,
     Ledger,
     Member,
+    Membership,
     Outcome,
     Program,
     Purchase,
@@ -38,9 +41,10 @@ from loyalrules import (
 from loyalrules.errors import UnknownAccount
 from loyalrules.testing import carts
 
-MEMBER = Member(id="m", joined_at=datetime(2025, 1, 1, tzinfo=UTC))
+MEMBER = Member(id="m", joined_at=datetime(2025, 1, 1, tzinfo=UTC), attributes={"email": "m"})
+FRIEND = Member(id="f", joined_at=datetime(2026, 1, 1, tzinfo=UTC), attributes={"email": "f"})
 START = datetime(2026, 1, 1, tzinfo=UTC)
-ACCOUNTS = ("points", "cashback")
+ACCOUNTS = ("points", "cashback", "dividend")
 PROGRAM = Template("""
 program: fuzz
 currency: USD
@@ -49,8 +53,26 @@ negative_balance: $negative
 expiry: $expiry
 accounts:
   cashback: {unit: money}
+  dividend: {unit: money, expiry: never}
 pay_with_points:
   rate: {points: 10, value: "1.00"}
+transfers: {min_points: 5, limit: {points: 200, per: month}}
+redemption_chart:
+  steps: [{points: 50, amount: "2.00"}, {points: 120, amount: "5.00"}]
+payouts:
+  - {id: dividend, percent: 2, period: quarter, account: dividend, step: "0.50"}
+memberships:
+  - {id: plus, fee: "9.00", period: P1M, multiplier: 2, signup_bonus: 40}
+tiers:
+  window: calendar_year
+  levels:
+    - {id: member}
+    - {id: gold, qualify: "150.00", multiplier: "1.5", upgrade_bonus: 30}
+referrals:
+  qualifying: [welcome]
+  identity: [email]
+challenges:
+  - {id: visits, goal: {visits: 3}, per: month, opt_in: true, points: 60}
 eligible_spend: {exclude: {categories: [gift_cards]}}
 earn:
   - id: base
@@ -68,6 +90,10 @@ earn:
   - id: back
     account: cashback
     effect: {type: cashback, percent: 3}
+  - id: thanks
+    activity: [referral]
+    limit: {times: 3, per: year}
+    effect: {type: bonus, points: 50}
 rewards:
   - id: small
     cost: 30
@@ -94,6 +120,13 @@ step = st.one_of(
     st.tuples(st.just("expire")),
     st.tuples(st.just("checkpoint")),
     st.tuples(st.just("race"), st.sampled_from(["small", "big"])),
+    st.tuples(st.just("chart"), st.integers(1, 300)),
+    st.tuples(st.just("transfer"), st.integers(1, 120), st.booleans()),
+    st.tuples(st.just("refer"), carts(max_lines=2)),
+    st.tuples(st.just("membership"), st.sampled_from(["subscribe", "renew", "cancel", "lapse"])),
+    st.tuples(st.just("opt_in"), st.sampled_from(["visits", "vistis"])),
+    st.tuples(st.just("close")),
+    st.tuples(st.just("tiers")),
 )
 streams = st.lists(st.tuples(gaps, step), max_size=12)
 
@@ -105,6 +138,7 @@ class Stream:
     def __init__(self, program: Program) -> None:
         self.program = program
         self.ledger = Ledger()
+        self.friend = Ledger()
         self.now = START
         self.purchases: list[Purchase] = []
         self.redemptions: list[str] = []
@@ -205,6 +239,8 @@ class Stream:
                 assert self.balances(compacted) == self.balances(self.ledger)
                 self.ledger = compacted
                 self.last = None  # its event may be older than the checkpoint
+        elif kind in EXTRA_STEPS:
+            EXTRA_STEPS[kind](self, *args)
         elif kind == "race":
             first = self.redeem(str(args[0]), f"x-{self.count}")
             second = self.redeem(str(args[0]), f"y-{self.count}")
@@ -213,6 +249,64 @@ class Stream:
                 if first.entries and second.entries:
                     assert isinstance(library_call(self.ledger.apply, second), StaleOutcome)
 
+    def chart(self, points: int) -> None:
+        key = f"c-{self.count}"
+        outcome = library_call(
+            self.program.redeem_points, points, member=MEMBER, ledger=self.ledger,
+            at=self.now, key=key,
+        )  # fmt: skip
+        self.store(outcome)
+        if isinstance(outcome, Outcome):
+            self.redemptions.append(key)
+
+    def transfer(self, points: int, back: bool) -> None:
+        """Points to the friend (or back from them): both ledgers change."""
+        (sender, sent), (recipient, got) = (FRIEND, self.friend), (MEMBER, self.ledger)
+        if not back:
+            (sender, sent), (recipient, got) = (recipient, got), (sender, sent)
+        result = library_call(
+            self.program.transfer, points, sender=sender, sender_ledger=sent,
+            recipient=recipient, recipient_ledger=got, at=self.now, key=f"t-{self.count}",
+        )  # fmt: skip
+        if isinstance(result, tuple):
+            out, into = result
+            if back:
+                self.friend, self.ledger = self.friend.apply(out), self.ledger.apply(into)
+            else:
+                self.ledger, self.friend = self.ledger.apply(out), self.friend.apply(into)
+            assert out.change() == -into.change() == -points
+
+    def refer(self, cart: Cart) -> None:
+        """The friend buys; if that qualifies, the member's referral is processed."""
+        order = Purchase(id=f"f-{self.count}", member_id=FRIEND.id, occurred_at=self.now,
+                         lines=cart.lines)  # fmt: skip
+        outcome = library_call(self.program.process, order, member=FRIEND, ledger=self.friend)
+        if isinstance(outcome, Outcome):
+            self.friend = self.friend.apply(outcome)
+            referral = library_call(self.program.referral, outcome, referee=FRIEND,
+                                    referrer=MEMBER)  # fmt: skip
+            event = getattr(referral, "event", None)
+            if event is not None:
+                self.process(event)
+
+    def membership(self, action: str) -> None:
+        self.process(Membership(id=f"ms-{self.count}", member_id=MEMBER.id, plan="plus",
+                                action=action, occurred_at=self.now))  # fmt: skip
+
+    def opt_in(self, challenge: str) -> None:
+        self.store(library_call(self.program.opt_in, challenge, member=MEMBER,
+                                ledger=self.ledger, at=self.now))  # fmt: skip
+
+    def close(self) -> None:
+        self.store(
+            library_call(self.program.close_periods, member=MEMBER, ledger=self.ledger, at=self.now)
+        )
+
+    def tiers(self) -> None:
+        self.store(
+            library_call(self.program.review_tiers, member=MEMBER, ledger=self.ledger, at=self.now)
+        )
+
     def balances(self, ledger: Ledger) -> tuple[tuple[int, int, int], ...]:
         when = self.now + timedelta(seconds=1)
         out = []
@@ -220,6 +314,17 @@ class Stream:
             balance = ledger.balance(when, account)
             out.append((balance.available, balance.pending, balance.deficit))
         return tuple(out)
+
+
+EXTRA_STEPS = {
+    "chart": Stream.chart,
+    "transfer": Stream.transfer,
+    "refer": Stream.refer,
+    "membership": Stream.membership,
+    "opt_in": Stream.opt_in,
+    "close": Stream.close,
+    "tiers": Stream.tiers,
+}
 
 
 @fuzz_settings(quick=200, long=10_000)
@@ -232,19 +337,20 @@ def test_no_stream_raises_a_foreign_error_or_breaks_an_invariant(
     for gap, action in history:
         stream.step(gap, action)
     ledger = stream.ledger
-    # conservation per account
-    assert ledger.verify() == ()
     when = stream.now + timedelta(seconds=1)
-    for account in ACCOUNTS:
-        balance = ledger.balance(when, account)
-        # ``available`` is net of the deficit; a written-off shortfall is counted among
-        # the debits but took nothing.
-        held = balance.available + balance.pending
-        assert held == sum(balance.credited.values()) - sum(balance.debited.values()) + (
-            balance.written_off
-        ), account
-        if policies[0] == "clamp":  # no negative balance under clamp
-            assert balance.available >= 0
+    for each in (ledger, stream.friend):
+        # conservation per account
+        assert each.verify() == ()
+        for account in ACCOUNTS:
+            balance = each.balance(when, account)
+            # ``available`` is net of the deficit; a written-off shortfall is counted
+            # among the debits but took nothing.
+            held = balance.available + balance.pending
+            assert held == sum(balance.credited.values()) - sum(balance.debited.values()) + (
+                balance.written_off
+            ), account
+            if policies[0] == "clamp":  # no negative balance under clamp
+                assert balance.available >= 0
     # replaying an event adds nothing
     if stream.last is not None:
         event, _ = stream.last
@@ -252,7 +358,7 @@ def test_no_stream_raises_a_foreign_error_or_breaks_an_invariant(
         assert again.duplicate
         assert again.entries == ()
         # every account reads through it; a name the program does not declare is refused
-        assert [again.change(account) for account in ACCOUNTS] == [0, 0]
+        assert [again.change(account) for account in ACCOUNTS] == [0, 0, 0]
         with pytest.raises(UnknownAccount):
             again.awarded("cash_back")
     # the JSON round trip keeps every balance

@@ -173,13 +173,22 @@ class HistoryState:
 
     def debit(self, entry: Debit | Adjusted) -> None:
         state = self.account(entry.account)
+        expiry = entry.kind == "expired"
         for consumption in entry.consumed:
             lot = state.lots.get(consumption.lot)
-            if lot is not None:  # Ledger.verify reports debits of unknown lots
-                state.take(lot, entry.at, consumption.points)
-                if entry.kind == "expired":
-                    lot.expired_by_entry = True
-                    lot.expired_points += consumption.points
+            if lot is None:  # Ledger.verify reports debits of unknown lots
+                continue
+            beyond = consumption.points - max(lot.left, 0)
+            expired_at = lot.expired_at
+            if beyond > 0 and not expiry and expired_at is not None and entry.at < expired_at:
+                # Written after the lot's expiry but dated before it: these points were
+                # spent, not expired (decision 0057).
+                state.unexpire(lot, min(beyond, lot.expired_points))
+            state.take(lot, entry.at, consumption.points)
+            if expiry:
+                lot.expired_by_entry = True
+                lot.expired_points += consumption.points
+                lot.expired_at = entry.at
         if entry.deficit:
             state.carry(entry.at, entry.deficit)
         if entry.written_off:
@@ -200,6 +209,7 @@ class HistoryState:
             if lot is not None:
                 state.give_back(lot, entry.at, part.points)
                 state.settle(lot, entry.at, part.points)
+                state.expire_rest(lot)  # an expiry written already, dated later
         if entry.regranted:
             lot = LotState(
                 entry.key, entry.account, entry.regranted, entry.at, entry.at,

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from loyalrules.errors import StaleOutcome, ValidationError, WrongTypeError
+from loyalrules.errors import StaleOutcome, UnknownAccount, ValidationError, WrongTypeError
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.compaction import checkpoint_of
 from loyalrules.ledger.entries import (
@@ -121,6 +121,12 @@ class Ledger:
     >>> len(ledger), ledger.version
     (0, 0)
 
+    ``accounts`` are the program's account names, when the ledger knows them: given here
+    or to ``from_dicts`` (``accounts=program.accounts``), or learnt from the first
+    Outcome of a program it ``apply``-s. A ledger that knows them refuses any other name
+    in ``balance`` (decision 0056); one that does not reads any name without entries as
+    empty. The names are no part of the entries: ``==`` ignores them.
+
     A line of appends shares one list of entries: each ledger sees the first ``len``
     of them, and ``append`` to the newest ledger adds to the list in place, so it costs
     the new entries only (decision 0070). ``entries`` is that prefix as a tuple, made
@@ -131,13 +137,21 @@ class Ledger:
     _size: int  # this ledger's entries: the first _size of _log
     _history: History
     _tuple: tuple[Entry, ...] | None
+    _accounts: tuple[str, ...]  # the program's account names; empty: not known
 
-    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+    def __init__(self, entries: Iterable[Entry] = (), *, accounts: Iterable[str] = ()) -> None:
         log = _entries(entries)
         _set_field(self, "_log", log)
         _set_field(self, "_size", len(log))
         _set_field(self, "_history", History.of(log))
         _set_field(self, "_tuple", None)
+        _set_field(self, "_accounts", _names(accounts))
+
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        """The account names ``balance`` accepts (empty: the ledger does not know the
+        program's names, and reads any name without entries as empty)."""
+        return self._accounts
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -169,7 +183,8 @@ class Ledger:
         return f"Ledger(entries={self.entries!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return Ledger, (list(self),)  # the history is derived again, on first question
+        # the history is derived again, on first question
+        return _rebuilt, (list(self), self._accounts)
 
     def __contains__(self, key: object) -> bool:
         return key in self._own_history().keys
@@ -221,30 +236,37 @@ class Ledger:
                 f"append() takes a list of entries, not a single {type(entries).__name__}; "
                 "e.g. ledger.append(outcome.entries)"
             )
-        new = tuple(entries)
+        return self._extended(tuple(entries), self._accounts)
+
+    def _extended(self, new: tuple[Entry, ...], accounts: tuple[str, ...]) -> Ledger:
         history, log, size = self._history, self._log, self._size
         with history.lock:
             if history.size == size == len(log):  # the newest ledger: extend in place
                 history.extend(new)  # checks first: raises before anything changes
                 log += new
-                return _appended(log, size + len(new), history)
+                return _appended(log, size + len(new), history, accounts)
         log = log[:size]  # a fork from an older ledger: its own copy
         history = History.of(log)
         history.extend(new)
         log += new
-        return _appended(log, len(log), history)
+        return _appended(log, len(log), history, accounts)
 
     def apply(self, outcome: Computed) -> Ledger:
         """``append(outcome.entries)``, but only if ``outcome`` was computed against this
         very ledger (compare-and-set): an Outcome computed against an older version
-        raises ``StaleOutcome``, and the caller computes it again."""
+        raises ``StaleOutcome``, and the caller computes it again. The new ledger knows
+        the account names of the program that computed ``outcome`` (decision 0056)."""
         if outcome.ledger_version != self.version:
             raise StaleOutcome(
                 f"the outcome {outcome.event_key!r} was computed against version "
                 f"{outcome.ledger_version} but the ledger is at version {self.version}; "
                 "compute it again against the current ledger"
             )
-        return self.append(outcome.entries)
+        accounts = self._accounts
+        named = getattr(outcome, "accounts", ())  # an Outcome the engine built has them
+        if named and named != accounts:
+            accounts = _names((*accounts, *named))
+        return self._extended(tuple(outcome.entries), accounts)
 
     def check_unchanged(self, history: History, what: str) -> None:
         """Raise ``StaleOutcome`` if another writer appended to this very ledger object
@@ -279,10 +301,10 @@ class Ledger:
         """Points of ``account`` at the instant ``at`` (``as_of=`` is its 0.1 spelling).
 
         Lots are counted by their own dates (pending, expiry, inactivity), so expiries
-        count whether or not ``Program.expire`` has written them yet. A ledger has no
-        program, so it cannot tell an account without entries yet from a misspelt name:
-        both read as an empty balance. ``Program.balance`` checks the name against the
-        program (decision 0055).
+        count whether or not ``Program.expire`` has written them yet. A ledger that
+        knows the program's account names (``accounts``) reads a declared account
+        without entries as empty and raises ``UnknownAccount`` for any other name; one
+        that does not know them reads any name without entries as empty (decision 0056).
 
         >>> from datetime import UTC, datetime
         >>> Ledger().balance(at=datetime(2026, 1, 1, tzinfo=UTC)).available
@@ -297,6 +319,8 @@ class Ledger:
         if state is None:
             if not isinstance(account, str):
                 raise WrongTypeError(f"account must be a str, not {type(account).__name__}")
+            if self._accounts and account not in self._accounts:
+                raise UnknownAccount(account, self._accounts)
             return Balance(account, 0, 0)
         available = pending = unwritten_expired = 0
         expiring: dict[datetime, int] = {}
@@ -370,7 +394,7 @@ class Ledger:
         checkpoint = attrs.evolve(
             checkpoint_of(History.of(old), cutoff), replaced=self.version - len(kept)
         )
-        return Ledger((checkpoint, *kept))
+        return Ledger((checkpoint, *kept), accounts=self._accounts)
 
     def verify(self) -> tuple[Inconsistency, ...]:
         """Broken invariants: debits of unknown lots or of lots they could not take from
@@ -385,16 +409,33 @@ class Ledger:
         return [entry.to_dict() for entry in self]
 
     @classmethod
-    def from_dicts(cls, rows: Iterable[Mapping[str, Any]]) -> Ledger:
-        """Rebuild a ledger from stored ``to_dict()`` rows (oldest first)."""
+    def from_dicts(
+        cls, rows: Iterable[Mapping[str, Any]], *, accounts: Iterable[str] = ()
+    ) -> Ledger:
+        """Rebuild a ledger from stored ``to_dict()`` rows (oldest first); pass
+        ``accounts=program.accounts`` so ``balance`` refuses a misspelt account."""
         with collector_paused():  # thousands of new entries, none of them garbage
-            return cls(tuple(entry_from_dict(row) for row in rows))
+            return cls(tuple(entry_from_dict(row) for row in rows), accounts=accounts)
 
 
 _new_ledger = object.__new__
 
 
-def _appended(log: list[Entry], size: int, history: History) -> Ledger:
+def _names(accounts: Iterable[str]) -> tuple[str, ...]:
+    """Account names, each once, in the order given."""
+    if isinstance(accounts, str):
+        raise WrongTypeError(
+            f"accounts takes a list of account names, not the string {accounts!r}; "
+            "e.g. accounts=program.accounts"
+        )
+    names = tuple(dict.fromkeys(accounts))
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise WrongTypeError(f"an account name must be a non-empty str, not {name!r}")
+    return names
+
+
+def _appended(log: list[Entry], size: int, history: History, accounts: tuple[str, ...]) -> Ledger:
     """The ledger ``append`` returns: the first ``size`` entries of ``log``, all folded
     into ``history`` already, so the constructor's work is skipped."""
     ledger: Ledger = _new_ledger(Ledger)
@@ -402,7 +443,13 @@ def _appended(log: list[Entry], size: int, history: History) -> Ledger:
     _set_field(ledger, "_size", size)
     _set_field(ledger, "_history", history)
     _set_field(ledger, "_tuple", None)
+    _set_field(ledger, "_accounts", accounts)
     return ledger
+
+
+def _rebuilt(entries: list[Entry], accounts: tuple[str, ...] = ()) -> Ledger:
+    """Unpickle a ledger (its history is folded again on the first question)."""
+    return Ledger(entries, accounts=accounts)
 
 
 __all__ = ["Balance", "Ledger", "frozen_counts"]

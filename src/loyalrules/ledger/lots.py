@@ -22,6 +22,7 @@ class LotState:
         "account",
         "at",
         "available_at",
+        "expired_at",
         "expired_by_entry",
         "expired_points",
         "expires_at",
@@ -66,6 +67,7 @@ class LotState:
         self.taken: list[tuple[datetime, int]] | tuple[()] = ()
         self.left = points  # after every debit folded so far
         self.expired_by_entry = False  # an Expired entry wrote its expiry
+        self.expired_at: datetime | None = None  # ... dated then
         self.order = 0  # its place among its account's lots (set when added)
 
     def is_available(self, at: datetime) -> bool:
@@ -77,6 +79,22 @@ class LotState:
         if as_of is NEVER:
             return self.left
         return self.points - sum(points for when, points in self.taken if when <= as_of)
+
+    def left_for(self, at: datetime) -> int:
+        """Points a debit dated ``at`` may take, written now: at no instant from ``at``
+        on may the lot hold less than nothing, so the least it holds from then on, the
+        entries written so far counted by their dates. An expiry written but dated after
+        ``at`` took what was left, and counts for nothing here (decision 0057)."""
+        taken = self.taken
+        if not taken:
+            return self.left
+        end = self.expired_at or NEVER
+        running = self.points - sum(points for when, points in taken if when <= at)
+        lowest = running
+        for _, points in sorted(row for row in taken if at < row[0] < end):
+            running -= points
+            lowest = min(lowest, running)
+        return lowest
 
     def take(self, at: datetime, points: int) -> None:
         if isinstance(self.taken, list):
@@ -177,6 +195,27 @@ class AccountState:
         found.sort(key=_added)
         return found
 
+    def unexpire(self, lot: LotState, points: int) -> None:
+        """Give back ``points`` of the expiry written for ``lot`` to a debit dated before
+        it, written after it: the expiry took what was left, and that is now less."""
+        expired_at = lot.expired_at
+        if expired_at is None:  # only called for a lot an expiry took from
+            return
+        lot.expired_points -= points
+        self.give_back(lot, expired_at, points)
+        self.debits.append((expired_at, "expired", -points))
+
+    def expire_rest(self, lot: LotState) -> None:
+        """Points given back to ``lot`` after its expiry was written, dated before it,
+        expire with it: the expiry takes what is left at its date."""
+        expired_at = lot.expired_at
+        if expired_at is None or lot.left <= 0:
+            return
+        points = lot.left
+        self.take(lot, expired_at, points)
+        lot.expired_points += points
+        self.debits.append((expired_at, "expired", points))
+
     def settle(self, lot: LotState, at: datetime, points: int) -> None:
         """Pay what the account owes from ``points`` just credited to ``lot``."""
         if self.owed > 0:
@@ -272,7 +311,7 @@ def take(
     for _, lot in candidates:
         if points <= 0:
             break
-        left = lot.remaining()
+        left = lot.left_for(at)
         if left > 0:
             part = min(left, points)
             consumed.append(Consumption(lot.key, part))

@@ -22,7 +22,7 @@ from loyalrules.ledger.history import HistoryBefore
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import returns, tier_changes
 from loyalrules.operations.lifecycle import duplicate
-from loyalrules.operations.outcome import Outcome, Quote
+from loyalrules.operations.outcome import Awarded, Outcome, Quote
 from loyalrules.rules.budgets import draw
 from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
@@ -334,7 +334,7 @@ class Earning:
                 awarded[entry.account] = awarded.get(entry.account, 0) + entry.points
         return Quote(
             points=awarded.get(DEFAULT_ACCOUNT, 0),
-            awarded=awarded,
+            awarded=Awarded(awarded, self.settings.account_names),
             eligible_spend=Money(ctx.spend, cart.currency),
             explanation=(*evaluation.explanation, *upgrade.explanation),
             reasons=Reasons(self.book, ctx, evaluation, None),

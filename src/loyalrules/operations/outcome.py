@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import wraps
 from types import MappingProxyType
 from typing import Any, TypeVar, cast
@@ -11,7 +11,6 @@ import attrs
 
 from loyalrules.errors import UnknownAccount
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot, Restored
-from loyalrules.ledger.ledger import frozen_counts
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rewards import Grant
 from loyalrules.rules.why_not import Reason, Reasons, RuleCheck
@@ -61,6 +60,62 @@ def naming_accounts(method: F) -> F:
         return result
 
     return cast(F, call)
+
+
+class Awarded(Mapping[str, int]):
+    """What a quote would credit, per account: a read-only mapping of the accounts the
+    cart earns in, which also checks names like ``Outcome.awarded`` (decision 0056).
+
+    ``awarded("cashback")`` and ``awarded["cashback"]`` read 0 for an account the
+    program declares that the cart would not credit, and raise ``UnknownAccount`` for a
+    name it does not declare (``get`` too: a typo never reads as a default). Iterating
+    gives the accounts with points, as a dict of them would.
+
+    >>> awarded = Awarded({"points": 40}, ("points", "cashback"))
+    >>> awarded("points"), awarded["cashback"], dict(awarded)
+    (40, 0, {'points': 40})
+    """
+
+    __slots__ = ("_accounts", "_counts")
+
+    def __init__(self, counts: Mapping[str, int] = _NOTHING, accounts: tuple[str, ...] = ()):
+        self._counts = dict(counts)
+        self._accounts = accounts  # empty: built by hand, a plain mapping
+
+    def __getitem__(self, account: str) -> int:
+        if not self._accounts:
+            return self._counts[account]
+        if account not in self._accounts:
+            raise UnknownAccount(account, self._accounts)
+        return self._counts.get(account, 0)
+
+    def __call__(self, account: str = DEFAULT_ACCOUNT) -> int:
+        """Points ``account`` would be credited (``Outcome.awarded``'s reading)."""
+        return self[account] if self._accounts else self._counts.get(account, 0)
+
+    def get(self, account: str, default: Any = None) -> Any:
+        if self._accounts and account not in self._accounts:
+            raise UnknownAccount(account, self._accounts)
+        return self._counts.get(account, default)
+
+    def __contains__(self, account: object) -> bool:
+        return account in self._counts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def __repr__(self) -> str:
+        return f"Awarded({self._counts!r})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return Awarded, (self._counts, self._accounts)
+
+
+def _awarded(value: Mapping[str, int]) -> Awarded:
+    return value if isinstance(value, Awarded) else Awarded(value)
 
 
 def _lines_text(explanation: tuple[Explanation, ...]) -> str:
@@ -117,12 +172,13 @@ def _messages(explanation: tuple[Explanation, ...]) -> tuple[str, ...]:
 @attrs.frozen(kw_only=True)
 class Quote(_Explained):
     """What a cart would earn, without committing anything: ``points`` in the
-    ``points`` account, ``awarded`` per account (cashback in cents)."""
+    ``points`` account, ``awarded`` per account (cashback in cents; an ``Awarded``
+    mapping that refuses a name the program does not declare)."""
 
     points: int
     eligible_spend: Money
     explanation: tuple[Explanation, ...]
-    awarded: Mapping[str, int] = attrs.field(factory=dict, converter=frozen_counts, hash=False)
+    awarded: Awarded = attrs.field(factory=Awarded, converter=_awarded, hash=False)
     _reasons: Reasons | None = attrs.field(default=None, eq=False, repr=False, hash=False)
 
     __reduce__ = reduce_frozen  # read-only mappings travel as dicts

@@ -26,7 +26,7 @@ from loyalrules.ledger.entries import Adjusted, Consumption, Earned, Entry, Rede
 from loyalrules.ledger.fold import reward_key
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.ledger.lots import take
+from loyalrules.ledger.lots import LotState, take
 from loyalrules.operations.catalog_limits import catalog_limit
 from loyalrules.operations.lifecycle import cover, duplicate
 from loyalrules.operations.outcome import Outcome
@@ -84,8 +84,34 @@ def _limit(reward: Reward, ctx: Context, history: History, order_id: str | None)
 
 
 def points_available(ledger: Ledger, account: str, at: datetime) -> int:
-    """Points of ``account`` that can be spent at ``at``."""
-    return ledger.balance(at, account).available
+    """Points of ``account`` that a debit dated ``at`` can spend: the balance at
+    ``at``, less what debits dated later but already written took from the lots it
+    could spend (they keep the lots they named). Points an expiry written later took
+    count: a debit dated before the expiry spends them instead (decision 0057)."""
+    balance = ledger.balance(at, account)
+    history = ledger.history
+    state = history.accounts.get(account)
+    if state is None:
+        return balance.available
+    left = sum(lot.left_for(at) for lot, _ in _spendable(history, account, at))
+    return min(balance.available, left - balance.deficit)
+
+
+def _spendable(history: History, account: str, at: datetime) -> list[tuple[LotState, datetime]]:
+    """The lots of ``account`` a debit dated ``at`` may take from, with their expiry:
+    open ones, and those an expiry dated after ``at`` closed."""
+    state = history.accounts.get(account)
+    if state is None:
+        return []
+    lots = list(state.open.values())
+    lots += (lot for lot in state.lots.values() if lot.left <= 0 and lot.expired_points > 0)
+    found = []
+    for lot in lots:
+        if lot.at <= at and lot.is_available(at):
+            expiry = history.expiry_of(lot)
+            if expiry > at:
+                found.append((lot, expiry))
+    return found
 
 
 def take_points(
@@ -100,28 +126,13 @@ def take_points(
     available = points_available(ledger, account, at)
     if points > available:
         raise InsufficientPoints(needed=points, available=available, what=what)
-    lots = [(lot, history.expiry_of(lot)) for lot in history.open_lots(account)]
-    consumed, shortfall = take(lots, points, at, order)
+    consumed, shortfall = take(_spendable(history, account, at), points, at, order)
     # The balance and the lots agree unless the shared history moved between the two
     # reads (a concurrent append to this ledger object): then the answer is stale.
     ledger.check_unchanged(history, f"the debit of {what}")
     if shortfall:
-        _refuse_backdated(ledger, at, what)
         raise InternalError(f"the open lots of {account!r} cover {points - shortfall} of {points}")
     return tuple(consumed)
-
-
-def _refuse_backdated(ledger: Ledger, at: datetime, what: str) -> None:
-    """Refuse a debit dated before entries already written that took the points it would
-    spend (an expiry run or a redemption dated later): the balance as of ``at`` still
-    counts those points, but they are gone. Only asked when the lots fall short."""
-    latest = max((entry.at for entry in ledger), default=at)
-    if latest > at:
-        raise ValidationError(
-            f"{what} is dated {at.isoformat()}, before entries already in the ledger "
-            f"(the latest at {latest.isoformat()}) that took the points it would spend; "
-            "date it at or after the ledger's latest entry"
-        )
 
 
 @attrs.frozen(kw_only=True)

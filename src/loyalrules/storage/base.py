@@ -19,7 +19,7 @@ import abc
 import json
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -145,13 +145,14 @@ class Store(abc.ABC):
         with self.transaction(write=False) as tx:
             return _known(tx, member_id)[0]
 
-    def load(self, member_id: str) -> Ledger:
-        """The member's ledger; its ``version`` is what ``apply`` compares against."""
+    def load(self, member_id: str, *, accounts: Iterable[str] = ()) -> Ledger:
+        """The member's ledger; its ``version`` is what ``apply`` compares against.
+        ``accounts=program.accounts`` makes its ``balance`` refuse a misspelt account."""
         with self.transaction(write=False) as tx:
             rows = tx.entry_rows(member_id)
             if not rows:
                 _known(tx, member_id)
-        return Ledger.from_dicts(json.loads(body) for _, body in rows)
+        return Ledger.from_dicts((json.loads(body) for _, body in rows), accounts=accounts)
 
     def inputs(self, member_id: str) -> list[Input]:
         """The inputs stored with the member's outcomes, oldest first."""
