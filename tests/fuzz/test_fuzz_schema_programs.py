@@ -224,7 +224,7 @@ def check_program(document: dict[str, Any], repairs: int = 0) -> Program | None:
     return None
 
 
-@fuzz_settings(quick=60, long=10_000)
+@fuzz_settings(quick=40, long=4_000)
 @given(documents())
 def test_a_schema_document_loads_or_is_a_program_error_and_runs_every_operation(
     document: dict[str, Any],
@@ -232,7 +232,7 @@ def test_a_schema_document_loads_or_is_a_program_error_and_runs_every_operation(
     check_program(document, repairs=8)
 
 
-@fuzz_settings(quick=60, long=10_000)
+@fuzz_settings(quick=40, long=4_000)
 @given(st.one_of(documents(), documents(full=True)).flatmap(hostile))
 def test_a_schema_document_with_a_hostile_value_is_a_program_error_or_runs(
     document: dict[str, Any],
