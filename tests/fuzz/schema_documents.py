@@ -113,11 +113,15 @@ def _string(node: dict[str, Any], key: str) -> st.SearchStrategy[Any]:
     return WORDS
 
 
+REACHED: set[str] = set()  # the key paths strategies were built for (``reachable_keys``)
+
+
 def strategy(
-    node: dict[str, Any], key: str = "", depth: int = 0, full: bool = False
+    node: dict[str, Any], key: str = "", depth: int = 0, full: bool = False, path: str = ""
 ) -> st.SearchStrategy[Any]:
-    """Values that follow the schema ``node``, found under the key ``key``; ``depth``
-    counts the conditions it is nested in; ``full``: every optional key is there."""
+    """Values that follow the schema ``node``, found under the key ``key`` at the key
+    path ``path``; ``depth`` counts the conditions it is nested in; ``full``: every
+    optional key is there."""
     if "$ref" in node:
         depth += 1
     node = _resolve(node)
@@ -129,14 +133,16 @@ def strategy(
     if alternatives is not None:
         merged = [{**{k: v for k, v in node.items() if k not in ("anyOf", "oneOf")}, **alt}
                   for alt in alternatives]  # fmt: skip
-        return st.one_of([strategy(alt, key, depth, full) for alt in merged])
+        return st.one_of([strategy(alt, key, depth, full, path) for alt in merged])
     kind = node.get("type")
     if isinstance(kind, list):
-        return st.one_of([strategy({**node, "type": each}, key, depth, full) for each in kind])
+        return st.one_of(
+            [strategy({**node, "type": each}, key, depth, full, path) for each in kind]
+        )
     if kind == "object" or "properties" in node:
-        return _object(node, key, depth, full)
+        return _object(node, key, depth, full, path)
     if kind == "array":
-        items = strategy(node.get("items", {}), key, depth, full)
+        items = strategy(node.get("items", {}), key, depth, full, path + "[]")
         low = node.get("minItems", 0)
         high = 1 if full and depth else 3 if depth == 0 else 2
         return st.lists(items, min_size=max(low, full), max_size=max(low, high))
@@ -152,7 +158,7 @@ def strategy(
 
 
 def _object(
-    node: dict[str, Any], key: str, depth: int, full: bool
+    node: dict[str, Any], key: str, depth: int, full: bool, path: str
 ) -> st.SearchStrategy[dict[str, Any]]:
     properties = node.get("properties", {})
     fixed, optional = {}, {}
@@ -160,12 +166,14 @@ def _object(
         if name in ("all", "any", "not") and depth >= NESTING:
             continue
         into = fixed if full or name in node.get("required", ()) else optional
-        into[name] = strategy(value, name, depth, full)
+        here = f"{path}.{name}" if path else name
+        REACHED.add(here)
+        into[name] = strategy(value, name, depth, full, here)
     mapping = st.fixed_dictionaries(fixed, optional=optional)
     extra = node.get("additionalProperties")
     if isinstance(extra, dict):
         keys = OPEN_KEYS.get(key, st.sampled_from(["k1", "k2"]))
-        more = st.dictionaries(keys, strategy(extra, key, depth, full), max_size=2)
+        more = st.dictionaries(keys, strategy(extra, key, depth, full, path + ".*"), max_size=2)
         return st.tuples(mapping, more).map(lambda pair: {**pair[1], **pair[0]})
     return mapping
 
@@ -302,6 +310,14 @@ def schema_keys(
     if isinstance(node.get("additionalProperties"), dict):
         found |= schema_keys(node["additionalProperties"], path + ".*", seen)
     return found
+
+
+def reachable_keys() -> set[str]:
+    """Every key path ``documents()`` may draw: the paths its strategies were built for
+    (each optional key of a mapping is drawn with some probability)."""
+    REACHED.clear()
+    strategy(SCHEMA)
+    return set(REACHED)
 
 
 def document_keys(value: Any, path: str = "", open_keys: bool = False) -> set[str]:

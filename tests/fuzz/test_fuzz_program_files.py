@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from fuzzing import fuzz_settings, library_call
 from hypothesis import given
 from hypothesis import strategies as st
+from schema_documents import documents, text_of
 
 from loyalrules import (
     Ledger,
@@ -123,8 +124,9 @@ HOSTILE_SCALARS = [
 
 @st.composite
 def mutated_programs(draw: st.DrawFn) -> str:
-    """A valid program with a few lines cut, doubled, swapped or given a hostile value."""
-    lines = draw(valid_programs()).splitlines()
+    """A valid program (or one drawn from the schema) with a few lines cut, doubled,
+    swapped or given a hostile value."""
+    lines = draw(st.one_of(valid_programs(), documents().map(text_of))).splitlines()
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         at = draw(st.integers(min_value=0, max_value=len(lines) - 1))
         action = draw(st.sampled_from(["cut", "double", "value", "key", "indent", "swap"]))

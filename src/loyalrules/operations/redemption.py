@@ -89,11 +89,7 @@ def points_available(ledger: Ledger, account: str, at: datetime) -> int:
     could spend (they keep the lots they named). Points an expiry written later took
     count: a debit dated before the expiry spends them instead (decision 0057)."""
     balance = ledger.balance(at, account)
-    history = ledger.history
-    state = history.accounts.get(account)
-    if state is None:
-        return balance.available
-    left = sum(lot.left_for(at) for lot, _ in _spendable(history, account, at))
+    left = sum(lot.left_for(at) for lot, _ in _spendable(ledger.history, account, at))
     return min(balance.available, left - balance.deficit)
 
 
