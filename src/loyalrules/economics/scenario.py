@@ -10,12 +10,14 @@ tier reviews), oldest first.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 import attrs
 
 from loyalrules import (
+    Activation,
     Activity,
     InsufficientPoints,
     Ledger,
@@ -26,8 +28,9 @@ from loyalrules import (
     Program,
     Purchase,
     Return,
+    ValidationError,
 )
-from loyalrules.storage.inputs import run
+from loyalrules.storage.inputs import input_from_dict, member_from_dict, run
 from loyalrules.values.inputs import (
     Adjust,
     CancelRedemption,
@@ -41,6 +44,7 @@ Step = (
     Purchase
     | Return
     | Activity
+    | Activation
     | Membership
     | Redeem
     | CancelRedemption
@@ -74,7 +78,7 @@ def _when(at: datetime) -> str:
 
 def step_time(step: Step) -> datetime:
     """When ``step`` happens."""
-    if isinstance(step, Purchase | Return | Activity | Membership):
+    if isinstance(step, Purchase | Return | Activity | Activation | Membership):
         return step.occurred_at
     return step.at
 
@@ -132,6 +136,26 @@ class Scenario:
         lines = [head + ")"]
         lines += [f"  {describe_step(step)}" for step in self.steps] or ["  (no steps)"]
         return "\n".join(lines)
+
+
+def scenario_from_record(record: Mapping[str, Any]) -> Scenario:
+    """A member's recorded history as a scenario: a record of the batch JSON Lines format
+    (decision 0032) whose ``inputs`` are the member's stored inputs, oldest first.
+
+    For example::
+
+        scenarios = [scenario_from_record(r) for r in read_jsonl("members-00000.jsonl")]
+    """
+    member_data, inputs = record.get("member"), record.get("inputs")
+    if not isinstance(member_data, Mapping):
+        raise ValidationError(f"a member record needs a 'member' object, not {member_data!r}")
+    member = member_from_dict(member_data)
+    if not isinstance(inputs, list):
+        raise ValidationError(
+            f"the record of member {member.id!r} has no 'inputs' list: write the records "
+            "with records_from_store(store, with_inputs=True)"
+        )
+    return Scenario(member, tuple(input_from_dict(item) for item in inputs))
 
 
 @attrs.frozen
