@@ -23,7 +23,13 @@ from loyalrules.economics.diff import (
     diff_recorded,
 )
 from loyalrules.economics.metrics import Figures, Report, measure, point_value_of, points_by_rule
-from loyalrules.economics.scenario import Scenario, play, play_ledger, scenario_from_record
+from loyalrules.economics.scenario import (
+    Scenario,
+    play,
+    play_ledger,
+    play_ledgers,
+    scenario_from_record,
+)
 from loyalrules.economics.shape import ProgramShape, shape_of
 from loyalrules.economics.simulate import Population, simulate
 
@@ -47,6 +53,7 @@ __all__ = [
     "months_from",
     "play",
     "play_ledger",
+    "play_ledgers",
     "point_value_of",
     "points_by_rule",
     "scenario_from_record",

@@ -21,7 +21,7 @@ from loyalrules import Earned, Ledger, NotAllowed, Program, Reversed, TierChange
 from loyalrules.economics.behaviour import BehaviourModel
 from loyalrules.economics.calendar import Month, months_spanning
 from loyalrules.economics.metrics import POINTS, Report, measure, points_by_rule
-from loyalrules.economics.scenario import Scenario, play_ledger, step_time
+from loyalrules.economics.scenario import Scenario, play_ledgers, step_time
 from loyalrules.economics.simulate import DEFAULT_START, Progress, simulate
 
 
@@ -131,11 +131,7 @@ def compare(
     """The diff of ``new`` against ``old`` over recorded ``scenarios``, whose ledgers
     under ``old`` are ``old_ledgers``; each program's figures at its own point value
     (``point_value`` when a program declares none)."""
-    new_ledgers = []
-    for done, scenario in enumerate(scenarios, start=1):
-        new_ledgers.append(play_ledger(new, scenario))
-        if progress is not None:
-            progress(done, len(scenarios))
+    new_ledgers = play_ledgers(new, scenarios, progress)
     reports = []
     for program, ledgers in ((old, old_ledgers), (new, new_ledgers)):
         value = program.settings.point_value or point_value
@@ -222,11 +218,9 @@ def diff_recorded(
     """
     if not scenarios:
         raise NotAllowed("diff_recorded needs the recorded steps of at least one member")
-    old_ledgers = []
-    for done, scenario in enumerate(scenarios, start=1):
-        old_ledgers.append(play_ledger(old, scenario))
-        if progress is not None:
-            progress("old", done, len(scenarios))
+    old_ledgers = play_ledgers(
+        old, scenarios, None if progress is None else lambda d, n: progress("old", d, n)
+    )
     if months is None:
         times = [step_time(step) for scenario in scenarios for step in scenario.steps]
         if not times:
