@@ -14,9 +14,10 @@ from typing import Any, TextIO
 from loyalrules import LoyalRulesError, Program, ProgramError, load_program
 from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
 from loyalrules.economics.chart import draw
-from loyalrules.economics.diff import diff_programs
+from loyalrules.economics.diff import diff_programs, diff_recorded
 from loyalrules.economics.metrics import Report, measure
 from loyalrules.economics.render import diff_text, simulation_text
+from loyalrules.economics.scenario import Scenario, scenario_from_record
 from loyalrules.economics.simulate import DEFAULT_START, simulate
 
 FREEZE_EVERY = 100
@@ -131,6 +132,14 @@ def add_commands(commands: Any) -> None:
     diff.add_argument("old", metavar="OLD.yaml")
     diff.add_argument("new", metavar="NEW.yaml")
     common(diff, 2_000)
+    diff.add_argument(
+        "--events",
+        action="append",
+        metavar="FILE",
+        help="replay recorded real events instead of a simulated population: a JSON Lines "
+        "file of member records with their inputs (the batch format; repeat for each "
+        "partition); the months are those the events span",
+    )
 
 
 def _model(args: argparse.Namespace, program_path: str) -> BehaviourModel:
@@ -154,7 +163,8 @@ def _show(
             raise LoyalRulesError(f"--plot {args.plot}: give a .png, .svg or .pdf file")
         Path(args.plot).write_bytes(draw(charted, title, kind))
     if args.json:
-        print(json.dumps({"seed": args.seed, **figures}, indent=2))
+        seeded = {} if getattr(args, "events", None) else {"seed": args.seed}
+        print(json.dumps({**seeded, **figures}, indent=2))
     else:
         print(text, end="")
 
@@ -181,6 +191,8 @@ def _run(args: argparse.Namespace) -> int:
         _show(args, [(program.id, report)], title, report.to_dict(), simulation_text(report, title))
         return 0
     old, new = load_program(args.old), load_program(args.new)
+    if args.events:
+        return _diff_events(args, old, new, bar)
     phases = {phase: frozen_as_done(bar, phase) for phase in ("simulate", "replay")}
     result = diff_programs(
         old,
@@ -200,6 +212,42 @@ def _run(args: argparse.Namespace) -> int:
     charted = [("old", result.old), ("new", result.new)]
     _show(args, charted, title, result.to_dict(), diff_text(result, title))
     return 0
+
+
+def _diff_events(args: argparse.Namespace, old: Program, new: Program, bar: ProgressBar) -> int:
+    scenarios = [scenario for path in args.events for scenario in _recorded(path)]
+    phases = {phase: frozen_as_done(bar, phase) for phase in ("old", "new")}
+    result = diff_recorded(
+        old,
+        new,
+        scenarios,
+        point_value=args.point_value,
+        progress=lambda phase, done, total: phases[phase](done, total),
+    )
+    months = result.old.months
+    title = (
+        f"{args.old} -> {args.new}: {len(scenarios):,} members' recorded events, "
+        f"{len(months)} months from {months[0].period}; the same steps through both"
+    )
+    charted = [("old", result.old), ("new", result.new)]
+    _show(args, charted, title, result.to_dict(), diff_text(result, title))
+    return 0
+
+
+def _recorded(path: str) -> list[Scenario]:
+    """The scenarios of a JSON Lines file of member records, each error with its line."""
+    scenarios = []
+    with Path(path).open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                scenarios.append(scenario_from_record(json.loads(line)))
+            except (LoyalRulesError, TypeError, ValueError, AttributeError) as error:
+                raise LoyalRulesError(
+                    f"{path}:{number}: not a member record with inputs ({error})"
+                ) from None
+    return scenarios
 
 
 def _value(program: Program, args: argparse.Namespace) -> str | None:

@@ -14,9 +14,22 @@ May import: the package's public API and every layer up to ``batch``; ``testing`
 
 from loyalrules.economics.behaviour import DEFAULT_MODEL, BehaviourModel, behaviour_from_yaml
 from loyalrules.economics.calendar import Month, months_from
-from loyalrules.economics.diff import ProgramDiff, RuleChange, Spread, compare, diff_programs
+from loyalrules.economics.diff import (
+    ProgramDiff,
+    RuleChange,
+    Spread,
+    compare,
+    diff_programs,
+    diff_recorded,
+)
 from loyalrules.economics.metrics import Figures, Report, measure, point_value_of, points_by_rule
-from loyalrules.economics.scenario import Scenario, play, play_ledger
+from loyalrules.economics.scenario import (
+    Scenario,
+    play,
+    play_ledger,
+    play_ledgers,
+    scenario_from_record,
+)
 from loyalrules.economics.shape import ProgramShape, shape_of
 from loyalrules.economics.simulate import Population, simulate
 
@@ -35,12 +48,15 @@ __all__ = [
     "behaviour_from_yaml",
     "compare",
     "diff_programs",
+    "diff_recorded",
     "measure",
     "months_from",
     "play",
     "play_ledger",
+    "play_ledgers",
     "point_value_of",
     "points_by_rule",
+    "scenario_from_record",
     "shape_of",
     "simulate",
 ]

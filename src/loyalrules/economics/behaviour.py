@@ -55,6 +55,11 @@ pay_with_points:
 adjustments:
   per_month: 0          # chance of a goodwill credit by customer service, each month
   points: 100           # ...of this many points
+referrals:
+  per_month: 0.02       # chance an active member brings a friend who joins, each month
+transfers:
+  per_month: 0.1        # chance a member with friends gives one of them points, each month
+  share: 0.5            # ...this share of their available points
 """
 """The embedded default behaviour model."""
 
@@ -147,6 +152,17 @@ class Adjustments:
 
 
 @attrs.frozen(kw_only=True)
+class Referrals:
+    per_month: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
+
+
+@attrs.frozen(kw_only=True)
+class Transfers:
+    per_month: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
+    share: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
+
+
+@attrs.frozen(kw_only=True)
 class BehaviourModel:
     """Every parameter of the population's behaviour (see ``docs/economics.md``)."""
 
@@ -160,6 +176,8 @@ class BehaviourModel:
     memberships: Memberships
     pay_with_points: PayingWithPoints
     adjustments: Adjustments
+    referrals: Referrals
+    transfers: Transfers
     attributes: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
     seasonality: Mapping[int, Decimal] = attrs.field(factory=dict)
 
@@ -179,6 +197,8 @@ _SECTIONS: Final[Mapping[str, type[Any]]] = {
     "memberships": Memberships,
     "pay_with_points": PayingWithPoints,
     "adjustments": Adjustments,
+    "referrals": Referrals,
+    "transfers": Transfers,
 }
 _WHOLE = ("categories", "seasonality")  # mappings an override replaces as a whole
 

@@ -46,3 +46,17 @@ def months_from(first: date, count: int, zone: tzinfo) -> tuple[Month, ...]:
         Month(f"{a[0]:04d}-{a[1]:02d}", instant(a), instant(b))
         for a, b in itertools.pairwise(bounds)
     )
+
+
+def months_spanning(first: datetime, last: datetime, zone: tzinfo) -> tuple[Month, ...]:
+    """The months of ``zone`` from the one holding ``first`` to the one holding ``last``.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> utc = ZoneInfo("UTC")
+    >>> [m.name for m in months_spanning(datetime(2026, 11, 5, tzinfo=utc),
+    ...                                  datetime(2027, 1, 1, tzinfo=utc), utc)]
+    ['2026-11', '2026-12', '2027-01']
+    """
+    a, b = first.astimezone(zone), max(first, last).astimezone(zone)
+    count = (b.year - a.year) * 12 + b.month - a.month + 1
+    return months_from(a.date(), count, zone)

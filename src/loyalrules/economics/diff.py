@@ -3,7 +3,9 @@
 The population is simulated under the old program with its steps recorded; the very same
 steps (orders, returns, activities, redemption attempts, paid plans, nightly jobs) are
 then played through the new program. What changes is only what the programs decide:
-points per member, tiers, each rule's payout, and the economic figures.
+points per member, tiers, each rule's payout, and the economic figures. Recorded real
+events (a store's inputs) can take the place of the simulated population
+(:func:`diff_recorded`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from typing import Any
 
 import attrs
 
-from loyalrules import Earned, Ledger, Program, Reversed, TierChanged
+from loyalrules import Earned, Ledger, NotAllowed, Program, Reversed, TierChanged
 from loyalrules.economics.behaviour import BehaviourModel
-from loyalrules.economics.calendar import Month
+from loyalrules.economics.calendar import Month, months_spanning
 from loyalrules.economics.metrics import POINTS, Report, measure, points_by_rule
-from loyalrules.economics.scenario import Scenario, play_ledger
+from loyalrules.economics.scenario import Scenario, play_ledgers, step_time
 from loyalrules.economics.simulate import DEFAULT_START, Progress, simulate
 
 
@@ -129,11 +131,7 @@ def compare(
     """The diff of ``new`` against ``old`` over recorded ``scenarios``, whose ledgers
     under ``old`` are ``old_ledgers``; each program's figures at its own point value
     (``point_value`` when a program declares none)."""
-    new_ledgers = []
-    for done, scenario in enumerate(scenarios, start=1):
-        new_ledgers.append(play_ledger(new, scenario))
-        if progress is not None:
-            progress(done, len(scenarios))
+    new_ledgers = play_ledgers(new, scenarios, progress)
     reports = []
     for program, ledgers in ((old, old_ledgers), (new, new_ledgers)):
         value = program.settings.point_value or point_value
@@ -198,4 +196,42 @@ def diff_programs(
         population.months,
         point_value=point_value,
         progress=None if progress is None else lambda d, n: progress("replay", d, n),
+    )
+
+
+def diff_recorded(
+    old: Program,
+    new: Program,
+    scenarios: Sequence[Scenario],
+    *,
+    months: Sequence[Month] | None = None,
+    point_value: Decimal | str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ProgramDiff:
+    """Two programs over recorded real events: each member's steps (their stored inputs,
+    see :func:`~loyalrules.economics.scenario.scenario_from_record`) are played through
+    ``old`` and through ``new``, and compared over ``months`` (default: the months of the
+    old program's time zone that the steps span). For example::
+
+        scenarios = [scenario_from_record(r) for r in read_jsonl("events.jsonl")]
+        diff = diff_recorded(old, new, scenarios)
+    """
+    if not scenarios:
+        raise NotAllowed("diff_recorded needs the recorded steps of at least one member")
+    old_ledgers = play_ledgers(
+        old, scenarios, None if progress is None else lambda d, n: progress("old", d, n)
+    )
+    if months is None:
+        times = [step_time(step) for scenario in scenarios for step in scenario.steps]
+        if not times:
+            raise NotAllowed("the recorded members have no steps to replay")
+        months = months_spanning(min(times), max(times), old.settings.timezone)
+    return compare(
+        old,
+        new,
+        scenarios,
+        old_ledgers,
+        months,
+        point_value=point_value,
+        progress=None if progress is None else lambda d, n: progress("new", d, n),
     )

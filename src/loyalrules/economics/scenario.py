@@ -9,13 +9,16 @@ tier reviews), oldest first.
 
 from __future__ import annotations
 
+import heapq
 import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import attrs
 
 from loyalrules import (
+    Activation,
     Activity,
     InsufficientPoints,
     Ledger,
@@ -26,8 +29,9 @@ from loyalrules import (
     Program,
     Purchase,
     Return,
+    ValidationError,
 )
-from loyalrules.storage.inputs import run
+from loyalrules.storage.inputs import input_from_dict, member_from_dict, run
 from loyalrules.values.inputs import (
     Adjust,
     CancelRedemption,
@@ -35,12 +39,14 @@ from loyalrules.values.inputs import (
     PayWithPoints,
     Redeem,
     ReviewTiers,
+    Transfer,
 )
 
 Step = (
     Purchase
     | Return
     | Activity
+    | Activation
     | Membership
     | Redeem
     | CancelRedemption
@@ -48,8 +54,10 @@ Step = (
     | Adjust
     | Expire
     | ReviewTiers
+    | Transfer
 )
 """One thing that happens in a scenario: an event or one of the operation records."""
+Progress = Callable[[int, int], None]
 
 # Names this module gave before the operation records were one set (see decision 0024).
 _RENAMED = {"ExpiryRun": Expire, "TierReview": ReviewTiers}
@@ -74,7 +82,7 @@ def _when(at: datetime) -> str:
 
 def step_time(step: Step) -> datetime:
     """When ``step`` happens."""
-    if isinstance(step, Purchase | Return | Activity | Membership):
+    if isinstance(step, Purchase | Return | Activity | Activation | Membership):
         return step.occurred_at
     return step.at
 
@@ -134,6 +142,26 @@ class Scenario:
         return "\n".join(lines)
 
 
+def scenario_from_record(record: Mapping[str, Any]) -> Scenario:
+    """A member's recorded history as a scenario: a record of the batch JSON Lines format
+    (decision 0032) whose ``inputs`` are the member's stored inputs, oldest first.
+
+    For example::
+
+        scenarios = [scenario_from_record(r) for r in read_jsonl("members-00000.jsonl")]
+    """
+    member_data, inputs = record.get("member"), record.get("inputs")
+    if not isinstance(member_data, Mapping):
+        raise ValidationError(f"a member record needs a 'member' object, not {member_data!r}")
+    member = member_from_dict(member_data)
+    if not isinstance(inputs, list):
+        raise ValidationError(
+            f"the record of member {member.id!r} has no 'inputs' list: write the records "
+            "with records_from_store(store, with_inputs=True)"
+        )
+    return Scenario(member, tuple(input_from_dict(item) for item in inputs))
+
+
 @attrs.frozen
 class Played:
     """A step and its outcome; ``refused`` says why a redemption was not made."""
@@ -156,6 +184,11 @@ def run_step(program: Program, member: Member, ledger: Ledger, step: Step) -> Pl
     """Play one step against ``ledger``; a refused redemption changes nothing."""
     if isinstance(step, ReviewTiers) and program.settings.tiers is None:
         return Played(step, None, "the program has no tiers")  # none to review
+    if isinstance(step, Transfer):
+        raise ValidationError(
+            f"{step}: a transfer concerns two members' ledgers; play the whole population "
+            "with play_ledgers(program, scenarios)"
+        )
     try:
         return Played(step, run(program, member, ledger, step))
     except (InsufficientPoints, NotAllowed) as refusal:
@@ -172,6 +205,73 @@ def play_ledger(program: Program, scenario: Scenario) -> Ledger:
         if outcome is not None and outcome.entries:
             ledger = ledger.append(outcome.entries)
     return ledger
+
+
+def play_ledgers(
+    program: Program, scenarios: Sequence[Scenario], progress: Progress | None = None
+) -> list[Ledger]:
+    """The ledgers of ``scenarios`` (one per member) played through ``program``, in order.
+
+    A member's steps are played alone (:func:`play_ledger`), except those of members a
+    ``Transfer`` links: theirs are played together in time order, each transfer after the
+    other steps of its instant, with both ledgers (``Program.transfer``); a refused
+    transfer changes nothing. ``progress`` is called with (members done, members).
+    """
+    linked = {
+        name
+        for scenario in scenarios
+        for step in scenario.steps
+        if isinstance(step, Transfer)
+        for name in (scenario.member.id, step.recipient)
+    }
+    ledgers: list[Ledger] = []
+    together = []
+    for done, scenario in enumerate(scenarios, start=1):
+        if scenario.member.id in linked:
+            together.append(len(ledgers))
+            ledgers.append(Ledger())
+        else:
+            ledgers.append(play_ledger(program, scenario))
+        if progress is not None:
+            progress(done, len(scenarios))
+    played = _play_together(program, [scenarios[i] for i in together])
+    for index, ledger in zip(together, played, strict=True):
+        ledgers[index] = ledger
+    return ledgers
+
+
+def _play_together(program: Program, scenarios: Sequence[Scenario]) -> list[Ledger]:
+    where = {scenario.member.id: n for n, scenario in enumerate(scenarios)}
+    ledgers = [Ledger() for _ in scenarios]
+    # Each member's steps keep their order; between members, time decides (a transfer
+    # after the other steps of its instant, as the simulator gives it).
+    order = heapq.merge(*(_keyed(n, scenario) for n, scenario in enumerate(scenarios)))
+    for _, _, n, _, step in order:
+        member = scenarios[n].member
+        if isinstance(step, Transfer):
+            to = where.get(step.recipient)
+            if to is None:
+                raise ValidationError(f"{step}: the recipient's steps are not among the scenarios")
+            try:
+                sent, received = program.transfer(
+                    step.points, sender=member, sender_ledger=ledgers[n],
+                    recipient=scenarios[to].member, recipient_ledger=ledgers[to],
+                    at=step.at, key=step.key,
+                )  # fmt: skip
+            except (InsufficientPoints, NotAllowed):
+                continue
+            ledgers[n] = ledgers[n].append(sent.entries)
+            ledgers[to] = ledgers[to].append(received.entries)
+            continue
+        outcome = run_step(program, member, ledgers[n], step).outcome
+        if outcome is not None and outcome.entries:
+            ledgers[n] = ledgers[n].append(outcome.entries)
+    return ledgers
+
+
+def _keyed(n: int, scenario: Scenario) -> Iterator[tuple[datetime, bool, int, int, Step]]:
+    for i, step in enumerate(scenario.steps):
+        yield step_time(step), isinstance(step, Transfer), n, i, step
 
 
 def play(program: Program, scenario: Scenario, ledger: Ledger | None = None) -> Playback:

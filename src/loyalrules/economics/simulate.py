@@ -12,7 +12,7 @@ the month's end (``Program.expire`` and, with tiers, ``Program.review_tiers``).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Final
 
@@ -20,8 +20,6 @@ import attrs
 
 from loyalrules import (
     Activity,
-    Cart,
-    InsufficientPoints,
     Ledger,
     LineItem,
     Member,
@@ -35,12 +33,14 @@ from loyalrules import (
 from loyalrules.batch.backends import Backend
 from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
 from loyalrules.economics.calendar import Month, months_from
+from loyalrules.economics.friends import Circle, Event, habits_of
 from loyalrules.economics.metrics import POINTS
 from loyalrules.economics.population import DayCounts, Tables, make_member, pick
 from loyalrules.economics.scenario import Scenario, Step
 from loyalrules.economics.shape import ProgramShape, shape_of
+from loyalrules.economics.till import Till
 from loyalrules.storage.inputs import run
-from loyalrules.values.inputs import Adjust, Expire, PayWithPoints, Redeem, ReviewTiers
+from loyalrules.values.inputs import Adjust, Expire, ReviewTiers
 
 DEFAULT_START: Final = date(2026, 1, 1)
 Progress = Callable[[int, int], None]
@@ -69,14 +69,7 @@ class _Simulator:
         self.program, self.model, self.months, self.seed = program, model, months, seed
         self.shape: ProgramShape = shape_of(program)
         self.tables = Tables.build(self.shape, model)
-        self.rewards = tuple(reward.id for reward in program.rewards)
-        # The least each reward can cost in points (None: not in the points account).
-        self.least = {
-            reward.id: min((reward.cost, *(price.cost for price in reward.prices)))
-            if reward.account == POINTS
-            else None
-            for reward in program.rewards
-        }
+        self.till = Till.of(program, model)
         self.plan = program.settings.memberships[0].id if program.settings.memberships else None
         self.tiers = program.settings.tiers
         self.lines: dict[tuple[object, ...], LineItem] = {}
@@ -93,28 +86,36 @@ class _Simulator:
         self.visits, self.engagement = float(m.visits.per_month), float(m.engagement.per_month)
         self.churn, self.returns = float(m.churn.monthly), float(m.returns.rate)
         self.partial, self.within = float(m.returns.partial), int(m.returns.within_days)
-        self.propensity, self.chance = float(m.redemption.propensity), float(m.redemption.chance)
+        self.propensity = float(m.redemption.propensity)
         self.subscribe, self.renew = float(m.memberships.subscribe), float(m.memberships.renew)
         self.near, self.boost = float(1 - m.tiers.within), float(m.tiers.boost)
         self.seasons = {month: float(factor) for month, factor in m.seasonality.items()}
-        self.pay = program.settings.pay_with_points
-        self.pay_chance = float(m.pay_with_points.chance) if self.pay is not None else 0.0
-        self.goodwill, self.goodwill_points = (
-            float(m.adjustments.per_month),
-            int(m.adjustments.points),
-        )
+        self.goodwill = float(m.adjustments.per_month)
+        self.goodwill_points = int(m.adjustments.points)
+        self.habits = habits_of(program, m)
+        # Referral activities come from referred friends' orders, not out of the blue.
+        referral = None if program.referrals is None else program.referrals.kind
+        self.kinds = tuple(kind for kind in shape.activity_kinds if kind != referral)
 
-    def member(self, index: int, record: bool) -> tuple[Member, Ledger, list[Step] | None]:
+    def member(self, index: int, record: bool) -> list[tuple[Member, Ledger, list[Step] | None]]:
+        """Member number ``index``, then the friends they brought."""
         rng = random.Random(f"{self.seed}:{index}")
         member = make_member(
             index, rng, self.months[0].start.date(), self.shape, self.model.attributes
         )
         run = _Run(self, member, rng, record)
+        people = [run]
+
+        def befriend(friend: Member, own: random.Random) -> _Run:
+            people.append(_Run(self, friend, own, record))
+            return people[-1]
+
+        circle = Circle(self.program, self.habits, run, f"{self.seed}:{index}", befriend)
         for number, month in enumerate(self.months):
             if number and not run.gone and rng.random() < self.churn:
                 run.gone = True
-            run.month(month)
-        return member, run.ledger, run.steps
+            circle.month(month)
+        return [(p.member, p.ledger, p.steps) for p in people]
 
 
 class _Run:
@@ -131,6 +132,7 @@ class _Run:
         self.returns: list[Return] = []
         self.paid: dict[str, Purchase] = {}  # orders partly paid with points, as recorded
         self.orders = self.activities = self.memberships = self.adjustments = 0
+        self.on_order: Callable[[Outcome], bool] | None = None  # a referred friend's hook
 
     def apply(self, outcome: Outcome) -> None:
         if outcome.entries:
@@ -141,24 +143,26 @@ class _Run:
         if self.steps is not None:
             self.steps.append(step)
 
-    def month(self, month: Month) -> None:
+    def days(self, month: Month, extra: Sequence[Event] = ()) -> None:
+        """The month's events in time order, with ``extra`` ones (a friend's referral, a
+        friend's first order); none before the member joined."""
         sim, rng, program = self.sim, self.rng, self.sim.program
         member = self.member
-        events: list[tuple[datetime, int, Purchase | Return | Activity | Adjust]] = []
+        events: list[Event] = list(extra)
         if not self.gone:
-            if sim.plan is not None:
+            if sim.plan is not None and member.joined_at <= month.start:
                 self.membership(month.start + timedelta(hours=1), sim.plan)
             days = max(round((month.end - month.start).total_seconds() / 86400), 1)
             season = sim.seasons.get(int(month.name[5:]), 1.0)
             visit = min(self.rate * self.tier_boost(month) * season / days, 1.0)
-            engage = min(sim.engagement / days, 1.0) if sim.shape.activity_kinds else 0.0
+            engage = min(sim.engagement / days, 1.0) if sim.kinds else 0.0
             for day in sim.days.draw(rng, days, visit):
                 at = month.start + timedelta(days=day, seconds=rng.randrange(86400))
                 events.append((at, 0, self.purchase(at)))
             for day in sim.days.draw(rng, days, engage):
                 at = month.start + timedelta(days=day, seconds=rng.randrange(86400))
                 self.activities += 1
-                kind = pick(sim.shape.activity_kinds, rng)
+                kind = pick(sim.kinds, rng)
                 activity = Activity(
                     id=f"a-{self.activities}", member_id=member.id, kind=kind, occurred_at=at
                 )
@@ -169,20 +173,34 @@ class _Run:
                 credit = Adjust(sim.goodwill_points, "goodwill", "customer-service",
                                 f"goodwill-{self.adjustments}", at)  # fmt: skip
                 events.append((at, 3, credit))
+        if member.joined_at > month.start:  # a friend who joined this month: not before
+            early = {
+                e.id for at, _, e in events if at < member.joined_at and isinstance(e, Purchase)
+            }
+            events = [e for e in events if e[0] >= member.joined_at]
+            self.returns = [r for r in self.returns if r.purchase.id not in early]
         due = [r for r in self.returns if r.occurred_at < month.end]
         self.returns = [r for r in self.returns if r.occurred_at >= month.end]
         events += [(r.occurred_at, 2, r) for r in due]
         events.sort(key=lambda item: (item[0], item[1]))
-        for at, _, event in events:
+        for _, _, event in events:
             if isinstance(event, Purchase):
-                event = self.checkout(event, at)
+                event = sim.till.checkout(self, event)
             elif isinstance(event, Return) and event.purchase.id in self.paid:
                 event = attrs.evolve(event, purchase=self.paid.pop(event.purchase.id))
             self.note(event)
             if isinstance(event, Adjust):
                 self.apply(run(program, member, self.ledger, event))
             else:
-                self.apply(program.process(event, member=member, ledger=self.ledger))
+                outcome = program.process(event, member=member, ledger=self.ledger)
+                self.apply(outcome)
+                hook = self.on_order
+                if hook is not None and isinstance(event, Purchase) and hook(outcome):
+                    self.on_order = None  # referred: later orders are not referrals
+
+    def night(self, month: Month) -> None:
+        """The nightly jobs at the month's end."""
+        sim, program, member = self.sim, self.sim.program, self.member
         self.apply(program.expire(member=member, ledger=self.ledger, at=month.end))
         self.note(Expire(month.end))
         self.note(ReviewTiers(month.end))  # for a replay through a program with tiers
@@ -267,42 +285,6 @@ class _Run:
             )
         return purchase
 
-    def checkout(self, purchase: Purchase, at: datetime) -> Purchase:
-        """A redeemer may spend points on a reward at checkout, before the order, and a
-        member may pay part of it with points: the order as recorded."""
-        sim, rng, order = self.sim, self.rng, purchase.id
-        cart = None
-        if self.redeemer and sim.rewards and rng.random() < sim.chance:
-            reward, cart = pick(sim.rewards, rng), _cart(purchase)
-            self.attempt(Redeem(reward, at, f"{order}:{reward}", cart, order), sim.least[reward])
-        if not (sim.pay_chance and rng.random() < sim.pay_chance and sim.pay is not None):
-            return purchase
-        step = PayWithPoints(cart or _cart(purchase), at, f"{order}:pay", order)
-        outcome = self.attempt(step, max(sim.pay.min_points, 1))
-        if outcome is None or outcome.grant is None or outcome.grant.amount is None:
-            return purchase
-        paid = attrs.evolve(purchase, points_payment=outcome.grant.amount)
-        self.paid[order] = paid  # its return must carry the order as recorded
-        return paid
-
-    def attempt(self, step: Redeem | PayWithPoints, least: int | None) -> Outcome | None:
-        """Run ``step`` unless it is refused; below ``least`` points it certainly would
-        be, so the program is not asked (a replay asks)."""
-        self.note(step)
-        if least is not None and self.points < least:
-            return None
-        try:
-            outcome = run(self.sim.program, self.member, self.ledger, step)
-        except (InsufficientPoints, NotAllowed):
-            return None
-        self.apply(outcome)
-        return outcome
-
-
-def _cart(purchase: Purchase) -> Cart:
-    """The order's cart, as a host would store a call made at its checkout."""
-    return Cart(lines=purchase.lines, channel=purchase.channel, payment=purchase.payment)
-
 
 def simulate(
     program: Program,
@@ -340,11 +322,11 @@ def simulate(
         sim = _Simulator(program, model, calendar, seed)
         people, ledgers, scenarios = [], [], []
         for index in range(members):
-            member, ledger, steps = sim.member(index, record)
-            people.append(member)
-            ledgers.append(ledger)
-            if steps is not None:
-                scenarios.append(Scenario(member, tuple(steps)))
+            for member, ledger, steps in sim.member(index, record):
+                people.append(member)
+                ledgers.append(ledger)
+                if steps is not None:
+                    scenarios.append(Scenario(member, tuple(steps)))
             if progress is not None:
                 progress(index + 1, members)
         return Population(tuple(people), tuple(ledgers), calendar, seed, model, tuple(scenarios))
@@ -385,11 +367,11 @@ def _simulate_part(
     sim = _Simulator(part.program, part.model, part.months, part.seed)
     people, ledgers, scenarios = [], [], []
     for index in range(part.first, part.end):
-        member, ledger, steps = sim.member(index, part.record)
-        people.append(member)
-        ledgers.append(ledger)
-        if steps is not None:
-            scenarios.append(Scenario(member, tuple(steps)))
+        for member, ledger, steps in sim.member(index, part.record):
+            people.append(member)
+            ledgers.append(ledger)
+            if steps is not None:
+                scenarios.append(Scenario(member, tuple(steps)))
         if progress is not None:
             progress(index + 1, part.end)
     return tuple(people), tuple(ledgers), tuple(scenarios)

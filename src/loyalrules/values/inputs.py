@@ -111,6 +111,21 @@ class Adjust:
         return f"{_when(self.at)} adjust {change} by {self.actor}: {self.reason}"
 
 
+@attrs.frozen
+class Transfer:
+    """``Program.transfer``: the member gives ``points`` to the member ``recipient`` at
+    ``at``; ``key`` identifies it. It concerns two ledgers, so a population replay plays
+    it (``loyalrules.economics``); a single member's store inputs cannot."""
+
+    points: int = attrs.field(validator=_points)
+    at: datetime = attrs.field(converter=_at)
+    key: str = attrs.field(validator=identifier)
+    recipient: str = attrs.field(validator=identifier)
+
+    def __str__(self) -> str:
+        return f"{_when(self.at)} give {self.points} points to {self.recipient} (key {self.key})"
+
+
 def _instant(at: object, as_of: object, name: str) -> object:
     """``at``, or the 0.1 spelling ``as_of=`` with a warning (see decision 0060)."""
     if as_of is None:
@@ -152,7 +167,7 @@ class ReviewTiers:
         return f"{_when(self.at)} tier review"
 
 
-Operation = Redeem | CancelRedemption | PayWithPoints | Adjust | Expire | ReviewTiers
+Operation = Redeem | CancelRedemption | PayWithPoints | Adjust | Expire | ReviewTiers | Transfer
 """A call a host makes on a member's ledger that is not an event."""
 
 __all__ = [
@@ -163,4 +178,5 @@ __all__ = [
     "PayWithPoints",
     "Redeem",
     "ReviewTiers",
+    "Transfer",
 ]
