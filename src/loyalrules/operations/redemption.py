@@ -26,7 +26,7 @@ from loyalrules.ledger.entries import Adjusted, Consumption, Earned, Entry, Rede
 from loyalrules.ledger.fold import reward_key
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.ledger.lots import take
+from loyalrules.ledger.lots import take_first
 from loyalrules.operations.catalog_limits import catalog_limit
 from loyalrules.operations.lifecycle import cover, duplicate
 from loyalrules.operations.outcome import Outcome
@@ -100,8 +100,7 @@ def take_points(
     available = points_available(ledger, account, at)
     if points > available:
         raise InsufficientPoints(needed=points, available=available, what=what)
-    lots = [(lot, history.expiry_of(lot)) for lot in history.open_lots(account)]
-    consumed, shortfall = take(lots, points, at, order)
+    consumed, shortfall = take_first(history.lots_to_take(account, order), points, at)
     # The balance and the lots agree unless the shared history moved between the two
     # reads (a concurrent append to this ledger object): then the answer is stale.
     ledger.check_unchanged(history, f"the debit of {what}")
@@ -353,14 +352,11 @@ def _take_back_credit(
         if lot is None:
             continue
         account = settings.account(lot.account)
-        lots = [(lot, history.expiry_of(lot))] + [
-            (other, history.expiry_of(other))
-            for other in history.open_lots(lot.account)
-            if other is not lot
-        ]
-        own = [item for item in lots[:1] if item[1] > at]
-        consumed, shortfall = take(own, lot.points, at)
-        more, shortfall = take(lots[1:], shortfall, at, account.consumption)
+        expiry = history.expiry_of(lot)
+        own = [(lot, expiry)] if expiry > at else []
+        consumed, shortfall = take_first(own, lot.points, at)
+        others = history.lots_to_take(lot.account, account.consumption)
+        more, shortfall = take_first((item for item in others if item[0] is not lot), shortfall, at)
         deficit, written_off = cover(shortfall, account)
         return Adjusted(
             key=f"{key}:credit",
