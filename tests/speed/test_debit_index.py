@@ -19,9 +19,7 @@ INACTIVITY = Inactivity(period="P6M", timezone="UTC")
 # None, whether it has an inactivity rule); then steps: (lot index, points taken;
 # negative: given back).
 lots = st.lists(
-    st.tuples(
-        st.integers(0, 50), st.integers(0, 3), st.none() | st.integers(0, 60), st.booleans()
-    ),
+    st.tuples(st.integers(0, 50), st.integers(0, 3), st.none() | st.integers(0, 60), st.booleans()),
     min_size=1,
     max_size=40,
 )
@@ -84,7 +82,7 @@ def test_a_debit_reads_only_the_lots_it_takes() -> None:
     history = History()
     history.accounts["points"] = state
     read = []
-    for lot, expiry in history.lots_to_take("points", ConsumptionOrder.SOONEST_EXPIRING):
+    for lot, _ in history.lots_to_take("points", ConsumptionOrder.SOONEST_EXPIRING):
         read.append(lot.key)
         if len(read) == 2:
             break

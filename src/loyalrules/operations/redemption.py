@@ -97,10 +97,15 @@ def take_points(
     what = settings.unit_name(account)
     order = settings.account(account).consumption
     history = ledger.history
-    available = points_available(ledger, account, at)
-    if points > available:
-        raise InsufficientPoints(needed=points, available=available, what=what)
     consumed, shortfall = take_first(history.lots_to_take(account, order), points, at)
+    state = history.accounts.get(account)
+    # The balance reads every lot the account ever had. Without a deficit owed at ``at``
+    # it is at least what the open lots hold, so it is asked only when they fall short
+    # (or a deficit is owed): a debit costs the lots it takes.
+    if shortfall or state is None or sum(p for when, p in state.deficit if when <= at) > 0:
+        available = points_available(ledger, account, at)
+        if points > available:
+            raise InsufficientPoints(needed=points, available=available, what=what)
     # The balance and the lots agree unless the shared history moved between the two
     # reads (a concurrent append to this ledger object): then the answer is stale.
     ledger.check_unchanged(history, f"the debit of {what}")
