@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ledger = ledgers[n]
             for purchase in bought[n]:
                 ledger = ledger.append(process(purchase, member=member, ledger=ledger).entries)
-            ledgers[n] = ledger.append(expire(member, ledger, month_end).entries)
+            ledgers[n] = ledger.append(expire(member=member, ledger=ledger, at=month_end).entries)
         engine += time.perf_counter() - start
         engine_cpu += time.process_time() - start_cpu
         events += sum(map(len, bought)) + len(members)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -17,19 +17,9 @@ from loyalrules.errors import (
 )
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
-from loyalrules.operations import (
-    engagement,
-    lifecycle,
-    memberships,
-    payouts,
-    points_payment,
-    returns,
-    tier_changes,
-)
+from loyalrules.operations import lifecycle, returns, tier_changes
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.outcome import Outcome, Quote, naming, naming_accounts
-from loyalrules.operations.referrals import Referral, referral_event
-from loyalrules.operations.status import Status, member_status
 from loyalrules.program_spending import Spending
 from loyalrules.program_spending import check as _check
 from loyalrules.program_spending import check_key as _check_key
@@ -45,6 +35,15 @@ from loyalrules.values.events import Activation, Activity, Cart, Membership, Pur
 from loyalrules.values.keywords import old_forms
 from loyalrules.values.member import Member
 from loyalrules.values.timeutil import to_utc
+
+if TYPE_CHECKING:
+    from loyalrules.operations import memberships
+    from loyalrules.operations.referrals import Referral
+    from loyalrules.operations.status import Status
+
+# Operations a purchase never needs (catalog, memberships, payouts, referrals, status...)
+# are imported by the methods that use them, on first use: an evaluating host does not
+# pay for importing them (issue 17).
 
 
 @attrs.frozen(kw_only=True)
@@ -141,6 +140,8 @@ class Program(Spending):
         outcome = returns.process_return(ret, ledger, self.settings, earning.earnings(member))
         if outcome.duplicate:
             return outcome
+        from loyalrules.operations import engagement, points_payment
+
         # Points that paid part of the order come back in proportion to what is returned.
         outcome = points_payment.with_points_given_back(outcome, ret, ledger.history, self.settings)
         if not self.challenges:
@@ -148,6 +149,8 @@ class Program(Spending):
         return engagement.undo_challenges(outcome, ret, ledger, self.challenges, self.settings)
 
     def _process_membership(self, event: Membership, member: Member, ledger: Ledger) -> Outcome:
+        from loyalrules.operations import memberships
+
         return memberships.process(self.plan(event.plan), event, ledger, self.settings)
 
     def plan(self, plan_id: str) -> Plan:
@@ -170,6 +173,8 @@ class Program(Spending):
             value = pay.value / pay.points
         if value is None:
             raise NotAllowed("give point_value (or declare pay_with_points) to value points")
+        from loyalrules.operations import memberships
+
         return memberships.value_of(self.plan(plan_id), ledgers, value, self.settings.currency)
 
     def _process_activation(self, event: Activation, member: Member, ledger: Ledger) -> Outcome:
@@ -263,6 +268,8 @@ class Program(Spending):
         for after each period closes; running it again adds nothing."""
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
+        from loyalrules.operations import payouts
+
         return payouts.close_periods(self.settings.payouts, ledger, to_utc(at, "at"), self.settings)
 
     def _tiers(self) -> Tiers:
@@ -363,6 +370,9 @@ class Program(Spending):
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
         at = to_utc(at, "at")
+        from loyalrules.operations import engagement
+        from loyalrules.operations.status import member_status
+
         status = member_status(member, ledger, at, self.settings, self.challenges)
         ctx = self._earning.member_context(member, ledger, at, None)
         status = engagement.with_thresholds(status, self.rules, ctx)
@@ -378,10 +388,14 @@ class Program(Spending):
         _check(referrer, Member, "referrer")
         if self.referrals is None:
             raise NotAllowed("this program has no referrals; add a 'referrals:' section")
+        from loyalrules.operations.referrals import referral_event
+
         return referral_event(self.referrals, outcome, referee, referrer)
 
     def challenge(self, challenge_id: str) -> Challenge:
         """The challenge with id ``challenge_id``."""
+        from loyalrules.operations import engagement
+
         return engagement.find_challenge(self.challenges, challenge_id, self.id)
 
     @naming_accounts

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loyalrules.errors import NotAllowed, UnknownReward, ValidationError, WrongTypeError
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.operations import engagement, points_chart, points_payment, redemption
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.outcome import Outcome, naming_accounts
 from loyalrules.rules.rewards import Reward
@@ -20,6 +19,9 @@ from loyalrules.values.events import Cart
 from loyalrules.values.keywords import old_forms
 from loyalrules.values.member import Member
 from loyalrules.values.timeutil import to_utc
+
+if TYPE_CHECKING:  # imported on first use: a host that only earns does not pay for them
+    from loyalrules.operations import points_payment, redemption
 
 
 def check_key(key: object) -> None:
@@ -92,6 +94,8 @@ class Spending:
             check(cart, Cart, "cart")
         reward = self.reward(reward_id)
         ctx = self._earning.member_context(member, ledger, to_utc(at, "at"), cart)
+        from loyalrules.operations import engagement, redemption
+
         request = redemption.RedeemRequest(
             reward=reward, ctx=ctx, key=key, cart=cart, order_id=order_id, catalog=self.rewards
         )
@@ -125,6 +129,8 @@ class Spending:
             raise WrongTypeError(f"points must be a positive whole number, not {points!r}")
         if cart is not None:
             check(cart, Cart, "cart")
+        from loyalrules.operations import points_chart
+
         request = points_chart.ChartRequest(
             points=points, key=key, at=to_utc(at, "at"), cart=cart, order_id=order_id
         )
@@ -139,6 +145,8 @@ class Spending:
         check(member, Member, "member")
         check(ledger, Ledger, "ledger")
         ctx = self._earning.member_context(member, ledger, to_utc(at, "at"), None)
+        from loyalrules.operations import redemption
+
         return redemption.rewards_for(self.rewards, ctx, ledger, self.settings)
 
     def _pay_policy(self) -> PayWithPoints:
@@ -163,6 +171,8 @@ class Spending:
         check(cart, Cart, "cart")
         check(ledger, Ledger, "ledger")
         policy = self._pay_policy()
+        from loyalrules.operations import points_payment
+
         use, most = points_payment.plan_payment(
             policy, cart, ledger, to_utc(at, "at"), self.settings, points, order_id
         )
@@ -193,6 +203,8 @@ class Spending:
         payment = self.points_payment(
             cart, member=member, ledger=ledger, at=at, points=points, order_id=order_id
         )
+        from loyalrules.operations import points_payment
+
         return points_payment.pay_with_points(
             self._pay_policy(), payment.points, order_id, key, to_utc(at, "at"), ledger,
             self.settings,
@@ -208,6 +220,8 @@ class Spending:
         check(member, Member, "member")
         check(ledger, Ledger, "ledger")
         check_key(key)
+        from loyalrules.operations import redemption
+
         return redemption.cancel(
             redemption.redemption_key(key), to_utc(at, "at"), ledger, self.settings
         )

@@ -9,6 +9,8 @@ the lots.
 from __future__ import annotations
 
 import bisect
+import heapq
+import itertools
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
@@ -17,7 +19,7 @@ from loyalrules.ledger.activity import activity_marks
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import Entry, Recorded
 from loyalrules.ledger.fold import FOLDS, HistoryState, fold_of
-from loyalrules.ledger.lots import NEVER, LotState
+from loyalrules.ledger.lots import NEVER, ConsumptionOrder, LotState
 from loyalrules.ledger.series import PURCHASES, Series
 from loyalrules.ledger.standing_entries import MembershipChanged
 from loyalrules.values.money import Money
@@ -169,6 +171,36 @@ class History(HistoryState):
         lots with an inactivity rule are all in it), without looking at the others."""
         state = self.accounts.get(account)
         return state.expiring_by(as_of) if state is not None else []
+
+    def lots_to_take(
+        self, account: str, order: ConsumptionOrder
+    ) -> Iterator[tuple[LotState, datetime]]:
+        """The open lots of ``account``, each with its expiry, in the order a debit takes
+        them (see ``lots.take_first``). Soonest-expiring first is read lazily from the
+        expiry index, so a debit reads the lots it takes, every lot with an inactivity rule
+        and no other; oldest-first sorts every open lot."""
+        state = self.accounts.get(account)
+        if state is None:
+            return iter(())
+        if order is ConsumptionOrder.OLDEST_FIRST:
+            lots = [(lot, self.expiry_of(lot)) for lot in state.open.values()]
+            return iter(sorted(lots, key=lambda item: order.key(*item)))
+        return self._soonest_expiring(account)
+
+    def _soonest_expiring(self, account: str) -> Iterator[tuple[LotState, datetime]]:
+        state = self.accounts[account]
+        open_lots = state.open
+        dated = (
+            item for item in itertools.islice(state.dated, state.head, None) if item[2] in open_lots
+        )
+        inactive = sorted((self.expiry_of(lot), lot.at, lot.key) for lot in state.inactive.values())
+        lasting: Iterable[tuple[datetime, datetime, str]] = (
+            (NEVER, lot.at, lot.key) for lot in state.lasting.values()
+        )
+        if not state.lasting_in_order:
+            lasting = sorted(lasting)
+        for expiry, _, key in heapq.merge(dated, inactive, lasting):
+            yield open_lots[key], expiry
 
     def expiry_of(self, lot: LotState) -> datetime:
         """When ``lot`` expires: its fixed date or the end of the first inactivity gap

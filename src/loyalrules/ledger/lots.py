@@ -108,9 +108,12 @@ class AccountState:
     """One account's lots and its running totals.
 
     Open lots are indexed by expiry, so an expiry run looks only at the lots that may
-    have expired: ``dated`` holds ``(expires_at, at, key)`` of lots with a fixed date and
-    no inactivity rule, sorted; lots with an inactivity rule (their expiry moves with
-    the member's activity) are in ``inactive``; lots that never expire are in neither.
+    have expired and a debit only at the lots it takes from: ``dated`` holds
+    ``(expires_at, at, key)`` of lots with a fixed date and no inactivity rule, sorted
+    (``dated[:head]`` holds closed lots only); lots with an inactivity rule (their expiry
+    moves with the member's activity) are in ``inactive``; lots that never expire are in
+    ``lasting``, in the order they were added (``lasting_in_order``: which is also their
+    ``(at, key)`` order).
     """
 
     __slots__ = (
@@ -118,8 +121,12 @@ class AccountState:
         "dated",
         "debits",
         "deficit",
+        "head",
         "inactive",
         "indexed",
+        "last_taken",
+        "lasting",
+        "lasting_in_order",
         "lots",
         "open",
         "owed",
@@ -134,13 +141,19 @@ class AccountState:
         self.dated: list[tuple[datetime, datetime, str]] = []  # open ones, and some closed
         self.indexed: set[str] = set()  # the keys in ``dated``
         self.stale = 0  # closed lots in ``dated``
+        self.head = 0  # where the open lots of ``dated`` start
         self.inactive: dict[str, LotState] = {}  # open lots with an inactivity rule
+        self.lasting: dict[str, LotState] = {}  # open lots that never expire
+        self.lasting_in_order = True
         self.debits: list[tuple[datetime, str, int]] = []  # (when, kind, points)
         self.credited: list[tuple[datetime, str, int]] = []
         self.deficit: list[tuple[datetime, int]] = []  # + carried by a debit, - paid back
         self.owed = 0  # the deficit after every entry folded so far
         self.written_off: list[tuple[datetime, int]] = []
         self.sent: list[tuple[datetime, int]] = []  # transfers out
+        # The latest date any points were taken from or given back to a lot at: a debit
+        # dated at or after it reads the lots as they are (decision 0057).
+        self.last_taken: datetime | None = None
 
     def add(self, lot: LotState) -> None:
         lot.order = len(self.lots)
@@ -150,23 +163,35 @@ class AccountState:
 
     def take(self, lot: LotState, at: datetime, points: int) -> None:
         lot.take(at, points)
+        self._dated(at)
         if lot.left <= 0 and self.open.pop(lot.key, None) is not None:
             self.inactive.pop(lot.key, None)
+            self.lasting.pop(lot.key, None)
             # Closed lots stay in ``dated`` until they are half of it: then it is
             # rebuilt, which keeps the cost per lot constant.
             if lot.key in self.indexed:
                 self.stale += 1
+                open_lots = self.open
                 if 2 * self.stale > len(self.dated):
-                    open_lots = self.open
                     self.dated = [item for item in self.dated if item[2] in open_lots]
                     self.indexed = {item[2] for item in self.dated}
-                    self.stale = 0
+                    self.stale = self.head = 0
+                else:  # debits take the soonest-expiring lots: usually ``dated[head]``
+                    dated, head = self.dated, self.head
+                    while head < len(dated) and dated[head][2] not in open_lots:
+                        head += 1
+                    self.head = head
 
     def give_back(self, lot: LotState, at: datetime, points: int) -> None:
         """Undo ``points`` of a debit on ``lot`` (a cancelled redemption)."""
         lot.take(at, -points)
+        self._dated(at)
         if lot.left > 0 and lot.key not in self.open:
             self._opened(lot)
+
+    def _dated(self, at: datetime) -> None:
+        if self.last_taken is None or at > self.last_taken:
+            self.last_taken = at
 
     def _opened(self, lot: LotState) -> None:
         self.open[lot.key] = lot
@@ -174,14 +199,26 @@ class AccountState:
             self.inactive[lot.key] = lot
         elif lot.key in self.indexed:  # reopened before ``dated`` dropped it
             self.stale -= 1
+            item = (lot.expires_at or NEVER, lot.at, lot.key)
+            self.head = min(self.head, bisect.bisect_left(self.dated, item))
         elif lot.expires_at is not None:
             item = (lot.expires_at, lot.at, lot.key)
             dated = self.dated
             if not dated or item > dated[-1]:
                 dated.append(item)  # the usual case: later lots expire later
             else:
-                bisect.insort(dated, item)
+                index = bisect.bisect_left(dated, item)
+                dated.insert(index, item)
+                self.head = min(self.head, index)
             self.indexed.add(lot.key)
+        else:
+            lasting = self.lasting
+            if not lasting:
+                self.lasting_in_order = True
+            elif self.lasting_in_order:
+                last = next(reversed(lasting.values()))
+                self.lasting_in_order = (last.at, last.key) < (lot.at, lot.key)
+            lasting[lot.key] = lot
 
     def expiring_by(self, as_of: datetime) -> list[LotState]:
         """Open lots that may have expired by ``as_of``, in the order they were added:
@@ -190,7 +227,7 @@ class AccountState:
         dated = self.dated
         end = bisect.bisect_right(dated, (as_of, NEVER, "\U0010ffff"))
         open_lots = self.open
-        found = [open_lots[item[2]] for item in dated[:end] if item[2] in open_lots]
+        found = [open_lots[item[2]] for item in dated[self.head : end] if item[2] in open_lots]
         found += self.inactive.values()
         found.sort(key=_added)
         return found
@@ -301,21 +338,26 @@ def take(
     """Take ``points`` from ``lots`` (each with its expiry) in the account's consumption
     ``order``, among those open and available at ``at``. Returns what was taken and the
     shortfall."""
-    candidates = [
-        (order.key(lot, expiry), lot)
-        for lot, expiry in lots
-        if lot.at <= at and expiry > at and lot.is_available(at)
-    ]
-    candidates.sort(key=lambda item: item[0])
-    consumed = []
-    for _, lot in candidates:
-        if points <= 0:
-            break
-        left = lot.left_for(at)
-        if left > 0:
-            part = min(left, points)
-            consumed.append(Consumption(lot.key, part))
-            points -= part
+    return take_first(sorted(lots, key=lambda item: order.key(*item)), points, at)
+
+
+def take_first(
+    lots: Iterable[tuple[LotState, datetime]], points: int, at: datetime
+) -> tuple[list[Consumption], int]:
+    """``take`` from ``lots`` already in consumption order, reading no further than the
+    lots that cover ``points``."""
+    consumed: list[Consumption] = []
+    if points <= 0:
+        return consumed, points
+    for lot, expiry in lots:
+        if lot.at <= at and expiry > at and lot.is_available(at):
+            left = lot.left_for(at)
+            if left > 0:
+                part = min(left, points)
+                consumed.append(Consumption(lot.key, part))
+                points -= part
+                if points <= 0:
+                    break
     return consumed, points
 
 

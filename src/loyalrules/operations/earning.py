@@ -45,7 +45,7 @@ from loyalrules.terms.tiers import TierState
 from loyalrules.values.events import Activity, Cart, Purchase
 from loyalrules.values.fingerprint import fingerprint
 from loyalrules.values.member import Member
-from loyalrules.values.money import Money, engine_money
+from loyalrules.values.money import engine_money
 
 _TICK = timedelta(microseconds=1)
 
@@ -335,7 +335,8 @@ class Earning:
         return Quote(
             points=awarded.get(DEFAULT_ACCOUNT, 0),
             awarded=Awarded(awarded, self.settings.account_names),
-            eligible_spend=Money(ctx.spend, cart.currency),
+            # the cart is in the program's currency (``cart_context`` checked it)
+            eligible_spend=engine_money(ctx.spend, self.settings.currency),
             explanation=(*evaluation.explanation, *upgrade.explanation),
             reasons=Reasons(self.book, ctx, evaluation, None),
         )

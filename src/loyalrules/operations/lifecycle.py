@@ -28,7 +28,7 @@ from loyalrules.ledger.entries import (
 from loyalrules.ledger.fields import Inactivity
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.ledger.lots import NEVER, LotState, take
+from loyalrules.ledger.lots import NEVER, LotState, take_first
 from loyalrules.operations.outcome import Outcome
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.pipeline import purchase_key
@@ -170,8 +170,8 @@ def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Ou
             inactivity=dates["inactivity"],
         )
     else:
-        lots = open_lots(history, history.open_lots(account.name))
-        consumed, shortfall = take(lots, -points, at, account.consumption)
+        lots = history.lots_to_take(account.name, account.consumption)
+        consumed, shortfall = take_first(lots, -points, at)
         if shortfall and account.negative_balance is NegativeBalance.CLAMP:
             raise InsufficientPoints(needed=-points, available=-points - shortfall)
         entry = Adjusted(
@@ -246,8 +246,8 @@ def transfer(
                 f"{policy.limit_period.value}"
             )
     history = sender.history
-    lots = open_lots(history, history.open_lots(name))
-    consumed, shortfall = take(lots, points, at, settings.account(name).consumption)
+    lots = history.lots_to_take(name, settings.account(name).consumption)
+    consumed, shortfall = take_first(lots, points, at)
     if shortfall:
         raise InsufficientPoints(needed=points, available=points - shortfall)
     out = TransferredOut(
@@ -259,7 +259,7 @@ def transfer(
         transfer_id=request.key,
         to_member=request.recipient,
     )
-    incoming = _incoming(request, consumed, {lot.key: lot for lot, _ in lots}, in_key)
+    incoming = _incoming(request, consumed, history.accounts[name].lots, in_key)
     amount = settings.amount(name, points)
     return (
         Outcome(

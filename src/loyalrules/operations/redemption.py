@@ -26,7 +26,7 @@ from loyalrules.ledger.entries import Adjusted, Consumption, Earned, Entry, Rede
 from loyalrules.ledger.fold import reward_key
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.ledger.lots import LotState, take
+from loyalrules.ledger.lots import LotState, take, take_first
 from loyalrules.operations.catalog_limits import catalog_limit
 from loyalrules.operations.lifecycle import cover, duplicate
 from loyalrules.operations.outcome import Outcome
@@ -119,10 +119,22 @@ def take_points(
     what = settings.unit_name(account)
     order = settings.account(account).consumption
     history = ledger.history
-    available = points_available(ledger, account, at)
-    if points > available:
-        raise InsufficientPoints(needed=points, available=available, what=what)
-    consumed, shortfall = take(_spendable(history, account, at), points, at, order)
+    state = history.accounts.get(account)
+    if state is not None and state.last_taken is not None and state.last_taken > at:
+        # Backdated: debits or expiries dated later were written already (decision 0057).
+        available = points_available(ledger, account, at)
+        if points > available:
+            raise InsufficientPoints(needed=points, available=available, what=what)
+        consumed, shortfall = take(_spendable(history, account, at), points, at, order)
+    else:
+        consumed, shortfall = take_first(history.lots_to_take(account, order), points, at)
+        # The balance reads every lot the account ever had. Without a deficit owed at
+        # ``at`` it is at least what the open lots hold, so it is asked only when they
+        # fall short (or a deficit is owed): a debit costs the lots it takes.
+        if shortfall or state is None or sum(p for when, p in state.deficit if when <= at) > 0:
+            available = points_available(ledger, account, at)
+            if points > available:
+                raise InsufficientPoints(needed=points, available=available, what=what)
     # The balance and the lots agree unless the shared history moved between the two
     # reads (a concurrent append to this ledger object): then the answer is stale.
     ledger.check_unchanged(history, f"the debit of {what}")
@@ -360,14 +372,11 @@ def _take_back_credit(
         if lot is None:
             continue
         account = settings.account(lot.account)
-        lots = [(lot, history.expiry_of(lot))] + [
-            (other, history.expiry_of(other))
-            for other in history.open_lots(lot.account)
-            if other is not lot
-        ]
-        own = [item for item in lots[:1] if item[1] > at]
-        consumed, shortfall = take(own, lot.points, at)
-        more, shortfall = take(lots[1:], shortfall, at, account.consumption)
+        expiry = history.expiry_of(lot)
+        own = [(lot, expiry)] if expiry > at else []
+        consumed, shortfall = take_first(own, lot.points, at)
+        others = history.lots_to_take(lot.account, account.consumption)
+        more, shortfall = take_first((item for item in others if item[0] is not lot), shortfall, at)
         deficit, written_off = cover(shortfall, account)
         return Adjusted(
             key=f"{key}:credit",

@@ -19,7 +19,7 @@ from loyalrules.ledger.entries import Consumption, Entry, Recorded, Reversed
 from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.ledger.lots import LotState, consumption_order, take
+from loyalrules.ledger.lots import LotState, consumption_order, take_first
 from loyalrules.operations.lifecycle import cover, duplicate, open_lots
 from loyalrules.operations.outcome import Outcome
 from loyalrules.rules.explanation import Explanation
@@ -252,12 +252,10 @@ def _reverse(
     more: list[Consumption] = []
     shortfall = rest
     if rest > 0:  # only then other lots are looked at: a return costs its own lots
-        others = [
-            item
-            for item in open_lots(history, history.open_lots(account.name))
-            if item[0].key not in taking
-        ]
-        more, shortfall = take(others, rest, at, account.consumption)
+        others = history.lots_to_take(account.name, account.consumption)
+        more, shortfall = take_first(
+            (item for item in others if item[0].key not in taking), rest, at
+        )
     deficit, written_off = cover(shortfall, account)
     return Reversed(
         key=key,

@@ -78,12 +78,14 @@ def on_purchase(
     """Upgrade the member when this purchase crosses a threshold: a ``TierChanged`` entry,
     each crossed level's upgrade bonus, and the purchase earned as ``crossing_purchase``
     says (``evaluate(level_id)`` evaluates it again at another tier)."""
+    if before.level.rank + 1 == len(tiers.levels):  # at the top already
+        return Upgrade(evaluation, (), ())
     adds = [contribution(measure, ctx, evaluation) for measure in tiers.measures]
     after = tuple(v + a for v, a in zip(before.values or (before.value,), adds, strict=False))
     added = adds[0]
-    reached = tiers.qualified(after)
-    if reached.rank <= before.level.rank:
+    if not tiers.reaches_above(after, before.level):  # the usual purchase: no upgrade
         return Upgrade(evaluation, (), ())
+    reached = tiers.qualified(after)
     if tiers.crossing is Crossing.NEW_RATE:
         evaluation = evaluate(reached.id)
     elif tiers.crossing is Crossing.SPLIT and added > 0:

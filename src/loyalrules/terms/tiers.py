@@ -170,6 +170,11 @@ class Tiers:
     valid_for: Duration | None = None  # a level lasts this long from the day it is reached
     more: tuple[Measure, ...] = ()  # further measures, beside ``metric``
     any_of: bool = False  # with further measures: reaching one threshold is enough
+    # ``measures``, built once: every purchase of a tiered program asks for them
+    _measures: tuple[Measure, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_measures", (Measure(self.metric, self.account), *self.more))
 
     @property
     def base(self) -> Level:
@@ -186,7 +191,7 @@ class Tiers:
     @property
     def measures(self) -> tuple[Measure, ...]:
         """Every measure tiers qualify on, the first one (``metric``) first."""
-        return (Measure(self.metric, self.account), *self.more)
+        return self._measures
 
     @property
     def gains(self) -> str:
@@ -238,6 +243,15 @@ class Tiers:
             if meets(v >= n for v, n in zip(values, needed, strict=False)):
                 best = level
         return best
+
+    def reaches_above(self, values: tuple[Decimal, ...], level: Level) -> bool:
+        """Whether ``values`` qualify for a level above ``level``: ``qualified(values)``
+        ranks higher, found without testing the levels up to ``level``."""
+        meets = any if self.any_of else all
+        return any(
+            meets(v >= n for v, n in zip(values, higher.needs(False), strict=False))
+            for higher in self.levels[level.rank + 1 :]
+        )
 
     def describe(self, values: Decimal | tuple[Decimal, ...]) -> str:
         if isinstance(values, Decimal):

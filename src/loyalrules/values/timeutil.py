@@ -128,7 +128,16 @@ class Period(enum.Enum):
         """The period holding the local instant ``local``, as UTC ``[start, end)``."""
         if self is Period.LIFETIME:
             return datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
-        day = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+        # They depend on the local day and the zone only: lots dated by the thousand
+        # (expiry at the end of a month) and limits per period ask for few distinct ones.
+        zone = local.tzinfo
+        try:
+            return _period_bounds(self, local.date(), zone)
+        except TypeError:  # a zone that cannot be hashed (some of dateutil's): no memo
+            return self._bounds(local.date(), zone)
+
+    def _bounds(self, local_day: date, zone: tzinfo | None) -> tuple[datetime, datetime]:
+        day = datetime.combine(local_day, time())
         if self is Period.DAY:
             start, end = day, day + _DAY
         elif self is Period.WEEK:
@@ -144,8 +153,14 @@ class Period(enum.Enum):
             years, month = divmod(start.month - 1 + months, 12)
             end = start.replace(year=start.year + years, month=month + 1)
         # Attach the zone to local wall-clock midnights, so DST changes cannot shift them.
-        zone = local.tzinfo
         return start.replace(tzinfo=zone).astimezone(UTC), end.replace(tzinfo=zone).astimezone(UTC)
+
+
+@functools.lru_cache(maxsize=4096)  # pure: the same day and zone give the same bounds
+def _period_bounds(
+    period: Period, local_day: date, zone: tzinfo | None
+) -> tuple[datetime, datetime]:
+    return period._bounds(local_day, zone)
 
 
 def membership_year(joined: datetime, local: datetime) -> tuple[int, datetime, datetime]:
