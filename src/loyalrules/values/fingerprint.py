@@ -97,16 +97,22 @@ def fingerprint(purchase: Purchase) -> str:
             price = _text(line.unit_price.amount, decimals)
         discount = line.discount
         tags = line.tags
-        parts.append(
-            f"{line.id}\0{line.sku}\0{line.category}\0{price}\0{line.quantity}\0"
-            f"{'' if discount is None else _text(discount.amount, decimals)}\0"
-            f"{_SOH.join(tags) if tags else ''}"
+        # A line's fields are split by NUL as the parts are: added one by one, they give
+        # the text one formatted string per line gave.
+        parts += (
+            line.id,
+            line.sku,
+            line.category,
+            price,
+            text(line.quantity),
+            "" if discount is None else _text(discount.amount, decimals),
+            _SOH.join(tags) if tags else "",
         )
     attributes = purchase.attributes
     if attributes:
         for name in sorted(attributes):
             parts += (name, _value(attributes[name]))
-    return _blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
+    return _blake2b("\0".join(parts).encode(), digest_size=12).digest().hex()
 
 
 _SOH = chr(1)  # between a line's tags
