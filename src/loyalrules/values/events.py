@@ -324,7 +324,7 @@ class Purchase(Cart):  # type: ignore[override]
 
 
 _PURCHASE_FIELDS = attrs.fields(Purchase)
-_set_purchase_id, _set_member_id, _set_occurred_at = slot_setters(Purchase)[-3:]
+_set_purchase_id, _set_member_id, _set_occurred_at = slot_setters(Purchase)[len(_CART_FIELDS) :]
 
 
 @attrs.frozen(kw_only=True)
