@@ -38,6 +38,9 @@ def test_only_rules_naming_a_line_of_the_cart_and_unscoped_rules_are_relevant() 
     assert [p.name for p in index.relevant(cart)] == ["base", "mug", "vegan", "not-gifts"]
     beans = [EligibleLine(item("B-1", category="beans"), Decimal(0), True)]
     assert [p.name for p in index.relevant(beans)] == ["base", "beans", "not-gifts", "beans-again"]
+    # Asked again, the rules remembered for the same matches are the same ones.
+    assert [p.name for p in index.relevant(cart)] == ["base", "mug", "vegan", "not-gifts"]
+    assert index.relevant(beans) is index.relevant(beans)
 
 
 def test_a_program_with_few_scoped_rules_is_not_indexed() -> None:

@@ -18,6 +18,8 @@ from loyalrules.rules.selectors import LineSelector
 
 _WORTH_INDEXING = 8
 """Scoped rules from which a program's purchase rules are indexed."""
+_REMEMBERED = 4096
+"""How many sets of matched rules an index keeps the planned tuple of."""
 
 
 class Scoped(Protocol):
@@ -37,7 +39,7 @@ class PlanIndex(Generic[Plan]):
     False
     """
 
-    __slots__ = ("_by_category", "_by_sku", "_by_tag", "_plans", "_unscoped")
+    __slots__ = ("_by_category", "_by_sku", "_by_tag", "_plans", "_seen", "_unscoped")
 
     def __init__(self, plans: Sequence[Plan]) -> None:
         self._plans = tuple(plans)
@@ -45,6 +47,9 @@ class PlanIndex(Generic[Plan]):
         self._by_category: dict[str, tuple[int, ...]] = {}
         self._by_sku: dict[str, tuple[int, ...]] = {}
         self._by_tag: dict[str, tuple[int, ...]] = {}
+        # The rules to evaluate for each set of scoped rules a cart matched: carts match
+        # few distinct sets, and looking the set up costs less than sorting it again.
+        self._seen: dict[frozenset[int], tuple[Plan, ...]] = {}
         unscoped = []
         for index, plan in enumerate(self._plans):
             selector = plan.lines
@@ -72,14 +77,24 @@ class PlanIndex(Generic[Plan]):
     def relevant(self, lines: Sequence[EligibleLine]) -> tuple[Plan, ...]:
         """The rules that may apply to a cart of ``lines``, in program order."""
         by_category, by_sku, by_tag = self._by_category, self._by_sku, self._by_tag
-        found = set(self._unscoped)
+        found: set[int] = set()
         for el in lines:
             line = el.line
-            found.update(by_category.get(line.category, ()))
+            hit = by_category.get(line.category)
+            if hit is not None:
+                found.update(hit)
             if by_sku:
-                found.update(by_sku.get(line.sku, ()))
+                hit = by_sku.get(line.sku)
+                if hit is not None:
+                    found.update(hit)
             if by_tag:
                 for tag in line.tags:
                     found.update(by_tag.get(tag, ()))
-        plans = self._plans
-        return tuple(plans[index] for index in sorted(found))
+        matched = frozenset(found)
+        relevant = self._seen.get(matched)
+        if relevant is None:
+            plans = self._plans
+            relevant = tuple([plans[index] for index in sorted(found.union(self._unscoped))])
+            if len(self._seen) < _REMEMBERED:
+                self._seen[matched] = relevant
+        return relevant

@@ -115,6 +115,15 @@ def spend_points(
         exact: dict[int, Ratio] = {}
         _earn(exact, spend, earning, multiplying, None, stacking)
         return [exact]
+    if not per_line and len(earning) == 1 and len(scoped) == 1 and earning[0].pos in scoped:
+        # One spend rule scoped to some lines ("every category but gift cards") and
+        # multipliers acting on every line: the lines it acts on form the one pool that
+        # earns (the others earn nothing), so the pooling below would give this.
+        exact = {}
+        chosen = scoped[earning[0].pos]
+        spend = sum([el.spend for el in chosen], _NO_SPEND)
+        _earn(exact, spend, earning, multiplying, None, stacking)
+        return [exact]
     # A line's pool is the set of scoped rules acting on it, as bits; rules that are
     # not scoped act on every line.
     earn_bits = _bits(earning, 0, scoped)

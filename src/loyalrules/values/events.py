@@ -27,90 +27,23 @@ from loyalrules.values.fields import (
     optional_identifier,
     optional_non_negative_money,
     reduce_frozen,
-    tag_tuple,
+    slot_setters,
 )
+from loyalrules.values.line_item import MAX_QUANTITY as MAX_QUANTITY
+from loyalrules.values.line_item import LineItem as LineItem
 from loyalrules.values.money import Money, allocate
 from loyalrules.values.tenders import Tender, tender_tuple
-
-MAX_QUANTITY = 1_000_000
-"""The most units one cart line may have."""
-
-
-@attrs.frozen(kw_only=True)
-class LineItem:
-    """One line of a cart. ``discount`` is the line's own discount (total, not per unit).
-
-    ``id`` defaults to the SKU; give lines distinct ids when one SKU appears twice.
-    """
-
-    sku: str
-    category: str
-    unit_price: Money
-    quantity: int = 1
-    discount: Money | None = None
-    tags: tuple[str, ...] = attrs.field(default=(), converter=tag_tuple)
-    id: str = attrs.field(default=attrs.Factory(lambda self: self.sku, takes_self=True))
-
-    def __attrs_post_init__(self) -> None:
-        # One method checks every field (a validator per field costs a call each, and
-        # carts are built by the thousand): the usual values pass the first test of
-        # each line; anything else goes to the shared validator for its message.
-        fields = _LINE_FIELDS
-        sku, category, line_id = self.sku, self.category, self.id
-        if type(sku) is not str or not sku:
-            identifier(self, fields.sku, sku)
-        if type(category) is not str or not category:
-            identifier(self, fields.category, category)
-        price = self.unit_price
-        if type(price) is not Money or price.amount < 0:
-            non_negative_money(self, fields.unit_price, price)
-        quantity = self.quantity
-        if type(quantity) is not int or quantity <= 0 or quantity > MAX_QUANTITY:
-            _check_quantity(sku, quantity)
-        if type(line_id) is not str or not line_id:
-            identifier(self, fields.id, line_id)
-        if self.discount is not None:
-            optional_non_negative_money(self, fields.discount, self.discount)
-            if self.discount.currency != self.unit_price.currency:
-                raise ValidationError(
-                    f"line {self.id!r}: discount is in {self.discount.currency} but the "
-                    f"price is in {self.unit_price.currency}"
-                )
-            if self.discount > self.gross:
-                raise ValidationError(
-                    f"line {self.id!r}: discount {self.discount} exceeds its value {self.gross}"
-                )
-
-    @property
-    def gross(self) -> Money:
-        """Unit price times quantity, before any discount."""
-        return self.unit_price * self.quantity
-
-    @property
-    def net(self) -> Money:
-        """The line's value after its own discount (order discounts not included)."""
-        return self.gross - self.discount if self.discount is not None else self.gross
-
-
-_LINE_FIELDS = attrs.fields(LineItem)
-
-
-def _check_quantity(sku: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise WrongTypeError(f"quantity must be a whole number, not {value!r}")
-    if value <= 0:
-        raise ValidationError(
-            f"quantity of line {sku!r} must be at least 1, not {value}; "
-            "record returns with a Return event"
-        )
-    if value > MAX_QUANTITY:
-        raise ValidationError(
-            f"quantity of line {sku!r} is {value:.3g}: loyalrules supports at most "
-            f"{MAX_QUANTITY:,} units per line"
-        )
+from loyalrules.values.timeutil import event_time
 
 
 def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
+    if type(value) is list or type(value) is tuple:  # the usual: no ABC look-up
+        lines = tuple(value)
+        for line in lines:
+            if type(line) is not LineItem:
+                break
+        else:
+            return lines
     if isinstance(value, LineItem) or not isinstance(value, Iterable):
         raise WrongTypeError(
             f"lines must be a list of LineItem values, e.g. lines=[line], not "
@@ -123,7 +56,7 @@ def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
     return lines
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, init=False)
 class Cart:
     """What is being bought: lines plus order-level discount, shipping and tax, and the
     part paid with points (``points_payment``, see ``Program.pay_with_points``).
@@ -145,10 +78,76 @@ class Cart:
 
     __reduce__ = reduce_frozen  # read-only mappings travel as dicts
 
-    def __attrs_post_init__(self) -> None:
-        if not self.lines:
+    def __init__(
+        self,
+        *,
+        lines: Iterable[LineItem],
+        order_discount: Money | None = None,
+        shipping: Money | None = None,
+        tax: Money | None = None,
+        points_payment: Money | None = None,
+        channel: str | None = None,
+        payment: str | None = None,
+        attributes: Mapping[str, object] | None = None,
+        tenders: Iterable[Tender] = (),
+    ) -> None:
+        # Written by hand, as LineItem's, and shared with Purchase: see _fill.
+        self._fill(
+            lines, order_discount, shipping, tax, points_payment, channel, payment, attributes,
+            tenders,
+        )  # fmt: skip
+        self._check()
+
+    def _fill(
+        self,
+        lines: Iterable[LineItem],
+        order_discount: Money | None,
+        shipping: Money | None,
+        tax: Money | None,
+        points_payment: Money | None,
+        channel: str | None,
+        payment: str | None,
+        attributes: Mapping[str, object] | None,
+        tenders: Iterable[Tender],
+    ) -> None:
+        """Set the cart's fields, converted (the checks that read several fields follow
+        in ``_check``)."""
+        _set_lines(self, _lines(lines))
+        _set_order_discount(self, order_discount)
+        _set_shipping(self, shipping)
+        _set_tax(self, tax)
+        _set_points_payment(self, points_payment)
+        _set_channel(self, channel)
+        _set_payment(self, payment)
+        _set_attributes(self, freeze_attributes(attributes))
+        _set_tenders(self, tender_tuple(tenders) if tenders != () else ())
+
+    def _check(self) -> None:
+        lines = self.lines
+        if not lines:
             raise ValidationError("a cart needs at least one line")
-        currency = self.lines[0].unit_price.currency
+        currency = lines[0].unit_price.currency
+        for line in lines:
+            if line.unit_price.currency != currency:
+                self._first_line_error(currency)
+        if len({line.id for line in lines}) != len(lines):
+            self._first_line_error(currency)
+        # Checked here rather than by a validator per field: most carts have none of
+        # these, and a call per absent field adds up over many carts.
+        if (
+            self.order_discount is None
+            and self.shipping is None
+            and self.tax is None
+            and self.points_payment is None
+            and self.channel is None
+            and self.payment is None
+            and not self.tenders
+        ):
+            return
+        self._check_extras(currency)
+
+    def _first_line_error(self, currency: str) -> None:
+        """Raise for the first line in another currency or with an id taken before it."""
         seen: set[str] = set()
         for line in self.lines:
             if line.unit_price.currency != currency:
@@ -162,8 +161,8 @@ class Cart:
                     "(it defaults to the SKU)"
                 )
             seen.add(line.id)
-        # Checked here rather than by a validator per field: most carts have none of
-        # these, and a call per absent field adds up over many carts.
+
+    def _check_extras(self, currency: str) -> None:
         fields = _CART_FIELDS
         for name in ("order_discount", "shipping", "tax", "points_payment"):
             extra: Money | None = getattr(self, name)
@@ -270,15 +269,62 @@ class Cart:
 
 
 _CART_FIELDS = attrs.fields(Cart)
+(
+    _set_lines,
+    _set_order_discount,
+    _set_shipping,
+    _set_tax,
+    _set_points_payment,
+    _set_channel,
+    _set_payment,
+    _set_attributes,
+    _set_tenders,
+) = slot_setters(Cart)
 
 
-@attrs.frozen(kw_only=True)
-class Purchase(Cart):
+# mypy compares the attrs-made ``__attrs_init__`` of both, which a subclass with more
+# required fields always breaks; the constructors themselves agree.
+@attrs.frozen(kw_only=True, init=False)
+class Purchase(Cart):  # type: ignore[override]
     """A completed order by a member."""
 
     id: str = attrs.field(validator=identifier)
     member_id: str = attrs.field(validator=identifier)
     occurred_at: datetime = attrs.field(converter=occurred_at)
+
+    def __init__(
+        self,
+        *,
+        lines: Iterable[LineItem],
+        order_discount: Money | None = None,
+        shipping: Money | None = None,
+        tax: Money | None = None,
+        points_payment: Money | None = None,
+        channel: str | None = None,
+        payment: str | None = None,
+        attributes: Mapping[str, object] | None = None,
+        tenders: Iterable[Tender] = (),
+        id: str,
+        member_id: str,
+        occurred_at: datetime,
+    ) -> None:
+        self._fill(
+            lines, order_discount, shipping, tax, points_payment, channel, payment, attributes,
+            tenders,
+        )  # fmt: skip
+        _set_occurred_at(self, event_time(occurred_at, "occurred_at"))
+        fields = _PURCHASE_FIELDS
+        if type(id) is not str or not id:
+            identifier(self, fields.id, id)
+        if type(member_id) is not str or not member_id:
+            identifier(self, fields.member_id, member_id)
+        _set_purchase_id(self, id)
+        _set_member_id(self, member_id)
+        self._check()
+
+
+_PURCHASE_FIELDS = attrs.fields(Purchase)
+_set_purchase_id, _set_member_id, _set_occurred_at = slot_setters(Purchase)[len(_CART_FIELDS) :]
 
 
 @attrs.frozen(kw_only=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
@@ -51,13 +51,17 @@ def freeze_attributes(value: Mapping[str, object] | None) -> Mapping[str, Attrib
     """A read-only copy of host-defined attributes, with lists turned into tuples."""
     if (not value and type(value) is dict) or value is None:
         return _NO_ATTRIBUTES  # the usual case: shared, as it can never change
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise WrongTypeError(f"attributes must be a mapping, not {type(value).__name__}")
     frozen: dict[str, AttributeValue] = {}
+    plain = _PLAIN
     for key, item in value.items():
-        if not isinstance(key, str):
+        if type(key) is not str and not isinstance(key, str):
             raise WrongTypeError(f"attribute names must be strings, not {key!r}")
-        frozen[key] = _freeze_value(key, item)
+        if type(item) in plain:
+            frozen[key] = item  # type: ignore[assignment]  # tested just above
+        else:
+            frozen[key] = _freeze_value(key, item)
     return MappingProxyType(frozen)
 
 
@@ -90,6 +94,17 @@ def reduce_frozen(value: Any) -> tuple[Any, ...]:
             proxied.append(field.name)
         values.append(item)
     return _restored, (type(value), tuple(values), tuple(proxied))
+
+
+def slot_setters(cls: type[Any]) -> tuple[Callable[[Any, Any], None], ...]:
+    """The setters of the slots of ``cls``'s fields, in field order, for a constructor
+    written by hand: setting a slot through its own descriptor skips the look-up by
+    name that ``object.__setattr__`` does, which a frozen class needs anyway."""
+    setters = []
+    for field in attrs.fields(cls):
+        owner = next(k for k in cls.__mro__ if field.name in vars(k))
+        setters.append(vars(owner)[field.name].__set__)
+    return tuple(setters)
 
 
 def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -32,13 +32,20 @@ def _amount(value: Money | None, decimals: int) -> str:
     ``decimals`` is its currency's."""
     if value is None:
         return ""
-    text = str(value.amount)
+    return _text(value.amount, decimals)
+
+
+def _text(amount: Decimal, decimals: int) -> str:
+    text = str(amount)
     # The common case, already in minor units, is kept as it is; only other forms need
     # the slower normalisation.
     if "E" in text or len(text.partition(".")[2]) != decimals:
-        exact = value.amount.quantize(value.quantum)
-        text = str(exact if exact == value.amount else value.amount.normalize())
+        exact = amount.quantize(_QUANTA[decimals])
+        text = str(exact if exact == amount else amount.normalize())
     return text
+
+
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(5)}  # of every currency
 
 
 def _value(value: object) -> str:
@@ -68,8 +75,13 @@ def fingerprint(purchase: Purchase) -> str:
     """
     # The id, member and instant are checked apart (the entry's key and time hold them).
     # Fields are split by NUL, which a host's ids do not hold.
-    currency = purchase.currency  # of every amount: the Cart checks it
+    lines = purchase.lines
+    currency = lines[0].unit_price.currency  # of every amount: the Cart checks it
     decimals = _decimals(currency)
+    # A price in minor units is written as it is: its text has exactly ``decimals``
+    # digits after the point (the test below, without splitting the text).
+    point = -decimals - 1 if decimals else None
+    text = str
     parts = [
         currency,
         purchase.channel or "",
@@ -79,15 +91,32 @@ def fingerprint(purchase: Purchase) -> str:
         _amount(purchase.tax, decimals),
         _amount(purchase.points_payment, decimals),
     ]
-    for line in purchase.lines:
-        parts.append(
-            f"{line.id}\0{line.sku}\0{line.category}\0{_amount(line.unit_price, decimals)}"
-            f"\0{line.quantity}\0{_amount(line.discount, decimals)}\0{chr(1).join(line.tags)}"
+    for line in lines:
+        price = text(line.unit_price.amount)
+        if point is None or price[point : point + 1] != "." or "E" in price:
+            price = _text(line.unit_price.amount, decimals)
+        discount = line.discount
+        tags = line.tags
+        # A line's fields are split by NUL as the parts are: added one by one, they give
+        # the text one formatted string per line gave.
+        parts += (
+            line.id,
+            line.sku,
+            line.category,
+            price,
+            text(line.quantity),
+            "" if discount is None else _text(discount.amount, decimals),
+            _SOH.join(tags) if tags else "",
         )
     attributes = purchase.attributes
-    for name in sorted(attributes):
-        parts += (name, _value(attributes[name]))
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
+    if attributes:
+        for name in sorted(attributes):
+            parts += (name, _value(attributes[name]))
+    return _blake2b("\0".join(parts).encode(), digest_size=12).digest().hex()
+
+
+_SOH = chr(1)  # between a line's tags
+_blake2b = hashlib.blake2b
 
 
 __all__ = ["fingerprint"]

@@ -12,6 +12,7 @@ from loyalrules.values.fields import (
     freeze_attributes,
     identifier,
     reduce_frozen,
+    slot_setters,
 )
 from loyalrules.values.timeutil import event_time, optional_date
 
@@ -20,7 +21,7 @@ def _joined_at(value: object) -> datetime:
     return event_time(value, "joined_at")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, init=False)
 class Member:
     """A program member. ``attributes`` hold host-defined facts (segment, opt-ins...)."""
 
@@ -32,3 +33,24 @@ class Member:
     )
 
     __reduce__ = reduce_frozen  # read-only mappings travel as dicts
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        joined_at: datetime,
+        birthday: date | None = None,
+        attributes: Mapping[str, object] | None = None,
+    ) -> None:
+        # Written by hand (hosts build a member per event): the same conversions and
+        # checks as the fields declare, in the same order, without a call per field.
+        _set_joined_at(self, event_time(joined_at, "joined_at"))
+        _set_birthday(self, birthday if type(birthday) is date else optional_date(birthday))
+        _set_attributes(self, freeze_attributes(attributes))
+        if type(id) is not str or not id:
+            identifier(self, _FIELDS.id, id)
+        _set_id(self, id)
+
+
+_FIELDS = attrs.fields(Member)
+_set_id, _set_joined_at, _set_birthday, _set_attributes = slot_setters(Member)

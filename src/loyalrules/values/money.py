@@ -12,7 +12,7 @@ from typing import Final
 import attrs
 
 from loyalrules.errors import CurrencyMismatch, ValidationError, WrongTypeError
-from loyalrules.values.currencies import check_currency, quantum
+from loyalrules.values.currencies import MINOR_UNITS, check_currency, quantum
 from loyalrules.values.currencies import minor_units as minor_units  # where the modules import it
 from loyalrules.values.locales import format_amount
 
@@ -85,11 +85,7 @@ def format_money(
     return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
 
 
-def _check_currency(_: object, __: object, code: str) -> None:
-    check_currency(code)
-
-
-@attrs.frozen(order=False)
+@attrs.frozen(order=False, init=False)
 class Money:
     """An exact amount of one currency.
 
@@ -97,8 +93,24 @@ class Money:
     Money(amount=Decimal('13.00'), currency='USD')
     """
 
-    amount: Decimal = attrs.field(converter=to_decimal)
-    currency: str = attrs.field(validator=_check_currency)
+    amount: Decimal
+    currency: str
+
+    def __init__(self, amount: Decimal | int | str, currency: str) -> None:
+        # Written by hand rather than generated from converters and validators: Money is
+        # made by the thousand (every price of every cart). The usual arguments, a finite
+        # Decimal in range and a known code, pass one test each; anything else goes
+        # through the general conversion and check, which raise with their messages.
+        if (
+            type(amount) is not Decimal
+            or not amount.is_finite()
+            or not -MAX_AMOUNT <= amount <= MAX_AMOUNT
+        ):
+            amount = to_decimal(amount)
+        if type(currency) is not str or currency not in MINOR_UNITS:
+            check_currency(currency)
+        _set_amount(self, amount)
+        _set_currency(self, currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -179,7 +191,8 @@ class Money:
 
 
 _new_money = object.__new__
-_set_field = object.__setattr__
+_set_amount = Money.__dict__["amount"].__set__  # the slots' own setters: no name look-up
+_set_currency = Money.__dict__["currency"].__set__
 
 
 def engine_money(amount: Decimal, currency: str) -> Money:
@@ -188,8 +201,8 @@ def engine_money(amount: Decimal, currency: str) -> Money:
     ``currency`` a code already checked (the program's). Anything else goes to ``Money``.
     """
     money: Money = _new_money(Money)
-    _set_field(money, "amount", amount)
-    _set_field(money, "currency", currency)
+    _set_amount(money, amount)
+    _set_currency(money, currency)
     return money
 
 
