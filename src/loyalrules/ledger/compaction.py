@@ -18,6 +18,8 @@ def checkpoint_of(history: History, cutoff: datetime) -> Checkpoint:
             if history.expiry_of(lot) > cutoff and left > 0:
                 lots.append(_open_lot(lot, left))
         totals.append(_account_total(name, state))
+    # Lots kept by a tier read every tier written down, not only the last one.
+    exempt = any(lot.exemption is not None and lot.exemption.tiers for lot in lots)
     horizon = cutoff - RULE_HORIZON
     counts = []
     for rule_id, times in history.rule_earn_times.items():
@@ -37,6 +39,7 @@ def checkpoint_of(history: History, cutoff: datetime) -> Checkpoint:
         memberships=tuple(c for changes in history.memberships.values() for c in changes),
         tier_floors=tuple(history.tier_floors),
         tier=history.tier_changes[-1] if history.tier_changes else None,
+        tiers=tuple(history.tier_changes) if exempt else (),
         at=cutoff,
         lots=tuple(lots),
         accounts=tuple(totals),
@@ -57,6 +60,7 @@ def _open_lot(lot: LotState, left: int) -> OpenLot:
         lot.expires_at,
         lot.inactivity,
         lot.source,
+        lot.exemption,
     )
 
 

@@ -17,6 +17,7 @@ import attrs
 
 from loyalrules.ledger.builders import engine_earned
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned
+from loyalrules.ledger.exemption import Exemption
 from loyalrules.ledger.fields import Inactivity
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
@@ -111,6 +112,7 @@ class PlannedRule:
     pending: Pending = attrs.field(factory=NotPending)
     expiry: Expiry = attrs.field(factory=NoFixedExpiry)
     inactivity: Inactivity | None = None
+    exemption: Exemption | None = None  # the standings that keep its points
     zone: tzinfo = UTC
     money: str | None = None  # the currency, when the account counts money
     locale: str | None = None  # how the program writes amounts
@@ -148,6 +150,7 @@ class PlannedRule:
             pending=rule.pending or account.pending,
             expiry=expiry,
             inactivity=expiry.inactivity_for(settings.timezone_name),
+            exemption=settings.exemption(expiry),
             zone=settings.timezone,
             money=settings.currency if account.unit is Unit.MONEY else None,
             locale=settings.locale,
@@ -203,6 +206,7 @@ class PlannedRule:
             available_at,
             expires_at,
             self.inactivity,
+            self.exemption,
         )
 
     def explain_miss(self, hint: str) -> Explanation:

@@ -53,6 +53,7 @@ class Level:
     multiplier: Decimal | None = None
     upgrade_bonus: int | None = None
     perks: tuple[str, ...] = ()
+    keeps_points: bool = False  # points do not expire while the tier is held
     also: tuple[Decimal, ...] = ()  # thresholds of the program's further measures
     also_keep: tuple[Decimal | None, ...] = ()
 
