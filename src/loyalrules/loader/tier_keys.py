@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from loyalrules.loader.lifecycle_keys import DURATION
+from loyalrules.loader.lifecycle_keys import DURATION, EXPIRY
 from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import (
@@ -49,6 +49,7 @@ LEVEL = Fields(
         "keeps_points": Field(
             Boolean(), "points do not expire while the member holds this tier", default=False
         ),
+        "expiry": Field(EXPIRY, "when points earned at this tier's rate expire"),
         "perks": Field(
             ListOf(Text(), one_or_many=True), "free-form perks for the host", default=()
         ),
@@ -159,6 +160,7 @@ def _tiers(values: dict[str, Any], env: Any) -> Tiers:
                 upgrade_bonus=level["upgrade_bonus"],
                 perks=tuple(level["perks"]),
                 keeps_points=level["keeps_points"],
+                expiry=level["expiry"],
                 also=needs[1:],
                 also_keep=tuple(also_keep),
             )

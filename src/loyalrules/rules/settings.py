@@ -130,15 +130,19 @@ class Settings:
         with ``locale: de_DE``."""
         return format_money(money.amount, money.currency, locale=self.locale)
 
-    def lot_dates(self, account: str, at: datetime, pending: bool = True) -> dict[str, Any]:
+    def lot_dates(
+        self, account: str, at: datetime, pending: bool = True, expiry: Expiry | None = None
+    ) -> dict[str, Any]:
         """The dates of a lot credited to ``account`` at ``at`` under its policies
-        (``pending=False``: available at once), as keyword arguments of a lot entry."""
+        (``pending=False``: available at once; ``expiry``: instead of the account's), as
+        keyword arguments of a lot entry."""
         policy = self.account(account)
+        expiry = expiry or policy.expiry
         return {
             "available_at": policy.pending.available_at(at, self.timezone) if pending else at,
-            "expires_at": policy.expiry.expires_at(at, self.timezone),
-            "inactivity": policy.expiry.inactivity_for(self.timezone_name),
-            "exemption": self.exemption(policy.expiry),
+            "expires_at": expiry.expires_at(at, self.timezone),
+            "inactivity": expiry.inactivity_for(self.timezone_name),
+            "exemption": self.exemption(expiry),
         }
 
     def exemption(self, expiry: Expiry) -> Exemption | None:

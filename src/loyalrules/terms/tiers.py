@@ -32,6 +32,7 @@ import attrs
 from loyalrules.errors import InternalError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, earned
+from loyalrules.terms.policies import Expiry
 from loyalrules.values.durations import Duration
 from loyalrules.values.money import format_money
 from loyalrules.values.timeutil import Period
@@ -54,6 +55,7 @@ class Level:
     upgrade_bonus: int | None = None
     perks: tuple[str, ...] = ()
     keeps_points: bool = False  # points do not expire while the tier is held
+    expiry: Expiry | None = None  # of points earned at this tier's rate (``points``)
     also: tuple[Decimal, ...] = ()  # thresholds of the program's further measures
     also_keep: tuple[Decimal | None, ...] = ()
 
