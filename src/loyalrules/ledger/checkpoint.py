@@ -21,6 +21,9 @@ from loyalrules.ledger.fields import (
 from loyalrules.ledger.standing_entries import MembershipChanged
 from loyalrules.values.money import Money
 
+PAYOUT = "payout:"
+"""Keys of payout lots start with this (``payout:<id>:<first day of the period>``)."""
+
 
 @attrs.frozen
 class OpenLot:
@@ -83,5 +86,7 @@ class Checkpoint(Entry):
     tier: tuple[datetime, str] | None = None
     # Every tier written down, when some lot's expiry depends on the tiers held.
     tiers: tuple[tuple[datetime, str], ...] = attrs.field(default=(), metadata=OMIT_DEFAULT)
+    # The keys of the payouts issued before it, so that a period is never issued twice.
+    payouts: tuple[str, ...] = attrs.field(default=(), metadata=OMIT_DEFAULT)
     # The last instant of each kind of activity, for inactivity rules that count some.
     last_marked: tuple[tuple[str, datetime], ...] = ()

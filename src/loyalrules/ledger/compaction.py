@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from loyalrules.ledger.checkpoint import AccountTotal, Checkpoint, OpenLot, RuleCount
+from loyalrules.ledger.checkpoint import PAYOUT, AccountTotal, Checkpoint, OpenLot, RuleCount
 from loyalrules.ledger.history import RULE_HORIZON, History
 from loyalrules.ledger.lots import NEVER, AccountState, LotState, totals_by_kind
 
@@ -40,6 +40,7 @@ def checkpoint_of(history: History, cutoff: datetime) -> Checkpoint:
         tier_floors=tuple(history.tier_floors),
         tier=history.tier_changes[-1] if history.tier_changes else None,
         tiers=tuple(history.tier_changes) if exempt else (),
+        payouts=tuple(sorted(key for key in history.keys if key.startswith(PAYOUT))),
         at=cutoff,
         lots=tuple(lots),
         accounts=tuple(totals),

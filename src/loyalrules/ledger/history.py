@@ -72,6 +72,7 @@ class History(HistoryState):
         keys |= batch
         if not self.size and entries and isinstance(entries[0], Checkpoint):
             self.checkpoint = entries[0]
+            keys.update(entries[0].payouts)  # issued before it: never again
         self.currency = currency
         self.pending += entries
         self.size += len(entries)

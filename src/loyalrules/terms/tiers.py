@@ -313,8 +313,13 @@ class Tiers:
             held_until = self.held_until(moment, zone)
             if held_until <= at:
                 continue
-            window_start = self.window_at(moment, joined, zone)[0]
+            window_start, window_end = self.window_at(moment, joined, zone)
             reached = self.qualified(self.measure(series, window_start, moment + _TICK))
+            # A return later in the window takes back what it takes the value below.
+            returns_end = min(at, window_end or at) + _TICK
+            for back in self.loss_instants(series, moment + _TICK, returns_end):
+                kept = self.qualified(self.measure(series, window_start, back + _TICK))
+                reached = min(reached, kept, key=lambda level: level.rank)
             if reached.rank and (reached.rank, held_until) > (best.rank, until or held_until):
                 best, until, since = reached, held_until, moment
         reason = (
