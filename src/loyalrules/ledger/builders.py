@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from loyalrules.ledger.entries import Earned, Recorded
+from loyalrules.ledger.exemption import Exemption
 from loyalrules.ledger.fields import Inactivity
 from loyalrules.values.money import Money
 
@@ -46,6 +47,7 @@ _new_entry = object.__new__
     _earned_available_at,
     _earned_expires_at,
     _earned_inactivity,
+    _earned_exemption,
     _earned_rule_id,
     _earned_source,
 ) = _slot_setters(
@@ -58,6 +60,7 @@ _new_entry = object.__new__
         "available_at",
         "expires_at",
         "inactivity",
+        "exemption",
         "rule_id",
         "source",
     ),
@@ -99,6 +102,7 @@ def engine_earned(
     available_at: datetime | None,
     expires_at: datetime | None,
     inactivity: Inactivity | None,
+    exemption: Exemption | None = None,
 ) -> Earned:
     """An ``Earned`` lot made by the engine, without re-validating its fields.
 
@@ -112,6 +116,7 @@ def engine_earned(
     _earned_available_at(entry, available_at)
     _earned_expires_at(entry, expires_at)
     _earned_inactivity(entry, inactivity)
+    _earned_exemption(entry, exemption)
     _earned_rule_id(entry, rule_id)
     _earned_source(entry, source)
     return entry

@@ -8,7 +8,9 @@ from typing import ClassVar
 
 import attrs
 
+from loyalrules.ledger.codec import OMIT_DEFAULT
 from loyalrules.ledger.entries import Entry
+from loyalrules.ledger.exemption import Exemption, exemption_or_none
 from loyalrules.ledger.fields import (
     Inactivity,
     inactivity_or_none,
@@ -18,6 +20,9 @@ from loyalrules.ledger.fields import (
 )
 from loyalrules.ledger.standing_entries import MembershipChanged
 from loyalrules.values.money import Money
+
+PAYOUT = "payout:"
+"""Keys of payout lots start with this (``payout:<id>:<first day of the period>``)."""
 
 
 @attrs.frozen
@@ -32,6 +37,9 @@ class OpenLot:
     expires_at: datetime | None = attrs.field(converter=optional_utc)
     inactivity: Inactivity | None = attrs.field(converter=inactivity_or_none)
     source: str | None
+    exemption: Exemption | None = attrs.field(
+        default=None, converter=exemption_or_none, metadata=OMIT_DEFAULT
+    )
 
 
 @attrs.frozen
@@ -76,5 +84,9 @@ class Checkpoint(Entry):
     memberships: tuple[MembershipChanged, ...] = ()
     tier_floors: tuple[tuple[datetime, datetime | None, str], ...] = ()
     tier: tuple[datetime, str] | None = None
+    # Every tier written down, when some lot's expiry depends on the tiers held.
+    tiers: tuple[tuple[datetime, str], ...] = attrs.field(default=(), metadata=OMIT_DEFAULT)
+    # The keys of the payouts issued before it, so that a period is never issued twice.
+    payouts: tuple[str, ...] = attrs.field(default=(), metadata=OMIT_DEFAULT)
     # The last instant of each kind of activity, for inactivity rules that count some.
     last_marked: tuple[tuple[str, datetime], ...] = ()

@@ -67,6 +67,11 @@ def _or_none(coder: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
 
 
 _ENCODERS: dict[type[Any], tuple[tuple[str, Encoder], ...]] = {}  # one per record class
+_OPTIONAL: dict[type[Any], tuple[tuple[str, Any], ...]] = {}  # fields written only when set
+
+OMIT_DEFAULT = {"omit_default": True}
+"""Field metadata: leave the field out of the dict form while it holds its default, so
+rows written before it existed and rows that do not use it stay the same."""
 
 
 def encode_fields(value: Any) -> dict[str, Any]:
@@ -78,10 +83,16 @@ def encode_fields(value: Any) -> dict[str, Any]:
         encoders = _ENCODERS[cls] = tuple(
             (f.name, _encoder(hints[f.name])) for f in attrs.fields(cls)
         )
+        _OPTIONAL[cls] = tuple(
+            (f.name, f.default) for f in attrs.fields(cls) if f.metadata.get("omit_default")
+        )
     fields = {}
     for name, encoder in encoders:
         item = getattr(value, name)
         fields[name] = item if encoder is None else encoder(item)
+    for name, default in _OPTIONAL[cls]:
+        if getattr(value, name) == default:
+            del fields[name]
     return fields
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from loyalrules.ledger.checkpoint import AccountTotal, Checkpoint, OpenLot, RuleCount
+from loyalrules.ledger.checkpoint import PAYOUT, AccountTotal, Checkpoint, OpenLot, RuleCount
 from loyalrules.ledger.history import RULE_HORIZON, History
 from loyalrules.ledger.lots import NEVER, AccountState, LotState, totals_by_kind
 
@@ -18,6 +18,8 @@ def checkpoint_of(history: History, cutoff: datetime) -> Checkpoint:
             if history.expiry_of(lot) > cutoff and left > 0:
                 lots.append(_open_lot(lot, left))
         totals.append(_account_total(name, state))
+    # Lots kept by a tier read every tier written down, not only the last one.
+    exempt = any(lot.exemption is not None and lot.exemption.tiers for lot in lots)
     horizon = cutoff - RULE_HORIZON
     counts = []
     for rule_id, times in history.rule_earn_times.items():
@@ -37,6 +39,8 @@ def checkpoint_of(history: History, cutoff: datetime) -> Checkpoint:
         memberships=tuple(c for changes in history.memberships.values() for c in changes),
         tier_floors=tuple(history.tier_floors),
         tier=history.tier_changes[-1] if history.tier_changes else None,
+        tiers=tuple(history.tier_changes) if exempt else (),
+        payouts=tuple(sorted(key for key in history.keys if key.startswith(PAYOUT))),
         at=cutoff,
         lots=tuple(lots),
         accounts=tuple(totals),
@@ -57,6 +61,7 @@ def _open_lot(lot: LotState, left: int) -> OpenLot:
         lot.expires_at,
         lot.inactivity,
         lot.source,
+        lot.exemption,
     )
 
 

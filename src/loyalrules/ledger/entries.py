@@ -23,7 +23,8 @@ from typing import Any, ClassVar
 import attrs
 
 from loyalrules.errors import ValidationError, WrongTypeError
-from loyalrules.ledger.codec import encode_fields, field_decoders
+from loyalrules.ledger.codec import OMIT_DEFAULT, encode_fields, field_decoders
+from loyalrules.ledger.exemption import Exemption, exemption_or_none
 from loyalrules.ledger.fields import (
     Inactivity,
     inactivity_or_none,
@@ -99,7 +100,8 @@ class Recorded(Entry):
 class Lot(Entry):
     """Fields every credit shares. Pending until ``available_at`` (``None``: until the
     source event is activated); gone at ``expires_at`` (``None``: no fixed date) or
-    after ``inactivity`` without activity, whichever is first."""
+    after ``inactivity`` without activity, whichever is first, unless ``exemption``
+    (a standing that keeps points) postpones it."""
 
     points: int = attrs.field(validator=positive)
     account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=non_empty)
@@ -108,6 +110,9 @@ class Lot(Entry):
     )
     expires_at: datetime | None = attrs.field(default=None, converter=optional_utc)
     inactivity: Inactivity | None = attrs.field(default=None, converter=inactivity_or_none)
+    exemption: Exemption | None = attrs.field(
+        default=None, converter=exemption_or_none, metadata=OMIT_DEFAULT
+    )
 
     @property
     def active(self) -> bool:
@@ -274,6 +279,9 @@ class Adjusted(Entry):
     account: str = attrs.field(default=DEFAULT_ACCOUNT, validator=non_empty)
     expires_at: datetime | None = attrs.field(default=None, converter=optional_utc)
     inactivity: Inactivity | None = attrs.field(default=None, converter=inactivity_or_none)
+    exemption: Exemption | None = attrs.field(
+        default=None, converter=exemption_or_none, metadata=OMIT_DEFAULT
+    )
     consumed: tuple[Consumption, ...] = attrs.field(default=(), converter=_consumptions)
     deficit: int = attrs.field(default=0, validator=not_negative)
     written_off: int = attrs.field(default=0, validator=not_negative)

@@ -62,6 +62,7 @@ class HistoryState:
         "checkpoint",
         "currency",
         "fingerprints",
+        "held",
         "keys",
         "lock",
         "memberships",
@@ -104,6 +105,7 @@ class HistoryState:
         self._series = Series()  # what tiers qualify on
         self.tier_changes: list[tuple[datetime, str]] = []  # (when, level) as written down
         self.memberships: dict[str, list[MembershipChanged]] = {}  # by plan, in fold order
+        self.held: dict[object, Any] = {}  # standing periods by exemption, until one changes
         self._tier_floors: list[tuple[datetime, datetime | None, str]] = []  # manual tiers
         self.redemptions: dict[str, Redeemed] = {}  # by key, to cancel or restore them
         self.restored: dict[str, int] = {}  # redemption key -> points given back
@@ -163,6 +165,7 @@ class HistoryState:
             entry.inactivity,
             source,
             getattr(entry, "rule_id", None),
+            entry.exemption,
         )
         state = self.accounts.get(entry.account) or self.account(entry.account)
         state.add(lot)
@@ -243,6 +246,7 @@ class HistoryState:
 
     def membership(self, entry: MembershipChanged) -> None:
         self.memberships.setdefault(entry.plan, []).append(entry)
+        self.held.clear()
 
     def earned(self, entry: Earned) -> None:
         self.rule_earned(entry.rule_id, entry.at)
@@ -277,7 +281,9 @@ class HistoryState:
         for change in checkpoint.memberships:
             self.membership(change)
         self._tier_floors.extend(checkpoint.tier_floors)
-        if checkpoint.tier is not None:
+        if checkpoint.tiers:
+            self.tier_changes.extend(checkpoint.tiers)
+        elif checkpoint.tier is not None:
             self.tier_changes.append(checkpoint.tier)
         for account, at, points in checkpoint.sent:
             self.sent(account, at, points)
@@ -302,6 +308,7 @@ class HistoryState:
                 open_lot.expires_at,
                 open_lot.inactivity,
                 open_lot.source,
+                exemption=open_lot.exemption,
             )
             self.account(open_lot.account).add(lot)
             if lot.source is not None:
@@ -358,6 +365,7 @@ def _activated(state: HistoryState, entry: Activated) -> None:
 
 def _tier_changed(state: HistoryState, entry: TierChanged) -> None:
     state.tier_changes.append((entry.at, entry.level))
+    state.held.clear()
 
 
 def _tier_assigned(state: HistoryState, entry: TierAssigned) -> None:

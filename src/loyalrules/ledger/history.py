@@ -18,6 +18,7 @@ from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
 from loyalrules.ledger.activity import activity_marks
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import Entry, Recorded
+from loyalrules.ledger.exemption import Exemption, merged, tier_periods
 from loyalrules.ledger.fold import FOLDS, HistoryState, fold_of
 from loyalrules.ledger.lots import NEVER, ConsumptionOrder, LotState
 from loyalrules.ledger.series import PURCHASES, Series
@@ -73,6 +74,7 @@ class History(HistoryState):
         keys |= batch
         if not self.size and entries and isinstance(entries[0], Checkpoint):
             self.checkpoint = entries[0]
+            keys.update(entries[0].payouts)  # issued before it: never again
         self.currency = currency
         self.pending += entries
         self.size += len(entries)
@@ -204,12 +206,35 @@ class History(HistoryState):
 
     def expiry_of(self, lot: LotState) -> datetime:
         """When ``lot`` expires: its fixed date or the end of the first inactivity gap
-        after it was earned, whichever is first (``NEVER`` when neither applies)."""
+        after it was earned, whichever is first (``NEVER`` when neither applies), each
+        postponed while a standing that keeps points was held (``lot.exemption``)."""
         expires = lot.expires_at or NEVER
+        exemption = lot.exemption
+        if exemption is None:
+            if lot.inactivity is None:
+                return expires
+            deadline = self.activity.deadline_after(lot.inactivity, lot.at)
+            return expires if deadline is None else min(expires, deadline)
+        held = self.held_periods(exemption)
+        expires = exemption.postpone(lot.at, expires, held)
         if lot.inactivity is None:
             return expires
-        deadline = self.activity.deadline_after(lot.inactivity, lot.at)
+        gap_end = exemption.gap_end(lot.inactivity.deadline, held)
+        deadline = self.activity.deadline_after(lot.inactivity, lot.at, gap_end, (exemption, held))
         return expires if deadline is None else min(expires, deadline)
+
+    def held_periods(self, exemption: Exemption) -> tuple[tuple[datetime, datetime], ...]:
+        """The periods ``[start, end)`` the member held a standing that ``exemption``
+        names, from the tiers written down and the membership events."""
+        self.catch_up()
+        held = self.held.get(exemption)
+        if held is None:
+            periods = tier_periods(self.tier_changes, exemption.tiers) if exemption.tiers else []
+            if exemption.plans:
+                changes = [c for plan in exemption.plans for c in self.memberships.get(plan, ())]
+                periods += plan_periods(changes)
+            held = self.held[exemption] = merged(periods)
+        return held
 
     @property
     def lifetime_spend(self) -> Money | None:
@@ -281,6 +306,25 @@ def _active(changes: list[MembershipChanged], at: datetime) -> bool:
         if change.at <= at:
             last = change
     return last is not None and last.action in ("subscribe", "renew") and at < last.valid_until
+
+
+def plan_periods(changes: Iterable[MembershipChanged]) -> list[tuple[datetime, datetime]]:
+    """The periods the plans of ``changes`` gave their benefits: from each subscribe or
+    renew to its ``valid_until``, or to the plan's next event if that comes first (as
+    ``History.member_of`` reads them)."""
+    by_plan: dict[str, list[MembershipChanged]] = {}
+    for change in changes:
+        by_plan.setdefault(change.plan, []).append(change)
+    periods = []
+    for events in by_plan.values():
+        events.sort(key=lambda change: change.at)
+        for index, change in enumerate(events):
+            if change.active:
+                end = change.valid_until
+                if index + 1 < len(events):
+                    end = min(end, events[index + 1].at)
+                periods.append((change.at, end))
+    return periods
 
 
 def _same_currency(currency: str | None, spend: Money) -> str:

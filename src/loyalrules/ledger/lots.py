@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from loyalrules.ledger.entries import Consumption
+from loyalrules.ledger.exemption import Exemption, GapEnd
 from loyalrules.ledger.fields import Inactivity
 
 NEVER = datetime.max.replace(tzinfo=UTC)
@@ -23,6 +24,7 @@ class LotState:
         "at",
         "available_at",
         "expired_at",
+        "exemption",
         "expired_by_entry",
         "expired_points",
         "expires_at",
@@ -49,8 +51,10 @@ class LotState:
         inactivity: Inactivity | None,
         source: str | None,
         rule_id: str | None = None,
+        exemption: Exemption | None = None,
     ) -> None:
         self.key = key
+        self.exemption = exemption
         self.rule_id = rule_id
         self.reversed = 0  # what returns of its purchase attributed to it
         self.forgiven = 0  # ... of which its points had expired already
@@ -109,11 +113,11 @@ class AccountState:
 
     Open lots are indexed by expiry, so an expiry run looks only at the lots that may
     have expired and a debit only at the lots it takes from: ``dated`` holds
-    ``(expires_at, at, key)`` of lots with a fixed date and no inactivity rule, sorted
-    (``dated[:head]`` holds closed lots only); lots with an inactivity rule (their expiry
-    moves with the member's activity) are in ``inactive``; lots that never expire are in
-    ``lasting``, in the order they were added (``lasting_in_order``: which is also their
-    ``(at, key)`` order).
+    ``(expires_at, at, key)`` of lots with a fixed date and no inactivity rule or
+    exemption, sorted (``dated[:head]`` holds closed lots only); lots with either (their
+    expiry moves with the member's activity or standing) are in ``inactive``; lots that
+    never expire are in ``lasting``, in the order they were added (``lasting_in_order``:
+    which is also their ``(at, key)`` order).
     """
 
     __slots__ = (
@@ -195,7 +199,7 @@ class AccountState:
 
     def _opened(self, lot: LotState) -> None:
         self.open[lot.key] = lot
-        if lot.inactivity is not None:
+        if lot.inactivity is not None or lot.exemption is not None:
             self.inactive[lot.key] = lot
         elif lot.key in self.indexed:  # reopened before ``dated`` dropped it
             self.stale -= 1
@@ -223,7 +227,8 @@ class AccountState:
     def expiring_by(self, as_of: datetime) -> list[LotState]:
         """Open lots that may have expired by ``as_of``, in the order they were added:
         those whose fixed date is ``as_of`` or earlier, and every one with an
-        inactivity rule (its expiry depends on the activity clock)."""
+        inactivity rule or an exemption (its expiry depends on the activity clock or the
+        standing)."""
         dated = self.dated
         end = bisect.bisect_right(dated, (as_of, NEVER, "\U0010ffff"))
         open_lots = self.open
@@ -371,7 +376,7 @@ class ActivityClock:
     def __init__(self) -> None:
         self._times: list[datetime] = []
         self._marked: dict[str, list[datetime]] = {}
-        self._deadlines: dict[Inactivity, list[datetime]] = {}
+        self._deadlines: dict[object, tuple[list[datetime], list[datetime]]] = {}
 
     def add(self, at: datetime, marks: tuple[str, ...] = ()) -> None:
         for mark in marks:
@@ -401,21 +406,35 @@ class ActivityClock:
             return self._times
         return sorted({at for mark in rule.counts for at in self._marked.get(mark, ())})
 
-    def deadline_after(self, rule: Inactivity, at: datetime) -> datetime | None:
+    def deadline_after(
+        self, rule: Inactivity, at: datetime, gap_end: GapEnd | None = None, key: object = None
+    ) -> datetime | None:
         """The first instant after ``at`` at which ``rule`` makes points expire: the end
         of a gap between activities longer than its period, or of the last activity.
         Lots are credited together with an activity, so a lot earned at ``at`` expires
-        then (``None``: no activity after ``at`` to count from)."""
-        deadlines = self._deadlines.get(rule)
-        if deadlines is None:
+        then (``None``: no activity after ``at`` to count from).
+
+        ``gap_end`` (cached under ``key``) gives, for a gap from an activity, the instant
+        the next activity must come by and the instant the lot expires if it does not:
+        an exemption moves them (``Exemption.gap_end``)."""
+        cache_key = rule if key is None else (rule, key)
+        found = self._deadlines.get(cache_key)
+        if found is None:
             times = self._counted(rule)
-            deadlines = []
+            checks: list[datetime] = []
+            deadlines = checks if gap_end is None else []  # the same unless moved
             for index, moment in enumerate(times):
-                deadline = rule.deadline(moment)
-                if index + 1 == len(times) or times[index + 1] > deadline:
-                    deadlines.append(deadline)
-            self._deadlines[rule] = deadlines
-        index = bisect.bisect_right(deadlines, at)
+                if gap_end is None:
+                    check = deadline = rule.deadline(moment)
+                else:
+                    check, deadline = gap_end(moment)
+                if index + 1 == len(times) or times[index + 1] > check:
+                    checks.append(check)
+                    if deadlines is not checks:
+                        deadlines.append(deadline)
+            found = self._deadlines[cache_key] = (checks, deadlines)
+        checks, deadlines = found
+        index = bisect.bisect_right(checks, at)
         return deadlines[index] if index < len(deadlines) else None
 
 

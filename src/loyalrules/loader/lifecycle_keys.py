@@ -10,6 +10,7 @@ from typing import Any
 
 from loyalrules.ledger.activity import ACTIVITY_KINDS, activity_of
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.exemption import Resume
 from loyalrules.ledger.lots import ConsumptionOrder
 from loyalrules.loader.scalars import Integer, Text
 from loyalrules.loader.schema import Built, ByShape, Field, Fields, ListOf, MapOf, choice
@@ -108,16 +109,22 @@ def _expiry(values: dict[str, Any], env: Any) -> Expiry:
         raise ValueError("'end_of' rounds an 'after' period; give 'after' too")
     if values["years_later"] and (on is None or isinstance(_on(on), date)):
         raise ValueError("'years_later' goes with a yearly 'on' such as \"12-31\"")
+    resume = values["resume"]
+    if resume is Resume.RESTART and on is not None:
+        raise ValueError(
+            "'resume: restart' counts a fresh 'after' period from the end of the standing; "
+            "with 'on' use remaining or from_earning"
+        )
     if after is not None:
-        return ExpireAfter(after, values["end_of"], inactive)
+        return ExpireAfter(after, values["end_of"], inactive, resume)
     if on is not None:
         when = _on(on)
         if isinstance(when, date):
-            return ExpireOnDate(when, inactive)
-        return ExpireAnnually(when[0], when[1], values["years_later"], inactive)
+            return ExpireOnDate(when, inactive, resume)
+        return ExpireAnnually(when[0], when[1], values["years_later"], inactive, resume)
     if inactive is None:
         raise ValueError("give 'after', 'on' or 'inactivity' (or write 'expiry: never')")
-    return NoFixedExpiry(inactive)
+    return NoFixedExpiry(inactive, resume)
 
 
 def _never(text: str, env: Any) -> Expiry:
@@ -153,6 +160,12 @@ EXPIRY = ByShape(
                 "inactivity_to_end_of": Field(
                     Built(Text(choices=("day", "month")), lambda v, env: Period(v)),
                     "with 'inactivity': the deadline runs to the end of that day or month",
+                ),
+                "resume": Field(
+                    Built(Text(choices=tuple(r.value for r in Resume)), lambda v, env: Resume(v)),
+                    "when a tier or plan with keeps_points ends: remaining (the clock stopped "
+                    "while it was held), restart (a fresh period from its end) or from_earning",
+                    default=Resume.REMAINING,
                 ),
             }
         ),

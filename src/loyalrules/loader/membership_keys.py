@@ -9,7 +9,7 @@ from typing import Any
 
 from loyalrules.loader.lifecycle_keys import DURATION
 from loyalrules.loader.registry import BuildEnv, register_condition
-from loyalrules.loader.scalars import Integer, Number, Text
+from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, ListOf
 from loyalrules.operations.memberships import multiplier_rule_id
 from loyalrules.rules.conditions import MemberOf
@@ -32,6 +32,9 @@ PLAN = Fields(
         "period": Field(DURATION, "how long a fee buys: P1M, P1Y", required=True),
         "multiplier": Field(Number(minimum=Decimal(1), words="a factor"), "earn multiplier"),
         "signup_bonus": Field(Integer(minimum=1), "points for the first subscription"),
+        "keeps_points": Field(
+            Boolean(), "points do not expire while the plan is active", default=False
+        ),
         "perks": Field(
             ListOf(Text(), one_or_many=True), "free-form perks for the host", default=()
         ),
@@ -49,6 +52,7 @@ def _plans(values: tuple[dict[str, Any], ...], env: Any) -> tuple[Plan, ...]:
             multiplier=v["multiplier"],
             signup_bonus=v["signup_bonus"],
             perks=tuple(v["perks"]),
+            keeps_points=v["keeps_points"],
         )
         for v in values
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from loyalrules.loader.lifecycle_keys import DURATION
+from loyalrules.loader.lifecycle_keys import DURATION, EXPIRY
 from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import (
@@ -46,6 +46,10 @@ LEVEL = Fields(
             Number(minimum=Decimal(1), words="a factor"), "earn multiplier for this tier"
         ),
         "upgrade_bonus": Field(Integer(minimum=1), "points given on reaching the tier"),
+        "keeps_points": Field(
+            Boolean(), "points do not expire while the member holds this tier", default=False
+        ),
+        "expiry": Field(EXPIRY, "when points earned at this tier's rate expire"),
         "perks": Field(
             ListOf(Text(), one_or_many=True), "free-form perks for the host", default=()
         ),
@@ -126,6 +130,11 @@ def _tiers(values: dict[str, Any], env: Any) -> Tiers:
             raise ValueError(
                 f"the first level {level['id']!r} is where everyone starts: no 'qualify'"
             )
+        if rank == 0 and level["keeps_points"]:
+            raise ValueError(
+                f"the first level {level['id']!r} is everyone's: instead of 'keeps_points' "
+                "there, write 'expiry: never'"
+            )
         if rank and qualify is None:
             raise ValueError(f"level {level['id']!r} needs 'qualify', its entry threshold")
         needs = tuple(q or Decimal(0) for q in (qualify, *also))
@@ -150,6 +159,8 @@ def _tiers(values: dict[str, Any], env: Any) -> Tiers:
                 multiplier=level["multiplier"],
                 upgrade_bonus=level["upgrade_bonus"],
                 perks=tuple(level["perks"]),
+                keeps_points=level["keeps_points"],
+                expiry=level["expiry"],
                 also=needs[1:],
                 also_keep=tuple(also_keep),
             )

@@ -203,7 +203,8 @@ class Earning:
             spend=engine_money(ctx.spend, self.settings.currency),
             fingerprint=fingerprint(purchase),
         )
-        entries, explanation = entries_for(key, recorded, evaluation), evaluation.explanation
+        tier = upgrade.rate or ctx.tier  # lots keep the terms of the rate they earned at
+        entries, explanation = entries_for(key, recorded, evaluation, tier), evaluation.explanation
         if upgrade is not tier_changes.NO_UPGRADE:
             entries += upgrade.entries
             explanation += upgrade.explanation
@@ -283,7 +284,7 @@ class Earning:
                 f"0 {self.settings.points_name}); the program's activity kinds: {kinds}"
             )
             explanation = (Explanation("", "unmatched", 0, text),)
-        entries = entries_for(key, recorded, evaluation)
+        entries = entries_for(key, recorded, evaluation, ctx.tier)
         return Outcome(
             event_key=key,
             entries=entries,

@@ -25,6 +25,7 @@ from loyalrules.ledger.entries import (
     TransferredIn,
     TransferredOut,
 )
+from loyalrules.ledger.exemption import Exemption
 from loyalrules.ledger.fields import Inactivity
 from loyalrules.ledger.history import History
 from loyalrules.ledger.ledger import Ledger
@@ -34,7 +35,7 @@ from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.pipeline import purchase_key
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Account, NegativeBalance
-from loyalrules.values.timeutil import local_moment
+from loyalrules.values.timeutil import local_moment, until_text
 
 
 def duplicate(key: str, ledger: Ledger) -> Outcome:
@@ -121,6 +122,7 @@ def expire(ledger: Ledger, as_of: datetime, settings: Settings) -> Outcome:
             text = f"{settings.amount(account.name, left)} expired " + local_moment(
                 expiry, settings.timezone
             )
+            text += _kept_until(history, lot, expiry, settings)
             explanation.append(Explanation(lot.key, "expired", -left, text))
     return Outcome(
         event_key=f"expire:{as_of.isoformat()}",
@@ -128,6 +130,30 @@ def expire(ledger: Ledger, as_of: datetime, settings: Settings) -> Outcome:
         explanation=tuple(explanation),
         ledger_version=ledger.version,
     )
+
+
+def _kept_until(history: History, lot: LotState, expiry: datetime, settings: Settings) -> str:
+    """ ", kept by Gold until ...": the standing that kept the lot last, and when it
+    ended (empty when none held it)."""
+    exemption = lot.exemption
+    if exemption is None:
+        return ""
+    levels = settings.tiers.levels if settings.tiers is not None else ()
+    names = {level.id: level.name for level in levels if level.id in exemption.tiers}
+    plans = {plan.id: plan.name for plan in settings.memberships if plan.id in exemption.plans}
+    last: tuple[datetime, str] | None = None
+    for standing, name in (*names.items(), *plans.items()):
+        alone = attrs.evolve(
+            exemption,
+            tiers=(standing,) if standing in names else (),
+            plans=(standing,) if standing in plans else (),
+        )
+        for begin, end in history.held_periods(alone):
+            if begin < expiry and lot.at < end <= expiry and (last is None or end > last[0]):
+                last = (end, name)
+    if last is None:
+        return ""
+    return f", kept by {last[1]} until {until_text(last[0], settings.timezone)}"
 
 
 # --- adjustments ---------------------------------------------------------------------
@@ -168,6 +194,7 @@ def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Ou
             account=account.name,
             expires_at=dates["expires_at"],
             inactivity=dates["inactivity"],
+            exemption=dates["exemption"],
         )
     else:
         lots = history.lots_to_take(account.name, account.consumption)
@@ -288,10 +315,10 @@ def _incoming(
     key: str,
 ) -> tuple[TransferredIn, ...]:
     """One lot per distinct expiry of the lots the points came from."""
-    groups: dict[tuple[datetime, Inactivity | None], int] = {}
+    groups: dict[tuple[datetime, Inactivity | None, Exemption | None], int] = {}
     for part in consumed:
         lot = lots[part.lot]
-        group = (lot.expires_at or NEVER, lot.inactivity)
+        group = (lot.expires_at or NEVER, lot.inactivity, lot.exemption)
         groups[group] = groups.get(group, 0) + part.points
     return tuple(
         TransferredIn(
@@ -301,8 +328,9 @@ def _incoming(
             points=points,
             expires_at=None if expires_at == NEVER else expires_at,
             inactivity=inactivity,
+            exemption=exemption,
             transfer_id=request.key,
             from_member=request.sender,
         )
-        for number, ((expires_at, inactivity), points) in enumerate(groups.items())
+        for number, ((expires_at, inactivity, exemption), points) in enumerate(groups.items())
     )

@@ -15,6 +15,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 import attrs
 
+from loyalrules.ledger.checkpoint import PAYOUT
 from loyalrules.ledger.entries import Earned, Entry
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.ledger.series import RETURNED, SPEND, Series
@@ -46,7 +47,7 @@ def net_spend(series: Series, start: datetime, end: datetime) -> Decimal:
 
 
 def payout_key(payout: Payout, start: datetime, settings: Settings) -> str:
-    return f"payout:{payout.id}:{start.astimezone(settings.timezone).date().isoformat()}"
+    return f"{PAYOUT}{payout.id}:{start.astimezone(settings.timezone).date().isoformat()}"
 
 
 def _closed(
@@ -67,7 +68,6 @@ def close_periods(
     ``Program.close_periods``)."""
     history = ledger.history
     first = history.series.first()
-    checkpoint = history.checkpoint
     entries: list[Entry] = []
     explanation = []
     scale = Decimal(10) ** minor_units(settings.currency)
@@ -76,7 +76,7 @@ def close_periods(
             break
         for start, end in _closed(payout, first, at, settings):
             key = payout_key(payout, start, settings)
-            if key in ledger or (checkpoint is not None and end <= checkpoint.at):
+            if key in ledger:  # a checkpoint keeps the keys of the payouts before it
                 continue
             amount = payout.to_issue(net_spend(history.series, start, end))
             if not amount:

@@ -60,6 +60,7 @@ class Upgrade:
     evaluation: Evaluation
     entries: tuple[Entry, ...]
     explanation: tuple[Explanation, ...]
+    rate: str | None = None  # the level whose rate the purchase earned at, when it moved
 
 
 NO_UPGRADE = Upgrade(Evaluation((), ()), (), ())
@@ -86,11 +87,13 @@ def on_purchase(
     if not tiers.reaches_above(after, before.level):  # the usual purchase: no upgrade
         return Upgrade(evaluation, (), ())
     reached = tiers.qualified(after)
+    rate = None
     if tiers.crossing is Crossing.NEW_RATE:
-        evaluation = evaluate(reached.id)
+        evaluation, rate = evaluate(reached.id), reached.id
     elif tiers.crossing is Crossing.SPLIT and added > 0:
         above = (before.value + added - reached.qualify) / added
         evaluation = _split(evaluation, evaluate(reached.id), min(above, Decimal(1)))
+        rate = reached.id  # one lot per rule: the terms of the level it reached
     at = ctx.at
     key = f"tier:{event_key}:{reached.id}"
     value = tiers.describe(after)
@@ -112,7 +115,7 @@ def on_purchase(
             explanation.append(
                 Explanation(f"tier-{level.id}", "applied", level.upgrade_bonus, text)
             )
-    return Upgrade(evaluation, tuple(entries), tuple(explanation))
+    return Upgrade(evaluation, tuple(entries), tuple(explanation), rate)
 
 
 def _bonus_given(tiers: Tiers, level: Level, before: TierState, ctx: Context) -> bool:
@@ -153,7 +156,7 @@ def _bonus(level: Level, points: int, key: str, at: datetime, settings: Settings
         points=points,
         rule_id=f"{TIER_BONUS}{level.id}",
         source=key,
-        **settings.lot_dates(DEFAULT_ACCOUNT, at),
+        **settings.lot_dates(DEFAULT_ACCOUNT, at, expiry=level.expiry),
     )
 
 

@@ -227,13 +227,16 @@ def activity_key(activity: Activity) -> str:
     return f"activity:{activity.kind}:{activity.id}"
 
 
-def entries_for(event_key: str, recorded: Recorded, evaluation: Evaluation) -> tuple[Entry, ...]:
+def entries_for(
+    event_key: str, recorded: Recorded, evaluation: Evaluation, tier: str | None = None
+) -> tuple[Entry, ...]:
     """The ``Recorded`` entry plus one ``Earned`` lot per rule that gave points, dated
-    by the rule's (or its account's) pending and expiry policies."""
+    by the rule's (or its account's) pending and expiry policies, or those of the level
+    ``tier`` whose rate it was earned at."""
     at = recorded.at
     entries: list[Entry] = [recorded]
     dated: Dated = {}
     for plan, points in evaluation.awards:
         if points > 0:
-            entries.append(plan.lot(event_key, at, points, dated))
+            entries.append(plan.lot(event_key, at, points, dated, tier))
     return tuple(entries)

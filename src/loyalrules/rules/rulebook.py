@@ -17,6 +17,7 @@ import attrs
 
 from loyalrules.ledger.builders import engine_earned
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned
+from loyalrules.ledger.exemption import Exemption
 from loyalrules.ledger.fields import Inactivity
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
@@ -111,6 +112,11 @@ class PlannedRule:
     pending: Pending = attrs.field(factory=NotPending)
     expiry: Expiry = attrs.field(factory=NoFixedExpiry)
     inactivity: Inactivity | None = None
+    exemption: Exemption | None = None  # the standings that keep its points
+    # (expiry, inactivity, exemption) of its lots earned at a level with its own expiry
+    by_tier: dict[str, tuple[Expiry, Inactivity | None, Exemption | None]] = attrs.field(
+        factory=dict
+    )
     zone: tzinfo = UTC
     money: str | None = None  # the currency, when the account counts money
     locale: str | None = None  # how the program writes amounts
@@ -121,6 +127,7 @@ class PlannedRule:
 
     def __attrs_post_init__(self) -> None:
         undated = isinstance(self.pending, NotPending) and isinstance(self.expiry, NoFixedExpiry)
+        undated = undated and not self.by_tier
         object.__setattr__(self, "undated", undated)
 
     @classmethod
@@ -148,6 +155,8 @@ class PlannedRule:
             pending=rule.pending or account.pending,
             expiry=expiry,
             inactivity=expiry.inactivity_for(settings.timezone_name),
+            exemption=settings.exemption(expiry),
+            by_tier=_by_tier(rule, account, settings),
             zone=settings.timezone,
             money=settings.currency if account.unit is Unit.MONEY else None,
             locale=settings.locale,
@@ -165,20 +174,31 @@ class PlannedRule:
             text = f"{before}{format_money(amount, self.money, locale=self.locale)}"
         return _new_explanation(Explanation, (self.rule.id, "applied", points, text))
 
-    def lot(self, event_key: str, at: datetime, points: int, dated: Dated | None = None) -> Earned:
-        """The lot this rule credits for the event ``event_key``, dated by its policies.
+    def lot(
+        self,
+        event_key: str,
+        at: datetime,
+        points: int,
+        dated: Dated | None = None,
+        tier: str | None = None,
+    ) -> Earned:
+        """The lot this rule credits for the event ``event_key``, dated by its policies
+        (a level's own ``expiry`` when it was earned at the rate of ``tier``).
 
         ``at`` is the event's UTC instant and ``points`` positive: the lot is built
         without re-validation (see ``engine_earned``); policy dates are normalised here.
         ``dated`` keeps the dates of one event by policy, so rules sharing a policy (their
         account's, usually) date their lots with it once.
         """
+        expiry, inactivity, exemption = self.expiry, self.inactivity, self.exemption
+        if tier is not None and tier in self.by_tier:
+            expiry, inactivity, exemption = self.by_tier[tier]
         if self.undated:
             available_at: datetime | None = at
             expires_at = None
         else:
             memo: Dated = {} if dated is None else dated
-            pending, expiry = self.pending, self.expiry
+            pending = self.pending
             # Keyed by identity: the policies live as long as the rule, and one event's
             # instant and zone are the same for all its rules.
             available_at = memo.get(id(pending), _UNDATED)
@@ -202,13 +222,33 @@ class PlannedRule:
             self.account.name,
             available_at,
             expires_at,
-            self.inactivity,
+            inactivity,
+            exemption,
         )
 
     def explain_miss(self, hint: str) -> Explanation:
         """The near-miss line of this rule, from its condition's ``hint``."""
         text = hint[0].upper() + hint[1:] + self.missed_text
         return _new_explanation(Explanation, (self.rule.id, "missed", 0, text))
+
+
+def _by_tier(
+    rule: Rule, account: Account, settings: Settings
+) -> dict[str, tuple[Expiry, Inactivity | None, Exemption | None]]:
+    """The expiry terms of the levels with their own ``expiry``, for a rule that credits
+    ``points`` and has none of its own (a rule's own expiry wins)."""
+    if rule.expiry is not None or account.name != DEFAULT_ACCOUNT or settings.tiers is None:
+        return {}
+    zone_name = settings.timezone_name
+    return {
+        level.id: (
+            level.expiry,
+            level.expiry.inactivity_for(zone_name),
+            settings.exemption(level.expiry),
+        )
+        for level in settings.tiers.levels
+        if level.expiry is not None
+    }
 
 
 def _grouped(plans: list[PlannedRule], phase: Phase) -> tuple[PlannedRule, ...]:

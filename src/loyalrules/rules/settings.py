@@ -12,12 +12,14 @@ import attrs
 
 from loyalrules.errors import UnknownAccount
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.exemption import Exemption
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.rules.stacking import Group
 from loyalrules.terms.chart import Chart
 from loyalrules.terms.payouts import Payout
 from loyalrules.terms.policies import (
     Account,
+    Expiry,
     PayWithPoints,
     Plan,
     RedemptionLimits,
@@ -128,15 +130,30 @@ class Settings:
         with ``locale: de_DE``."""
         return format_money(money.amount, money.currency, locale=self.locale)
 
-    def lot_dates(self, account: str, at: datetime, pending: bool = True) -> dict[str, Any]:
+    def lot_dates(
+        self, account: str, at: datetime, pending: bool = True, expiry: Expiry | None = None
+    ) -> dict[str, Any]:
         """The dates of a lot credited to ``account`` at ``at`` under its policies
-        (``pending=False``: available at once), as keyword arguments of a lot entry."""
+        (``pending=False``: available at once; ``expiry``: instead of the account's), as
+        keyword arguments of a lot entry."""
         policy = self.account(account)
+        expiry = expiry or policy.expiry
         return {
             "available_at": policy.pending.available_at(at, self.timezone) if pending else at,
-            "expires_at": policy.expiry.expires_at(at, self.timezone),
-            "inactivity": policy.expiry.inactivity_for(self.timezone_name),
+            "expires_at": expiry.expires_at(at, self.timezone),
+            "inactivity": expiry.inactivity_for(self.timezone_name),
+            "exemption": self.exemption(expiry),
         }
+
+    def exemption(self, expiry: Expiry) -> Exemption | None:
+        """What lots expiring under ``expiry`` carry: the tier levels and paid plans
+        whose ``keeps_points`` suspends their expiry (``None`` when there are none)."""
+        levels = self.tiers.levels if self.tiers is not None else ()
+        return expiry.exemption_for(
+            tuple(level.id for level in levels if level.keeps_points),
+            tuple(plan.id for plan in self.memberships if plan.keeps_points),
+            self.timezone_name,
+        )
 
     def unit_name(self, account: str) -> str:
         """What the account's units are called: the points name, or the account's."""

@@ -17,6 +17,7 @@ from decimal import ROUND_DOWN, Decimal
 import attrs
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.ledger.exemption import Exemption, Resume
 from loyalrules.ledger.fields import Inactivity
 from loyalrules.ledger.lots import ConsumptionOrder
 from loyalrules.values.durations import Duration
@@ -100,6 +101,7 @@ class Expiry(abc.ABC):
     """When a lot's points expire. ``inactivity`` may add "or after N without activity"."""
 
     inactivity: InactivityTerm | None
+    resume: Resume  # when a standing that keeps points ends (``keeps_points``)
 
     @abc.abstractmethod
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
@@ -111,12 +113,26 @@ class Expiry(abc.ABC):
     def inactivity_for(self, zone_name: str) -> Inactivity | None:
         return None if self.inactivity is None else self.inactivity.for_zone(zone_name)
 
+    def exemption_for(
+        self, tiers: tuple[str, ...], plans: tuple[str, ...], zone_name: str
+    ) -> Exemption | None:
+        """What a lot under this policy carries when the levels ``tiers`` and the
+        plans ``plans`` keep points (``None``: nothing keeps them, or they never expire)."""
+        if not (tiers or plans) or (isinstance(self, NoFixedExpiry) and self.inactivity is None):
+            return None
+        period = end_of = None
+        if isinstance(self, ExpireAfter) and self.resume is Resume.RESTART:
+            period = self.period.text
+            end_of = None if self.end_of is None else self.end_of.value
+        return Exemption(tiers, plans, self.resume.value, zone_name, period, end_of)
+
 
 @attrs.frozen
 class NoFixedExpiry(Expiry):
     """Never expires by date (only by inactivity, when ``inactivity`` is set)."""
 
     inactivity: InactivityTerm | None = None
+    resume: Resume = Resume.REMAINING
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
         return None
@@ -134,6 +150,7 @@ class ExpireAfter(Expiry):
     period: Duration
     end_of: Period | None = None
     inactivity: InactivityTerm | None = None
+    resume: Resume = Resume.REMAINING
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
         due = to_utc(self.period.after(earned_at, zone))
@@ -152,6 +169,7 @@ class ExpireOnDate(Expiry):
 
     day: date
     inactivity: InactivityTerm | None = None
+    resume: Resume = Resume.REMAINING
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
         return end_of_day(self.day, zone)
@@ -169,6 +187,7 @@ class ExpireAnnually(Expiry):
     day: int
     years_later: int = 0
     inactivity: InactivityTerm | None = None
+    resume: Resume = Resume.REMAINING
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
         earned_on = earned_at.astimezone(zone).date()
@@ -271,3 +290,4 @@ class Plan:
     multiplier: Decimal | None = None
     signup_bonus: int | None = None
     perks: tuple[str, ...] = ()
+    keeps_points: bool = False  # points do not expire while the plan is active

@@ -32,6 +32,7 @@ import attrs
 from loyalrules.errors import InternalError
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, earned
+from loyalrules.terms.policies import Expiry
 from loyalrules.values.durations import Duration
 from loyalrules.values.money import format_money
 from loyalrules.values.timeutil import Period
@@ -53,6 +54,8 @@ class Level:
     multiplier: Decimal | None = None
     upgrade_bonus: int | None = None
     perks: tuple[str, ...] = ()
+    keeps_points: bool = False  # points do not expire while the tier is held
+    expiry: Expiry | None = None  # of points earned at this tier's rate (``points``)
     also: tuple[Decimal, ...] = ()  # thresholds of the program's further measures
     also_keep: tuple[Decimal | None, ...] = ()
 
@@ -324,8 +327,13 @@ class Tiers:
             held_until = self.held_until(moment, zone)
             if held_until <= at:
                 continue
-            window_start = self.window_at(moment, joined, zone)[0]
+            window_start, window_end = self.window_at(moment, joined, zone)
             reached = self.qualified(self.measure(series, window_start, moment + _TICK))
+            # A return later in the window takes back what it takes the value below.
+            returns_end = min(at, window_end or at) + _TICK
+            for back in self.loss_instants(series, moment + _TICK, returns_end):
+                kept = self.qualified(self.measure(series, window_start, back + _TICK))
+                reached = min(reached, kept, key=lambda level: level.rank)
             if reached.rank and (reached.rank, held_until) > (best.rank, until or held_until):
                 best, until, since = reached, held_until, moment
         reason = (
