@@ -31,17 +31,22 @@ from loyalrules.rules.selectors import LineSelector
 from loyalrules.values.timeutil import Period
 
 _TICK = timedelta(microseconds=1)
+_ZERO = Decimal(0)
 
 
 def spend_by_category(lines: Sequence[EligibleLine], count: int) -> Amounts:
     """Eligible spend per category of the first ``count`` of ``lines`` (a cart's own
     lines: shipping and tax come after them), sorted by name. A line that earns nothing
     (excluded, or free) buys no category."""
+    if count == 1:  # the usual order: no sums, no sorting (a cent per purchase counts)
+        only = lines[0]
+        return ((only.line.category, only.spend),) if only.spend > _ZERO else ()
     sums: dict[str, Decimal] = {}
     for el in lines[:count]:
-        if el.spend > 0:
+        spend = el.spend
+        if spend > _ZERO:
             category = el.line.category
-            sums[category] = sums.get(category, Decimal(0)) + el.spend
+            sums[category] = sums[category] + spend if category in sums else spend
     return tuple(sorted(sums.items()))
 
 
