@@ -296,3 +296,25 @@ def test_returns_take_back_each_category_exactly_and_never_more(lines, discount,
         assert categories.net_purchases(series, name, None, end) == 0
     assert categories.bought(series, None, end) == set()
     assert ledger.balance(march(21)).available == 0
+
+
+def test_a_compacted_ledger_keeps_its_categories() -> None:
+    ledger, _ = run(TOP, Ledger(), order(1, datetime(2026, 2, 3, tzinfo=LA), ("tea", "30.00")))
+    ledger, _ = run(TOP, ledger, order(2, datetime(2026, 2, 9, tzinfo=LA), ("beans", "20.00")))
+    compacted = Ledger.from_dicts(
+        json.loads(json.dumps(ledger.compact(datetime(2026, 3, 1, tzinfo=LA)).to_dicts()))
+    )
+    assert len(compacted) == 1
+    _, outcome = run(TOP, compacted, order(3, march(2), ("beans", "10.00"), ("tea", "10.00")))
+    assert outcome.why("top").points == 10  # type: ignore[attr-defined]
+    assert categories.top(compacted.history.series, *_february()) == "tea"
+
+
+def test_a_return_after_the_period_leaves_its_top_category_as_it_was() -> None:
+    beans = order(1, datetime(2026, 2, 3, tzinfo=LA), ("beans", "30.00"))
+    ledger, _ = run(TOP, Ledger(), beans)
+    ledger, _ = run(TOP, ledger, order(2, datetime(2026, 2, 9, tzinfo=LA), ("tea", "20.00")))
+    ledger, _ = run(TOP, ledger, Return(id="r-1", purchase=beans, occurred_at=march(1)))
+    _, outcome = run(TOP, ledger, order(3, march(2), ("beans", "10.00"), ("tea", "10.00")))
+    assert outcome.why("top").points == 10  # type: ignore[attr-defined]
+    assert categories.top(ledger.history.series, *_february()) == "beans"

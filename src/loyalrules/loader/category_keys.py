@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from loyalrules.loader import builtins
 from loyalrules.loader.scalars import Integer, Text
 from loyalrules.loader.schema import Field, Fields
@@ -21,15 +23,8 @@ def rule_lines(values: dict[str, Any]) -> LineSelector:
     plain = builtins.selector(values)
     if values["top_category"] is None:
         return plain
-    return TopCategory(
-        period=Period(values["top_category"]),
-        categories=plain.categories,
-        skus=plain.skus,
-        tags=plain.tags,
-        exclude_categories=plain.exclude_categories,
-        exclude_skus=plain.exclude_skus,
-        exclude_tags=plain.exclude_tags,
-    )
+    keys = {f.name: getattr(plain, f.name) for f in attrs.fields(LineSelector) if f.init}
+    return TopCategory(period=Period(values["top_category"]), **keys)
 
 
 RULE_LINES = Fields(
