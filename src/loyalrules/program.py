@@ -19,7 +19,6 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.operations import (
     engagement,
-    explain,
     lifecycle,
     memberships,
     payouts,
@@ -28,6 +27,7 @@ from loyalrules.operations import (
     tier_changes,
 )
 from loyalrules.operations.earning import Earning
+from loyalrules.operations.explain import ledger_before
 from loyalrules.operations.outcome import Outcome, Quote, naming, naming_accounts
 from loyalrules.operations.referrals import Referral, referral_event
 from loyalrules.operations.status import Status, member_status
@@ -149,7 +149,7 @@ class Program(Spending):
         entries before it, so its ``why``, ``checks`` and ``render(verbose=True)`` answer
         later (``budgets`` as they were then, for budgeted rules). See docs/semantics.md.
         """
-        before = explain.ledger_before(event, ledger)
+        before = ledger_before(event, ledger)
         return self.process(event, member=member, ledger=before, budgets=budgets)
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:

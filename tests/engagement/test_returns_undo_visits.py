@@ -97,3 +97,28 @@ def test_a_challenge_a_return_undid_can_be_completed_again_in_its_period() -> No
     assert change == 5 + 400  # four visits again: it pays again, once
     _, change = _apply(ledger, _order(6, 10))
     assert change == 5
+
+
+MONTHLY = loads_program(
+    """
+program: t
+currency: USD
+timezone: America/New_York
+earn:
+  - {id: base, effect: {type: points_per_spend, points: 1}}
+  - {id: monthly, limit: {per: month}, effect: {type: bonus, points: 50}}
+"""
+)
+
+
+def test_a_limit_freed_by_one_return_does_not_shrink_what_another_takes_back() -> None:
+    first, second = _order(1, 2, "10.00"), _order(2, 5, "10.00", "10.00")
+    ledger = Ledger()
+    for event in (first, second, _back(1, first, 10), _back(2, second, 11, **{"l-1": 1})):
+        outcome = MONTHLY.process(event, member=MEMBER, ledger=ledger)
+        ledger = ledger.apply(outcome)
+    # the second order paid base only (the monthly bonus went to the first); once the
+    # first is returned, the kept line could earn the bonus, but the return of the other
+    # line still takes back its 10 points
+    assert str(outcome) == "Returned 1 x l-1 from order o-2: -10 points"
+    assert ledger.balance(datetime(2026, 3, 12, tzinfo=NY)).available == 10

@@ -178,7 +178,15 @@ def _dues(
     accounts = {lot.account for lot in lots}
     for account in accounts:
         mine = [lot for lot in lots if lot.account == account]
-        kept = sum(points for name, points in left.values() if name == account)
+        # What the units kept still earn, from the rules that paid the order: a rule that
+        # would pay them now but paid nothing then (its limit freed by a return of another
+        # order, say) takes nothing from what the others give back.
+        paid = {lot.rule_id for lot in mine}
+        kept = sum(
+            points
+            for rule_id, (name, points) in left.items()
+            if name == account and rule_id in paid
+        )
         total = sum(lot.points - lot.reversed for lot in mine) - kept
         owed = [
             (lot, lot.points - lot.reversed - left.get(lot.rule_id or "", (account, 0))[1])
