@@ -162,7 +162,17 @@ def test_no_purchase_last_month_means_no_top_category_and_the_rule_says_why() ->
     check = outcome.why("top")  # type: ignore[attr-defined]
     assert check.points == 0
     assert check.reasons[0].kind == "lines"
-    assert "the top category of the previous month" in check.reasons[0].text
+    assert check.reasons[0].text == (
+        "the cart has no line of the top category of the previous month "
+        "(nothing bought in the previous month)"
+    )
+
+
+def test_a_cart_without_the_top_category_says_which_it_was() -> None:
+    ledger, _ = run(TOP, Ledger(), order(1, datetime(2026, 2, 3, tzinfo=LA), ("tea", "5.00")))
+    _, outcome = run(TOP, ledger, order(2, march(2), ("beans", "10.00")))
+    reason = outcome.why("top").reasons[0]  # type: ignore[attr-defined]
+    assert (reason.kind, reason.seen) == ("lines", "tea was the top")
 
 
 def test_top_category_is_refused_outside_a_rule_s_lines() -> None:

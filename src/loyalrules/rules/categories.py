@@ -78,5 +78,10 @@ class TopCategory(LineSelector):
         top = self.top(ctx)
         return [el for el in self.select(lines) if el.line.category == top]
 
+    def seen(self, ctx: Context) -> str | None:
+        top = self.top(ctx)
+        period = self.period.value
+        return f"{top} was the top" if top else f"nothing bought in the previous {period}"
+
     def describe(self) -> str:
         return f"the top category of the previous {self.period.value}"

@@ -89,6 +89,10 @@ class LineSelector:
         """The ``lines`` this selector picks for the event of context ``ctx``."""
         return self.select(lines)
 
+    def seen(self, ctx: Any) -> str | None:
+        """What the event showed of a selector that asks it (``None``: nothing to say)."""
+        return None
+
     def spend(self, lines: Iterable[EligibleLine]) -> Decimal:
         """Eligible spend of the ``lines`` this selector picks."""
         if self._all_but_categories:

@@ -220,8 +220,9 @@ def _unpaid(asked: Asked, rule: Rule) -> tuple[Reason, ...]:
         return (_event_reason(rule, asked.event),)
     lines = rule.lines
     if lines is not None and not lines.select_for(ctx, [el for el in ctx.lines if el.eligible]):
-        wanted = lines.describe()
-        return (Reason("lines", f"the cart has no line of {wanted}", wanted=wanted),)
+        wanted, seen = lines.describe(), lines.seen(ctx)
+        text = f"the cart has no line of {wanted}" + (f" ({seen})" if seen else "")
+        return (Reason("lines", text, wanted=wanted, seen=seen),)
     reasons: list[Reason] = []
     if rule.active is not None and not rule.active(ctx):
         wanted, seen = _window_text(rule.active, ctx), rule.active.seen(ctx)
