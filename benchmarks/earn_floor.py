@@ -43,6 +43,7 @@ class Planned(NamedTuple):
     currency: str
     earned: tuple[tuple[str, int, str], ...]  # (key, points, rule id)
     fingerprint: str | None
+    categories: tuple[tuple[str, Decimal], ...]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 spend.currency,
                 lots,
                 recorded.fingerprint,
+                recorded.categories,
             )
         )
 
@@ -84,7 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             spend = engine_money(p.spend, p.currency)
             entries = [
                 engine_recorded(
-                    p.key, p.at, "purchase", p.event_id, spend=spend, fingerprint=p.fingerprint
+                    p.key,
+                    p.at,
+                    "purchase",
+                    p.event_id,
+                    spend=spend,
+                    fingerprint=p.fingerprint,
+                    categories=p.categories,
                 )
             ]
             for key, points, rule_id in p.earned:

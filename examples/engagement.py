@@ -1,6 +1,7 @@
 """Engagement at Harbor Books (examples/engagement.yaml): activities, a launch with
 promotions that do not stack and a budgeted bonus, a referral on both sides, a 5-visit
-challenge with an opt-in, member messages, why a rule did not pay, and status nudges.
+challenge with an opt-in, a challenge over categories, member messages, why a rule did
+not pay, and status nudges.
 Every time is given: the script reads no clock, so it prints the same thing every run.
 
 Run it with:  python examples/engagement.py
@@ -82,6 +83,18 @@ for number, day in enumerate((2, 6, 9, 15, 21)):
     outcome = run(ana, book(ana, f"oct-{number}", "9.00", at(10, day)))
     status = program.status(member=ana, ledger=ledgers["ana"], at=at(10, day, 12))
     print(f"  Oct {day:>2}: +{outcome.points:<4} {status.challenges[0].message(CHICAGO)}")
+
+print("\n== November: three different categories")
+cy = Member(id="cy", joined_at=at(10, 30))
+basket = [("books", "12.00"), ("cards", "4.00"), ("books", "8.00"), ("coffee", "3.50")]
+for number, (category, price) in enumerate(basket):
+    line = LineItem(sku=category.upper(), category=category, unit_price=Money(price, "USD"))
+    purchase = Purchase(
+        id=f"nov-{number}", member_id=cy.id, occurred_at=at(11, 2 + number), lines=[line]
+    )
+    outcome = run(cy, purchase)
+    status = program.status(member=cy, ledger=ledgers["cy"], at=at(11, 2 + number, 12))
+    print(f"  {category:<6} +{outcome.points:<4} {status.challenges[0].message(CHICAGO)}")
 
 print("\n== What ana could do next")
 for line in program.status(member=ana, ledger=ledgers["ana"], at=at(10, 22)).nudges:

@@ -65,8 +65,10 @@ if TYPE_CHECKING:
     from loyalrules.operations.payouts import PayoutStatus
     from loyalrules.operations.points_payment import PointsPayment
     from loyalrules.operations.redemption import RewardOption
+    from loyalrules.operations.referrals import Referral
     from loyalrules.operations.status import AccountStatus, Status, TierStatus
     from loyalrules.program import Program
+    from loyalrules.rules.challenges import Challenge, ChallengeProgress
     from loyalrules.rules.conditions import Condition
     from loyalrules.rules.context import Context
     from loyalrules.rules.effects import BonusEffect, Effect, Multiplier, SpendEffect
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
     from loyalrules.rules.lines import EligibleLine
     from loyalrules.rules.rewards import Grant, Reward
     from loyalrules.rules.rule import Rule
+    from loyalrules.rules.why_not import Reason, RuleCheck
     from loyalrules.terms.policies import Plan
     from loyalrules.terms.tiers import Level, Measure, Tiers, TierState
     from loyalrules.values.events import (
@@ -107,6 +110,8 @@ _WHERE: dict[str, str] = {
     "BonusEffect": "loyalrules.rules.effects",
     "BuildEnv": "loyalrules.loader",
     "Cart": "loyalrules.values.events",
+    "Challenge": "loyalrules.rules.challenges",
+    "ChallengeProgress": "loyalrules.rules.challenges",
     "Checkpoint": "loyalrules.ledger.checkpoint",
     "Condition": "loyalrules.rules.conditions",
     "Consumption": "loyalrules.ledger.entries",
@@ -154,8 +159,10 @@ _WHERE: dict[str, str] = {
     "ProgramError": "loyalrules.errors",
     "Purchase": "loyalrules.values.events",
     "Quote": "loyalrules.operations.outcome",
+    "Reason": "loyalrules.rules.why_not",
     "Recorded": "loyalrules.ledger.entries",
     "Redeemed": "loyalrules.ledger.entries",
+    "Referral": "loyalrules.operations.referrals",
     "register_condition": "loyalrules.loader",
     "register_effect": "loyalrules.loader",
     "Restored": "loyalrules.ledger.entries",
@@ -164,6 +171,7 @@ _WHERE: dict[str, str] = {
     "Reward": "loyalrules.rules.rewards",
     "RewardOption": "loyalrules.operations.redemption",
     "Rule": "loyalrules.rules.rule",
+    "RuleCheck": "loyalrules.rules.why_not",
     "SpendEffect": "loyalrules.rules.effects",
     "StaleOutcome": "loyalrules.errors",
     "Status": "loyalrules.operations.status",
@@ -207,6 +215,8 @@ __all__ = [
     "BonusEffect",
     "BuildEnv",
     "Cart",
+    "Challenge",
+    "ChallengeProgress",
     "Checkpoint",
     "Condition",
     "Consumption",
@@ -250,14 +260,17 @@ __all__ = [
     "ProgramError",
     "Purchase",
     "Quote",
+    "Reason",
     "Recorded",
     "Redeemed",
+    "Referral",
     "Restored",
     "Return",
     "Reversed",
     "Reward",
     "RewardOption",
     "Rule",
+    "RuleCheck",
     "SpendEffect",
     "StaleOutcome",
     "Status",

@@ -19,6 +19,7 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
 from loyalrules.operations import lifecycle, returns, tier_changes
 from loyalrules.operations.earning import Earning
+from loyalrules.operations.explain import ledger_before
 from loyalrules.operations.outcome import Outcome, Quote, naming, naming_accounts
 from loyalrules.program_spending import Spending
 from loyalrules.program_spending import check as _check
@@ -134,6 +135,22 @@ class Program(Spending):
             raise NotAllowed("budgets are drawn on by purchases and activities only")
         return naming(outcome, self.settings.account_names)
 
+    @naming_accounts
+    def explain(
+        self,
+        event: Purchase | Activity,
+        *,
+        member: Member,
+        ledger: Ledger,
+        budgets: Mapping[str, int] | None = None,
+    ) -> Outcome:
+        """The outcome of ``event``, which ``ledger`` recorded, worked out again from the
+        entries before it, so its ``why``, ``checks`` and ``render(verbose=True)`` answer
+        later (``budgets`` as they were then, for budgeted rules). See docs/semantics.md.
+        """
+        before = ledger_before(event, ledger)
+        return self.process(event, member=member, ledger=before, budgets=budgets)
+
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
         earning = self._earning
         earning.check_currency(ret.purchase)
@@ -144,9 +161,11 @@ class Program(Spending):
 
         # Points that paid part of the order come back in proportion to what is returned.
         outcome = points_payment.with_points_given_back(outcome, ret, ledger.history, self.settings)
-        if not self.challenges:
-            return outcome
-        return engagement.undo_challenges(outcome, ret, ledger, self.challenges, self.settings)
+        if self.challenges:
+            outcome = engagement.undo_challenges(
+                outcome, ret, ledger, self.challenges, self.settings
+            )
+        return engagement.with_budgets_returned(outcome, ledger, earning.budget_of)
 
     def _process_membership(self, event: Membership, member: Member, ledger: Ledger) -> Outcome:
         from loyalrules.operations import memberships

@@ -21,6 +21,8 @@ def test_the_engagement_example_shows_every_feature(capsys: pytest.CaptureFixtur
         "ana, for the referral: +300",
         "[ana] Challenge complete: 500 pages!",
         "Oct 21: +509  October reading challenge: completed",
+        "cards  +4    November explorer: 1 more category by the end of 2026-11-30",
+        "coffee +153  November explorer: completed",
         "Yours to redeem: $5 off",
     ]
     missing = [line for line in expected if line not in out]

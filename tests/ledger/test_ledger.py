@@ -298,6 +298,7 @@ def test_recorded_purchase_to_dict_is_json_safe_and_exact() -> None:
         "source": None,
         "returned": [],
         "fingerprint": None,
+        "categories": [],
     }
 
 

@@ -115,6 +115,7 @@ def test_a_purchase_gives_one_recorded_and_one_earned_per_rule(cafe: Program) ->
             event_id="o-1",
             spend=usd("18.00"),
             fingerprint=fingerprint(buy(beans())),
+            categories=(("beans", Decimal("18.00")),),
         ),
         Earned(
             key="purchase:o-1:earn:base",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -76,6 +77,7 @@ _new_entry = object.__new__
     _recorded_source,
     _recorded_returned,
     _recorded_fingerprint,
+    _recorded_categories,
 ) = _slot_setters(
     Recorded,
     (
@@ -88,6 +90,7 @@ _new_entry = object.__new__
         "source",
         "returned",
         "fingerprint",
+        "categories",
     ),
 )
 
@@ -130,6 +133,7 @@ def engine_recorded(
     activity: str | None = None,
     spend: Money | None = None,
     fingerprint: str | None = None,
+    categories: tuple[tuple[str, Decimal], ...] = (),
 ) -> Recorded:
     """A ``Recorded`` purchase or activity made by the engine, without re-validating its
     fields. ``at`` must be UTC already."""
@@ -143,4 +147,5 @@ def engine_recorded(
     _recorded_source(entry, None)
     _recorded_returned(entry, ())
     _recorded_fingerprint(entry, fingerprint)
+    _recorded_categories(entry, categories)
     return entry

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import attrs
@@ -27,6 +28,7 @@ from loyalrules.ledger.codec import OMIT_DEFAULT, encode_fields, field_decoders
 from loyalrules.ledger.exemption import Exemption, exemption_or_none
 from loyalrules.ledger.fields import (
     Inactivity,
+    category_spend,
     inactivity_or_none,
     non_empty,
     not_negative,
@@ -79,7 +81,10 @@ class Recorded(Entry):
     activity. A return also names its purchase (``source``) and the ``returned`` units
     per line id. A purchase keeps the ``fingerprint`` of the order (its lines, amounts
     and details), which its returns must match; ``None`` in rows stored before it was
-    kept, whose returns are taken on trust.
+    kept, whose returns are taken on trust. ``categories`` is the eligible spend per line
+    category, in the currency of ``spend``, sorted by name (a purchase's, of the
+    categories it paid for; a return's, what it took back of each); empty in rows stored
+    before it was kept, which buy no category.
     """
 
     kind: ClassVar[str] = "recorded"
@@ -90,6 +95,7 @@ class Recorded(Entry):
     source: str | None = attrs.field(default=None, validator=optional_non_empty)
     returned: tuple[tuple[str, int], ...] = ()
     fingerprint: str | None = attrs.field(default=None, validator=optional_non_empty)
+    categories: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), validator=category_spend)
 
     @property
     def active(self) -> bool:

@@ -7,6 +7,7 @@ is checked on construction with a message saying what was wrong.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -49,6 +50,27 @@ def positive(instance: object, attribute: attrs.Attribute[int], value: int) -> N
 def not_negative(_: object, attribute: attrs.Attribute[int], value: int) -> None:
     if whole(value, attribute.name) < 0:
         raise ValidationError(f"{attribute.name} must not be negative, not {value}")
+
+
+def category_spend(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A tuple of ``(category, Decimal amount)`` pairs, one per category, by name."""
+    if not isinstance(value, tuple) or not all(
+        isinstance(pair, tuple)
+        and len(pair) == 2
+        and isinstance(pair[0], str)
+        and pair[0]
+        and isinstance(pair[1], Decimal)
+        and pair[1].is_finite()
+        for pair in value
+    ):
+        raise WrongTypeError(
+            f"entry {attribute.name} must be a tuple of (category, Decimal) pairs, not {value!r}"
+        )
+    names = [name for name, _ in value]
+    if names != sorted(set(names)):
+        raise ValidationError(
+            f"entry {attribute.name} must name each category once, sorted by name: {names}"
+        )
 
 
 _GRAINS = ("day", "week", "month", "quarter", "year")

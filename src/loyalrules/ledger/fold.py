@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from loyalrules.ledger.categories import recorded, taken_back
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import (
     Activated,
@@ -30,7 +31,7 @@ from loyalrules.ledger.entries import (
     TransferredOut,
 )
 from loyalrules.ledger.lots import AccountState, ActivityClock, LotsBySource, LotState
-from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, activities, earned
+from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, UNDONE, Series, activities, earned
 from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
 from loyalrules.values.money import Money
 
@@ -59,6 +60,7 @@ class HistoryState:
         "accounts",
         "activations",
         "activity",
+        "category_kept",
         "checkpoint",
         "currency",
         "fingerprints",
@@ -67,6 +69,7 @@ class HistoryState:
         "lock",
         "memberships",
         "pending",
+        "purchase_at",
         "purchase_spend",
         "redemptions",
         "restored",
@@ -100,6 +103,9 @@ class HistoryState:
         self.activations: dict[str, datetime] = {}
         self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
         self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
+        self.purchase_at: dict[str, datetime] = {}  # purchase key -> when it was made
+        # purchase key -> category -> eligible spend on it that no return took back yet
+        self.category_kept: dict[str, dict[str, Decimal]] = {}
         # purchase key -> the order's fingerprint and instant, which its returns must match
         self.fingerprints: dict[str, tuple[str, datetime]] = {}
         self._series = Series()  # what tiers qualify on
@@ -126,7 +132,10 @@ class HistoryState:
                 self.fingerprints[entry.key] = (entry.fingerprint, entry.at)
             if entry.spend is not None:
                 self.purchase_spend[entry.key] = entry.spend.amount
+                self.purchase_at[entry.key] = entry.at
                 series.add(SPEND, entry.at, entry.spend.amount)
+            if entry.categories:
+                self.category_kept[entry.key] = recorded(series, entry.at, entry.categories)
         elif entry.event_type == "activity" and entry.activity is not None:
             series.add(activities(entry.activity), entry.at, 1)
         elif entry.event_type == "return" and entry.source is not None:
@@ -138,6 +147,12 @@ class HistoryState:
                 spent = self.purchase_spend.get(entry.source, Decimal(0))
                 if taken < spent <= taken + entry.spend.amount:  # returned in full now
                     series.add(PURCHASES + RETURNED, entry.at, 1)
+                    made = self.purchase_at.get(entry.source)
+                    if made is not None:
+                        series.add(PURCHASES + UNDONE, made, 1)
+            if entry.categories:
+                kept = self.category_kept.get(entry.source, {})
+                taken_back(series, entry.at, entry.categories, kept)
             units = self.returned.setdefault(entry.source, {})
             for line_id, quantity in entry.returned:
                 units[line_id] = units.get(line_id, 0) + quantity
@@ -226,10 +241,7 @@ class HistoryState:
         self.restored[entry.redemption] = self.restored.get(entry.redemption, 0) + entry.points
         redemption = self.redemptions.get(entry.redemption)
         if entry.whole and redemption is not None:  # a cancelled one counts for no limit
-            times = self.rule_earn_times.get(reward_key(redemption.reward_id), [])
-            index = bisect.bisect_left(times, redemption.at)
-            if index < len(times) and times[index] == redemption.at:
-                del times[index]
+            self._unearned(reward_key(redemption.reward_id), redemption.at)
 
     def sent(self, account: str, at: datetime, points: int) -> None:
         _insert_pair(self.account(account).sent, (at, points))
@@ -238,11 +250,20 @@ class HistoryState:
         self._series.add(earned(entry.account) + RETURNED, entry.at, entry.points)
         lots = {lot.key: lot for lot in self.sources.get(entry.source, ())}
         for part in entry.reverses:
-            if part.lot in lots:
-                lots[part.lot].reversed += part.points
+            lot = lots.get(part.lot)
+            if lot is not None:
+                before, lot.reversed = lot.reversed, lot.reversed + part.points
+                if before < lot.points <= lot.reversed and lot.rule_id is not None:
+                    self._unearned(lot.rule_id, lot.at)  # counts for no limit any more
         for part in entry.expired:
             if part.lot in lots:
                 lots[part.lot].forgiven += part.points
+
+    def _unearned(self, rule_id: str, at: datetime) -> None:
+        times = self.rule_earn_times.get(rule_id, [])
+        index = bisect.bisect_left(times, at)
+        if index < len(times) and times[index] == at:
+            del times[index]
 
     def membership(self, entry: MembershipChanged) -> None:
         self.memberships.setdefault(entry.plan, []).append(entry)

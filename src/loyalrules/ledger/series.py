@@ -17,11 +17,25 @@ SPEND = "spend"
 PURCHASES = "purchases"
 RETURNED = ":returned"
 """Suffix of the series of what returns took back from another series."""
+UNDONE = ":undone"
+"""Suffix of the series of purchases returned in full, at the purchases' own instants."""
+CATEGORY = "category:"
+CATEGORY_PURCHASES = "category-purchases:"
 
 
 def activities(kind: str) -> str:
     """The series of the member's activities of ``kind`` (one per activity)."""
     return f"activity:{kind}"
+
+
+def category_spend(name: str) -> str:
+    """The series of eligible spend on line category ``name``."""
+    return CATEGORY + name
+
+
+def category_purchases(name: str) -> str:
+    """The series of purchases with a line of category ``name`` that paid for it."""
+    return CATEGORY_PURCHASES + name
 
 
 def earned(account: str) -> str:
@@ -82,6 +96,10 @@ class Series:
         times = self._times.get(name, [])
         index = bisect.bisect_left(times, end)
         return times[index - 1] if index else None
+
+    def names(self, prefix: str) -> list[str]:
+        """The names of the series starting with ``prefix`` (not what returns took back)."""
+        return [n for n in self._times if n.startswith(prefix) and not n.endswith(RETURNED)]
 
     def first(self) -> datetime | None:
         """The earliest instant of any series."""

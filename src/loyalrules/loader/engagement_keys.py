@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from loyalrules.loader.builtins import AMOUNT, NAMES, WINDOW, window
+from loyalrules.loader.category_keys import CALENDAR, CATEGORY_GOAL_FIELDS
 from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.scalars import Boolean, Integer, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, ListOf, MapOf
@@ -25,8 +26,6 @@ from loyalrules.rules.settings import Settings
 from loyalrules.rules.stacking import Group
 from loyalrules.rules.visit_conditions import Streak, Visits
 from loyalrules.values.timeutil import Period
-
-CALENDAR = Text(choices=("day", "week", "month", "quarter", "year"))
 
 register_condition(
     "visits",
@@ -88,10 +87,12 @@ ENGAGEMENT_RULE_FIELDS = {
 def _goal(values: dict[str, Any], env: BuildEnv, per: Period) -> Goal:
     given = [m for m in Metric if values[m.value] is not None]
     if len(given) != 1:
-        raise ValueError("give exactly one of: visits, purchases, spend, activities")
+        raise ValueError("give exactly one of: visits, purchases, spend, activities, categories")
     metric = given[0]
     if (metric is Metric.ACTIVITIES) != (values["kind"] is not None):
         raise ValueError("'kind' (the activity kind counted) goes with 'activities' only")
+    if values["category"] is not None and metric not in (Metric.SPEND, Metric.PURCHASES):
+        raise ValueError("'category' (the line category counted) goes with spend or purchases")
     settings = env.settings
     return Goal(
         metric,
@@ -100,6 +101,7 @@ def _goal(values: dict[str, Any], env: BuildEnv, per: Period) -> Goal:
         kind=values["kind"],
         currency=settings.currency,
         locale=settings.locale,
+        category=values["category"],
     )
 
 
@@ -110,6 +112,7 @@ GOAL = Fields(
         "spend": Field(AMOUNT, "eligible spend (less what returns took back)"),
         "activities": Field(Integer(minimum=1), "activities of 'kind'"),
         "kind": Field(Text(), "the activity kind 'activities' counts"),
+        **CATEGORY_GOAL_FIELDS,
     }
 )
 
@@ -149,7 +152,9 @@ CHALLENGES = ListOf(
                 "name": Field(Text(), "what members see (defaults to the id)"),
                 "description": Field(Text(), "longer text for staff and docs", default=""),
                 "goal": Field(
-                    GOAL, "one of visits, purchases, spend, activities (with kind)", required=True
+                    GOAL,
+                    "one of visits, purchases, spend, activities (with kind), categories",
+                    required=True,
                 ),
                 "per": Field(
                     Text(choices=tuple(p.value for p in Period)),

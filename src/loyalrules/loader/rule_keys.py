@@ -8,6 +8,7 @@ import yaml
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.loader import builtins
+from loyalrules.loader.category_keys import RULE_LINES
 from loyalrules.loader.engagement_keys import (
     ENGAGEMENT_RULE_FIELDS,
     LIMIT_PER,
@@ -47,7 +48,7 @@ RULE_FIELDS = {
         Built(builtins.WINDOW, builtins.window),
         "only in this window: {from, until} (program time zone)",
     ),
-    "lines": Field(builtins.SELECTOR, "only these lines count for the effect and spend"),
+    "lines": Field(RULE_LINES, "only these lines count for the effect and spend"),
     "activity": Field(builtins.NAMES, "apply to these activity kinds instead of purchases"),
     "when": Field(RawNode(CONDITIONS), "conditions that must all hold"),
     "effect": Field(RawNode(EFFECT), "what the rule gives: {type: ..., ...}", required=True),

@@ -24,6 +24,7 @@ from loyalrules.operations import returns, tier_changes
 from loyalrules.operations.lifecycle import duplicate
 from loyalrules.operations.outcome import Awarded, Outcome, Quote
 from loyalrules.rules.budgets import draw
+from loyalrules.rules.categories import spend_by_category
 from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.messages import expires_text
@@ -202,6 +203,7 @@ class Earning:
             purchase.id,
             spend=engine_money(ctx.spend, self.settings.currency),
             fingerprint=fingerprint(purchase),
+            categories=spend_by_category(ctx.lines, len(purchase.lines)),
         )
         tier = upgrade.rate or ctx.tier  # lots keep the terms of the rate they earned at
         entries, explanation = entries_for(key, recorded, evaluation, tier), evaluation.explanation

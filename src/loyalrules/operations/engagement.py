@@ -1,6 +1,6 @@
 """Engagement around the program's calls: a reward's member message, the rewards and
 threshold bonuses a status nudges towards, a challenge looked up by id, challenge
-rewards a return undoes."""
+rewards a return undoes, budgeted points a return gives back."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from decimal import Decimal
 import attrs
 
 from loyalrules.errors import LimitReached, NotAllowed
-from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry, Recorded
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry, Recorded, Reversed
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import redemption, returns
 from loyalrules.operations.outcome import Outcome
@@ -62,6 +62,26 @@ def with_reward_budget(outcome: Outcome, reward: Reward) -> Outcome:
     return attrs.evolve(outcome, budgets_used={reward.budget: 1})
 
 
+def with_budgets_returned(
+    outcome: Outcome, ledger: Ledger, budget_of: Mapping[str, str]
+) -> Outcome:
+    """``outcome`` of a return reporting, as negative ``budgets_used``, the points it takes
+    back from lots of budgeted rules (``budget_of``: rule id to budget), so the host
+    gives them back to the budgets (decision 0086)."""
+    if not budget_of:
+        return outcome
+    given: dict[str, int] = {}
+    for entry in outcome.entries:
+        if not isinstance(entry, Reversed):
+            continue
+        rules = {lot.key: lot.rule_id for lot in ledger.history.sources.get(entry.source, ())}
+        for part in entry.reverses:
+            budget = budget_of.get(rules.get(part.lot) or "")
+            if budget is not None:
+                given[budget] = given.get(budget, 0) - part.points
+    return attrs.evolve(outcome, budgets_used=given) if given else outcome
+
+
 def with_affordable(
     status: Status, rewards: tuple[Reward, ...], ctx: Context, ledger: Ledger, settings: Settings
 ) -> Status:
@@ -110,9 +130,11 @@ def _net_progress(
 ) -> Decimal:
     """A purchase goal's progress over the purchases of ``[start, end)``, less what every
     return in ``ledger`` took back from them (returns made after the period too): spend
-    kept, purchases not returned in full, days with such a purchase."""
-    returned = ledger.history.spend_returned
-    kept: list[tuple[datetime, Decimal]] = []
+    kept, purchases not returned in full, days with such a purchase, categories (or one
+    category's spend and purchases) still paid for."""
+    history = ledger.history
+    returned, by_category = history.spend_returned, history.category_kept
+    kept: list[tuple[datetime, Decimal, dict[str, Decimal]]] = []
     for entry in ledger:
         if (
             isinstance(entry, Recorded)
@@ -121,10 +143,19 @@ def _net_progress(
             and entry.spend is not None
         ):
             left = entry.spend.amount - returned.get(entry.key, Decimal(0))
-            kept.append((entry.at, left))
+            kept.append((entry.at, left, by_category.get(entry.key, {})))
+    category = goal.category
+    if goal.metric is Metric.CATEGORIES:
+        paid = {name for _, _, spends in kept for name, spend in spends.items() if spend > 0}
+        return Decimal(len(paid))
+    if category is not None:
+        spends = [spends.get(category, Decimal(0)) for _, _, spends in kept]
+        if goal.metric is Metric.SPEND:
+            return sum(spends, Decimal(0))
+        return Decimal(sum(1 for spend in spends if spend > 0))
     if goal.metric is Metric.SPEND:
-        return sum((left for _, left in kept), Decimal(0))
-    standing = [at for at, left in kept if left > 0]
+        return sum((left for _, left, _ in kept), Decimal(0))
+    standing = [at for at, left, _ in kept if left > 0]
     if goal.metric is Metric.PURCHASES:
         return Decimal(len(standing))
     return Decimal(len({at.astimezone(zone).date() for at in standing}))

@@ -22,8 +22,9 @@ from loyalrules.ledger.ledger import Ledger
 from loyalrules.ledger.lots import LotState, consumption_order, take_first
 from loyalrules.operations.lifecycle import cover, duplicate, open_lots
 from loyalrules.operations.outcome import Outcome
+from loyalrules.rules.categories import spend_by_category
 from loyalrules.rules.explanation import Explanation
-from loyalrules.rules.pipeline import purchase_key
+from loyalrules.rules.pipeline import eligible_lines, purchase_key
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Account
 from loyalrules.values.events import Cart, Purchase, Return
@@ -139,6 +140,7 @@ def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Ea
             source=source,
             spend=Money(_spend_back(history, source, left_spend), purchase.currency),
             returned=tuple(units.items()),
+            categories=_categories_back(history, source, remaining, settings),
         )
     ]
     explanation = []
@@ -176,7 +178,15 @@ def _dues(
     accounts = {lot.account for lot in lots}
     for account in accounts:
         mine = [lot for lot in lots if lot.account == account]
-        kept = sum(points for name, points in left.values() if name == account)
+        # What the units kept still earn, from the rules that paid the order: a rule that
+        # would pay them now but paid nothing then (its limit freed by a return of another
+        # order, say) takes nothing from what the others give back.
+        paid = {lot.rule_id for lot in mine}
+        kept = sum(
+            points
+            for rule_id, (name, points) in left.items()
+            if name == account and rule_id in paid
+        )
         total = sum(lot.points - lot.reversed for lot in mine) - kept
         owed = [
             (lot, lot.points - lot.reversed - left.get(lot.rule_id or "", (account, 0))[1])
@@ -191,6 +201,23 @@ def _spend_back(history: History, source: str, left: Decimal) -> Decimal:
     what earlier returns took."""
     spend = history.purchase_spend.get(source, Decimal(0))
     return spend - left - history.spend_returned.get(source, Decimal(0))
+
+
+def _categories_back(
+    history: History, source: str, remaining: Cart | None, settings: Settings
+) -> tuple[tuple[str, Decimal], ...]:
+    """What this return takes back of each category the purchase still pays for: all
+    of it when nothing is left, else what the units kept no longer pay for (never more
+    than is left, so the returns of a whole purchase take back exactly what it paid)."""
+    kept = history.category_kept.get(source)
+    if not kept:  # a row stored before categories were kept, or all taken back
+        return ()
+    left: dict[str, Decimal] = {}
+    if remaining is not None:
+        lines = eligible_lines(remaining, settings.eligible_spend)
+        left = dict(spend_by_category(lines, len(remaining.lines)))
+    back = {name: spend - left.get(name, Decimal(0)) for name, spend in kept.items()}
+    return tuple(sorted((name, amount) for name, amount in back.items() if amount > 0))
 
 
 def _units_text(units: Mapping[str, int]) -> str:

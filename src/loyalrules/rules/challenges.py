@@ -1,5 +1,5 @@
-"""Challenges: a goal over a period (visits, purchases, spend or activities), an optional
-opt-in, and a reward paid once per period on the event that reaches the goal.
+"""Challenges: a goal over a period (visits, purchases, spend, activities or categories),
+an optional opt-in, and a reward paid once per period on the event that reaches the goal.
 
 A challenge is planned as a rule: its goal and its opt-in are conditions, "once per
 period" is its limit, and the reward is a bonus. So it pays through the same pipeline,
@@ -22,11 +22,14 @@ from decimal import Decimal
 
 import attrs
 
+from loyalrules.ledger import categories
 from loyalrules.ledger.facts import Facts
-from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, activities
+from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, activities
+from loyalrules.rules.categories import spend_by_category
 from loyalrules.rules.conditions import Condition, Window
 from loyalrules.rules.context import Context
 from loyalrules.rules.visit_conditions import purchase_days
+from loyalrules.values.events import Cart
 from loyalrules.values.money import format_money
 from loyalrules.values.timeutil import Period, until_text
 
@@ -43,6 +46,7 @@ class Metric(enum.Enum):
     PURCHASES = "purchases"  # purchases, less those returned in full
     SPEND = "spend"  # eligible spend, less what returns took back
     ACTIVITIES = "activities"  # activities of one kind
+    CATEGORIES = "categories"  # line categories bought (with spend left after returns)
 
 
 @attrs.frozen
@@ -55,19 +59,50 @@ class Goal(Condition):
     currency: str  # the program's, for spend goals
     kind: str | None = None  # the activity kind counted
     locale: str | None = None
+    category: str | None = None  # spend or purchases of this line category only
 
     def _words(self, amount: Decimal) -> str:
+        on = "" if self.category is None else f" on {self.category}"
         if self.metric is Metric.SPEND:
-            return format_money(amount, self.currency, locale=self.locale) + " spent"
+            return format_money(amount, self.currency, locale=self.locale) + " spent" + on
         if self.metric is Metric.ACTIVITIES:
             return f"{amount} {self.kind} activities"
+        if self.metric is Metric.PURCHASES and self.category is not None:
+            return f"{amount} purchases of {self.category}"
         return f"{amount} {self.metric.value}"
+
+    def _categories(self, series: Series, start: datetime, at: datetime) -> Decimal | None:
+        """Progress of a goal over categories from ``series`` in ``[start, at)`` (None
+        for other goals)."""
+        category = self.category
+        if self.metric is Metric.CATEGORIES:
+            return Decimal(len(categories.bought(series, start, at)))
+        if category is None:
+            return None
+        if self.metric is Metric.SPEND:
+            return categories.net_spend(series, category, start, at)
+        return Decimal(categories.net_purchases(series, category, start, at))
+
+    def _event_categories(self, ctx: Context, cart: Cart, done: Decimal) -> Decimal:
+        """Progress of a goal over categories with the event's purchase ``cart``."""
+        bought = dict(spend_by_category(ctx.lines, len(cart.lines)))
+        if self.metric is Metric.CATEGORIES:
+            start, _ = self.period.bounds(ctx.local)
+            before = categories.bought(ctx.history.series, start, ctx.at)
+            return Decimal(len(before | bought.keys()))
+        spend = bought.get(self.category or "", Decimal(0))
+        if self.metric is Metric.SPEND:
+            return done + spend
+        return done + int(spend > 0)
 
     def so_far(self, history: Facts, zone: tzinfo, at: datetime) -> Decimal:
         """Progress in the period holding ``at``, from purchases strictly before it (and
         activities up to it)."""
         start, _ = self.period.bounds(at.astimezone(zone))
         series = history.series
+        by_category = self._categories(series, start, at)
+        if by_category is not None:
+            return by_category
         if self.metric is Metric.VISITS:
             return Decimal(len(purchase_days(history, zone, start, at)))
         if self.metric is Metric.ACTIVITIES:
@@ -82,8 +117,11 @@ class Goal(Condition):
         done = self.so_far(ctx.history, ctx.settings.timezone, ctx.at)
         if self.metric is Metric.ACTIVITIES:
             return done + int(ctx.activity is not None and ctx.activity.kind == self.kind)
-        if ctx.cart is None:
+        cart = ctx.cart
+        if cart is None:
             return done
+        if self.category is not None or self.metric is Metric.CATEGORIES:
+            return self._event_categories(ctx, cart, done)
         if self.metric is Metric.VISITS:
             day = ctx.local.date()
             start, _ = self.period.bounds(ctx.local)
@@ -105,6 +143,10 @@ class Goal(Condition):
         left = self.target - done
         if self.metric is Metric.SPEND:
             more = f"spend {format_money(left, self.currency, locale=self.locale)} more"
+            if self.category is not None:
+                more += f" on {self.category}"
+        elif self.metric is Metric.PURCHASES and self.category is not None:
+            more = f"{left} more {'purchase' if left == 1 else 'purchases'} of {self.category}"
         else:
             what = f"{self.kind} activities" if self.kind is not None else self.metric.value
             if left == 1:  # "1 more visit", "1 more review activity"

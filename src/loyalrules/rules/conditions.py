@@ -114,6 +114,8 @@ def selected_spend(ctx: Context, selector: LineSelector | None) -> Decimal:
     """Eligible spend of the lines ``selector`` picks (all lines when None)."""
     if selector is None:
         return ctx.spend
+    if not selector.fixed:
+        return sum((el.spend for el in selector.select_for(ctx, ctx.lines)), Decimal(0))
     return selector.spend(ctx.lines)
 
 

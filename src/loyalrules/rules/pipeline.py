@@ -130,7 +130,9 @@ def _evaluate(
         chosen: Chosen | None = None
         selector = plan.lines
         if selector is not None:
-            chosen = selector.select(eligible)
+            chosen = (
+                selector.select(eligible) if selector.fixed else selector.select_for(ctx, eligible)
+            )
             if not chosen:
                 continue
         test = plan.test

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any, ClassVar
 
 import attrs
 
@@ -21,7 +22,8 @@ def _frozen(values: Iterable[str]) -> frozenset[str]:
 class LineSelector:
     """Selects lines by category, SKU or tag, with exclusions that always win.
 
-    An empty include side selects every line.
+    An empty include side selects every line. A selector whose choice depends on the
+    member (``fixed`` false) is asked through ``select_for`` with the event's context.
 
     >>> LineSelector(categories={"beans"}).describe()
     'beans'
@@ -34,6 +36,7 @@ class LineSelector:
     exclude_skus: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
     exclude_tags: frozenset[str] = attrs.field(default=frozenset(), converter=_frozen)
 
+    fixed: ClassVar[bool] = True
     _excludes: bool = attrs.field(init=False, repr=False, eq=False)
     _includes_all: bool = attrs.field(init=False, repr=False, eq=False)
     _categories_only: bool = attrs.field(init=False, repr=False, eq=False)
@@ -81,6 +84,14 @@ class LineSelector:
             excluded = self.exclude_categories
             return [el for el in lines if el.line.category not in excluded]
         return [el for el in lines if self(el.line)]
+
+    def select_for(self, ctx: Any, lines: Sequence[EligibleLine]) -> list[EligibleLine]:
+        """The ``lines`` this selector picks for the event of context ``ctx``."""
+        return self.select(lines)
+
+    def seen(self, ctx: Any) -> str | None:
+        """What the event showed of a selector that asks it (``None``: nothing to say)."""
+        return None
 
     def spend(self, lines: Iterable[EligibleLine]) -> Decimal:
         """Eligible spend of the ``lines`` this selector picks."""

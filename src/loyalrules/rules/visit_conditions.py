@@ -5,7 +5,8 @@ Both are derived from the purchases in the member's ledger, on the program's cal
 least one purchase: two orders on one day are one visit, so splitting an order earns no
 extra visit. The event being evaluated counts when it is a purchase; only purchases
 recorded strictly before it count besides, so the answer does not depend on the order in
-which later events reach the engine. A purchase returned later still was a visit.
+which later purchases reach the engine. A purchase the ledger shows returned in full is
+no visit (a return that leaves part of it keeps the visit).
 
 >>> from loyalrules.values.timeutil import Period
 >>> Visits(at_least=5, period=Period.MONTH).describe()
@@ -16,12 +17,13 @@ which later events reach the engine. A purchase returned later still was a visit
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta, tzinfo
 
 import attrs
 
 from loyalrules.ledger.facts import Facts
-from loyalrules.ledger.series import PURCHASES
+from loyalrules.ledger.series import PURCHASES, UNDONE
 from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context
 from loyalrules.values.timeutil import Period
@@ -30,8 +32,16 @@ _TICK = timedelta(microseconds=1)
 
 
 def purchase_days(history: Facts, zone: tzinfo, start: datetime, end: datetime) -> set[date]:
-    """Local days (in ``zone``) with a purchase recorded in ``[start, end)``."""
-    return {at.astimezone(zone).date() for at in history.series.instants(PURCHASES, start, end)}
+    """Local days (in ``zone``) with a purchase recorded in ``[start, end)`` that the
+    ledger does not show returned in full."""
+    series = history.series
+    made = series.instants(PURCHASES, start, end)
+    undone = series.instants(PURCHASES + UNDONE, start, end)
+    if undone:  # the instants of purchases returned in full, once per purchase
+        left = Counter(made)
+        left.subtract(undone)
+        made = [at for at, count in left.items() if count > 0]
+    return {at.astimezone(zone).date() for at in made}
 
 
 def _purchase_days(ctx: Context, start: datetime, end: datetime) -> set[date]:

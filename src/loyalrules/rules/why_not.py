@@ -15,12 +15,16 @@ Big order bonus: not paid: wanted spend at least $50.00, saw spent $20.00
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, cast
 
 import attrs
 
+from loyalrules.errors import ValidationError
+from loyalrules.ledger.codec import decode_fields, encode_fields
 from loyalrules.rules.conditions import AllOf, AnyOf, Condition, Not, Window
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import Multiplier
@@ -43,6 +47,10 @@ ReasonKind = Literal[
     "replay",  # the event was processed already
     "budget",  # a program-wide budget had too little left: ``desired`` and ``awarded``
 ]
+
+
+CHECK_FORMAT = 1
+"""Version of the dict form written by ``RuleCheck.to_dict``."""
 
 
 @attrs.frozen
@@ -80,6 +88,53 @@ class RuleCheck:
     def paid(self) -> bool:
         """True when the rule gave points for this event."""
         return self.points > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-safe form of this check (``resets_at`` as ISO 8601, UTC)."""
+        return {"v": CHECK_FORMAT, **encode_fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RuleCheck:
+        """The check ``to_dict`` gave; a ``ValidationError`` for anything else."""
+        try:
+            if data.get("v") != CHECK_FORMAT:
+                raise ValueError(f"format version {data.get('v')!r}, not {CHECK_FORMAT}")
+            fields = {key: value for key, value in data.items() if key != "v"}
+            check = decode_fields(cls, fields)
+            kinds = typing.get_args(ReasonKind)
+            if not all(isinstance(r, Reason) and r.kind in kinds for r in check.reasons):
+                raise TypeError(f"reasons must be mappings with a kind of {', '.join(kinds)}")
+            return cast(RuleCheck, check)
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise ValidationError(
+                f"not a stored rule check ({error}); store what RuleCheck.to_dict() or "
+                "RuleCheck.dumps() gave"
+            ) from None
+
+    @staticmethod
+    def dumps(checks: Iterable[RuleCheck]) -> str:
+        """The stable JSON text of ``checks`` (``outcome.checks``): keys sorted, no spaces,
+        so equal checks give equal text. Store it beside the outcome's entries.
+
+        >>> text = RuleCheck.dumps([RuleCheck("base", "Base", 12)])
+        >>> text
+        '[{"name":"Base","points":12,"reasons":[],"rule_id":"base","v":1}]'
+        >>> RuleCheck.loads(text)[0].points
+        12
+        """
+        rows = [check.to_dict() for check in checks]
+        return json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    @staticmethod
+    def loads(text: str) -> tuple[RuleCheck, ...]:
+        """The checks ``dumps`` wrote, in their order."""
+        try:
+            rows = json.loads(text)
+        except ValueError as error:
+            raise ValidationError(f"stored rule checks are not JSON: {error}") from None
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise ValidationError("stored rule checks must be a JSON list of objects")
+        return tuple(RuleCheck.from_dict(row) for row in rows)
 
     def __str__(self) -> str:
         why = "; ".join(reason.text for reason in self.reasons)
@@ -164,9 +219,10 @@ def _unpaid(asked: Asked, rule: Rule) -> tuple[Reason, ...]:
     if rule.id not in asked.relevant:
         return (_event_reason(rule, asked.event),)
     lines = rule.lines
-    if lines is not None and not lines.select([el for el in ctx.lines if el.eligible]):
-        wanted = lines.describe()
-        return (Reason("lines", f"the cart has no line of {wanted}", wanted=wanted),)
+    if lines is not None and not lines.select_for(ctx, [el for el in ctx.lines if el.eligible]):
+        wanted, seen = lines.describe(), lines.seen(ctx)
+        text = f"the cart has no line of {wanted}" + (f" ({seen})" if seen else "")
+        return (Reason("lines", text, wanted=wanted, seen=seen),)
     reasons: list[Reason] = []
     if rule.active is not None and not rule.active(ctx):
         wanted, seen = _window_text(rule.active, ctx), rule.active.seen(ctx)

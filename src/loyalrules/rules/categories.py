@@ -1,0 +1,87 @@
+"""Line categories over time: what a purchase records of them, and the member's top
+category of a previous period as a line selector ("the category you buy most earns 2x
+next month").
+
+The ledger keeps each purchase's eligible spend per category (``ledger.categories``).
+The top category of the period before the event's (a calendar period in the program's
+time zone) is the one with the most eligible spend in it, net of the returns recorded
+in it; of equal ones, the first by name. The period is over when the event comes, so
+the answer never depends on the order in which later events reach the engine.
+
+>>> from loyalrules.values.timeutil import Period
+>>> TopCategory(period=Period.MONTH).describe()
+'the top category of the previous month'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+from decimal import Decimal
+from typing import ClassVar
+
+import attrs
+
+from loyalrules.ledger import categories
+from loyalrules.ledger.categories import Amounts
+from loyalrules.ledger.facts import Facts
+from loyalrules.rules.context import Context
+from loyalrules.rules.lines import EligibleLine
+from loyalrules.rules.selectors import LineSelector
+from loyalrules.values.timeutil import Period
+
+_TICK = timedelta(microseconds=1)
+_ZERO = Decimal(0)
+
+
+def spend_by_category(lines: Sequence[EligibleLine], count: int) -> Amounts:
+    """Eligible spend per category of the first ``count`` of ``lines`` (a cart's own
+    lines: shipping and tax come after them), sorted by name. A line that earns nothing
+    (excluded, or free) buys no category."""
+    if count == 1:  # the usual order: no sums, no sorting (a cent per purchase counts)
+        only = lines[0]
+        return ((only.line.category, only.spend),) if only.spend > _ZERO else ()
+    sums: dict[str, Decimal] = {}
+    for el in lines[:count]:
+        spend = el.spend
+        if spend > _ZERO:
+            category = el.line.category
+            sums[category] = sums[category] + spend if category in sums else spend
+    return tuple(sorted(sums.items()))
+
+
+def previous(period: Period, local: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The UTC ``[start, end)`` of the ``period`` before the one holding ``local``."""
+    start, _ = period.bounds(local)
+    return period.bounds((start - _TICK).astimezone(zone))
+
+
+def top_category(history: Facts, zone: tzinfo, period: Period, at: datetime) -> str | None:
+    """The member's top category in the ``period`` before the one holding ``at``."""
+    start, end = previous(period, at.astimezone(zone), zone)
+    return categories.top(history.series, start, end)
+
+
+@attrs.frozen(kw_only=True)
+class TopCategory(LineSelector):
+    """The lines of the member's top category of the ``period`` before the event's
+    (none when they bought nothing then), less the lines ``exclude_*`` leave out."""
+
+    period: Period
+    fixed: ClassVar[bool] = False
+
+    def top(self, ctx: Context) -> str | None:
+        """The member's top category of the previous period."""
+        return top_category(ctx.history, ctx.settings.timezone, self.period, ctx.at)
+
+    def select_for(self, ctx: Context, lines: Sequence[EligibleLine]) -> list[EligibleLine]:
+        top = self.top(ctx)
+        return [el for el in self.select(lines) if el.line.category == top]
+
+    def seen(self, ctx: Context) -> str | None:
+        top = self.top(ctx)
+        period = self.period.value
+        return f"{top} was the top" if top else f"nothing bought in the previous {period}"
+
+    def describe(self) -> str:
+        return f"the top category of the previous {self.period.value}"
