@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import sys
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from loyalrules import (
     StaleOutcome,
     loads_program,
 )
+from loyalrules.ledger.entries import Consumption
+from loyalrules.ledger.lots import LotState
 from loyalrules.operations import redemption
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "loyalrules"
@@ -74,17 +77,19 @@ def test_a_writer_appending_mid_redemption_makes_it_stale(
     shop: Program, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The interleaving the threads hit, made deterministic: after this redemption
-    read the balance (10 points), another writer spends them on the same ledger."""
+    read the lots it takes (10 points), another writer spends them on the same ledger."""
     ledger = funded(shop, "1.00")
     rival = shop.redeem("ten", member=MEMBER, ledger=ledger, at=AT, key="rival")
-    read_balance = redemption.points_available
+    read_lots = redemption.take_first
 
-    def balance_then_rival(led: Ledger, account: str, at: datetime) -> int:
-        available = read_balance(led, account, at)
-        led.apply(rival)
-        return available
+    def lots_then_rival(
+        lots: Iterable[tuple[LotState, datetime]], points: int, at: datetime
+    ) -> tuple[list[Consumption], int]:
+        taken = read_lots(lots, points, at)
+        ledger.apply(rival)
+        return taken
 
-    monkeypatch.setattr(redemption, "points_available", balance_then_rival)
+    monkeypatch.setattr(redemption, "take_first", lots_then_rival)
     with pytest.raises(StaleOutcome, match="another writer"):
         shop.redeem("ten", member=MEMBER, ledger=ledger, at=AT, key="mine")
 

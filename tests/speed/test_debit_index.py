@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalrules import Inactivity
+from loyalrules import Inactivity, StaleOutcome
 from loyalrules.ledger.history import History
 from loyalrules.ledger.lots import AccountState, ConsumptionOrder, LotState, take, take_first
 
@@ -100,3 +101,19 @@ def test_a_debit_reads_only_the_lots_it_takes() -> None:
     assert state.head == len(state.dated) or not state.dated
     first = next(history.lots_to_take("points", ConsumptionOrder.SOONEST_EXPIRING))
     assert first[0].key == "lot-0001"
+
+
+def test_lots_changed_while_a_debit_reads_them_make_it_stale() -> None:
+    # Another thread folding entries in closes a lot the lazy read has not reached yet:
+    # the debit ends in StaleOutcome (compute it again), not a bare RuntimeError.
+    state = AccountState()
+    lots = [LotState(f"lot-{n}", "points", 5, START, START, None, None, None) for n in range(3)]
+    for lot in lots:
+        state.add(lot)
+    history = History()
+    history.accounts["points"] = state
+    reading = history.lots_to_take("points", ConsumptionOrder.SOONEST_EXPIRING)
+    next(reading)
+    state.take(lots[2], START, 5)
+    with pytest.raises(StaleOutcome, match="another writer"):
+        list(reading)

@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
-from loyalrules.errors import CurrencyMismatch, DuplicateEntry, WrongTypeError
+from loyalrules.errors import CurrencyMismatch, DuplicateEntry, StaleOutcome, WrongTypeError
 from loyalrules.ledger.activity import activity_marks
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import Entry, Recorded
@@ -192,17 +192,27 @@ class History(HistoryState):
     def _soonest_expiring(self, account: str) -> Iterator[tuple[LotState, datetime]]:
         state = self.accounts[account]
         open_lots = state.open
-        dated = (
-            item for item in itertools.islice(state.dated, state.head, None) if item[2] in open_lots
-        )
-        inactive = sorted((self.expiry_of(lot), lot.at, lot.key) for lot in state.inactive.values())
-        lasting: Iterable[tuple[datetime, datetime, str]] = (
-            (NEVER, lot.at, lot.key) for lot in state.lasting.values()
-        )
-        if not state.lasting_in_order:
-            lasting = sorted(lasting)
-        for expiry, _, key in heapq.merge(dated, inactive, lasting):
-            yield open_lots[key], expiry
+        try:
+            dated = (
+                item
+                for item in itertools.islice(state.dated, state.head, None)
+                if item[2] in open_lots
+            )
+            inactive = sorted(
+                (self.expiry_of(lot), lot.at, lot.key) for lot in state.inactive.values()
+            )
+            lasting: Iterable[tuple[datetime, datetime, str]] = (
+                (NEVER, lot.at, lot.key) for lot in state.lasting.values()
+            )
+            if not state.lasting_in_order:
+                lasting = sorted(lasting)
+            for expiry, _, key in heapq.merge(dated, inactive, lasting):
+                yield open_lots[key], expiry
+        except (RuntimeError, KeyError):  # another thread folded entries in meanwhile
+            raise StaleOutcome(
+                "another writer appended to this ledger while its lots were read; "
+                "compute the operation again against the current ledger"
+            ) from None
 
     def expiry_of(self, lot: LotState) -> datetime:
         """When ``lot`` expires: its fixed date or the end of the first inactivity gap
