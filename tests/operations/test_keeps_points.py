@@ -311,3 +311,19 @@ def test_a_member_who_never_holds_it_expires_as_without_the_term(
     plain = run(program(expiry, gold="", plus=""), *events)
     when = at(2026, 1, 1) + timedelta(days=ask)
     assert kept.balance(at=when) == plain.balance(at=when)
+
+
+def test_a_manual_tier_keeps_points_once_the_review_writes_it_down() -> None:
+    loaded = program("{after: P12M, resume: from_earning}")
+    ledger = run(loaded, buy(1, at(2026, 2, 1)))
+    match = loaded.assign_tier(
+        member=MEMBER, ledger=ledger, level="gold", reason="status match", actor="agent",
+        at=at(2026, 12, 1), until=at(2027, 6, 1), key="T-1",
+    )  # fmt: skip
+    ledger = ledger.apply(match)
+    assert available(ledger, DEADLINE) == 0  # not written down yet: not held
+    ledger = ledger.apply(loaded.review_tiers(member=MEMBER, ledger=ledger, at=at(2027, 7, 1)))
+    changes = [(e.at, e.level) for e in ledger.entries if isinstance(e, TierChanged)]
+    assert changes == [(at(2026, 12, 1), "gold"), (at(2027, 6, 1), "member")]
+    assert available(ledger, at(2027, 6, 1) - SECOND) == 100
+    assert available(ledger, at(2027, 6, 1)) == 0

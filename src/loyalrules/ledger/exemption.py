@@ -26,6 +26,7 @@ from loyalrules.values.durations import parse_duration
 from loyalrules.values.timeutil import Period, to_utc, zone
 
 NEVER = datetime.max.replace(tzinfo=UTC)
+"""Stands for "no date" where a date is compared (a lot that never expires)."""
 
 Held = Sequence[tuple[datetime, datetime]]
 """Periods ``[start, end)`` a standing was held, sorted and apart (``end`` may be NEVER)."""

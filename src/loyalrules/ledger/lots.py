@@ -6,14 +6,12 @@ from __future__ import annotations
 import bisect
 import enum
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from loyalrules.ledger.entries import Consumption
+from loyalrules.ledger.exemption import NEVER as NEVER  # re-exported: where it always was
 from loyalrules.ledger.exemption import Exemption, GapEnd
 from loyalrules.ledger.fields import Inactivity
-
-NEVER = datetime.max.replace(tzinfo=UTC)
-"""Stands for "no date" where a date is compared (a lot that never expires)."""
 
 
 class LotState:

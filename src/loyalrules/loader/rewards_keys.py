@@ -70,8 +70,16 @@ GIFTS: dict[str, Fields] = {
         {
             "percent": Field(PERCENT, "percent off the order", required=True),
             "max_amount": Field(AMOUNT, "at most this much off"),
+            "of": Field(
+                Text(choices=("merchandise", "order")),
+                "a percent of the whole order with tax and shipping (default), or of the "
+                "merchandise only",
+                default="order",
+            ),
         },
-        build=lambda v, where: PercentOff(v["percent"], v["max_amount"], _locale(where)),
+        build=lambda v, where: PercentOff(
+            v["percent"], v["max_amount"], _locale(where), of_order=v["of"] == "order"
+        ),
     ),
     "free_item": Fields(
         {

@@ -152,17 +152,20 @@ class AmountOff(Gift):
 
 @attrs.frozen
 class PercentOff(Gift):
-    """``percent`` off the order, at most ``max_amount`` (to the cent, half up)."""
+    """``percent`` off the order, at most ``max_amount`` (to the cent, half up): of all
+    the order costs (``of_order``, the default), or of its merchandise only."""
 
     percent: Decimal
     max_amount: Decimal | None = None
     locale: str | None = None  # how the program writes amounts
+    of_order: bool = True
     kind = "percent_off"
 
     def grant(self, reward_id: str, cart: Cart | None, currency: str) -> Grant:
         amount = None
         if cart is not None:
-            value = (cart.payable.amount * self.percent / 100).quantize(
+            base = cart.payable if self.of_order else merchandise(cart)
+            value = (base.amount * self.percent / 100).quantize(
                 Money.zero(currency).quantum, ROUND_HALF_UP
             )
             if self.max_amount is not None:
