@@ -152,14 +152,10 @@ class ReviewTiers:
         return f"{_when(self.at)} tier review"
 
 
-Operation = Redeem | CancelRedemption | PayWithPoints | Adjust | Expire | ReviewTiers | Transfer
-"""A call a host makes on a member's ledger that is not an event."""
-
 __all__ = [
     "Adjust",
     "CancelRedemption",
     "Expire",
-    "Operation",
     "PayWithPoints",
     "Redeem",
     "ReviewTiers",
