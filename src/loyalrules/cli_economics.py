@@ -184,9 +184,11 @@ def _run(args: argparse.Namespace) -> int:
         )
         report = measure(program, population.ledgers, population.months,
                          point_value=_value(program, args))  # fmt: skip
+        friends = len(population.members) - args.members
+        joined = f" and {friends:,} friends who joined" if friends else ""
         title = (
-            f"{program.name} ({program.id}): {args.members:,} members, {args.months} months "
-            f"from {population.months[0].name}, seed {args.seed}"
+            f"{program.name} ({program.id}): {args.members:,} members{joined}, {args.months} "
+            f"months from {population.months[0].name}, seed {args.seed}"
         )
         _show(args, [(program.id, report)], title, report.to_dict(), simulation_text(report, title))
         return 0

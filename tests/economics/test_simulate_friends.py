@@ -3,12 +3,14 @@ referrer, and points members give them, replayed exactly and the same on every b
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from loyalrules import Activity, TransferredIn, ValidationError, load_program, loads_program
 from loyalrules.batch import InProcess
+from loyalrules.cli import main
 from loyalrules.economics import (
     behaviour_from_yaml,
     diff_programs,
@@ -102,3 +104,11 @@ def test_the_diff_replays_transfers_and_referrals() -> None:
     text = diff_text(change, "stingy")
     assert "referral rewards" in text
     assert "transferred" in text
+
+
+def test_simulate_says_how_many_friends_joined(capsys: pytest.CaptureFixture[str]) -> None:
+    program = str(EXAMPLES / "engagement.yaml")
+    args = ["simulate", program, "--members", "60", "--months", "3", "--point-value", "0.01"]
+    assert main(args) == 0
+    title = capsys.readouterr().out.splitlines()[0]
+    assert re.search(r": 60 members and \d+ friends who joined, 3 months from 2026-01", title)

@@ -22,6 +22,11 @@ class Month:
     start: datetime
     end: datetime
 
+    @property
+    def days(self) -> int:
+        """How many days it has (an hour more or less for a change of clocks is none)."""
+        return max(round((self.end - self.start).total_seconds() / 86400), 1)
+
 
 def months_from(first: date, count: int, zone: tzinfo) -> tuple[Month, ...]:
     """``count`` consecutive months from the month of ``first``, local midnights of

@@ -34,10 +34,10 @@ from loyalrules import (
 )
 from loyalrules.economics.behaviour import BehaviourModel
 from loyalrules.economics.calendar import Month
+from loyalrules.economics.metrics import POINTS
 from loyalrules.rules.referrals import REFERRED_BY
 from loyalrules.values.inputs import Transfer
 
-POINTS = "points"
 Event = tuple[datetime, int, Any]
 """An event of a member's month: (when, its order among events at that instant, event)."""
 
@@ -126,8 +126,7 @@ class Circle:
         person = self.person
         n = len(self.friends) + 1
         rng = random.Random(f"{self.seed}:f{n}")
-        days = max(round((month.end - month.start).total_seconds() / 86400), 1)
-        at = month.start + timedelta(days=rng.randrange(days), seconds=rng.randrange(86400))
+        at = month.start + timedelta(days=rng.randrange(month.days), seconds=rng.randrange(86400))
         attributes = {REFERRED_BY: person.member.id} if self.habits.refer else {}
         member = Member(id=f"{person.member.id}-f{n}", joined_at=at, attributes=attributes)
         friend = self.befriend(member, rng)

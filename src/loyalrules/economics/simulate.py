@@ -152,7 +152,7 @@ class _Run:
         if not self.gone:
             if sim.plan is not None and member.joined_at <= month.start:
                 self.membership(month.start + timedelta(hours=1), sim.plan)
-            days = max(round((month.end - month.start).total_seconds() / 86400), 1)
+            days = month.days
             season = sim.seasons.get(int(month.name[5:]), 1.0)
             visit = min(self.rate * self.tier_boost(month) * season / days, 1.0)
             engage = min(sim.engagement / days, 1.0) if sim.kinds else 0.0
@@ -302,6 +302,10 @@ def simulate(
     """Run ``members`` synthetic members through ``program`` for ``months`` months from
     the month of ``start``, under ``model`` (default: the embedded default model).
     ``record`` keeps each member's steps, to replay them through another program.
+
+    In a program with referrals or transfers, members may bring friends who join during
+    the run (see the behaviour model); each member's friends follow them in
+    ``Population.members``.
 
     ``backend`` (a ``loyalrules.batch`` backend: ``InProcess``, ``ProcessPool``, ``Dask``)
     runs the members in partitions of ``partition_size``; each member draws from its own

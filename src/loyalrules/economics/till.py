@@ -24,12 +24,11 @@ from loyalrules import (
     Purchase,
 )
 from loyalrules.economics.behaviour import BehaviourModel
+from loyalrules.economics.metrics import POINTS
 from loyalrules.economics.population import pick
 from loyalrules.storage.inputs import run
 from loyalrules.terms.policies import PayWithPoints as PayPolicy
 from loyalrules.values.inputs import PayWithPoints, Redeem
-
-POINTS = "points"
 
 
 class Shopper(Protocol):

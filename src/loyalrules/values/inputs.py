@@ -16,7 +16,6 @@ May import: ``loyalrules.errors`` and the other value modules.
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +24,7 @@ import attrs
 from loyalrules.errors import WrongTypeError
 from loyalrules.values.events import Cart
 from loyalrules.values.fields import identifier, optional_identifier
+from loyalrules.values.keywords import renamed_instant
 from loyalrules.values.timeutil import to_utc
 
 
@@ -126,21 +126,6 @@ class Transfer:
         return f"{_when(self.at)} give {self.points} points to {self.recipient} (key {self.key})"
 
 
-def _instant(at: object, as_of: object, name: str) -> object:
-    """``at``, or the 0.1 spelling ``as_of=`` with a warning (see decision 0060)."""
-    if as_of is None:
-        return at
-    if at is not None:
-        raise WrongTypeError(f"{name}() got the instant twice; pass it once, as at=")
-    warnings.warn(
-        f"{name}(): the instant is called at= now; as_of= is deprecated and will be "
-        "removed in the next release",
-        DeprecationWarning,
-        stacklevel=3,
-    )
-    return as_of
-
-
 @attrs.frozen(init=False)
 class Expire:
     """``Program.expire``: the nightly expiry run at ``at``."""
@@ -148,7 +133,7 @@ class Expire:
     at: datetime = attrs.field(converter=_at)
 
     def __init__(self, at: datetime | None = None, *, as_of: datetime | None = None) -> None:
-        self.__attrs_init__(_instant(at, as_of, "Expire"))
+        self.__attrs_init__(at if as_of is None else renamed_instant(at, as_of, "Expire"))
 
     def __str__(self) -> str:
         return f"{_when(self.at)} expiry run"
@@ -161,20 +146,16 @@ class ReviewTiers:
     at: datetime = attrs.field(converter=_at)
 
     def __init__(self, at: datetime | None = None, *, as_of: datetime | None = None) -> None:
-        self.__attrs_init__(_instant(at, as_of, "ReviewTiers"))
+        self.__attrs_init__(at if as_of is None else renamed_instant(at, as_of, "ReviewTiers"))
 
     def __str__(self) -> str:
         return f"{_when(self.at)} tier review"
 
 
-Operation = Redeem | CancelRedemption | PayWithPoints | Adjust | Expire | ReviewTiers | Transfer
-"""A call a host makes on a member's ledger that is not an event."""
-
 __all__ = [
     "Adjust",
     "CancelRedemption",
     "Expire",
-    "Operation",
     "PayWithPoints",
     "Redeem",
     "ReviewTiers",
