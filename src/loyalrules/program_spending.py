@@ -216,12 +216,13 @@ class Spending:
         self, *, member: Member, ledger: Ledger, key: str, at: datetime
     ) -> Outcome:
         """Undo the redemption made with ``key``: its points return to the lots they were
-        taken from, with their own expiry (see the program's ``restore_expired``)."""
+        taken from, with their own expiry (see the program's ``restore_expired``). A
+        reward with a ``budget`` gets its redemption back: ``budgets_used`` is -1."""
         check(member, Member, "member")
         check(ledger, Ledger, "ledger")
         check_key(key)
-        from loyalrules.operations import redemption
+        from loyalrules.operations import engagement, redemption
 
-        return redemption.cancel(
-            redemption.redemption_key(key), to_utc(at, "at"), ledger, self.settings
-        )
+        redeemed = redemption.redemption_key(key)
+        outcome = redemption.cancel(redeemed, to_utc(at, "at"), ledger, self.settings)
+        return engagement.with_reward_budget_returned(outcome, self.rewards, ledger, redeemed)

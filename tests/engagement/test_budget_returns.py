@@ -125,3 +125,32 @@ def test_budgets_are_never_overspent_with_returns(start: int, steps: list) -> No
         ledgers[who] = ledger
         assert 0 <= remaining <= start
         assert start - remaining == sum(_held(each) for each in ledgers.values())
+
+
+REWARDS = earn_program(
+    "- {id: base, effect: {type: points_per_spend, points: 1}}",
+    settings="""
+rewards:
+  - {id: mug, name: Launch mug, cost: 10, budget: mugs, gives: {type: free_item, skus: [MUG]}}
+  - {id: tote, name: Tote, cost: 10, gives: {type: free_item, skus: [TOTE]}}
+""",
+)
+
+
+def test_a_cancelled_redemption_gives_its_reward_budget_the_redemption_back() -> None:
+    member = _member(1)
+    bought = REWARDS.process(_order(member, "30.00"), member=member, ledger=Ledger())
+    ledger = Ledger().apply(bought)
+    later = AT + timedelta(hours=1)
+    for key, reward in (("k-1", "mug"), ("k-2", "tote")):
+        outcome = REWARDS.redeem(
+            reward, member=member, ledger=ledger, at=later, key=key, budgets={"mugs": 5}
+        )
+        ledger = ledger.apply(outcome)
+    mug = REWARDS.cancel_redemption(member=member, ledger=ledger, key="k-1", at=later)
+    assert mug.budgets_used == {"mugs": -1}
+    tote = REWARDS.cancel_redemption(member=member, ledger=ledger.apply(mug), key="k-2", at=later)
+    assert tote.budgets_used == {}
+    again = REWARDS.cancel_redemption(member=member, ledger=ledger.apply(mug), key="k-1", at=later)
+    assert again.duplicate
+    assert again.budgets_used == {}  # a replay gives nothing back twice

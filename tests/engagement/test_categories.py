@@ -19,10 +19,13 @@ from loyalrules import (
     Ledger,
     Member,
     Money,
+    Outcome,
+    Program,
     ProgramError,
     Purchase,
     Recorded,
     Return,
+    RuleCheck,
     ValidationError,
     entry_from_dict,
     loads_program,
@@ -55,9 +58,15 @@ def order(number: int, at: datetime, *lines: tuple[str, str]) -> Purchase:
     )
 
 
-def run(program: object, ledger: Ledger, event: object) -> tuple[Ledger, object]:
-    outcome = program.process(event, member=MEMBER, ledger=ledger)  # type: ignore[attr-defined]
+def run(program: Program, ledger: Ledger, event: Purchase | Return) -> tuple[Ledger, Outcome]:
+    outcome = program.process(event, member=MEMBER, ledger=ledger)
     return ledger.apply(outcome), outcome
+
+
+def _top(outcome: Outcome) -> RuleCheck:
+    check = outcome.why("top")
+    assert check is not None
+    return check
 
 
 def march(day: int, hour: int = 10) -> datetime:
@@ -80,7 +89,7 @@ def test_a_purchase_records_eligible_spend_per_category_sorted_by_name() -> None
             ("gift-cards", "25.00"),
         ),
     )
-    recorded = outcome.entries[0]  # type: ignore[attr-defined]
+    recorded = outcome.entries[0]
     assert isinstance(recorded, Recorded)
     # gift cards earn nothing, so they buy no category
     assert recorded.categories == (("beans", Decimal("12.00")), ("tea", Decimal("7.50")))
@@ -88,7 +97,7 @@ def test_a_purchase_records_eligible_spend_per_category_sorted_by_name() -> None
 
 def test_categories_round_trip_through_json_and_old_rows_still_read() -> None:
     _, outcome = run(TOP, Ledger(), order(1, march(2), ("beans", "12.00")))
-    recorded = outcome.entries[0]  # type: ignore[attr-defined]
+    recorded = outcome.entries[0]
     row = json.loads(json.dumps(recorded.to_dict()))
     assert row["categories"] == [["beans", "12.00"]]
     assert entry_from_dict(row) == recorded
@@ -118,8 +127,8 @@ def test_the_top_category_of_last_month_earns_double_this_month() -> None:
     ledger, _ = run(TOP, ledger, order(2, datetime(2026, 2, 9, tzinfo=LA), ("tea", "20.00")))
     ledger, outcome = run(TOP, ledger, order(3, march(2), ("beans", "10.00"), ("tea", "10.00")))
     # base 20, and beans (February's top) 2x: +10
-    assert outcome.points == 30  # type: ignore[attr-defined]
-    assert outcome.why("top").points == 10  # type: ignore[attr-defined]
+    assert outcome.points == 30
+    assert _top(outcome).points == 10
 
 
 def test_the_top_category_is_the_previous_calendar_month_in_the_program_time_zone() -> None:
@@ -127,18 +136,18 @@ def test_the_top_category_is_the_previous_calendar_month_in_the_program_time_zon
     # this month's, and January has none.
     ledger, _ = run(TOP, Ledger(), order(1, datetime(2026, 3, 1, 1, tzinfo=LA), ("beans", "30.00")))
     ledger, outcome = run(TOP, ledger, order(2, march(20), ("beans", "10.00")))
-    assert outcome.why("top").points == 0  # type: ignore[attr-defined]
+    assert _top(outcome).points == 0
     _, april = run(
         TOP, ledger, order(3, datetime(2026, 4, 1, 0, 30, tzinfo=LA), ("beans", "10.00"))
     )
-    assert april.why("top").points == 10  # type: ignore[attr-defined]
+    assert _top(april).points == 10
 
 
 def test_equal_spend_is_won_by_the_first_category_by_name() -> None:
     ledger, _ = run(TOP, Ledger(), order(1, datetime(2026, 2, 3, tzinfo=LA), ("tea", "15.00")))
     ledger, _ = run(TOP, ledger, order(2, datetime(2026, 2, 4, tzinfo=LA), ("beans", "15.00")))
     _, outcome = run(TOP, ledger, order(3, march(2), ("beans", "5.00"), ("tea", "5.00")))
-    assert outcome.why("top").points == 5  # type: ignore[attr-defined]
+    assert _top(outcome).points == 5
     assert categories.top(ledger.history.series, *_february()) == "beans"
 
 
@@ -153,13 +162,13 @@ def test_a_return_in_the_period_changes_its_top_category() -> None:
     back = Return(id="r-1", purchase=beans, occurred_at=datetime(2026, 2, 20, tzinfo=LA))
     ledger, _ = run(TOP, ledger, back)
     _, outcome = run(TOP, ledger, order(3, march(2), ("beans", "10.00"), ("tea", "10.00")))
-    assert outcome.why("top").points == 10  # type: ignore[attr-defined]
+    assert _top(outcome).points == 10
     assert categories.top(ledger.history.series, *_february()) == "tea"
 
 
 def test_no_purchase_last_month_means_no_top_category_and_the_rule_says_why() -> None:
     _, outcome = run(TOP, Ledger(), order(1, march(2), ("beans", "10.00")))
-    check = outcome.why("top")  # type: ignore[attr-defined]
+    check = _top(outcome)
     assert check.points == 0
     assert check.reasons[0].kind == "lines"
     assert check.reasons[0].text == (
@@ -171,7 +180,7 @@ def test_no_purchase_last_month_means_no_top_category_and_the_rule_says_why() ->
 def test_a_cart_without_the_top_category_says_which_it_was() -> None:
     ledger, _ = run(TOP, Ledger(), order(1, datetime(2026, 2, 3, tzinfo=LA), ("tea", "5.00")))
     _, outcome = run(TOP, ledger, order(2, march(2), ("beans", "10.00")))
-    reason = outcome.why("top").reasons[0]  # type: ignore[attr-defined]
+    reason = _top(outcome).reasons[0]
     assert (reason.kind, reason.seen) == ("lines", "tea was the top")
 
 
@@ -212,41 +221,41 @@ def test_three_different_categories_in_a_month_complete_the_challenge() -> None:
     ledger, first = run(
         CHALLENGES, Ledger(), order(1, march(2), ("beans", "5.00"), ("beans", "1.00"))
     )
-    assert not first.paid("explorer")  # type: ignore[attr-defined]
-    assert "1 categories so far" in str(first.why("explorer"))  # type: ignore[attr-defined]
+    assert not first.paid("explorer")
+    assert "1 categories so far" in str(first.why("explorer"))
     ledger, second = run(CHALLENGES, ledger, order(2, march(3), ("tea", "5.00")))
-    assert not second.paid("explorer")  # type: ignore[attr-defined]
+    assert not second.paid("explorer")
     ledger, third = run(CHALLENGES, ledger, order(3, march(4), ("tea", "5.00"), ("cups", "5.00")))
-    assert third.paid("explorer")  # type: ignore[attr-defined]
+    assert third.paid("explorer")
     _, fourth = run(CHALLENGES, ledger, order(4, march(5), ("mugs", "5.00")))
-    assert not fourth.paid("explorer")  # type: ignore[attr-defined]
+    assert not fourth.paid("explorer")
 
 
 def test_spend_on_one_category_counts_that_category_only_to_the_cent() -> None:
     ledger, first = run(
         CHALLENGES, Ledger(), order(1, march(2), ("beans", "49.99"), ("tea", "40.00"))
     )
-    assert not first.paid("beans")  # type: ignore[attr-defined]
+    assert not first.paid("beans")
     status = CHALLENGES.status(member=MEMBER, ledger=ledger, at=march(2))
     assert (
         "$50 on coffee beans: spend $0.01 more on beans by the end of 2026-03-31" in status.messages
     )
     ledger, second = run(CHALLENGES, ledger, order(2, march(9), ("beans", "0.01")))
-    assert second.paid("beans")  # type: ignore[attr-defined]
+    assert second.paid("beans")
 
 
 def test_purchases_of_a_category_count_orders_not_lines() -> None:
     ledger, first = run(CHALLENGES, Ledger(), order(1, march(2), ("tea", "2.00"), ("tea", "2.00")))
-    assert not first.paid("tea-twice")  # type: ignore[attr-defined]
+    assert not first.paid("tea-twice")
     _, second = run(CHALLENGES, ledger, order(2, march(3), ("tea", "2.00")))
-    assert second.paid("tea-twice")  # type: ignore[attr-defined]
+    assert second.paid("tea-twice")
 
 
 def test_a_return_of_another_order_undoes_a_category_challenge() -> None:
     first = order(1, march(2), ("beans", "30.00"))
     ledger, _ = run(CHALLENGES, Ledger(), first)
     ledger, second = run(CHALLENGES, ledger, order(2, march(3), ("beans", "20.00")))
-    assert second.paid("beans")  # type: ignore[attr-defined]
+    assert second.paid("beans")
     back = Return(id="r-1", purchase=first, occurred_at=march(10))
     ledger, outcome = run(CHALLENGES, ledger, back)
     assert "$50 on coffee beans: the return undoes it, -200" in str(outcome)
@@ -285,7 +294,9 @@ def test_returns_take_back_each_category_exactly_and_never_more(lines, discount,
         order_discount=Money(f"{discount / 100:.2f}", "USD") if discount else None,
     )
     ledger, outcome = run(CHALLENGES, Ledger(), purchase)
-    paid = dict(outcome.entries[0].categories)  # type: ignore[attr-defined]
+    recorded = outcome.entries[0]
+    assert isinstance(recorded, Recorded)
+    paid = dict(recorded.categories)
     units = [line.id for line in purchase.lines for _ in range(line.quantity)]
     seed.shuffle(units)
     cuts = (
@@ -316,7 +327,7 @@ def test_a_compacted_ledger_keeps_its_categories() -> None:
     )
     assert len(compacted) == 1
     _, outcome = run(TOP, compacted, order(3, march(2), ("beans", "10.00"), ("tea", "10.00")))
-    assert outcome.why("top").points == 10  # type: ignore[attr-defined]
+    assert _top(outcome).points == 10
     assert categories.top(compacted.history.series, *_february()) == "tea"
 
 
@@ -326,5 +337,5 @@ def test_a_return_after_the_period_leaves_its_top_category_as_it_was() -> None:
     ledger, _ = run(TOP, ledger, order(2, datetime(2026, 2, 9, tzinfo=LA), ("tea", "20.00")))
     ledger, _ = run(TOP, ledger, Return(id="r-1", purchase=beans, occurred_at=march(1)))
     _, outcome = run(TOP, ledger, order(3, march(2), ("beans", "10.00"), ("tea", "10.00")))
-    assert outcome.why("top").points == 10  # type: ignore[attr-defined]
+    assert _top(outcome).points == 10
     assert categories.top(ledger.history.series, *_february()) == "beans"

@@ -18,11 +18,11 @@ from loyalrules import (
     Member,
     Outcome,
     Purchase,
+    RuleCheck,
     ValidationError,
     WrongTypeError,
     loads_program,
 )
-from loyalrules.rules.why_not import RuleCheck
 
 LA = ZoneInfo("America/Los_Angeles")
 MEMBER = Member(id="m-1", joined_at=datetime(2026, 1, 1, tzinfo=LA))

@@ -62,6 +62,20 @@ def with_reward_budget(outcome: Outcome, reward: Reward) -> Outcome:
     return attrs.evolve(outcome, budgets_used={reward.budget: 1})
 
 
+def with_reward_budget_returned(
+    outcome: Outcome, rewards: tuple[Reward, ...], ledger: Ledger, key: str
+) -> Outcome:
+    """``outcome`` of cancelling the redemption ``key`` giving its reward's budget the
+    redemption back (``budgets_used`` of -1), for the host to add back."""
+    redeemed = ledger.history.redemptions.get(key)
+    if outcome.duplicate or redeemed is None:
+        return outcome
+    reward = next((r for r in rewards if r.id == redeemed.reward_id), None)
+    if reward is None or reward.budget is None:
+        return outcome
+    return attrs.evolve(outcome, budgets_used={reward.budget: -1})
+
+
 def with_budgets_returned(
     outcome: Outcome, ledger: Ledger, budget_of: Mapping[str, str]
 ) -> Outcome:
