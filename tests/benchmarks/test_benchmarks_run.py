@@ -29,6 +29,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("many_rules.py", ["--purchases", "200"], "200 rules / 5 rules"),
         ("peers.py", ["--n", "500", "--reps", "1"], "loyalrules engine alone"),
         ("load.py", ["--rules", "20,200", "--repeat", "1"], "200 rules"),
+        ("values.py", ["--count", "200", "--repeat", "1"], "fingerprint, 6 lines"),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(
