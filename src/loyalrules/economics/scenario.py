@@ -68,7 +68,7 @@ def __getattr__(name: str) -> Any:
     if record is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     warnings.warn(
-        f"loyalrules.economics.scenario.{name} is {record.__name__} from loyalrules.storage "
+        f"loyalrules.economics.scenario.{name} is {record.__name__} from loyalrules "
         "now; the old name is deprecated and will be removed in the next release",
         DeprecationWarning,
         stacklevel=2,

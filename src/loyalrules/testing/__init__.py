@@ -80,7 +80,7 @@ def __getattr__(name: str) -> Any:
 
     warnings.warn(
         f"loyalrules.testing.{name} is deprecated and will be removed in the next release; "
-        f"use {new} from loyalrules.storage (one set of operation records for stores, "
+        f"use {new} from loyalrules (one set of operation records for stores, "
         "batch jobs, the simulator and scenarios)",
         DeprecationWarning,
         stacklevel=2,
