@@ -6,7 +6,8 @@ may appear, values are drawn from the key's schema, and strings from small pools
 by the key's name, so ids, account names, groups, plans, durations and dates refer to
 one another often enough for many documents to load. ``hostile(document)`` replaces one
 value anywhere in it with a hostile one. ``schema_keys()`` lists every key path of the
-schema, for the test that the generator reaches them all.
+schema and ``reachable_keys()`` every one the generator may draw, for the test that it
+reaches them all.
 """
 
 from __future__ import annotations

@@ -230,8 +230,13 @@ def earned(bought: list[tuple[int, int]]) -> Ledger:
     return ledger
 
 
-def written_in(sequence: list[tuple[int, tuple[str, int, str]]], bought: list[tuple[int, int]]):
-    """The ledger after ``sequence``, which debits it accepted, and its balances."""
+Written = tuple[list[tuple[int, bool]], list[tuple[int, int, int]]]
+
+
+def written_in(
+    sequence: list[tuple[int, tuple[str, int, str]]], bought: list[tuple[int, int]]
+) -> Written:
+    """Which debits of ``sequence`` the ledger accepted, and its balance on every day."""
     ledger, accepted = earned(bought), []
     for number, debit in sequence:
         try:
