@@ -119,7 +119,7 @@ class NightlyRun:
         records = load_partition(partition)
         for record in records:
             member = member_from_dict(record["member"])
-            ledger = Ledger.from_dicts(record["entries"])
+            ledger = Ledger.from_dicts(record["entries"], accounts=program.accounts)
             try:
                 outcomes = _run_member(self.jobs, program, member, ledger)
             except LoyalRulesError as error:

@@ -48,7 +48,7 @@ class Rederivation:
         records = load_partition(partition)
         for record in records:
             member = member_from_dict(record["member"])
-            stored = Ledger.from_dicts(record["entries"])
+            stored = Ledger.from_dicts(record["entries"], accounts=program.accounts)
             try:
                 new = replay(program, member, (input_from_dict(i) for i in record["inputs"]))
                 before, after = _summary(stored, self.as_of), _summary(new, self.as_of)

@@ -284,16 +284,17 @@ class Store(abc.ABC):
         *,
         input: Input | None = None,
         attempts: int = 20,
+        accounts: Iterable[str] = (),
     ) -> Outcome:
         """Load, ``compute(member, ledger)``, ``apply``; on a conflict, again (up to
         ``attempts`` times, each after a short random pause that doubles, so writers
         racing for one member spread out instead of colliding again). Returns the stored
         outcome, or a ``duplicate`` one when another request stored the same entries
         first. Errors of ``compute`` (such as ``InsufficientPoints``) pass through and
-        nothing is stored."""
+        nothing is stored. ``accounts`` (``program.accounts``) is handed to ``load``."""
         member = self.member(member_id)
         for attempt in range(attempts):
-            outcome = compute(member, self.load(member_id))
+            outcome = compute(member, self.load(member_id, accounts=accounts))
             try:
                 stored = self.apply(member_id, outcome, input=input)
             except StoreConflict:
@@ -319,6 +320,7 @@ class Store(abc.ABC):
             lambda member, ledger: run(program, member, ledger, item),
             input=item,
             attempts=attempts,
+            accounts=program.accounts,
         )
 
 
