@@ -62,7 +62,7 @@ if TYPE_CHECKING:
         register_effect,
     )
     from loyalrules.operations.memberships import MembershipValue
-    from loyalrules.operations.outcome import Outcome, Quote
+    from loyalrules.operations.outcome import Awarded, Outcome, Quote
     from loyalrules.operations.payouts import PayoutStatus
     from loyalrules.operations.points_payment import PointsPayment
     from loyalrules.operations.redemption import RewardOption
@@ -116,6 +116,7 @@ _WHERE: dict[str, str] = {
     "Activity": "loyalrules.values.events",
     "Adjust": "loyalrules.values.inputs",
     "Adjusted": "loyalrules.ledger.entries",
+    "Awarded": "loyalrules.operations.outcome",
     "Balance": "loyalrules.ledger.ledger",
     "BonusEffect": "loyalrules.rules.effects",
     "BuildEnv": "loyalrules.loader",
@@ -230,6 +231,7 @@ __all__ = [
     "Activity",
     "Adjust",
     "Adjusted",
+    "Awarded",
     "Balance",
     "BonusEffect",
     "BuildEnv",
