@@ -80,13 +80,12 @@ if TYPE_CHECKING:
     from loyalrules.rules.why_not import Reason, RuleCheck
     from loyalrules.terms.policies import Plan
     from loyalrules.terms.tiers import Level, Measure, Tiers, TierState
+    from loyalrules.values.cart import Cart, Purchase
     from loyalrules.values.events import (
         Activation,
         Activity,
-        Cart,
         LineItem,
         Membership,
-        Purchase,
         Return,
     )
     from loyalrules.values.inputs import (
@@ -121,7 +120,7 @@ _WHERE: dict[str, str] = {
     "BonusEffect": "loyalrules.rules.effects",
     "BuildEnv": "loyalrules.loader",
     "CancelRedemption": "loyalrules.values.inputs",
-    "Cart": "loyalrules.values.events",
+    "Cart": "loyalrules.values.cart",
     "Challenge": "loyalrules.rules.challenges",
     "ChallengeProgress": "loyalrules.rules.challenges",
     "Checkpoint": "loyalrules.ledger.checkpoint",
@@ -168,7 +167,7 @@ _WHERE: dict[str, str] = {
     "Problem": "loyalrules.errors",
     "Program": "loyalrules.program",
     "ProgramError": "loyalrules.errors",
-    "Purchase": "loyalrules.values.events",
+    "Purchase": "loyalrules.values.cart",
     "Quote": "loyalrules.operations.outcome",
     "Reason": "loyalrules.rules.why_not",
     "Recorded": "loyalrules.ledger.entries",
