@@ -249,6 +249,8 @@ class Earning:
         upgrade = tier_changes.on_purchase(
             tiers, before, ctx, evaluation, at_tier, key, self.settings
         )
+        if upgrade is tier_changes.NO_UPGRADE:
+            return ctx, evaluation, upgrade
         return ctx, upgrade.evaluation, upgrade
 
     def activity(
