@@ -342,6 +342,6 @@ class Earning:
             awarded=Awarded(awarded, self.settings.account_names),
             # the cart is in the program's currency (``cart_context`` checked it)
             eligible_spend=engine_money(ctx.spend, self.settings.currency),
-            explanation=(*evaluation.explanation, *upgrade.explanation),
+            explanation=evaluation.explanation + upgrade.explanation,  # no copy when () is added
             reasons=Reasons(self.book, ctx, evaluation, None),
         )
