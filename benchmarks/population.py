@@ -26,6 +26,7 @@ import random
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
 from ledger import PROGRAM_YAML  # the same program as ledger.py
@@ -89,8 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     events = 0
     # The collector policy docs/hosting.md gives a host's batch loop (decision 0097);
     # --collector plain measures the loop without it.
-    freeze_every = FREEZE_EVERY if args.collector == "frozen" else None
-    with collector_frozen_every(freeze_every or 1) as done:
+    frozen = args.collector == "frozen"
+    policy = collector_frozen_every(FREEZE_EVERY) if frozen else nullcontext(lambda: None)
+    with policy as done:
         for index, bought in enumerate(months):
             month_end = month_start(index + 1)
             start, start_cpu = time.perf_counter(), time.process_time()
@@ -101,8 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ledgers[n] = ledger.append(
                     expire(member=member, ledger=ledger, at=month_end).entries
                 )
-                if freeze_every:
-                    done()
+                done()
             engine += time.perf_counter() - start
             engine_cpu += time.process_time() - start_cpu
             events += sum(map(len, bought)) + len(members)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gc
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from support import earn_program, item
 
-from loyalrules import Ledger, Member, Purchase, ValidationError
+from loyalrules import Ledger, Member, Program, Purchase, ValidationError, load_program
 from loyalrules.values.collector import collector_frozen_every
 
 
@@ -56,24 +57,28 @@ def test_a_count_below_one_is_refused() -> None:
         pass
 
 
-def test_ledgers_and_outcomes_hold_no_reference_cycles() -> None:
+SIMPLE = earn_program(
+    "- {id: base, name: 1 point per $1, effect: {type: points_per_spend, points: 1}}"
+)
+SHOP = load_program(Path(__file__).resolve().parents[2] / "examples" / "shop" / "program.yaml")
+
+
+@pytest.mark.parametrize("program", [SIMPLE, SHOP], ids=["one-rule", "shop-with-tiers"])
+def test_ledgers_and_outcomes_hold_no_reference_cycles(program: Program) -> None:
     # Frozen objects are freed by reference counting only: the policy is safe because
     # what an evaluation builds and keeps has no cycles for the collector to find.
-    program = earn_program(
-        "- {id: base, name: 1 point per $1, effect: {type: points_per_spend, points: 1}}"
-    )
     start = datetime(2026, 1, 1, tzinfo=UTC)
     member = Member(id="m-1", joined_at=start)
     gc.collect()
     gc.disable()
     try:
         ledger = Ledger()
-        for n in range(20):
+        for n in range(40):  # past Gold's $500: a tier change and its bonus
             purchase = Purchase(
                 id=f"p-{n}",
                 member_id="m-1",
                 occurred_at=start + timedelta(days=n),
-                lines=[item(price="12.50")],
+                lines=[item(price="25.00")],
             )
             outcome = program.process(purchase, member=member, ledger=ledger)
             ledger = ledger.append(outcome.entries)
