@@ -30,6 +30,13 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("peers.py", ["--n", "500", "--reps", "1"], "loyalrules engine alone"),
         ("load.py", ["--rules", "20,200", "--repeat", "1"], "200 rules"),
         ("values.py", ["--count", "200", "--repeat", "1"], "fingerprint, 6 lines"),
+        ("population.py", ["--members", "30", "--months", "2"], "engine time"),
+        (
+            "population.py",
+            ["--members", "30", "--months", "2", "--collector", "plain"],
+            "µs per event",
+        ),
+        ("quote.py", ["--products", "50"], "Program.quote_many"),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(

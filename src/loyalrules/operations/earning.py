@@ -249,6 +249,8 @@ class Earning:
         upgrade = tier_changes.on_purchase(
             tiers, before, ctx, evaluation, at_tier, key, self.settings
         )
+        if upgrade is tier_changes.NO_UPGRADE:
+            return ctx, evaluation, upgrade
         return ctx, upgrade.evaluation, upgrade
 
     def activity(
@@ -340,6 +342,6 @@ class Earning:
             awarded=Awarded(awarded, self.settings.account_names),
             # the cart is in the program's currency (``cart_context`` checked it)
             eligible_spend=engine_money(ctx.spend, self.settings.currency),
-            explanation=(*evaluation.explanation, *upgrade.explanation),
+            explanation=evaluation.explanation + upgrade.explanation,  # no copy when () is added
             reasons=Reasons(self.book, ctx, evaluation, None),
         )

@@ -78,14 +78,15 @@ def on_purchase(
 ) -> Upgrade:
     """Upgrade the member when this purchase crosses a threshold: a ``TierChanged`` entry,
     each crossed level's upgrade bonus, and the purchase earned as ``crossing_purchase``
-    says (``evaluate(level_id)`` evaluates it again at another tier)."""
+    says (``evaluate(level_id)`` evaluates it again at another tier). ``NO_UPGRADE``
+    (one object, not one per purchase) when it crosses none: ``evaluation`` stands."""
     if before.level.rank + 1 == len(tiers.levels):  # at the top already
-        return Upgrade(evaluation, (), ())
+        return NO_UPGRADE
     adds = [contribution(measure, ctx, evaluation) for measure in tiers.measures]
     after = tuple(v + a for v, a in zip(before.values or (before.value,), adds, strict=False))
     added = adds[0]
     if not tiers.reaches_above(after, before.level):  # the usual purchase: no upgrade
-        return Upgrade(evaluation, (), ())
+        return NO_UPGRADE
     reached = tiers.qualified(after)
     rate = None
     if tiers.crossing is Crossing.NEW_RATE:
