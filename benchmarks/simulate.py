@@ -26,10 +26,11 @@ import time
 from pathlib import Path
 
 from loyalrules import load_program
-from loyalrules.cli_economics import ProgressBar, frozen_as_done
+from loyalrules.cli_economics import FREEZE_EVERY, ProgressBar, shown
 from loyalrules.economics.metrics import measure
 from loyalrules.economics.scenario import play_ledger
 from loyalrules.economics.simulate import simulate
+from loyalrules.values.collector import collector_frozen_every
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 30.0
@@ -48,16 +49,17 @@ def main() -> int:
 
     gc.collect()
     start, cpu = time.perf_counter(), time.process_time()
-    population = simulate(
-        program,
-        members=args.members,
-        months=args.months,
-        seed=args.seed,
-        progress=frozen_as_done(ProgressBar(sys.stderr), "simulate"),  # as the command does
-    )
-    simulated, simulated_cpu = time.perf_counter() - start, time.process_time() - cpu
-    report = measure(program, population.ledgers, population.months)
-    total, total_cpu = time.perf_counter() - start, time.process_time() - cpu
+    with collector_frozen_every(FREEZE_EVERY) as done:  # as the command does
+        population = simulate(
+            program,
+            members=args.members,
+            months=args.months,
+            seed=args.seed,
+            progress=shown(ProgressBar(sys.stderr), "simulate", done),
+        )
+        simulated, simulated_cpu = time.perf_counter() - start, time.process_time() - cpu
+        report = measure(program, population.ledgers, population.months)
+        total, total_cpu = time.perf_counter() - start, time.process_time() - cpu
     member_months = args.members * args.months
     orders = sum(
         1
@@ -66,7 +68,6 @@ def main() -> int:
         if entry.kind == "recorded" and getattr(entry, "event_type", "") == "purchase"
     )
     del population
-    gc.unfreeze()
 
     sample = min(args.sample, args.members)
     gc.collect()

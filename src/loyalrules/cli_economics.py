@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 from collections.abc import Callable
@@ -19,9 +18,10 @@ from loyalrules.economics.metrics import Report, measure
 from loyalrules.economics.render import diff_text, simulation_text
 from loyalrules.economics.scenario import Scenario, scenario_from_record
 from loyalrules.economics.simulate import DEFAULT_START, simulate
+from loyalrules.values.collector import collector_frozen_every
 
 FREEZE_EVERY = 100
-"""Members simulated between two ``gc.freeze()`` calls (see :func:`frozen_as_done`)."""
+"""Members simulated between two ``gc.freeze()`` calls (see :func:`shown`)."""
 MODEL_SUFFIX = ".population.yaml"
 """A behaviour model beside ``PROGRAM.yaml`` is ``PROGRAM.population.yaml``."""
 
@@ -49,20 +49,15 @@ class ProgressBar:
         self.stream.flush()
 
 
-def frozen_as_done(bar: ProgressBar, label: str) -> Callable[[int, int], None]:
-    """A progress callback that also moves finished members' ledgers out of the garbage
-    collector's sight every :data:`FREEZE_EVERY` members.
+def shown(bar: ProgressBar, label: str, done: Callable[[], None]) -> Callable[[int, int], None]:
+    """A progress callback that shows ``bar`` and calls ``done()`` for each member, the
+    collector policy of :func:`collector_frozen_every` (decision 0097): the finished
+    members' ledgers stay alive until the report is made, and without it each full
+    collection would scan all of them again, about a tenth of a simulation's time."""
 
-    The ledgers stay alive until the report is made, and each full collection would scan
-    all of them again: about a tenth of a simulation's time. ``gc.freeze()`` is process
-    wide, so only the command line, whose process this is, does it; the objects are still
-    freed by reference counting.
-    """
-
-    def progress(done: int, total: int) -> None:
-        if done % FREEZE_EVERY == 0:
-            gc.freeze()
-        bar(label, done, total)
+    def progress(count: int, total: int) -> None:
+        done()
+        bar(label, count, total)
 
     return progress
 
@@ -170,7 +165,11 @@ def _show(
 
 
 def _run(args: argparse.Namespace) -> int:
-    bar = ProgressBar(sys.stderr)
+    with collector_frozen_every(FREEZE_EVERY) as done:
+        return _command(args, ProgressBar(sys.stderr), done)
+
+
+def _command(args: argparse.Namespace, bar: ProgressBar, done: Callable[[], None]) -> int:
     if args.command == "simulate":
         program = load_program(args.program)
         population = simulate(
@@ -180,7 +179,7 @@ def _run(args: argparse.Namespace) -> int:
             seed=args.seed,
             start=args.start,
             model=_model(args, args.program),
-            progress=frozen_as_done(bar, "simulate"),
+            progress=shown(bar, "simulate", done),
         )
         report = measure(program, population.ledgers, population.months,
                          point_value=_value(program, args))  # fmt: skip
@@ -194,8 +193,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     old, new = load_program(args.old), load_program(args.new)
     if args.events:
-        return _diff_events(args, old, new, bar)
-    phases = {phase: frozen_as_done(bar, phase) for phase in ("simulate", "replay")}
+        return _diff_events(args, old, new, bar, done)
+    phases = {phase: shown(bar, phase, done) for phase in ("simulate", "replay")}
     result = diff_programs(
         old,
         new,
@@ -216,9 +215,15 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _diff_events(args: argparse.Namespace, old: Program, new: Program, bar: ProgressBar) -> int:
+def _diff_events(
+    args: argparse.Namespace,
+    old: Program,
+    new: Program,
+    bar: ProgressBar,
+    done: Callable[[], None],
+) -> int:
     scenarios = [scenario for path in args.events for scenario in _recorded(path)]
-    phases = {phase: frozen_as_done(bar, phase) for phase in ("old", "new")}
+    phases = {phase: shown(bar, phase, done) for phase in ("old", "new")}
     result = diff_recorded(
         old,
         new,
