@@ -40,6 +40,7 @@ from loyalrules.rules.effects import (
 )
 from loyalrules.rules.history_conditions import Anniversary, SinceJoining, SinceLastPurchase
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.rules.settings import Stacking
 from loyalrules.terms.policies import Unit
 from loyalrules.values.durations import parse_duration
 from loyalrules.values.money import minor_units
@@ -323,10 +324,31 @@ register_effect(
     },
     doc="Points on the share of eligible spend paid with these methods (split tender).",
 )
+
+
+def _multiply(values: dict[str, Any], env: BuildEnv) -> Multiply:
+    paid_with = values.get("paid_with")
+    if paid_with is None:
+        return Multiply(Fraction(values["factor"]))
+    if env.settings.stacking is Stacking.BEST:
+        raise ValueError(
+            "'paid_with' needs 'stacking: multiply' or 'add': under 'best' the best "
+            "multiplier would differ between the tenders' shares; give the extra points "
+            "on that share with a 'points_per_tender' rule instead"
+        )
+    return Multiply(Fraction(values["factor"]), frozenset(paid_with))
+
+
 register_effect(
     "multiply",
-    lambda v, env: Multiply(Fraction(v["factor"])),
-    fields={"factor": Field(Number(minimum=Decimal(1)), "e.g. 2 for double points", required=True)},
+    _multiply,
+    fields={
+        "factor": Field(Number(minimum=Decimal(1)), "e.g. 2 for double points", required=True),
+        "paid_with": Field(
+            ListOf(Text(), one_or_many=True, min_items=1),
+            "multiply only the share of the points paid with these payment methods",
+        ),
+    },
     doc="Multiply the base points of the rule's lines (all lines if it has none).",
 )
 register_effect(

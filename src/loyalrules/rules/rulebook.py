@@ -28,6 +28,7 @@ from loyalrules.rules.selectors import LineSelector
 from loyalrules.rules.settings import Settings
 from loyalrules.rules.stacking import StackingControl
 from loyalrules.terms.policies import Account, Expiry, NoFixedExpiry, NotPending, Pending, Unit
+from loyalrules.values.events import Cart
 from loyalrules.values.money import format_money, minor_units
 from loyalrules.values.timeutil import to_utc
 
@@ -108,6 +109,7 @@ class PlannedRule:
     lines: LineSelector | None = None
     earn: Callable[[Decimal, Decimal], Ratio] | None = None
     factor: Ratio = (1, 1)
+    paid_with: frozenset[str] | None = None  # a multiplier on one tender's share
     account: Account = attrs.field(factory=Account)
     pending: Pending = attrs.field(factory=NotPending)
     expiry: Expiry = attrs.field(factory=NoFixedExpiry)
@@ -151,6 +153,7 @@ class PlannedRule:
             lines=rule.lines,
             earn=effect.earn_exact if isinstance(effect, SpendEffect) else None,
             factor=effect.factor.as_integer_ratio() if isinstance(effect, Multiplier) else (1, 1),
+            paid_with=effect.paid_with if isinstance(effect, Multiplier) else None,
             account=account,
             pending=rule.pending or account.pending,
             expiry=expiry,
@@ -163,6 +166,23 @@ class PlannedRule:
             bonus=effect if isinstance(effect, BonusEffect) else None,
             max_points=rule.max_points,
         )
+
+    def on_share(self, cart: Cart | None) -> PlannedRule | None:
+        """This multiplier (with ``paid_with``) for ``cart``: its factor on the share paid
+        with those methods and 1 on the rest, which is ``1 + (factor - 1) * share`` over
+        all of it, exactly; ``None`` when they paid nothing.
+
+        Stacking ``multiply`` and ``add`` are linear in each factor, so the averaged
+        factor gives exactly the points of multiplying that share alone.
+        """
+        share = 0 if cart is None or self.paid_with is None else cart.tender_share(self.paid_with)
+        if not share:
+            return None
+        if share == 1:
+            return self
+        a, b = self.factor
+        p, q = share.numerator, share.denominator
+        return attrs.evolve(self, factor=(b * q + (a - b) * p, b * q))
 
     def explain(self, points: int) -> Explanation:
         """The explanation line of this rule when it applied and gave ``points``."""
