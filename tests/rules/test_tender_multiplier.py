@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import item, usd
 
-from loyalrules import Ledger, Member, Program, ProgramError, Purchase, Return, loads_program
+from loyalrules import Ledger, Member, Program, Purchase, Return, loads_program
 from loyalrules.values.tenders import Tender
 
 MEMBER = Member(id="m-1", joined_at=datetime(2026, 1, 1, tzinfo=UTC))
@@ -98,9 +97,23 @@ def test_stacking_add_adds_the_card_share_extra() -> None:
     assert got == {"base": 10, "cobrand": 12, "promo": 10}
 
 
-def test_best_stacking_is_refused_with_a_way_out() -> None:
-    with pytest.raises(ProgramError, match="'paid_with' needs 'stacking: multiply' or 'add'"):
-        program(stacking="best")
+def test_stacking_best_picks_the_best_factor_on_each_share() -> None:
+    # The card's $6.00 earns its 3x (12 more), the rest the promotion's 2x (4 more).
+    prog = program(ALL_DOUBLE, stacking="best")
+    got = points(purchase("10.00", ("cobrand", "6.00"), ("visa", "4.00")), prog)
+    assert got == {"base": 10, "cobrand": 12, "promo": 4}
+    # All paid with the card: 3x on everything, the promotion adds nothing.
+    got = points(purchase("10.00", ("cobrand", "10.00")), prog)
+    assert got == {"base": 10, "cobrand": 20, "promo": 0}
+    # None paid with it: the promotion's 2x.
+    assert points(purchase("10.00", ("visa", "10.00")), prog) == {"base": 10, "promo": 10}
+
+
+def test_stacking_best_ties_go_to_the_rule_written_first() -> None:
+    tie = "  - {id: promo, name: Triple points, effect: {type: multiply, factor: 3}}\n"
+    prog = program(tie, stacking="best")
+    got = points(purchase("10.00", ("cobrand", "6.00"), ("visa", "4.00")), prog)
+    assert got == {"base": 10, "cobrand": 12, "promo": 8}
 
 
 def test_a_return_takes_back_the_card_points_of_what_is_returned() -> None:
@@ -127,3 +140,31 @@ def test_points_are_the_base_tripled_on_the_card_share_exactly(cents: int, card_
     share = Fraction(on_card) / Fraction(price)
     assert sum(got.values()) == math.floor(Fraction(price) * (1 + 2 * share))
     assert ("cobrand" in got) == (card_cents > 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cents=st.integers(1, 100_000),
+    card_cents=st.integers(0, 100_000),
+    card=st.integers(1, 4),
+    promo=st.integers(1, 4),
+    stacking=st.sampled_from(["multiply", "add", "best"]),
+)
+def test_each_share_stacks_as_the_program_says(
+    cents: int, card_cents: int, card: int, promo: int, stacking: str
+) -> None:
+    card_cents = min(card_cents, cents)
+    price, on_card = Decimal(cents) / 100, Decimal(card_cents) / 100
+    prog = loads_program(
+        f"program: shop\ncurrency: USD\ntimezone: UTC\nstacking: {stacking}\nearn:\n"
+        "  - {id: base, effect: {type: points_per_spend, points: 1, counting: pro_rata}}\n"
+        f"  - {{id: cobrand, effect: {{type: multiply, factor: {card}, paid_with: cobrand}}}}\n"
+        f"  - {{id: promo, effect: {{type: multiply, factor: {promo}}}}}\n"
+    )
+    tenders = [t for t in (("cobrand", on_card), ("visa", price - on_card)) if t[1]]
+    got = points(purchase(str(price), *[(m, str(a)) for m, a in tenders]), prog)
+    # Worked out share by share: the card's share and the rest, each stacked alone.
+    s = Fraction(on_card) / Fraction(price)
+    on_card_factor = {"multiply": card * promo, "add": card + promo - 1, "best": max(card, promo)}
+    exact = Fraction(price) * (s * on_card_factor[stacking] + (1 - s) * promo)
+    assert sum(got.values()) == math.floor(exact)

@@ -40,7 +40,6 @@ from loyalrules.rules.effects import (
 )
 from loyalrules.rules.history_conditions import Anniversary, SinceJoining, SinceLastPurchase
 from loyalrules.rules.selectors import LineSelector
-from loyalrules.rules.settings import Stacking
 from loyalrules.terms.policies import Unit
 from loyalrules.values.durations import parse_duration
 from loyalrules.values.money import minor_units
@@ -328,15 +327,8 @@ register_effect(
 
 def _multiply(values: dict[str, Any], env: BuildEnv) -> Multiply:
     paid_with = values.get("paid_with")
-    if paid_with is None:
-        return Multiply(Fraction(values["factor"]))
-    if env.settings.stacking is Stacking.BEST:
-        raise ValueError(
-            "'paid_with' needs 'stacking: multiply' or 'add': under 'best' the best "
-            "multiplier would differ between the tenders' shares; give the extra points "
-            "on that share with a 'points_per_tender' rule instead"
-        )
-    return Multiply(Fraction(values["factor"]), frozenset(paid_with))
+    methods = None if paid_with is None else frozenset(paid_with)
+    return Multiply(Fraction(values["factor"]), methods)
 
 
 register_effect(

@@ -148,7 +148,7 @@ def _evaluate(
                     earning.append(plan)
                 else:
                     if plan.paid_with is not None:  # acts on one tender's share
-                        shared = plan.on_share(ctx.cart)
+                        shared = plan.on_share(ctx.cart, ctx.settings.stacking)
                         if shared is None:
                             slots.pop()
                             continue
