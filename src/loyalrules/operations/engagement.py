@@ -21,7 +21,7 @@ from loyalrules.rules.challenges import Challenge, Goal, Metric
 from loyalrules.rules.conditions import MinSpend
 from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
-from loyalrules.rules.messages import lot_expires_text
+from loyalrules.rules.messages import expires_text, lot_expires_text
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
@@ -41,7 +41,9 @@ def with_reward_message(
     text = reward.message.render(
         points=reward.cost_for(ctx),
         reward=reward.name,
-        expires="never" if lot is None else lot_expires_text(lot, outcome.entries, ledger, zone),
+        expires=expires_text(None, zone)
+        if lot is None
+        else lot_expires_text(lot, outcome.entries, ledger, zone),
     )
     return attrs.evolve(outcome, member_messages=(text,))
 

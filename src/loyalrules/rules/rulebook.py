@@ -194,8 +194,10 @@ class PlannedRule:
         the best factor may differ from one tender's share to the next: the plan keeps
         its factor and carries every tender's share instead.
         """
-        share = 0 if cart is None or self.paid_with is None else cart.tender_share(self.paid_with)
-        if not share or cart is None:
+        if cart is None or self.paid_with is None:
+            return None
+        share = cart.tender_share(self.paid_with)
+        if not share:
             return None
         if share == 1:
             return self

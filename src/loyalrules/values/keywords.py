@@ -88,12 +88,7 @@ def renamed_instant(at: object, as_of: object, name: str) -> object:
     """
     if at is not None:
         raise WrongTypeError(f"{name}() got at twice; pass it once, as at=")
-    warnings.warn(
-        f"{name}(): the instant is called at= now; as_of= is deprecated and will be "
-        "removed in the next release",
-        DeprecationWarning,
-        stacklevel=3,
-    )
+    _warn_as_of(name)
     return as_of
 
 
@@ -108,16 +103,22 @@ def instant_of(at: T | None, as_of: T | None, name: str) -> T:
     if as_of is not None:
         if at is not None:
             raise WrongTypeError(f"{name}() got at twice; pass it once, as at=")
-        warnings.warn(
-            f"{name}(): the instant is called at= now; as_of= is deprecated and will be "
-            "removed in the next release",
-            DeprecationWarning,
-            stacklevel=3,
-        )
+        _warn_as_of(name)
         return as_of
     if at is None:
         raise WrongTypeError(f"{name}() needs the instant: pass at=")
     return at
+
+
+def _warn_as_of(name: str) -> None:
+    """Warn that ``name`` was given ``as_of=``, at the line that called ``name`` (our
+    caller's caller)."""
+    warnings.warn(
+        f"{name}(): the instant is called at= now; as_of= is deprecated and will be "
+        "removed in the next release",
+        DeprecationWarning,
+        stacklevel=4,
+    )
 
 
 def _put(kwargs: dict[str, Any], param: str, value: object, name: str) -> None:
