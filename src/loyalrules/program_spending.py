@@ -102,7 +102,7 @@ class Spending:
         engagement.check_reward_budget(reward, budgets)
         outcome = redemption.redeem(request, ledger, self.settings)
         outcome = engagement.with_reward_budget(outcome, reward)
-        return engagement.with_reward_message(outcome, reward, ctx, self.settings)
+        return engagement.with_reward_message(outcome, reward, ctx, self.settings, ledger)
 
     @naming_accounts
     def redeem_points(

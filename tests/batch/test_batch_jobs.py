@@ -156,9 +156,9 @@ def test_the_dask_backend_on_a_local_cluster_computes_the_same_report(
         assert Dask(address=cluster.scheduler_address).map(len, parts) == [len(p) for p in parts]
 
 
-def goodwill_payout(program: Program, member: Member, ledger: Ledger, as_of: datetime) -> Outcome:
+def goodwill_payout(program: Program, member: Member, ledger: Ledger, at: datetime) -> Outcome:
     """A stand-in period-close payout: 10 points to every member who bought this year."""
-    if not ledger.balance(at=as_of).lifetime_earned:
+    if not ledger.balance(at=at).lifetime_earned:
         return Outcome(
             event_key="payout", entries=(), explanation=(), ledger_version=ledger.version
         )
@@ -168,8 +168,8 @@ def goodwill_payout(program: Program, member: Member, ledger: Ledger, as_of: dat
         points=10,
         reason="period close",
         actor="batch",
-        at=as_of,
-        key=f"payout:{as_of.date()}",
+        at=at,
+        key=f"payout:{at.date()}",
     )
 
 
@@ -193,7 +193,7 @@ def test_rederivation_reports_differences_and_writes_only_when_asked(
     new_program = loads_program(doubled)
     buyers = [m for m in store.member_ids() if len(store.load(m))]
     versions = {m: store.version(m) for m in store.member_ids()}
-    report = rederive(doubled, _partitions(store, tmp_path, with_inputs=True), as_of=NIGHT)
+    report = rederive(doubled, _partitions(store, tmp_path, with_inputs=True), at=NIGHT)
     assert report.errors == ()
     assert sorted(d["member_id"] for d in report.differences) == buyers
     for difference in report.differences:

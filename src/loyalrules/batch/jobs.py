@@ -7,16 +7,17 @@ the host applies them to its store, each under the store's compare-and-set.
 
 For example::
 
-    night = [NightlyExpiry(as_of), TierReview(as_of)]
+    night = [NightlyExpiry(at), TierReview(at)]
     report = run_jobs(night, program_text, parts, ProcessPool())
     apply_results(store, program, report)
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import attrs
 
@@ -42,6 +43,7 @@ from loyalrules.storage import (
     member_from_dict,
     run,
 )
+from loyalrules.values.keywords import instant_of
 
 
 class MemberJob(Protocol):
@@ -55,50 +57,95 @@ class MemberJob(Protocol):
     def input(self) -> Input | None: ...
 
 
-@attrs.frozen
-class NightlyExpiry:
-    """``Program.expire`` as of ``as_of``: write down the points that expired."""
+class _At:
+    """The instant of a job, ``at`` (decision 0060); ``as_of`` was its 0.1 name and still
+    reads it, with a ``DeprecationWarning``, for one release."""
 
-    as_of: datetime
+    __slots__ = ()
+    at: datetime
+
+    @property
+    def as_of(self) -> datetime:
+        warnings.warn(
+            f"{type(self).__name__}.as_of is called at now; as_of is deprecated and will "
+            "be removed in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.at
+
+
+@attrs.frozen(init=False)
+class NightlyExpiry(_At):
+    """``Program.expire`` at ``at``: write down the points that expired."""
+
+    at: datetime
     name: ClassVar[str] = "expiry"
 
+    if TYPE_CHECKING:  # type checkers see the new form only (decision 0060)
+
+        def __init__(self, at: datetime) -> None: ...
+
+    else:
+
+        def __init__(self, at=None, *, as_of=None):
+            self.__attrs_init__(instant_of(at, as_of, "NightlyExpiry"))
+
     def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome:
-        return run(program, member, ledger, Expire(self.as_of))
+        return run(program, member, ledger, Expire(self.at))
 
     def input(self) -> Input | None:
-        return Expire(self.as_of)
+        return Expire(self.at)
 
 
-@attrs.frozen
-class TierReview:
-    """``Program.review_tiers`` as of ``as_of``: write down the tier changes."""
+@attrs.frozen(init=False)
+class TierReview(_At):
+    """``Program.review_tiers`` at ``at``: write down the tier changes."""
 
-    as_of: datetime
+    at: datetime
     name: ClassVar[str] = "tier-review"
 
+    if TYPE_CHECKING:
+
+        def __init__(self, at: datetime) -> None: ...
+
+    else:
+
+        def __init__(self, at=None, *, as_of=None):
+            self.__attrs_init__(instant_of(at, as_of, "TierReview"))
+
     def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome:
-        return run(program, member, ledger, ReviewTiers(self.as_of))
+        return run(program, member, ledger, ReviewTiers(self.at))
 
     def input(self) -> Input | None:
-        return ReviewTiers(self.as_of)
+        return ReviewTiers(self.at)
 
 
 PeriodCloseOperation = Callable[[Program, Member, Ledger, datetime], Outcome]
 
 
-@attrs.frozen
-class PeriodClose:
+@attrs.frozen(init=False)
+class PeriodClose(_At):
     """Period-close payouts (cashback paid out, certificates issued at a period's end):
-    the hook. ``operation(program, member, ledger, as_of)`` computes one member's payout
+    the hook. ``operation(program, member, ledger, at)`` computes one member's payout
     as an Outcome; it must be a module-level function so that it pickles. When the
     engine has its own period-close operation, pass it here (or a one-line wrapper)."""
 
     operation: PeriodCloseOperation
-    as_of: datetime
+    at: datetime
     name: ClassVar[str] = "period-close"
 
+    if TYPE_CHECKING:
+
+        def __init__(self, operation: PeriodCloseOperation, at: datetime) -> None: ...
+
+    else:
+
+        def __init__(self, operation, at=None, *, as_of=None):
+            self.__attrs_init__(operation, instant_of(at, as_of, "PeriodClose"))
+
     def outcome(self, program: Program, member: Member, ledger: Ledger) -> Outcome:
-        return self.operation(program, member, ledger, self.as_of)
+        return self.operation(program, member, ledger, self.at)
 
     def input(self) -> Input | None:
         return None

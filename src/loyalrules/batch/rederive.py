@@ -4,7 +4,7 @@ asked.
 
 For example::
 
-    report = rederive(new_program_text, partitions, as_of=now)
+    report = rederive(new_program_text, partitions, at=now)
     [d["member_id"] for d in report.differences]
     write_rederived(store, report)  # only after reading the report
 """
@@ -21,10 +21,11 @@ from loyalrules import Ledger, LoyalRulesError, loads_program
 from loyalrules.batch.backends import Backend, InProcess
 from loyalrules.batch.partitions import Partition, Record, error_record, load_partition
 from loyalrules.storage import Store, StoreConflict, input_from_dict, member_from_dict, replay
+from loyalrules.values.keywords import instant_of
 
 
-def _summary(ledger: Ledger, as_of: datetime) -> dict[str, int]:
-    balance = ledger.balance(at=as_of)
+def _summary(ledger: Ledger, at: datetime) -> dict[str, int]:
+    balance = ledger.balance(at=at)
     return {
         "available": balance.available,
         "pending": balance.pending,
@@ -36,10 +37,10 @@ def _summary(ledger: Ledger, as_of: datetime) -> dict[str, int]:
 @attrs.frozen
 class Rederivation:
     """What a worker runs on one partition: each member's inputs replayed through the
-    program given as YAML text, compared with their stored ledger as of ``as_of``."""
+    program given as YAML text, compared with their stored ledger at ``at``."""
 
     program_text: str
-    as_of: datetime
+    at: datetime
 
     def __call__(self, partition: Partition) -> dict[str, Any]:
         program = loads_program(self.program_text)
@@ -51,7 +52,7 @@ class Rederivation:
             stored = Ledger.from_dicts(record["entries"], accounts=program.accounts)
             try:
                 new = replay(program, member, (input_from_dict(i) for i in record["inputs"]))
-                before, after = _summary(stored, self.as_of), _summary(new, self.as_of)
+                before, after = _summary(stored, self.at), _summary(new, self.at)
             except LoyalRulesError as error:
                 errors.append(error_record(member.id, error))
                 continue
@@ -87,12 +88,16 @@ class RederivationReport:
 def rederive(
     program_text: str,
     partitions: Sequence[Partition],
-    as_of: datetime,
+    at: datetime | None = None,
     backend: Backend | None = None,
+    *,
+    as_of: datetime | None = None,
 ) -> RederivationReport:
     """Replay every member of ``partitions`` (records with their ``inputs``) through the
-    program ``program_text``; nothing is written."""
-    parts = (backend or InProcess()).map(Rederivation(program_text, as_of), list(partitions))
+    program ``program_text``, comparing balances at ``at``; nothing is written.
+    ``as_of=`` is the 0.1 spelling of ``at=``, deprecated."""
+    when = instant_of(at, as_of, "rederive")
+    parts = (backend or InProcess()).map(Rederivation(program_text, when), list(partitions))
     return RederivationReport(
         members=sum(part["members"] for part in parts),
         differences=tuple(d for part in parts for d in part["differences"]),

@@ -17,12 +17,12 @@ from datetime import datetime, timedelta
 from loyalrules.errors import CurrencyMismatch, DuplicateEntry, StaleOutcome, WrongTypeError
 from loyalrules.ledger.activity import activity_marks
 from loyalrules.ledger.checkpoint import Checkpoint
-from loyalrules.ledger.entries import Entry, Recorded
+from loyalrules.ledger.entries import Earned, Entry, Recorded
 from loyalrules.ledger.exemption import Exemption, merged, tier_periods
 from loyalrules.ledger.fold import FOLDS, HistoryState, fold_of
 from loyalrules.ledger.lots import NEVER, ConsumptionOrder, LotState
 from loyalrules.ledger.series import PURCHASES, Series
-from loyalrules.ledger.standing_entries import MembershipChanged
+from loyalrules.ledger.standing_entries import MembershipChanged, TierChanged
 from loyalrules.values.money import Money
 
 # A checkpoint keeps the instants a rule earned within this horizon: enough for every
@@ -214,10 +214,11 @@ class History(HistoryState):
                 "compute the operation again against the current ledger"
             ) from None
 
-    def expiry_of(self, lot: LotState) -> datetime:
+    def expiry_of(self, lot: LotState, written: tuple[tuple[datetime, str], ...] = ()) -> datetime:
         """When ``lot`` expires: its fixed date or the end of the first inactivity gap
         after it was earned, whichever is first (``NEVER`` when neither applies), each
-        postponed while a standing that keeps points was held (``lot.exemption``)."""
+        postponed while a standing that keeps points was held (``lot.exemption``), with
+        the tiers ``written`` down after the ledger's (``(when, level)``) too."""
         expires = lot.expires_at or NEVER
         exemption = lot.exemption
         if exemption is None:
@@ -225,7 +226,7 @@ class History(HistoryState):
                 return expires
             deadline = self.activity.deadline_after(lot.inactivity, lot.at)
             return expires if deadline is None else min(expires, deadline)
-        held = self.held_periods(exemption)
+        held = self.held_periods(exemption, written)
         expires = exemption.postpone(lot.at, expires, held)
         if lot.inactivity is None:
             return expires
@@ -233,18 +234,36 @@ class History(HistoryState):
         deadline = self.activity.deadline_after(lot.inactivity, lot.at, gap_end, (exemption, held))
         return expires if deadline is None else min(expires, deadline)
 
-    def held_periods(self, exemption: Exemption) -> tuple[tuple[datetime, datetime], ...]:
+    def held_periods(
+        self, exemption: Exemption, written: tuple[tuple[datetime, str], ...] = ()
+    ) -> tuple[tuple[datetime, datetime], ...]:
         """The periods ``[start, end)`` the member held a standing that ``exemption``
-        names, from the tiers written down and the membership events."""
+        names, from the tiers written down (and ``written``, not kept) and the
+        membership events."""
         self.catch_up()
-        held = self.held.get(exemption)
+        held = None if written else self.held.get(exemption)
         if held is None:
-            periods = tier_periods(self.tier_changes, exemption.tiers) if exemption.tiers else []
+            tiers = [*self.tier_changes, *written]
+            periods = tier_periods(tiers, exemption.tiers) if exemption.tiers else []
             if exemption.plans:
                 changes = [c for plan in exemption.plans for c in self.memberships.get(plan, ())]
                 periods += plan_periods(changes)
-            held = self.held[exemption] = merged(periods)
+            held = merged(periods)
+            if not written:
+                self.held[exemption] = held
         return held
+
+    def expiry_after(self, lot: Earned, entries: tuple[Entry, ...]) -> datetime | None:
+        """When ``lot``, one of an event's ``entries`` not appended yet, expires as the
+        balance will read it once they are (``None``: no date while a standing keeps it),
+        the tiers they write down included."""
+        state = LotState(
+            lot.key, lot.account, lot.points, lot.at, lot.available_at, lot.expires_at,
+            lot.inactivity, lot.source, lot.rule_id, lot.exemption,
+        )  # fmt: skip
+        written = tuple((e.at, e.level) for e in entries if isinstance(e, TierChanged))
+        expires = self.expiry_of(state, written)
+        return None if expires == NEVER else expires
 
     @property
     def lifetime_spend(self) -> Money | None:

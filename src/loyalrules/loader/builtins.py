@@ -323,10 +323,24 @@ register_effect(
     },
     doc="Points on the share of eligible spend paid with these methods (split tender).",
 )
+
+
+def _multiply(values: dict[str, Any], env: BuildEnv) -> Multiply:
+    paid_with = values.get("paid_with")
+    methods = None if paid_with is None else frozenset(paid_with)
+    return Multiply(Fraction(values["factor"]), methods)
+
+
 register_effect(
     "multiply",
-    lambda v, env: Multiply(Fraction(v["factor"])),
-    fields={"factor": Field(Number(minimum=Decimal(1)), "e.g. 2 for double points", required=True)},
+    _multiply,
+    fields={
+        "factor": Field(Number(minimum=Decimal(1)), "e.g. 2 for double points", required=True),
+        "paid_with": Field(
+            ListOf(Text(), one_or_many=True, min_items=1),
+            "multiply only the share of the points paid with these payment methods",
+        ),
+    },
     doc="Multiply the base points of the rule's lines (all lines if it has none).",
 )
 register_effect(

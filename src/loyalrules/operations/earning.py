@@ -27,7 +27,7 @@ from loyalrules.rules.budgets import draw
 from loyalrules.rules.categories import spend_by_category
 from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
-from loyalrules.rules.messages import expires_text
+from loyalrules.rules.messages import lot_expires_text
 from loyalrules.rules.pipeline import (
     Evaluation,
     RuleBook,
@@ -74,8 +74,9 @@ class Earning:
         object.__setattr__(self, "budget_of", budgets)
         object.__setattr__(self, "messages", {r.id: r for r in rules if r.message is not None})
 
-    def member_messages(self, entries: tuple[Entry, ...]) -> tuple[str, ...]:
-        """The messages of the rules that credited ``entries``, rendered."""
+    def member_messages(self, entries: tuple[Entry, ...], ledger: Ledger) -> tuple[str, ...]:
+        """The messages of the rules that credited ``entries`` (computed against
+        ``ledger``), rendered."""
         if not self.messages:
             return ()
         zone, shown = self.settings.timezone, []
@@ -84,7 +85,7 @@ class Earning:
                 continue
             rule = self.messages.get(entry.rule_id or "")
             if rule is not None and rule.message is not None:
-                expires = expires_text(entry.expires_at, zone)
+                expires = lot_expires_text(entry, entries, ledger, zone)
                 text = rule.message.render(points=entry.points, reward=rule.name, expires=expires)
                 shown.append(text)
         return tuple(shown)
@@ -217,7 +218,7 @@ class Earning:
             ledger_version=ledger.version,
             reasons=Reasons(self.book, ctx, evaluation, None),
             budgets_used=used,
-            member_messages=self.member_messages(entries),
+            member_messages=self.member_messages(entries, ledger),
         )
 
     def earn(
@@ -296,7 +297,7 @@ class Earning:
             ledger_version=ledger.version,
             reasons=Reasons(self.book, ctx, evaluation, activity.kind),
             budgets_used=used,
-            member_messages=self.member_messages(entries),
+            member_messages=self.member_messages(entries, ledger),
         )
 
     def quote(

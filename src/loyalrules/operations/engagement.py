@@ -21,7 +21,7 @@ from loyalrules.rules.challenges import Challenge, Goal, Metric
 from loyalrules.rules.conditions import MinSpend
 from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
-from loyalrules.rules.messages import expires_text
+from loyalrules.rules.messages import expires_text, lot_expires_text
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
@@ -30,16 +30,20 @@ from loyalrules.values.money import format_money
 
 
 def with_reward_message(
-    outcome: Outcome, reward: Reward, ctx: Context, settings: Settings
+    outcome: Outcome, reward: Reward, ctx: Context, settings: Settings, ledger: Ledger
 ) -> Outcome:
-    """``outcome`` of redeeming ``reward`` with the reward's member message rendered."""
+    """``outcome`` of redeeming ``reward`` (against ``ledger``) with the reward's member
+    message rendered."""
     if reward.message is None or outcome.duplicate:
         return outcome
-    expires = next((e.expires_at for e in outcome.entries if isinstance(e, Earned)), None)
+    lot = next((e for e in outcome.entries if isinstance(e, Earned)), None)
+    zone = settings.timezone
     text = reward.message.render(
         points=reward.cost_for(ctx),
         reward=reward.name,
-        expires=expires_text(expires, settings.timezone),
+        expires=expires_text(None, zone)
+        if lot is None
+        else lot_expires_text(lot, outcome.entries, ledger, zone),
     )
     return attrs.evolve(outcome, member_messages=(text,))
 

@@ -62,10 +62,12 @@ class SpendEffect(Effect):
 
 
 class Multiplier(Effect):
-    """Multiplies the base points of the lines its rule selects (``factor`` >= 1)."""
+    """Multiplies the base points of the lines its rule selects (``factor`` >= 1); with
+    ``paid_with``, only the share of them paid with those payment methods."""
 
     __slots__ = ()
     factor: Fraction
+    paid_with: frozenset[str] | None = None
 
 
 class BonusEffect(Effect):
@@ -124,12 +126,17 @@ class PointsPerSpend(SpendEffect):
 
 @attrs.frozen
 class Multiply(Multiplier):
-    """Multiply base points by ``factor`` (2 for double points)."""
+    """Multiply base points by ``factor`` (2 for double points), or only those of the
+    share paid with ``paid_with`` ("3x on the part paid with the co-brand card")."""
 
     factor: Fraction
+    paid_with: frozenset[str] | None = None
 
     def promise(self, unit: str) -> str:
-        return f"{_number(Decimal(self.factor.numerator) / self.factor.denominator)}x {unit}"
+        text = f"{_number(Decimal(self.factor.numerator) / self.factor.denominator)}x {unit}"
+        if self.paid_with is None:
+            return text
+        return f"{text} on the part paid with {' or '.join(sorted(self.paid_with))}"
 
 
 @attrs.frozen

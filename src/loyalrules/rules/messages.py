@@ -19,6 +19,9 @@ from datetime import datetime, tzinfo
 
 import attrs
 
+from loyalrules.ledger.entries import Earned, Entry
+from loyalrules.ledger.ledger import Ledger
+
 NAMES = ("points", "reward", "expires")
 
 
@@ -53,3 +56,12 @@ class MessageTemplate:
 def expires_text(expires_at: datetime | None, zone: tzinfo) -> str:
     """``$expires``: the local date the points expire, or ``never``."""
     return "never" if expires_at is None else expires_at.astimezone(zone).date().isoformat()
+
+
+def lot_expires_text(lot: Earned, entries: tuple[Entry, ...], ledger: Ledger, zone: tzinfo) -> str:
+    """``$expires`` of ``lot``, one of an event's ``entries`` computed against ``ledger``:
+    what the balance will say once they are appended, so no date while a tier or plan
+    that keeps points (``lot.exemption``) keeps it."""
+    if lot.exemption is None:
+        return expires_text(lot.expires_at, zone)
+    return expires_text(ledger.history.expiry_after(lot, entries), zone)

@@ -147,6 +147,12 @@ def _evaluate(
                 if plan.phase is _SPEND:
                     earning.append(plan)
                 else:
+                    if plan.paid_with is not None:  # acts on one tender's share
+                        shared = plan.on_share(ctx.cart, ctx.settings.stacking)
+                        if shared is None:
+                            slots.pop()
+                            continue
+                        plan = slots[-1] = shared
                     multiplying.append(plan)
                 if chosen is not None:
                     scoped[plan.pos] = chosen

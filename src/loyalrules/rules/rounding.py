@@ -76,6 +76,10 @@ def _earn(
             a, b = plan.factor
             _add(exact, plan.pos, base_n * (a - b), base_d * b)
     else:
+        shares = next((plan.shares for plan in multipliers if plan.shares), None)
+        if shares is not None:  # a multiplier on some tenders' share
+            _best_by_tender(exact, base_n, base_d, multipliers, shares)
+            return
         best = multipliers[0]
         a, b = best.factor
         for plan in multipliers[1:]:
@@ -83,6 +87,29 @@ def _earn(
             if a2 * b > a * b2:  # strictly better; ties keep the rule written first
                 best, a, b = plan, a2, b2
         _add(exact, best.pos, base_n * (a - b), base_d * b)
+
+
+def _best_by_tender(
+    exact: dict[int, Ratio],
+    base_n: int,
+    base_d: int,
+    multipliers: Sequence[PlannedRule],
+    shares: tuple[tuple[str | None, int, int], ...],
+) -> None:
+    """Stacking ``best`` when a multiplier acts on some tenders' share (``paid_with``):
+    each tender's share ``p / q`` of the base points gets the best factor of the
+    multipliers acting on it (ties: the rule written first)."""
+    for method, p, q in shares:
+        best = None
+        for plan in multipliers:
+            paid_with = plan.paid_with
+            if paid_with is not None and method not in paid_with:
+                continue
+            if best is None or plan.factor[0] * best.factor[1] > best.factor[0] * plan.factor[1]:
+                best = plan
+        if best is not None:
+            a, b = best.factor
+            _add(exact, best.pos, base_n * p * (a - b), base_d * q * b)
 
 
 def _line_id(el: EligibleLine) -> str:

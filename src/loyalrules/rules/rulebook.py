@@ -12,6 +12,7 @@ import enum
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 
@@ -25,9 +26,10 @@ from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.plan_index import PlanIndex
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.selectors import LineSelector
-from loyalrules.rules.settings import Settings
+from loyalrules.rules.settings import Settings, Stacking
 from loyalrules.rules.stacking import StackingControl
 from loyalrules.terms.policies import Account, Expiry, NoFixedExpiry, NotPending, Pending, Unit
+from loyalrules.values.events import Cart
 from loyalrules.values.money import format_money, minor_units
 from loyalrules.values.timeutil import to_utc
 
@@ -85,6 +87,19 @@ def _miss(rule: Rule) -> Callable[[Context], str | None] | None:
     return rule.near_miss
 
 
+def _tender_shares(cart: Cart) -> tuple[tuple[str | None, int, int], ...]:
+    """Each tender's share of what ``cart`` paid, exactly: ``(method, p, q)`` for
+    ``p / q``; without tenders, all of it paid by its ``payment``."""
+    if not cart.tenders:
+        return ((cart.payment, 1, 1),)
+    total = sum((t.amount.amount for t in cart.tenders), Decimal(0))
+    shares = []
+    for tender in cart.tenders:
+        share = Fraction(tender.amount.amount) / Fraction(total)
+        shares.append((tender.method, share.numerator, share.denominator))
+    return tuple(shares)
+
+
 @attrs.frozen(eq=False)
 class PlannedRule:
     """A rule with what evaluating it needs precomputed once, at load.
@@ -108,6 +123,10 @@ class PlannedRule:
     lines: LineSelector | None = None
     earn: Callable[[Decimal, Decimal], Ratio] | None = None
     factor: Ratio = (1, 1)
+    paid_with: frozenset[str] | None = None  # a multiplier on one tender's share
+    # Under stacking ``best``, every tender's share of the cart (method, p, q): set on
+    # a multiplier with ``paid_with`` for one event (see ``on_share``).
+    shares: tuple[tuple[str | None, int, int], ...] = ()
     account: Account = attrs.field(factory=Account)
     pending: Pending = attrs.field(factory=NotPending)
     expiry: Expiry = attrs.field(factory=NoFixedExpiry)
@@ -151,6 +170,7 @@ class PlannedRule:
             lines=rule.lines,
             earn=effect.earn_exact if isinstance(effect, SpendEffect) else None,
             factor=effect.factor.as_integer_ratio() if isinstance(effect, Multiplier) else (1, 1),
+            paid_with=effect.paid_with if isinstance(effect, Multiplier) else None,
             account=account,
             pending=rule.pending or account.pending,
             expiry=expiry,
@@ -163,6 +183,29 @@ class PlannedRule:
             bonus=effect if isinstance(effect, BonusEffect) else None,
             max_points=rule.max_points,
         )
+
+    def on_share(self, cart: Cart | None, stacking: Stacking) -> PlannedRule | None:
+        """This multiplier (with ``paid_with``) for ``cart``: its factor on the share paid
+        with those methods and 1 on the rest, which is ``1 + (factor - 1) * share`` over
+        all of it, exactly; ``None`` when they paid nothing.
+
+        Stacking ``multiply`` and ``add`` are linear in each factor, so the averaged
+        factor gives exactly the points of multiplying that share alone. Under ``best``
+        the best factor may differ from one tender's share to the next: the plan keeps
+        its factor and carries every tender's share instead.
+        """
+        if cart is None or self.paid_with is None:
+            return None
+        share = cart.tender_share(self.paid_with)
+        if not share:
+            return None
+        if share == 1:
+            return self
+        if stacking is Stacking.BEST:
+            return attrs.evolve(self, shares=_tender_shares(cart))
+        a, b = self.factor
+        p, q = share.numerator, share.denominator
+        return attrs.evolve(self, factor=(b * q + (a - b) * p, b * q))
 
     def explain(self, points: int) -> Explanation:
         """The explanation line of this rule when it applied and gave ``points``."""

@@ -35,6 +35,7 @@ from loyalrules.storage.inputs import (
     member_to_dict,
     run,
 )
+from loyalrules.values.keywords import instant_of
 
 T = TypeVar("T")
 
@@ -208,17 +209,26 @@ class Store(abc.ABC):
                 )
         return Stored(new, wrote=True)
 
-    def compact(self, member_id: str, as_of: datetime, expected_version: int | None = None) -> int:
-        """Replace the member's entries before ``as_of`` by one checkpoint
+    def compact(
+        self,
+        member_id: str,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+        *,
+        as_of: datetime | None = None,
+    ) -> int:
+        """Replace the member's entries before ``at`` by one checkpoint
         (``Ledger.compact``), in one transaction; returns the new version, one more than
-        before, so outcomes computed earlier are refused. Inputs are kept."""
+        before, so outcomes computed earlier are refused. Inputs are kept. ``as_of=`` is
+        the 0.1 spelling of ``at=``, deprecated."""
+        at = instant_of(at, as_of, "compact")
         with self.transaction(write=True) as tx:
             version = _known(tx, member_id)[0]
             if expected_version is not None and version != expected_version:
                 raise StoreConflict(member_id, expected_version, version)
             rows = tx.entry_rows(member_id)
             ledger = Ledger.from_dicts(json.loads(body) for _, body in rows)
-            compacted = ledger.compact(as_of)
+            compacted = ledger.compact(at)
             if compacted is ledger:
                 return version
             checkpoint = compacted.checkpoint

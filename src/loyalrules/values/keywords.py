@@ -28,6 +28,7 @@ from typing import Any, TypeVar, cast
 from loyalrules.errors import WrongTypeError
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 RENAMED = {"as_of": "at"}
 """Old keyword spellings and the one name that replaces them."""
@@ -87,13 +88,37 @@ def renamed_instant(at: object, as_of: object, name: str) -> object:
     """
     if at is not None:
         raise WrongTypeError(f"{name}() got at twice; pass it once, as at=")
+    _warn_as_of(name)
+    return as_of
+
+
+def instant_of(at: T | None, as_of: T | None, name: str) -> T:
+    """The instant given to ``name``, a function or constructor that takes ``at=`` and,
+    for one release, its 0.1 spelling ``as_of=`` (warned about at the line that called
+    ``name``).
+
+    >>> instant_of("t", None, "job")
+    't'
+    """
+    if as_of is not None:
+        if at is not None:
+            raise WrongTypeError(f"{name}() got at twice; pass it once, as at=")
+        _warn_as_of(name)
+        return as_of
+    if at is None:
+        raise WrongTypeError(f"{name}() needs the instant: pass at=")
+    return at
+
+
+def _warn_as_of(name: str) -> None:
+    """Warn that ``name`` was given ``as_of=``, at the line that called ``name`` (our
+    caller's caller)."""
     warnings.warn(
         f"{name}(): the instant is called at= now; as_of= is deprecated and will be "
         "removed in the next release",
         DeprecationWarning,
-        stacklevel=3,
+        stacklevel=4,
     )
-    return as_of
 
 
 def _put(kwargs: dict[str, Any], param: str, value: object, name: str) -> None:
