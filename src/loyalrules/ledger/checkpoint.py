@@ -40,6 +40,9 @@ class OpenLot:
     exemption: Exemption | None = attrs.field(
         default=None, converter=exemption_or_none, metadata=OMIT_DEFAULT
     )
+    # The rule that earned it: a return after the checkpoint that takes it back in full
+    # takes the rule's earning back from its limit too (rows written before it read None).
+    rule_id: str | None = attrs.field(default=None, metadata=OMIT_DEFAULT)
 
 
 @attrs.frozen

@@ -62,6 +62,7 @@ def _open_lot(lot: LotState, left: int) -> OpenLot:
         lot.inactivity,
         lot.source,
         lot.exemption,
+        lot.rule_id,
     )
 
 

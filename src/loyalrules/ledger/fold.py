@@ -329,6 +329,7 @@ class HistoryState:
                 open_lot.expires_at,
                 open_lot.inactivity,
                 open_lot.source,
+                open_lot.rule_id,
                 exemption=open_lot.exemption,
             )
             self.account(open_lot.account).add(lot)
