@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         ValidationError,
         WrongTypeError,
     )
+    from loyalrules.ledger.balance import Balance
     from loyalrules.ledger.checkpoint import Checkpoint
     from loyalrules.ledger.entries import (
         Activated,
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from loyalrules.ledger.exemption import Exemption
     from loyalrules.ledger.facts import Facts
     from loyalrules.ledger.fields import Inactivity
-    from loyalrules.ledger.ledger import Balance, Ledger
+    from loyalrules.ledger.ledger import Ledger
     from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
     from loyalrules.ledger.verify import Inconsistency
     from loyalrules.loader import (
@@ -116,7 +117,7 @@ _WHERE: dict[str, str] = {
     "Adjust": "loyalrules.values.inputs",
     "Adjusted": "loyalrules.ledger.entries",
     "Awarded": "loyalrules.operations.outcome",
-    "Balance": "loyalrules.ledger.ledger",
+    "Balance": "loyalrules.ledger.balance",
     "BonusEffect": "loyalrules.rules.effects",
     "BuildEnv": "loyalrules.loader",
     "CancelRedemption": "loyalrules.values.inputs",

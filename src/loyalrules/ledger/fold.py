@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from loyalrules.ledger.activity_clock import ActivityClock
 from loyalrules.ledger.categories import recorded, taken_back
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import (
@@ -30,7 +31,7 @@ from loyalrules.ledger.entries import (
     TransferredIn,
     TransferredOut,
 )
-from loyalrules.ledger.lots import AccountState, ActivityClock, LotsBySource, LotState
+from loyalrules.ledger.lots import AccountState, LotsBySource, LotState
 from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, UNDONE, Series, activities, earned
 from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
 from loyalrules.values.money import Money
