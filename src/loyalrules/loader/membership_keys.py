@@ -12,9 +12,9 @@ from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, ListOf
 from loyalrules.operations.memberships import multiplier_rule_id
-from loyalrules.rules.conditions import MemberOf
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
+from loyalrules.rules.standing_conditions import MemberOf
 from loyalrules.terms.policies import Plan
 
 AMOUNT = Number(minimum=Decimal(0), words="an amount")

@@ -20,9 +20,9 @@ from loyalrules.loader.schema import (
     MapOf,
     choice,
 )
-from loyalrules.rules.conditions import TierIs, TierSource
 from loyalrules.rules.effects import Multiply
 from loyalrules.rules.rule import Rule
+from loyalrules.rules.standing_conditions import TierIs, TierSource
 from loyalrules.terms.tiers import Crossing, Downgrade, Level, Measure, Metric, Tiers, Window
 from loyalrules.values.durations import Duration
 
