@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -17,28 +16,24 @@ from loyalrules.errors import (
 )
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
-from loyalrules.operations import lifecycle, returns, tier_changes
+from loyalrules.operations import lifecycle, returns
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.explain import ledger_before
 from loyalrules.operations.outcome import Outcome, Quote, naming, naming_accounts
-from loyalrules.program_spending import Spending
 from loyalrules.program_spending import check as _check
-from loyalrules.program_spending import check_key as _check_key
+from loyalrules.program_standing import Standing
 from loyalrules.rules.challenges import OPT_IN, Challenge
 from loyalrules.rules.pipeline import RuleBook
 from loyalrules.rules.referrals import ReferralTerms
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
-from loyalrules.terms.policies import Plan
-from loyalrules.terms.tiers import Tiers, TierState
 from loyalrules.values.events import Activation, Activity, Cart, Membership, Purchase, Return
 from loyalrules.values.keywords import old_forms
 from loyalrules.values.member import Member
 from loyalrules.values.timeutil import to_utc
 
 if TYPE_CHECKING:
-    from loyalrules.operations import memberships
     from loyalrules.operations.referrals import Referral
     from loyalrules.operations.status import Status
 
@@ -48,7 +43,7 @@ if TYPE_CHECKING:
 
 
 @attrs.frozen(kw_only=True)
-class Program(Spending):
+class Program(Standing):
     """A validated, compiled loyalty program. Load one with ``load_program(path)``.
 
     Evaluating an event never re-reads or re-validates the program: rules were compiled
@@ -172,30 +167,6 @@ class Program(Spending):
 
         return memberships.process(self.plan(event.plan), event, ledger, self.settings)
 
-    def plan(self, plan_id: str) -> Plan:
-        """The paid membership plan ``plan_id``."""
-        for plan in self.settings.memberships:
-            if plan.id == plan_id:
-                return plan
-        known = ", ".join(plan.id for plan in self.settings.memberships) or "none"
-        raise NotAllowed(f"program {self.id!r} has no membership plan {plan_id!r}; plans: {known}")
-
-    def membership_value(
-        self, plan_id: str, ledgers: Iterable[Ledger], point_value: Decimal | None = None
-    ) -> memberships.MembershipValue:
-        """Fees paid for ``plan_id`` across ``ledgers`` against the points its benefits
-        gave, valued at ``point_value`` (default: the program's ``point_value``, or what
-        points pay under ``pay_with_points``)."""
-        value = point_value if point_value is not None else self.settings.point_value
-        pay = self.settings.pay_with_points
-        if value is None and pay is not None:
-            value = pay.value / pay.points
-        if value is None:
-            raise NotAllowed("give point_value (or declare pay_with_points) to value points")
-        from loyalrules.operations import memberships
-
-        return memberships.value_of(self.plan(plan_id), ledgers, value, self.settings.currency)
-
     def _process_activation(self, event: Activation, member: Member, ledger: Ledger) -> Outcome:
         return lifecycle.process_activation(
             event.purchase_id, event.occurred_at, ledger, self.settings
@@ -291,22 +262,6 @@ class Program(Spending):
 
         return payouts.close_periods(self.settings.payouts, ledger, to_utc(at, "at"), self.settings)
 
-    def _tiers(self) -> Tiers:
-        tiers = self.settings.tiers
-        if tiers is None:
-            raise NotAllowed("this program has no tiers; add a 'tiers:' section")
-        return tiers
-
-    @old_forms("member", "ledger", "at", new=0)
-    def tier(self, *, member: Member, ledger: Ledger, at: datetime) -> TierState:
-        """The member's tier at ``at``, derived from the ledger (events at ``at`` count)."""
-        _check(member, Member, "member")
-        _check(ledger, Ledger, "ledger")
-        at = to_utc(at, "at")
-        return tier_changes.tier_state(
-            self._tiers(), ledger.history, member.joined_at, at, self.settings
-        )
-
     @property
     def accounts(self) -> tuple[str, ...]:
         """The program's account names, ``points`` first. Give them to a ledger built
@@ -346,42 +301,6 @@ class Program(Spending):
         _check(ledger, Ledger, "ledger")
         self.settings.account(account)
         return ledger.balance(to_utc(at, "at"), account)
-
-    @old_forms("member", "ledger", "at", new=0)
-    @naming_accounts
-    def review_tiers(self, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
-        """``TierChanged`` entries for the tier changes not written down yet up to
-        ``at`` (period ends, grace and retention running out, returns), each dated
-        when it happened. A nightly job, like ``expire``; running it twice adds nothing."""
-        _check(member, Member, "member")
-        _check(ledger, Ledger, "ledger")
-        at = to_utc(at, "at")
-        ledger.check_after_checkpoint(at, "at")
-        return tier_changes.review(self._tiers(), ledger, member.joined_at, at, self.settings)
-
-    @old_forms("member", "ledger", "level", new=0)
-    @naming_accounts
-    def assign_tier(
-        self,
-        *,
-        member: Member,
-        ledger: Ledger,
-        level: str,
-        until: datetime | None,
-        reason: str,
-        actor: str,
-        at: datetime,
-        key: str,
-    ) -> Outcome:
-        """A manual tier (a status match, a goodwill gesture): the member's tier is at
-        least ``level`` from ``at`` until ``until``."""
-        _check(member, Member, "member")
-        _check(ledger, Ledger, "ledger")
-        _check_key(key)
-        until_utc = None if until is None else to_utc(until, "until")
-        return tier_changes.assign(
-            self._tiers(), ledger, level, until_utc, reason, actor, to_utc(at, "at"), key
-        )
 
     @old_forms("member", "ledger", "at", new=0)
     def status(self, *, member: Member, ledger: Ledger, at: datetime) -> Status:
