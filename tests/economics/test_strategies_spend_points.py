@@ -1,0 +1,105 @@
+"""``from_program(...).scenarios()`` draws paying with points (where the program takes
+points at checkout) and manual adjustments, and the checks hold over them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+
+from loyalrules import Purchase, load_program
+from loyalrules.storage import Adjust, PayWithPoints
+from loyalrules.testing import (
+    Scenario,
+    check_conservation,
+    check_no_negative_balance,
+    check_replay_adds_nothing,
+    from_program,
+    play,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+COFFEE = load_program(EXAMPLES / "coffee_club.yaml")
+REWARDS = load_program(EXAMPLES / "rewards.yaml")  # 500 points pay $10.00, 100 at a time
+MANY = settings(max_examples=150, derandomize=True, database=None, deadline=None)
+
+
+def _collect(program: object, seen: list[Scenario]) -> None:
+    @MANY
+    @given(from_program(REWARDS if program is REWARDS else COFFEE).scenarios())
+    def collect(scenario: Scenario) -> None:
+        seen.append(scenario)
+
+    collect()
+
+
+def test_points_paid_at_checkout_are_drawn_and_reach_the_order() -> None:
+    scenarios: list[Scenario] = []
+    _collect(REWARDS, scenarios)
+    paid = made = cheaper = 0
+    for scenario in scenarios:
+        playback = play(REWARDS, scenario)
+        for index, played in enumerate(playback.played):
+            step = played.step
+            if not isinstance(step, PayWithPoints):
+                continue
+            paid += 1
+            order = scenario.steps[index + 1]  # the order comes right after
+            assert isinstance(order, Purchase)
+            assert order.id == step.order_id
+            assert step.points is not None
+            assert step.points >= 500
+            assert step.points % 100 == 0
+            assert order.points_payment is not None
+            assert order.points_payment.amount == step.points * 10 / 500
+            if played.outcome is not None:  # the member had the points
+                made += 1
+                assert played.outcome.grant is not None
+                assert played.outcome.grant.amount == order.points_payment
+                assert played.outcome.change() == -step.points
+                cheaper += _earns_less(scenario, index, order)
+    assert paid >= 10
+    assert made >= 1
+    assert cheaper == made  # the part paid with points earns nothing ("earns: false")
+
+
+def _earns_less(scenario: Scenario, index: int, order: Purchase) -> bool:
+    """Whether ``order`` (step ``index + 1``) earns less than it would without points."""
+    before = play(REWARDS, Scenario(scenario.member, scenario.steps[: index + 1])).ledger
+    member = scenario.member
+    paid = REWARDS.process(order, member=member, ledger=before).change()
+    unpaid = attrs.evolve(order, points_payment=None)
+    return paid < REWARDS.process(unpaid, member=member, ledger=before).change()
+
+
+def test_adjustments_are_drawn_both_ways_and_applied() -> None:
+    scenarios: list[Scenario] = []
+    _collect(REWARDS, scenarios)
+    credits = debits = 0
+    for scenario in scenarios:
+        for played in play(REWARDS, scenario).played:
+            step = played.step
+            if isinstance(step, Adjust) and played.outcome is not None:
+                assert played.outcome.change(step.account) == step.points
+                credits += step.points > 0
+                debits += step.points < 0
+    assert credits >= 5
+    assert debits >= 1
+
+
+def test_a_program_that_takes_no_points_at_checkout_draws_no_payment() -> None:
+    scenarios: list[Scenario] = []
+    _collect(COFFEE, scenarios)
+    steps = [step for scenario in scenarios for step in scenario.steps]
+    assert not any(isinstance(step, PayWithPoints) for step in steps)
+    assert not any(isinstance(s, Purchase) and s.points_payment is not None for s in steps)
+    assert any(isinstance(step, Adjust) for step in steps)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(from_program(REWARDS).scenarios())
+def test_the_checks_hold_over_payments_and_adjustments(scenario: Scenario) -> None:
+    check_conservation(REWARDS, scenario)
+    check_no_negative_balance(REWARDS, scenario)
+    check_replay_adds_nothing(REWARDS, scenario)
