@@ -36,32 +36,33 @@ def undo_visit_bonuses(
     after = ledger.append(outcome.entries)
     history, zone = after.history, settings.timezone
     returned = ret.purchase.occurred_at
+    standing = [
+        (rule, condition, lot)
+        for rule in rules
+        if (condition := rule.condition) is not None
+        for lot in history.lots(rule.account)
+        if lot.rule_id == rule.id
+        and lot.source is not None
+        and lot.at > returned  # only purchases before an event count for it
+        and lot.points > lot.reversed
+    ]
+    if not standing:
+        return outcome
     purchases = {e.key for e in after if isinstance(e, Recorded) and e.event_type == "purchase"}
     taken: list[Entry] = []
     lines: list[Explanation] = []
-    for rule in rules:
-        if rule.condition is None:
+    for rule, condition, lot in standing:
+        source = lot.source or ""
+        if recheck(condition, Moment(history, zone, lot.at, source in purchases)) is not False:
             continue
-        for lot in list(history.lots(rule.account)):
-            source = lot.source
-            if (
-                lot.rule_id != rule.id
-                or source is None
-                or lot.at <= returned  # only purchases before an event count for it
-                or lot.points <= lot.reversed
-            ):
-                continue
-            moment = Moment(history, zone, lot.at, source in purchases)
-            if recheck(rule.condition, moment) is not False:
-                continue
-            due, account = lot.points - lot.reversed, settings.account(lot.account)
-            key = f"{outcome.event_key}:undo:{lot.key}"
-            entry = returns.reverse(history, account, (due, [(lot, due)]), ret, source, key)
-            if entry is not None:
-                taken.append(entry)
-                amount = settings.amount(lot.account, due)
-                text = f"{rule.name}: the return leaves its count short, -{amount}"
-                lines.append(Explanation(rule.id, "reversed", -due, text))
+        due, account = lot.points - lot.reversed, settings.account(lot.account)
+        key = f"{outcome.event_key}:undo:{lot.key}"
+        entry = returns.reverse(history, account, (due, [(lot, due)]), ret, source, key)
+        if entry is not None:
+            taken.append(entry)
+            amount = settings.amount(lot.account, due)
+            text = f"{rule.name}: the return leaves its count short, -{amount}"
+            lines.append(Explanation(rule.id, "reversed", -due, text))
     if not taken:
         return outcome
     return attrs.evolve(

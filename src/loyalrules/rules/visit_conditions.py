@@ -85,7 +85,7 @@ class Visits(Condition):
         return len(_purchase_days(moment, start, end))
 
     def __call__(self, ctx: Context) -> bool:
-        return self.count(ctx) >= self.at_least
+        return self.holds(Moment.of(ctx))
 
     def holds(self, moment: Moment) -> bool:
         """Whether the condition holds at ``moment`` (for a re-check after a return)."""
@@ -120,7 +120,7 @@ class Streak(Condition):
         return count
 
     def __call__(self, ctx: Context) -> bool:
-        return self.length(ctx) >= self.periods
+        return self.holds(Moment.of(ctx))
 
     def holds(self, moment: Moment) -> bool:
         """Whether the condition holds at ``moment`` (for a re-check after a return)."""
