@@ -18,7 +18,7 @@ from loyalrules.operations.outcome import Outcome
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
-from loyalrules.rules.visit_conditions import Moment, recheck
+from loyalrules.rules.visit_conditions import Moment, reads, recheck
 from loyalrules.values.events import Return
 
 
@@ -33,21 +33,25 @@ def undo_visit_bonuses(
     """
     if outcome.duplicate or not rules:
         return outcome
-    after = ledger.append(outcome.entries)
-    history, zone = after.history, settings.timezone
-    returned = ret.purchase.occurred_at
-    standing = [
-        (rule, condition, lot)
+    zone, returned = settings.timezone, ret.purchase.occurred_at
+    # The lots that may be undone, found before the return's entries are folded in (its
+    # own lots are not among them): most returns find none and fold nothing.
+    maybe = [
+        (rule, condition, lot.account, lot.key)
         for rule in rules
         if (condition := rule.condition) is not None
-        for lot in history.lots(rule.account)
+        for lot in ledger.history.lots(rule.account)
         if lot.rule_id == rule.id
         and lot.source is not None
-        and lot.at > returned  # only purchases before an event count for it
         and lot.points > lot.reversed
+        and reads(condition, lot.at, zone, returned)
     ]
-    if not standing:
+    if not maybe:
         return outcome
+    after = ledger.append(outcome.entries)
+    history = after.history
+    lots = {(a, lot.key): lot for a in {a for _, _, a, _ in maybe} for lot in history.lots(a)}
+    standing = [(rule, condition, lots[account, key]) for rule, condition, account, key in maybe]
     purchases = {e.key for e in after if isinstance(e, Recorded) and e.event_type == "purchase"}
     taken: list[Entry] = []
     lines: list[Explanation] = []

@@ -91,6 +91,10 @@ class Visits(Condition):
         """Whether the condition holds at ``moment`` (for a re-check after a return)."""
         return self.count(moment) >= self.at_least
 
+    def since(self, at: datetime, zone: tzinfo) -> datetime:
+        """The earliest purchase instant the condition reads for an event at ``at``."""
+        return self.period.bounds(at.astimezone(zone))[0]
+
     def describe(self) -> str:
         return f"at least {self.at_least} visits in the {self.period.value}"
 
@@ -126,6 +130,13 @@ class Streak(Condition):
         """Whether the condition holds at ``moment`` (for a re-check after a return)."""
         return self.length(moment) >= self.periods
 
+    def since(self, at: datetime, zone: tzinfo) -> datetime:
+        """The earliest purchase instant the condition reads for an event at ``at``."""
+        start, _ = self.period.bounds(at.astimezone(zone))
+        for _ in range(self.periods - 1):
+            start, _ = self.period.bounds((start - _TICK).astimezone(zone))
+        return start
+
     def describe(self) -> str:
         return f"a purchase in each of {self.periods} {self.period.value}s in a row"
 
@@ -147,6 +158,15 @@ def counts_visits(condition: Condition | None) -> bool:
     """Whether ``condition`` reads visits or streaks anywhere in it."""
     return condition is not None and any(
         isinstance(part, Visits | Streak) for part in _parts(condition)
+    )
+
+
+def reads(condition: Condition, at: datetime, zone: tzinfo, instant: datetime) -> bool:
+    """Whether a purchase at ``instant`` counts for the visits or streaks of
+    ``condition`` at an event at ``at`` (so that its return may change the answer)."""
+    return instant < at and any(
+        isinstance(part, Visits | Streak) and part.since(at, zone) <= instant
+        for part in _parts(condition)
     )
 
 
