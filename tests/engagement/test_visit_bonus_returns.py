@@ -186,3 +186,33 @@ def test_any_order_of_purchases_and_full_returns_ends_with_the_same_points(
         after = shuffled.index(ret.purchase) + 1
         shuffled.insert(rng.randint(after, len(shuffled)), ret)  # type: ignore[attr-defined]
     assert _points(in_time) == _points(shuffled) == _points([*orders, *returns])
+
+
+def test_a_return_from_the_month_before_leaves_this_months_count_alone() -> None:
+    february = Purchase(
+        id="o-feb",
+        member_id=MEMBER.id,
+        occurred_at=datetime(2026, 2, 28, 23, 30, tzinfo=NY),  # local time: still February
+        lines=[item("S", "5.00", id="l-1")],
+    )
+    ledger, _ = _run(february, *ORDERS)
+    _, changes = _run(_back(february, 12), ledger=ledger)
+    # its own point, and the streak of March 2 (whose week before it held): March 11
+    # keeps its third visit, and its streak (the weeks of March 2 and 9)
+    assert changes == [-5 - 20]
+
+
+def test_a_return_older_than_the_streak_leaves_it_alone() -> None:
+    # March 2, 11 and 18: the streak of March 18 reads the weeks of March 9 and 16 only,
+    # that of March 11 the weeks of March 2 and 9
+    ledger, changes = _run(*ORDERS[::2], _order(4, 18))
+    assert changes[-1] == 6 + 50 + 20
+    ledger, changes = _run(_back(ORDERS[0], 19), ledger=ledger)
+    # March 18 loses its third visit and keeps its streak; March 11 loses its streak
+    assert changes == [-6 - 50 - 20]
+    kept = [
+        lot.at.astimezone(NY).day
+        for lot in ledger.history.lots("points")
+        if lot.rule_id == "streak" and lot.points > lot.reversed
+    ]
+    assert kept == [18]
