@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 from hypothesis import HealthCheck, given, settings
 
-from loyalrules import Purchase, load_program
+from loyalrules import Program, Purchase, load_program
 from loyalrules.storage import Adjust, PayWithPoints
 from loyalrules.testing import (
     Scenario,
@@ -25,9 +25,9 @@ REWARDS = load_program(EXAMPLES / "rewards.yaml")  # 500 points pay $10.00, 100 
 MANY = settings(max_examples=150, derandomize=True, database=None, deadline=None)
 
 
-def _collect(program: object, seen: list[Scenario]) -> None:
+def _collect(program: Program, seen: list[Scenario]) -> None:
     @MANY
-    @given(from_program(REWARDS if program is REWARDS else COFFEE).scenarios())
+    @given(from_program(program).scenarios())
     def collect(scenario: Scenario) -> None:
         seen.append(scenario)
 
