@@ -3,7 +3,7 @@ points at checkout) and manual adjustments, and the checks hold over them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import attrs
@@ -149,3 +149,17 @@ def test_a_debit_while_points_are_pending_lets_a_full_return_net_to_zero() -> No
     debit = Adjust(-1, "correction", "support", "adj-1", april, "points")
     last = Purchase(id="o-1", member_id="m-1", occurred_at=april.replace(month=5), lines=lines)
     check_full_return_nets_zero(LIFECYCLE, Scenario(member, (first, debit, last)))
+
+
+def test_a_full_return_of_an_order_paid_in_part_with_points_nets_to_before_paying() -> None:
+    member = Member(id="m-1", joined_at=datetime(2026, 1, 1, tzinfo=UTC))
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    lines = [LineItem(sku="S", category="other", unit_price=Money("30.00", "USD"))]
+    pay = PayWithPoints(Purchase(id="o-1", member_id="m-1", occurred_at=at, lines=lines),
+                        at, "o-1:pay", "o-1", 500)  # fmt: skip
+    order = Purchase(id="o-1", member_id="m-1", occurred_at=at, lines=lines,
+                     points_payment=Money("10.00", "USD"))  # fmt: skip
+    credit = Adjust(500, "goodwill", "support", "adj-1", at - timedelta(days=1), "points")
+    scenario = Scenario(member, (credit, pay, order))
+    assert play(REWARDS, scenario).played[1].outcome is not None  # the points paid
+    check_full_return_nets_zero(REWARDS, scenario)  # +500 back: as before paying
