@@ -72,9 +72,8 @@ def test_points_paid_at_checkout_are_drawn_and_reach_the_order() -> None:
                 paying, not_paying = _earnings(scenario, index, order)
                 assert paying <= not_paying
                 cheaper += paying < not_paying
-    assert paid >= 10
-    assert made >= 1
-    assert cheaper >= 1  # the part paid with points earns nothing ("earns: false")
+    assert paid >= 10  # whether the member has the points depends on the draws
+    assert cheaper <= made
 
 
 def _earnings(scenario: Scenario, index: int, order: Purchase) -> tuple[int, int]:
@@ -162,4 +161,7 @@ def test_a_full_return_of_an_order_paid_in_part_with_points_nets_to_before_payin
     credit = Adjust(500, "goodwill", "support", "adj-1", at - timedelta(days=1), "points")
     scenario = Scenario(member, (credit, pay, order))
     assert play(REWARDS, scenario).played[1].outcome is not None  # the points paid
+    paying, not_paying = _earnings(scenario, 1, order)
+    assert paying == 20  # the $10.00 paid with points earns nothing ("earns: false")
+    assert not_paying == 30
     check_full_return_nets_zero(REWARDS, scenario)  # +500 back: as before paying
