@@ -152,7 +152,8 @@ class Program(Standing):
         outcome = returns.process_return(ret, ledger, self.settings, earning.earnings(member))
         if outcome.duplicate:
             return outcome
-        from loyalrules.operations import engagement, points_payment
+        from loyalrules.operations import engagement, points_payment, visit_returns
+        from loyalrules.rules.visit_conditions import counts_visits
 
         # Points that paid part of the order come back in proportion to what is returned.
         outcome = points_payment.with_points_given_back(outcome, ret, ledger.history, self.settings)
@@ -160,6 +161,8 @@ class Program(Standing):
             outcome = engagement.undo_challenges(
                 outcome, ret, ledger, self.challenges, self.settings
             )
+        counting = tuple(rule for rule in self.rules if counts_visits(rule.condition))
+        outcome = visit_returns.undo_visit_bonuses(outcome, ret, ledger, counting, self.settings)
         return engagement.with_budgets_returned(outcome, ledger, earning.budget_of)
 
     def _process_membership(self, event: Membership, member: Member, ledger: Ledger) -> Outcome:

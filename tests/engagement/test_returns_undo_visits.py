@@ -92,9 +92,11 @@ def test_a_challenge_a_return_undid_can_be_completed_again_in_its_period() -> No
         ledger, change = _apply(ledger, purchase)
     assert change == 5 + 50 + 400 - 50  # the fourth visit: base and the challenge
     ledger, change = _apply(ledger, _back(1, orders[0], 6))
-    assert change == -5 - 400  # three visits left: the challenge is undone
+    # three visits left: the challenge is undone, and so is the third-visit bonus of
+    # March 4 (its third visit is gone)
+    assert change == -5 - 400 - 50
     ledger, change = _apply(ledger, _order(5, 9))
-    assert change == 5 + 400  # four visits again: it pays again, once
+    assert change == 5 + 400 + 50  # four visits again: both pay again, once
     _, change = _apply(ledger, _order(6, 10))
     assert change == 5
 

@@ -1,6 +1,6 @@
 """Engagement keys of program files: stacking control (rule ``priority``, ``not_with``,
-``group`` and the top-level ``groups``); the ``visits`` and ``streak`` conditions;
-``challenges``."""
+``group`` and the top-level ``groups``); the ``visits``, ``streak`` and ``top_category``
+conditions; ``challenges``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.scalars import Boolean, Integer, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, ListOf, MapOf
 from loyalrules.loader.spec import Where, suggest
+from loyalrules.rules.categories import TopCategoryIs
 from loyalrules.rules.challenges import Challenge, Goal, Metric, OptedIn
 from loyalrules.rules.conditions import all_of
 from loyalrules.rules.effects import Bonus
@@ -48,6 +49,18 @@ register_condition(
         }
     ),
     doc="A purchase in each of this many periods in a row, ending with the event's.",
+)
+register_condition(
+    "top_category",
+    lambda v, env: TopCategoryIs(period=Period(v["per"]), category=v["is"]),
+    spec=Fields(
+        {
+            "per": Field(CALENDAR, "day, week, month, quarter or year", required=True),
+            "is": Field(Text(), "the line category", required=True),
+        }
+    ),
+    doc="The member's top category (most eligible spend, net of returns) of the previous "
+    "period is this one.",
 )
 
 

@@ -1,6 +1,6 @@
 """Line categories over time: what a purchase records of them, and the member's top
 category of a previous period as a line selector ("the category you buy most earns 2x
-next month").
+next month") and as a condition ("members whose top category last month was coffee").
 
 The ledger keeps each purchase's eligible spend per category (``ledger.categories``).
 The top category of the period before the event's (a calendar period in the program's
@@ -11,6 +11,8 @@ the answer never depends on the order in which later events reach the engine.
 >>> from loyalrules.values.timeutil import Period
 >>> TopCategory(period=Period.MONTH).describe()
 'the top category of the previous month'
+>>> TopCategoryIs(period=Period.MONTH, category="coffee").describe()
+'coffee as the top category of the previous month'
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import attrs
 from loyalrules.ledger import categories
 from loyalrules.ledger.categories import Amounts
 from loyalrules.ledger.facts import Facts
+from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context
 from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.selectors import LineSelector
@@ -79,9 +82,32 @@ class TopCategory(LineSelector):
         return [el for el in self.select(lines) if el.line.category == top]
 
     def seen(self, ctx: Context) -> str | None:
-        top = self.top(ctx)
-        period = self.period.value
-        return f"{top} was the top" if top else f"nothing bought in the previous {period}"
+        return _seen(self.top(ctx), self.period)
 
     def describe(self) -> str:
         return f"the top category of the previous {self.period.value}"
+
+
+def _seen(top: str | None, period: Period) -> str:
+    return f"{top} was the top" if top else f"nothing bought in the previous {period.value}"
+
+
+@attrs.frozen(kw_only=True)
+class TopCategoryIs(Condition):
+    """The member's top category of the ``period`` before the event's is ``category``
+    (a member who bought nothing then has none)."""
+
+    period: Period
+    category: str
+
+    def __call__(self, ctx: Context) -> bool:
+        return top_category(ctx.history, ctx.settings.timezone, self.period, ctx.at) == (
+            self.category
+        )
+
+    def describe(self) -> str:
+        return f"{self.category} as the top category of the previous {self.period.value}"
+
+    def seen(self, ctx: Context) -> str | None:
+        top = top_category(ctx.history, ctx.settings.timezone, self.period, ctx.at)
+        return _seen(top, self.period)

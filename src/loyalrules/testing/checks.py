@@ -43,6 +43,7 @@ from loyalrules.economics.scenario import (
 )
 from loyalrules.ledger.fold import TIER_BONUS
 from loyalrules.terms.policies import NegativeBalance
+from loyalrules.values.inputs import PayWithPoints
 
 
 class CheckFailed(LoyalRulesError, AssertionError):
@@ -74,6 +75,16 @@ def _before_last_purchase(program: Program, scenario: Scenario) -> tuple[Ledger,
     return play(program, attrs.evolve(scenario, steps=steps)).ledger, last
 
 
+def _before_paying(program: Program, scenario: Scenario, purchase: Purchase) -> Ledger | None:
+    """The ledger before the points that paid part of ``purchase`` (a ``PayWithPoints``
+    step for its order), which its full return gives back; None without one."""
+    steps = scenario.steps
+    for index, step in enumerate(steps[: steps.index(purchase)]):
+        if isinstance(step, PayWithPoints) and step.order_id == purchase.id:
+            return play(program, attrs.evolve(scenario, steps=steps[:index])).ledger
+    return None
+
+
 def _standing(ledger: Ledger, program: Program, at: datetime) -> dict[str, tuple[int, int, int]]:
     """(available, pending, deficit) of every account of ``program`` at ``at``."""
     result = {}
@@ -87,7 +98,8 @@ def check_full_return_nets_zero(
     program: Program, scenario: Scenario, *, kept_rules: Collection[str] = (TIER_BONUS,)
 ) -> None:
     """Buying the scenario's last purchase and returning all of it at once leaves every
-    account's balance (available, pending, deficit) as it was before the purchase.
+    account's balance (available, pending, deficit) as it was before the purchase (and
+    before the points that paid part of it, which the return gives back).
 
     Points of rules whose id starts with one of ``kept_rules`` may stay: by default
     tier upgrade bonuses (rule ids ``tier:...``), which a return does not take back
@@ -102,7 +114,7 @@ def check_full_return_nets_zero(
     for entry in bought.entries:
         if isinstance(entry, Earned) and entry.rule_id.startswith(tuple(kept_rules)):
             kept[entry.account] += entry.points
-    before = _standing(ledger, program, at)
+    before = _standing(_before_paying(program, scenario, purchase) or ledger, program, at)
     expected = {name: (a + kept[name], p, d) for name, (a, p, d) in before.items()}
     after_purchase = ledger.apply(bought)
     back = Return(id=f"{purchase.id}-return", purchase=purchase, occurred_at=at)

@@ -39,8 +39,16 @@ from loyalrules import (
 )
 from loyalrules.economics.scenario import Scenario, Step, step_time
 from loyalrules.economics.shape import ProgramShape, shape_of
+from loyalrules.terms.policies import NegativeBalance
 from loyalrules.testing.cart_strategies import DEFAULT_END, DEFAULT_START, carts, money
-from loyalrules.values.inputs import CancelRedemption, Expire, Redeem, ReviewTiers
+from loyalrules.values.inputs import (
+    Adjust,
+    CancelRedemption,
+    Expire,
+    PayWithPoints,
+    Redeem,
+    ReviewTiers,
+)
 
 _SECOND: Final = timedelta(seconds=1)
 _MARGIN: Final = timedelta(days=30)
@@ -129,9 +137,12 @@ class ProgramStrategies:
     def scenarios(
         self, *, max_purchases: int = 5, member: Member | None = None
     ) -> st.SearchStrategy[Scenario]:
-        """One member's dated history: purchases (some returned, in part or in full),
+        """One member's dated history: purchases (some returned, in part or in full,
+        and, where the program takes points at checkout, some paid in part with points),
         activities, redemptions of the catalog's rewards and some cancellations, paid
-        plan subscriptions, expiry runs and, with tiers, tier reviews; oldest first."""
+        plan subscriptions, manual adjustments (credits, and debits of clamped accounts),
+        expiry runs and, with tiers, tier reviews; oldest first. Transfers concern two
+        members: draw them per population."""
         members = st.just(member) if member is not None else self.members()
         return members.flatmap(lambda m: _scenarios(self, m, max_purchases))
 
@@ -172,6 +183,10 @@ def _scenarios(
     steps: list[Step] = []
     for n in range(1, draw(st.integers(0, max_purchases)) + 1):
         cart, at = draw(shapes.carts()), draw(when)
+        paying = _paying(draw, program, cart, at, f"o-{n}")
+        if paying is not None:  # at the same instant, before the order (a stable sort)
+            steps.append(paying[0])
+            cart = attrs.evolve(cart, points_payment=paying[1])
         purchase = _purchase(cart, f"o-{n}", member.id, at)
         steps.append(purchase)
         if draw(st.integers(0, 3)) == 3:  # one purchase in four comes back; shrinks to none
@@ -197,11 +212,49 @@ def _scenarios(
         if draw(st.booleans()):
             steps.append(Membership(id=f"s-{n}", member_id=member.id, plan=plan,
                                     action="subscribe", occurred_at=draw(when)))  # fmt: skip
+    accounts, most = program.settings.accounts, _adjustment(program)
+    for n in range(1, draw(st.integers(0, 2)) + 1):
+        account = draw(st.sampled_from(accounts))
+        # Debits only where the account clamps at zero: a debit into a deficit while
+        # points are pending is not settled when they become available (a known issue).
+        low = -most if account.negative_balance is NegativeBalance.CLAMP else 1
+        points = draw(st.integers(low, most).filter(bool))
+        steps.append(Adjust(points, "goodwill" if points > 0 else "correction", "support",
+                            f"adj-{n}", draw(when), account.name))  # fmt: skip
     steps += [Expire(draw(when)) for _ in range(draw(st.integers(0, 2)))]
     if program.settings.tiers is not None:
         steps += [ReviewTiers(draw(when)) for _ in range(draw(st.integers(0, 2)))]
     steps.sort(key=_step_order)
     return Scenario(member, tuple(steps))
+
+
+def _adjustment(program: Program) -> int:
+    """The most points an adjustment moves: 200, or twice what the dearest reward or the
+    least payment with points takes, so that credits can make both affordable."""
+    pay = program.settings.pay_with_points
+    costs = [reward.cost for reward in program.rewards]
+    return max(200, 2 * max(costs, default=0), 2 * (pay.min_points if pay else 0))
+
+
+def _paying(
+    draw: st.DrawFn, program: Program, cart: Cart, at: datetime, order_id: str
+) -> tuple[PayWithPoints, Money] | None:
+    """In a program that takes points at checkout, one order in four is paid in part
+    with points: an allowed number of them, drawn before the balance is known (a member
+    without them is refused, and the order records the payment all the same), with what
+    they pay."""
+    policy = program.settings.pay_with_points
+    if policy is None or draw(st.integers(0, 3)) != 3:
+        return None
+    most = policy.most(cart, available=10**12)
+    least = -(-max(policy.min_points, 1) // policy.step) * policy.step
+    if most < least:
+        return None
+    # Half the time the least allowed: the one a member most often has the points for.
+    more = draw(st.just(0) | st.integers(0, (most - least) // policy.step))
+    points = least + policy.step * more
+    step = PayWithPoints(cart, at, f"{order_id}:pay", order_id, points)
+    return step, policy.worth(points, program.settings.currency)
 
 
 def from_program(
