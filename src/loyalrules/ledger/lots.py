@@ -263,6 +263,16 @@ class AccountState:
             self.take(lot, at, paid)
             self.carry(at, -paid)
 
+    def settle_from_pending(self, at: datetime) -> None:
+        """Pay a deficit a debit just carried from points still pending at ``at``, oldest
+        lot first: as a pending credit written after the debit pays it when credited, so
+        the order the two were written in does not matter."""
+        for lot in list(self.open.values()):
+            if self.owed <= 0:
+                return
+            if lot.at <= at and not lot.is_available(at) and lot.left > 0:
+                self.settle(lot, at, lot.left)
+
     def carry(self, at: datetime, points: int) -> None:
         """Change the deficit by ``points`` (negative: paid back) at ``at``."""
         self.deficit.append((at, points))

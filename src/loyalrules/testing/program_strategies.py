@@ -39,7 +39,6 @@ from loyalrules import (
 )
 from loyalrules.economics.scenario import Scenario, Step, step_time
 from loyalrules.economics.shape import ProgramShape, shape_of
-from loyalrules.terms.policies import NegativeBalance
 from loyalrules.testing.cart_strategies import DEFAULT_END, DEFAULT_START, carts, money
 from loyalrules.values.inputs import (
     Adjust,
@@ -140,7 +139,7 @@ class ProgramStrategies:
         """One member's dated history: purchases (some returned, in part or in full,
         and, where the program takes points at checkout, some paid in part with points),
         activities, redemptions of the catalog's rewards and some cancellations, paid
-        plan subscriptions, manual adjustments (credits, and debits of clamped accounts),
+        plan subscriptions, manual adjustments (credits and debits of any account),
         expiry runs and, with tiers, tier reviews; oldest first. Transfers concern two
         members: draw them per population."""
         members = st.just(member) if member is not None else self.members()
@@ -212,15 +211,12 @@ def _scenarios(
         if draw(st.booleans()):
             steps.append(Membership(id=f"s-{n}", member_id=member.id, plan=plan,
                                     action="subscribe", occurred_at=draw(when)))  # fmt: skip
-    accounts, most = program.settings.accounts, _adjustment(program)
+    accounts, most = program.settings.account_names, _adjustment(program)
     for n in range(1, draw(st.integers(0, 2)) + 1):
+        points = draw(st.integers(-most, most).filter(bool))
         account = draw(st.sampled_from(accounts))
-        # Debits only where the account clamps at zero: a debit into a deficit while
-        # points are pending is not settled when they become available (a known issue).
-        low = -most if account.negative_balance is NegativeBalance.CLAMP else 1
-        points = draw(st.integers(low, most).filter(bool))
         steps.append(Adjust(points, "goodwill" if points > 0 else "correction", "support",
-                            f"adj-{n}", draw(when), account.name))  # fmt: skip
+                            f"adj-{n}", draw(when), account))  # fmt: skip
     steps += [Expire(draw(when)) for _ in range(draw(st.integers(0, 2)))]
     if program.settings.tiers is not None:
         steps += [ReviewTiers(draw(when)) for _ in range(draw(st.integers(0, 2)))]
