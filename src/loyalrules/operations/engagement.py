@@ -11,8 +11,9 @@ from decimal import Decimal
 import attrs
 
 from loyalrules.errors import LimitReached, NotAllowed
-from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry, Recorded, Reversed
+from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Recorded, Reversed
 from loyalrules.ledger.ledger import Ledger
+from loyalrules.ledger.lots import LotState
 from loyalrules.operations import redemption, returns
 from loyalrules.operations.outcome import Outcome
 from loyalrules.operations.status import Status
@@ -20,7 +21,6 @@ from loyalrules.rules.budgets import remaining
 from loyalrules.rules.challenges import Challenge, Goal, Metric
 from loyalrules.rules.conditions import MinSpend
 from loyalrules.rules.context import Context
-from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.messages import expires_text, lot_expires_text
 from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
@@ -194,8 +194,7 @@ def undo_challenges(
     at = ret.purchase.occurred_at
     after = ledger.append(outcome.entries)
     history, zone = after.history, settings.timezone
-    taken: list[Entry] = []
-    lines: list[Explanation] = []
+    undone: list[tuple[LotState, str, str]] = []
     for challenge in challenges:
         goal = challenge.goal
         if goal.metric is Metric.ACTIVITIES:
@@ -211,20 +210,5 @@ def undo_challenges(
         ]
         if not lots or _net_progress(goal, after, zone, start, end) >= goal.target:
             continue
-        for lot in lots:
-            due, account = lot.points - lot.reversed, settings.account(lot.account)
-            key = f"{outcome.event_key}:undo:{lot.key}"
-            source = lot.source or ""
-            entry = returns.reverse(history, account, (due, [(lot, due)]), ret, source, key)
-            if entry is not None:
-                taken.append(entry)
-                amount = settings.amount(lot.account, due)
-                text = f"{challenge.name}: the return undoes it, -{amount}"
-                lines.append(Explanation(challenge.id, "reversed", -due, text))
-    if not taken:
-        return outcome
-    return attrs.evolve(
-        outcome,
-        entries=(*outcome.entries, *taken),
-        explanation=(*outcome.explanation, *lines),
-    )
+        undone += [(lot, challenge.id, f"{challenge.name}: the return undoes it") for lot in lots]
+    return returns.take_back_whole(outcome, ret, history, settings, undone)

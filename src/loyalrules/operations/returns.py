@@ -301,3 +301,32 @@ def _reverse(
 
 reverse = _reverse
 """Take back ``dues`` from lots (for other operations whose rewards a return undoes)."""
+
+
+def take_back_whole(
+    outcome: Outcome,
+    ret: Return,
+    history: History,
+    settings: Settings,
+    undone: list[tuple[LotState, str, str]],
+) -> Outcome:
+    """``outcome`` of ``ret`` taking back, too, what is left of each lot of ``undone``:
+    ``(lot, the rule or challenge id, what the explanation says before the amount)``
+    (a bonus whose condition the return undoes, as for challenges and visit counts)."""
+    taken: list[Entry] = []
+    lines: list[Explanation] = []
+    for lot, owner, says in undone:
+        due, account = lot.points - lot.reversed, settings.account(lot.account)
+        key = f"{outcome.event_key}:undo:{lot.key}"
+        entry = reverse(history, account, (due, [(lot, due)]), ret, lot.source or "", key)
+        if entry is not None:
+            taken.append(entry)
+            amount = settings.amount(lot.account, due)
+            lines.append(Explanation(owner, "reversed", -due, f"{says}, -{amount}"))
+    if not taken:
+        return outcome
+    return attrs.evolve(
+        outcome,
+        entries=(*outcome.entries, *taken),
+        explanation=(*outcome.explanation, *lines),
+    )

@@ -9,13 +9,10 @@ return reached the engine before or after the bonus event.
 
 from __future__ import annotations
 
-import attrs
-
-from loyalrules.ledger.entries import Entry, Recorded
+from loyalrules.ledger.entries import Recorded
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import returns
 from loyalrules.operations.outcome import Outcome
-from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
 from loyalrules.rules.visit_conditions import Moment, reads, recheck
@@ -53,24 +50,10 @@ def undo_visit_bonuses(
     lots = {(a, lot.key): lot for a in {a for _, _, a, _ in maybe} for lot in history.lots(a)}
     standing = [(rule, condition, lots[account, key]) for rule, condition, account, key in maybe]
     purchases = {e.key for e in after if isinstance(e, Recorded) and e.event_type == "purchase"}
-    taken: list[Entry] = []
-    lines: list[Explanation] = []
-    for rule, condition, lot in standing:
-        source = lot.source or ""
-        if recheck(condition, Moment(history, zone, lot.at, source in purchases)) is not False:
-            continue
-        due, account = lot.points - lot.reversed, settings.account(lot.account)
-        key = f"{outcome.event_key}:undo:{lot.key}"
-        entry = returns.reverse(history, account, (due, [(lot, due)]), ret, source, key)
-        if entry is not None:
-            taken.append(entry)
-            amount = settings.amount(lot.account, due)
-            text = f"{rule.name}: the return leaves its count short, -{amount}"
-            lines.append(Explanation(rule.id, "reversed", -due, text))
-    if not taken:
-        return outcome
-    return attrs.evolve(
-        outcome,
-        entries=(*outcome.entries, *taken),
-        explanation=(*outcome.explanation, *lines),
-    )
+    undone = [
+        (lot, rule.id, f"{rule.name}: the return leaves its count short")
+        for rule, condition, lot in standing
+        if recheck(condition, Moment(history, zone, lot.at, (lot.source or "") in purchases))
+        is False
+    ]
+    return returns.take_back_whole(outcome, ret, history, settings, undone)
