@@ -103,7 +103,7 @@ def check_full_return_nets_zero(
 
     Points of rules whose id starts with one of ``kept_rules`` may stay: by default
     tier upgrade bonuses (rule ids ``tier:...``), which a return does not take back
-    (``docs/tiers.md``)."""
+    (``docs/tiers.md``). Like any credit, kept points pay a deficit owed first."""
     found = _before_last_purchase(program, scenario)
     if found is None:
         return
@@ -115,7 +115,10 @@ def check_full_return_nets_zero(
         if isinstance(entry, Earned) and entry.rule_id.startswith(tuple(kept_rules)):
             kept[entry.account] += entry.points
     before = _standing(_before_paying(program, scenario, purchase) or ledger, program, at)
-    expected = {name: (a + kept[name], p, d) for name, (a, p, d) in before.items()}
+    # Kept points are a credit: they pay a deficit first (``available`` is net of it).
+    expected = {
+        name: (a + kept[name], p, max(d - kept[name], 0)) for name, (a, p, d) in before.items()
+    }
     after_purchase = ledger.apply(bought)
     back = Return(id=f"{purchase.id}-return", purchase=purchase, occurred_at=at)
     returned = program.process(back, member=scenario.member, ledger=after_purchase)
