@@ -59,10 +59,16 @@ class Program(Standing):
     challenges: tuple[Challenge, ...] = ()
     referrals: ReferralTerms | None = None
     _earning: Earning = attrs.field(init=False, repr=False, eq=False)
+    # The rules a return may leave short of their visit or streak count, found once.
+    _visit_rules: tuple[Rule, ...] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        from loyalrules.rules.visit_conditions import counts_visits
+
         book = RuleBook(self.rules, self.settings)
         object.__setattr__(self, "_earning", Earning(self.id, self.settings, book))
+        visit_rules = tuple(rule for rule in self.rules if counts_visits(rule.condition))
+        object.__setattr__(self, "_visit_rules", visit_rules)
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``."""
@@ -153,7 +159,6 @@ class Program(Standing):
         if outcome.duplicate:
             return outcome
         from loyalrules.operations import engagement, points_payment, visit_returns
-        from loyalrules.rules.visit_conditions import counts_visits
 
         # Points that paid part of the order come back in proportion to what is returned.
         outcome = points_payment.with_points_given_back(outcome, ret, ledger.history, self.settings)
@@ -161,8 +166,9 @@ class Program(Standing):
             outcome = engagement.undo_challenges(
                 outcome, ret, ledger, self.challenges, self.settings
             )
-        counting = tuple(rule for rule in self.rules if counts_visits(rule.condition))
-        outcome = visit_returns.undo_visit_bonuses(outcome, ret, ledger, counting, self.settings)
+        outcome = visit_returns.undo_visit_bonuses(
+            outcome, ret, ledger, self._visit_rules, self.settings
+        )
         return engagement.with_budgets_returned(outcome, ledger, earning.budget_of)
 
     def _process_membership(self, event: Membership, member: Member, ledger: Ledger) -> Outcome:
