@@ -201,11 +201,6 @@ class Tiers:
         """The name of the series the first measure adds up."""
         return self.measures[0].gains
 
-    @property
-    def losses(self) -> str:
-        """The name of the series returns take back from it."""
-        return self.gains + RETURNED
-
     def instants(self, series: Series, start: datetime | None, end: datetime) -> list[datetime]:
         """The instants in ``[start, end)`` that added to any measure, in order."""
         if not self.more:
