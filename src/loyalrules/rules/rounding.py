@@ -270,23 +270,32 @@ def round_units(
                 room[pos] -= points
             awards[pos] = awards.get(pos, 0) + points
             continue
-        denominator = math.lcm(*[d for _, d in unit.values()])
-        numerators = {pos: n * (denominator // d) for pos, (n, d) in unit.items()}
-        rounded = rounding.round_ratio(sum(numerators.values()), denominator)
         if room:
+            denominator = math.lcm(*[d for _, d in unit.values()])
+            numerators = {pos: n * (denominator // d) for pos, (n, d) in unit.items()}
+            rounded = rounding.round_ratio(sum(numerators.values()), denominator)
             for pos, points in _apportion(rounded, numerators, denominator, room).items():
                 awards[pos] = awards.get(pos, 0) + points
                 if pos in room:
                     room[pos] -= points
             continue
-        # No caps (the usual case): floors, then the points the rounding adds (at most
-        # one per rule) by largest remainder, ties by program order; as ``_apportion``.
-        left = rounded
-        for pos, n in numerators.items():
-            floor = n // denominator
+        # No caps (the usual case): floors, then the points rounding the remainders adds
+        # (at most one per rule) by largest remainder, ties by program order; as
+        # ``_apportion``. Rounding ``k + r / d`` gives ``k`` plus ``r / d`` rounded in every
+        # mode, so the remainders alone say how many points the rounding adds.
+        denominator = 1
+        for _, d in unit.values():
+            if denominator % d:
+                denominator = denominator * d // math.gcd(denominator, d)
+        remainders = []
+        rest = 0
+        for pos, (n, d) in unit.items():
+            floor, remainder = divmod(n * (denominator // d), denominator)
             awards[pos] = awards.get(pos, 0) + floor
-            left -= floor
-        if left > 0:
-            ranked = sorted([(-(n % denominator), pos) for pos, n in numerators.items()])
-            for _, pos in ranked[:left]:
+            remainders.append((-remainder, pos))
+            rest += remainder
+        added = rounding.round_ratio(rest, denominator)
+        if added > 0:
+            remainders.sort()
+            for _, pos in remainders[:added]:
                 awards[pos] += 1
