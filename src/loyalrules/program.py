@@ -375,7 +375,8 @@ class Program(Standing):
         self, carts: Iterable[Cart], *, member: Member, ledger: Ledger, at: datetime
     ) -> tuple[Quote, ...]:
         """``quote`` for each of ``carts`` (a catalog page), in order, equal to quoting
-        them one by one; the member's history and tier are worked out once for all.
+        them one by one; the member's history and tier, and the rules that read no cart
+        (``Condition.reads_cart``), are worked out once for all.
 
         >>> from datetime import UTC, datetime
         >>> from loyalrules import Cart, Ledger, LineItem, Member, Money, loads_program

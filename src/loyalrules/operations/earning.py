@@ -31,12 +31,14 @@ from loyalrules.rules.messages import lot_expires_text
 from loyalrules.rules.pipeline import (
     Evaluation,
     RuleBook,
+    Settled,
     activity_key,
     eligible_lines,
     entries_for,
     evaluate_activity,
     evaluate_cart,
     purchase_key,
+    settle,
 )
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
@@ -229,17 +231,18 @@ class Earning:
         at: datetime,
         key: str,
         before: TierState | _Unset | None = _UNSET,
+        settled: Settled | None = None,
     ) -> tuple[Context, Evaluation, tier_changes.Upgrade]:
         """A cart through the pipeline at the member's tier (``before``, when the caller
-        worked it out already), and the upgrade it brings (with the crossing purchase
-        earning as the program says)."""
+        worked it out already, with the rules ``settled`` for it), and the upgrade it
+        brings (with the crossing purchase earning as the program says)."""
         if isinstance(before, _Unset):
             before = self.tier_before(history, member, at)
         tier = before.level.id if before is not None else None
         ctx = self.cart_context(
             cart, member, history, at, tier, before is not None and before.assigned
         )
-        evaluation = evaluate_cart(self.book, ctx)
+        evaluation = evaluate_cart(self.book, ctx, settled)
         tiers = self.settings.tiers
         if tiers is None or before is None:
             return ctx, evaluation, tier_changes.NO_UPGRADE
@@ -317,9 +320,21 @@ class Earning:
     ) -> tuple[Quote, ...]:
         """``quote`` for each of ``carts``, the member's history and tier at ``at``
         worked out once for all of them."""
+        carts = tuple(carts)
+        if not carts:
+            return ()
         history = ledger.history
         before = self.tier_before(history, member, at)
-        return tuple(self._quote(cart, member, history, at, before, None) for cart in carts)
+        tier = before.level.id if before is not None else None
+        assigned = before is not None and before.assigned
+        # The rules that read no cart are asked once for the page (the first cart's
+        # context stands for all: they read only the member, the history and the time).
+        settled = settle(
+            self.book, self.cart_context(carts[0], member, history, at, tier, assigned)
+        )
+        return tuple(
+            self._quote(cart, member, history, at, before, None, settled) for cart in carts
+        )
 
     def _quote(
         self,
@@ -329,8 +344,11 @@ class Earning:
         at: datetime,
         before: TierState | _Unset | None,
         budgets: Mapping[str, int] | None,
+        settled: Settled | None = None,
     ) -> Quote:
-        ctx, evaluation, upgrade = self.earn(cart, member, history, at, "purchase:(quote)", before)
+        ctx, evaluation, upgrade = self.earn(
+            cart, member, history, at, "purchase:(quote)", before, settled
+        )
         evaluation, _ = self._drawn(evaluation, budgets)
         awarded: dict[str, int] = {}
         for plan, points in evaluation.awards:

@@ -97,6 +97,8 @@ class TopCategoryIs(Condition):
     """The member's top category of the ``period`` before the event's is ``category``
     (a member who bought nothing then has none)."""
 
+    reads_cart = False
+
     period: Period
     category: str
 

@@ -160,6 +160,8 @@ class OptedIn(Condition):
     """The member joined challenge ``challenge`` (an ``opt_in:<id>`` activity) at or
     before the event."""
 
+    reads_cart = False
+
     challenge: str
 
     def __call__(self, ctx: Context) -> bool:

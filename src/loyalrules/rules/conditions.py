@@ -11,6 +11,7 @@ import abc
 from collections.abc import Sequence
 from datetime import datetime, time
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 
@@ -23,9 +24,16 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Condition(abc.ABC):
-    """Decides whether a rule applies. Subclass it to add a condition type."""
+    """Decides whether a rule applies. Subclass it to add a condition type.
+
+    ``reads_cart`` says whether the condition may hold for one cart and not for another
+    of the same member at the same instant; one that reads only the member, their
+    history, their tier or the time sets it to False, and a page of quotes asks it once
+    for all its carts. A subclass that does not say reads the cart.
+    """
 
     __slots__ = ()
+    reads_cart: ClassVar[bool] = True
 
     @abc.abstractmethod
     def __call__(self, ctx: Context) -> bool:
@@ -184,6 +192,8 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
 class Window(Condition):
     """The event happens in ``[start, end)``; either end may be open."""
 
+    reads_cart = False
+
     start: datetime | None = attrs.field(converter=_utc_or_none)
     end: datetime | None = attrs.field(converter=_utc_or_none)
 
@@ -208,6 +218,8 @@ class Window(Condition):
 class Weekdays(Condition):
     """The event falls on one of ``days`` (0 = Monday) in the program's time zone."""
 
+    reads_cart = False
+
     days: frozenset[int]
 
     def __call__(self, ctx: Context) -> bool:
@@ -223,6 +235,8 @@ class Weekdays(Condition):
 @attrs.frozen
 class TimeOfDay(Condition):
     """Local time of day in ``[start, end)``; a window past midnight wraps around."""
+
+    reads_cart = False
 
     start: time
     end: time
@@ -268,6 +282,8 @@ class _AttributeIn(Condition):
 @attrs.frozen
 class MemberAttribute(_AttributeIn):
     """The member's attribute ``name`` is one of ``values``."""
+
+    reads_cart = False
 
     def __call__(self, ctx: Context) -> bool:
         value = ctx.member.attributes.get(self.name)
@@ -333,6 +349,8 @@ class Payment(Condition):
 class BirthdayMonth(Condition):
     """The event falls (or, with ``expected=False``, does not fall) in the birthday month."""
 
+    reads_cart = False
+
     expected: bool = True
 
     def __call__(self, ctx: Context) -> bool:
@@ -353,6 +371,8 @@ class BirthdayMonth(Condition):
 class NthPurchase(Condition):
     """This purchase is the member's ``n``-th (1 = first), counted from the ledger."""
 
+    reads_cart = False
+
     n: int
 
     def __call__(self, ctx: Context) -> bool:
@@ -365,6 +385,15 @@ class NthPurchase(Condition):
         if ctx.cart is None:
             return "not a purchase"
         return f"purchase number {ctx.history.purchases_before(ctx.at) + 1}"
+
+
+def reads_cart(condition: Condition) -> bool:
+    """Whether ``condition``, or any part of it, reads the cart (``Condition.reads_cart``)."""
+    if isinstance(condition, (AllOf, AnyOf)):
+        return any(reads_cart(part) for part in condition.conditions)
+    if isinstance(condition, Not):
+        return reads_cart(condition.condition)
+    return condition.reads_cart
 
 
 def all_of(conditions: Sequence[Condition]) -> Condition:

@@ -45,6 +45,8 @@ def _words(least: Duration | None, within: Duration | None, since: str) -> str:
 class SinceJoining(Condition):
     """The event is ``at_least`` after the member joined and/or ``within`` of it."""
 
+    reads_cart = False
+
     at_least: Duration | None = None
     within: Duration | None = None
 
@@ -63,6 +65,8 @@ class SinceJoining(Condition):
 class SinceLastPurchase(Condition):
     """The member's previous purchase (strictly before the event) was ``at_least`` ago
     and/or ``within`` ago. Without a previous purchase it does not hold."""
+
+    reads_cart = False
 
     at_least: Duration | None = None
     within: Duration | None = None
@@ -88,6 +92,8 @@ class Anniversary(Condition):
     """The event falls on an anniversary of joining (the first one on), or ``within``
     the time after it: from local midnight of the anniversary day, in the program's
     zone. Pair it with ``limit: {per: membership_year}`` to pay once a year."""
+
+    reads_cart = False
 
     within: Duration
 

@@ -15,10 +15,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
+import attrs
+
 from loyalrules.ledger.entries import Entry, Recorded
 from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.lines import EligibleLine
+from loyalrules.rules.plan_index import PlanIndex
 from loyalrules.rules.rounding import Chosen, Scopes, cap, round_units, spend_points
 from loyalrules.rules.rulebook import Dated, Phase, PlannedRule, Ratio, RuleBook
 from loyalrules.rules.settings import EligibleSpendPolicy
@@ -32,12 +35,14 @@ __all__ = [
     "PlannedRule",
     "Ratio",
     "RuleBook",
+    "Settled",
     "activity_key",
     "eligible_lines",
     "entries_for",
     "evaluate_activity",
     "evaluate_cart",
     "purchase_key",
+    "settle",
 ]
 
 _NO_SPEND = Decimal(0)
@@ -205,11 +210,41 @@ def _spend_units(
     return units
 
 
-def evaluate_cart(book: RuleBook, ctx: Context) -> Evaluation:
-    """Run a purchase (or a quoted cart) through the pipeline."""
+class Settled(NamedTuple):
+    """The purchase rules as they stand for every cart of one member at one instant (a
+    page of quotes), and their index."""
+
+    plans: tuple[PlannedRule, ...]
+    by_lines: PlanIndex[PlannedRule]
+
+
+def settle(book: RuleBook, ctx: Context) -> Settled:
+    """``book``'s purchase rules for every cart of ``ctx``'s member at ``ctx``'s instant
+    and tier: each rule whose test reads no cart is asked once, here, and then kept
+    without its test when it applies, or left out when it does not and can give no
+    near-miss hint. The rules that read the cart are kept as they are."""
+    plans = []
+    for plan in book.purchase:
+        test = plan.test
+        if test is not None and not plan.reads_cart:
+            if test(ctx):
+                plan = attrs.evolve(plan, test=None)
+            elif plan.miss is None:
+                continue
+        plans.append(plan)
+    return Settled(tuple(plans), PlanIndex(plans))
+
+
+def evaluate_cart(book: RuleBook, ctx: Context, settled: Settled | None = None) -> Evaluation:
+    """Run a purchase (or a quoted cart) through the pipeline; with the rules ``settled``
+    for the member at the instant when they are given (``settle``)."""
     eligible = _eligible(ctx.lines)
-    index = book.purchase_index
-    plans = index.relevant(eligible) if index.indexes else book.purchase
+    if settled is None:
+        index, plans = book.purchase_index, book.purchase
+    else:
+        index, plans = settled.by_lines, settled.plans
+    if index.indexes:
+        plans = index.relevant(eligible)
     evaluation = _evaluate(plans, ctx, eligible)
     control = book.control
     return evaluation if control is None else _controlled(control, evaluation)

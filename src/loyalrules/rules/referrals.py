@@ -45,6 +45,8 @@ class Referred(Condition):
     """The member was referred (``expected``), or was not: their attribute
     ``referred_by`` names a referrer."""
 
+    reads_cart = False
+
     expected: bool = True
 
     def __call__(self, ctx: Context) -> bool:

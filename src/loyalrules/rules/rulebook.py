@@ -20,6 +20,7 @@ from loyalrules.ledger.builders import engine_earned
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned
 from loyalrules.ledger.exemption import Exemption
 from loyalrules.ledger.fields import Inactivity
+from loyalrules.rules.conditions import reads_cart
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
 from loyalrules.rules.explanation import Explanation
@@ -87,6 +88,14 @@ def _miss(rule: Rule) -> Callable[[Context], str | None] | None:
     return rule.near_miss
 
 
+def _reads_cart(rule: Rule) -> bool:
+    """Whether ``rule`` may apply to one cart and not to another of the same member at the
+    same instant. Its window and its limit read only the time and the history."""
+    if type(rule).applies is not Rule.applies:  # a rule that decides in its own way
+        return True
+    return rule.condition is not None and reads_cart(rule.condition)
+
+
 def _tender_shares(cart: Cart) -> tuple[tuple[str | None, int, int], ...]:
     """Each tender's share of what ``cart`` paid, exactly: ``(method, p, q)`` for
     ``p / q``; without tenders, all of it paid by its ``payment``."""
@@ -141,6 +150,9 @@ class PlannedRule:
     locale: str | None = None  # how the program writes amounts
     bonus: BonusEffect | None = None  # the effect of a bonus rule
     max_points: int | None = None
+    # Whether its test may pass for one cart and fail for another of the same member at
+    # the same instant (see ``Condition.reads_cart``): one that cannot is asked once a page.
+    reads_cart: bool = True
     # Lots available at once and with no fixed expiry (the usual case) need no dating.
     undated: bool = attrs.field(init=False)
 
@@ -182,6 +194,7 @@ class PlannedRule:
             locale=settings.locale,
             bonus=effect if isinstance(effect, BonusEffect) else None,
             max_points=rule.max_points,
+            reads_cart=_reads_cart(rule),
         )
 
     def on_share(self, cart: Cart | None, stacking: Stacking) -> PlannedRule | None:

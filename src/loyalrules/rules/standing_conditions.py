@@ -13,6 +13,8 @@ from loyalrules.rules.context import Context
 class TierIs(Condition):
     """The member's tier (just before the event) is one of ``levels``."""
 
+    reads_cart = False
+
     levels: frozenset[str]
     words: str
 
@@ -31,6 +33,8 @@ class TierSource(Condition):
     """The member's tier (just before the event) is ``assigned`` by the host through a
     manual tier (a status match), or (``assigned`` false) earned by qualifying."""
 
+    reads_cart = False
+
     assigned: bool
 
     def __call__(self, ctx: Context) -> bool:
@@ -43,6 +47,8 @@ class TierSource(Condition):
 @attrs.frozen
 class MemberOf(Condition):
     """The member holds one of the paid memberships ``plans`` at the event."""
+
+    reads_cart = False
 
     plans: frozenset[str]
     words: str = ""

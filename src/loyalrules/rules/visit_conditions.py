@@ -75,6 +75,8 @@ class Visits(Condition):
     """At least ``at_least`` visits (days with a purchase) in the event's ``period``,
     the event's own day included."""
 
+    reads_cart = False
+
     at_least: int
     period: Period
 
@@ -106,6 +108,8 @@ class Visits(Condition):
 class Streak(Condition):
     """A purchase in each of ``periods`` consecutive periods, ending with the event's
     (which the event fills when it is a purchase)."""
+
+    reads_cart = False
 
     periods: int
     period: Period
