@@ -160,13 +160,17 @@ class Earning:
         at: datetime,
         tier: str | None = None,
         assigned: bool = False,
+        page: Context | None = None,
     ) -> Context:
         """The context ``cart`` is evaluated in at ``at``: its eligible lines and the
         member's tier (``tier``, held through a manual tier when ``assigned``, or the one
-        just before ``at``)."""
+        just before ``at``); a copy of ``page``'s, the context of another cart of the same
+        member at ``at``, when given."""
         if cart.lines[0].unit_price.currency != self.settings.currency:  # cart.currency
             self.check_currency(cart)
         lines = eligible_lines(cart, self.settings.eligible_spend)
+        if page is not None:
+            return page.with_cart(cart, lines)
         if tier is None and self.settings.tiers is not None:
             state = self.tier_before(facts, member, at)
             tier = state.level.id if state is not None else None
@@ -239,8 +243,9 @@ class Earning:
         if isinstance(before, _Unset):
             before = self.tier_before(history, member, at)
         tier = before.level.id if before is not None else None
+        page = settled.context if settled is not None else None
         ctx = self.cart_context(
-            cart, member, history, at, tier, before is not None and before.assigned
+            cart, member, history, at, tier, before is not None and before.assigned, page
         )
         evaluation = evaluate_cart(self.book, ctx, settled)
         tiers = self.settings.tiers

@@ -65,3 +65,20 @@ class Context:
         for line in lines:
             spend += line.spend
         self.spend = spend
+
+    def with_cart(self, cart: Cart, lines: tuple[EligibleLine, ...]) -> Context:
+        """This context for another cart (with its eligible ``lines``) of the same member
+        at the same instant: a page of quotes builds one context and copies it per cart."""
+        ctx = _new_context(Context)
+        ctx.settings, ctx.member, ctx.history = self.settings, self.member, self.history
+        ctx.at, ctx.local, ctx.activity = self.at, self.local, None
+        ctx.tier, ctx.tier_assigned = self.tier, self.tier_assigned
+        ctx.cart, ctx.lines = cart, lines
+        spend = _NO_SPEND
+        for line in lines:
+            spend += line.spend
+        ctx.spend = spend
+        return ctx
+
+
+_new_context = object.__new__  # a copy needs none of __init__'s work

@@ -216,6 +216,7 @@ class Settled(NamedTuple):
 
     plans: tuple[PlannedRule, ...]
     by_lines: PlanIndex[PlannedRule]
+    context: Context  # the context they were asked in, for the page's other carts
 
 
 def settle(book: RuleBook, ctx: Context) -> Settled:
@@ -232,7 +233,7 @@ def settle(book: RuleBook, ctx: Context) -> Settled:
             elif plan.miss is None:
                 continue
         plans.append(plan)
-    return Settled(tuple(plans), PlanIndex(plans))
+    return Settled(tuple(plans), PlanIndex(plans), ctx)
 
 
 def evaluate_cart(book: RuleBook, ctx: Context, settled: Settled | None = None) -> Evaluation:

@@ -55,21 +55,35 @@ def _earn(
     """Add to ``exact`` the base and multiplier points of ``spend`` on lines that all
     of ``earners`` and ``multipliers`` act on. ``seen`` is the spend each earner sees in
     the rounding unit (``None``: ``spend`` is all of it)."""
-    base_n, base_d = 0, 1
-    for plan in earners:
+    if len(earners) == 1 and not exact:  # the usual order: one spend rule, a new unit
+        plan = earners[0]
         earn = plan.earn
         if earn is None:
             raise InternalError(f"rule {plan.rule.id!r} has no spend effect but earns on spend")
-        pos = plan.pos
-        n, d = earn(spend, spend if seen is None else seen[pos])
-        _add(exact, pos, n, d)
-        base_n, base_d = (base_n + n, d) if base_d == d else (base_n * d + n * base_d, base_d * d)
+        base_n, base_d = exact[plan.pos] = earn(spend, spend if seen is None else seen[plan.pos])
+    else:
+        base_n, base_d = 0, 1
+        for plan in earners:
+            earn = plan.earn
+            if earn is None:
+                raise InternalError(f"rule {plan.rule.id!r} has no spend effect but earns on spend")
+            pos = plan.pos
+            n, d = earn(spend, spend if seen is None else seen[pos])
+            _add(exact, pos, n, d)
+            if base_d == d:
+                base_n += n
+            else:
+                base_n, base_d = base_n * d + n * base_d, base_d * d
     if not multipliers or not base_n:
         return
     if stacking is Stacking.MULTIPLY:
         for plan in multipliers:  # program order: each multiplies what came before
             a, b = plan.factor
-            _add(exact, plan.pos, base_n * (a - b), base_d * b)
+            pos = plan.pos
+            if pos in exact:
+                _add(exact, pos, base_n * (a - b), base_d * b)
+            else:
+                exact[pos] = (base_n * (a - b), base_d * b)
             base_n, base_d = base_n * a, base_d * b
     elif stacking is Stacking.ADD:
         for plan in multipliers:
