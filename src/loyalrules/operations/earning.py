@@ -338,7 +338,7 @@ class Earning:
             self.book, self.cart_context(carts[0], member, history, at, tier, assigned)
         )
         return tuple(
-            self._quote(cart, member, history, at, before, None, settled) for cart in carts
+            [self._quote(cart, member, history, at, before, None, settled) for cart in carts]
         )
 
     def _quote(
@@ -354,10 +354,12 @@ class Earning:
         ctx, evaluation, upgrade = self.earn(
             cart, member, history, at, "purchase:(quote)", before, settled
         )
-        evaluation, _ = self._drawn(evaluation, budgets)
+        if self.budget_of:
+            evaluation, _ = self._drawn(evaluation, budgets)
         awarded: dict[str, int] = {}
         for plan, points in evaluation.awards:
-            awarded[plan.rule.account] = awarded.get(plan.rule.account, 0) + points
+            account = plan.rule.account
+            awarded[account] = awarded[account] + points if account in awarded else points
         for entry in upgrade.entries:  # an upgrade bonus the cart would bring
             if isinstance(entry, Earned):
                 awarded[entry.account] = awarded.get(entry.account, 0) + entry.points

@@ -200,7 +200,11 @@ def _spend_units(
     (points and cashback, say) never share a unit."""
     account = earning[0].account
     if len(earning) == 1 or all(plan.account is account for plan in earning):  # usual
-        mine = [plan for plan in multiplying if plan.account is account]
+        mine = multiplying
+        for plan in multiplying:
+            if plan.account is not account:
+                mine = [plan for plan in multiplying if plan.account is account]
+                break
         return spend_points(earning, mine, scoped, eligible, ctx)
     units = []
     for name in dict.fromkeys(plan.account.name for plan in earning):

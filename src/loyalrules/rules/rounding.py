@@ -297,6 +297,22 @@ def round_units(
         # (at most one per rule) by largest remainder, ties by program order; as
         # ``_apportion``. Rounding ``k + r / d`` gives ``k`` plus ``r / d`` rounded in every
         # mode, so the remainders alone say how many points the rounding adds.
+        if len(unit) == 2:  # a spend rule and one multiplier, the next most usual
+            (first, (n1, d1)), (second, (n2, d2)) = unit.items()
+            denominator = d1 if d1 == d2 else d1 * d2 // math.gcd(d1, d2)
+            floor1, remainder1 = divmod(n1 * (denominator // d1), denominator)
+            floor2, remainder2 = divmod(n2 * (denominator // d2), denominator)
+            added = rounding.round_ratio(remainder1 + remainder2, denominator)
+            if added == 1:  # to the larger remainder; of equal ones, the rule written first
+                if (remainder1, second) >= (remainder2, first):
+                    floor1 += 1
+                else:
+                    floor2 += 1
+            elif added > 1:
+                floor1, floor2 = floor1 + 1, floor2 + 1
+            awards[first] = awards.get(first, 0) + floor1
+            awards[second] = awards.get(second, 0) + floor2
+            continue
         denominator = 1
         for _, d in unit.values():
             if denominator % d:
