@@ -22,7 +22,7 @@ from loyalrules.ledger.history import HistoryBefore
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import returns, tier_changes
 from loyalrules.operations.lifecycle import duplicate
-from loyalrules.operations.outcome import Awarded, Outcome, Quote
+from loyalrules.operations.outcome import Awarded, Outcome, Quote, engine_quote
 from loyalrules.rules.budgets import draw
 from loyalrules.rules.categories import spend_by_category
 from loyalrules.rules.context import Context
@@ -363,11 +363,11 @@ class Earning:
         for entry in upgrade.entries:  # an upgrade bonus the cart would bring
             if isinstance(entry, Earned):
                 awarded[entry.account] = awarded.get(entry.account, 0) + entry.points
-        return Quote(
-            points=awarded.get(DEFAULT_ACCOUNT, 0),
-            awarded=Awarded(awarded, self.settings.account_names),
+        return engine_quote(
+            awarded.get(DEFAULT_ACCOUNT, 0),
             # the cart is in the program's currency (``cart_context`` checked it)
-            eligible_spend=engine_money(ctx.spend, self.settings.currency),
-            explanation=evaluation.explanation + upgrade.explanation,  # no copy when () is added
-            reasons=Reasons(self.book, ctx, evaluation, None),
+            engine_money(ctx.spend, self.settings.currency),
+            evaluation.explanation + upgrade.explanation,  # no copy when () is added
+            Awarded(awarded, self.settings.account_names),
+            Reasons(self.book, ctx, evaluation, None),
         )

@@ -14,7 +14,7 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, 
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.rewards import Grant
 from loyalrules.rules.why_not import Reason, Reasons, RuleCheck
-from loyalrules.values.fields import reduce_frozen
+from loyalrules.values.fields import reduce_frozen, slot_setters
 from loyalrules.values.money import Money
 
 _NOTHING: Mapping[str, int] = MappingProxyType({})
@@ -195,6 +195,34 @@ class Quote(_Explained):
 
     def __str__(self) -> str:
         return _lines_text(self.explanation)
+
+
+_new_quote = object.__new__
+(
+    _set_points,
+    _set_eligible_spend,
+    _set_explanation,
+    _set_awarded,
+    _set_reasons,
+) = slot_setters(Quote)
+
+
+def engine_quote(
+    points: int,
+    eligible_spend: Money,
+    explanation: tuple[Explanation, ...],
+    awarded: Awarded,
+    reasons: Reasons,
+) -> Quote:
+    """``Quote(...)`` without its generated ``__init__``, for the engine's pages of
+    quotes: every value is one the engine built (``awarded`` an ``Awarded`` already)."""
+    quote: Quote = _new_quote(Quote)
+    _set_points(quote, points)
+    _set_eligible_spend(quote, eligible_spend)
+    _set_explanation(quote, explanation)
+    _set_awarded(quote, awarded)
+    _set_reasons(quote, reasons)
+    return quote
 
 
 @attrs.frozen(kw_only=True)
