@@ -22,7 +22,7 @@ from loyalrules.ledger.history import HistoryBefore
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import returns, tier_changes
 from loyalrules.operations.lifecycle import duplicate
-from loyalrules.operations.outcome import Awarded, Outcome, Quote, engine_quote
+from loyalrules.operations.outcome import Awarded, Outcome, Quote, engine_outcome, engine_quote
 from loyalrules.rules.budgets import draw
 from loyalrules.rules.categories import spend_by_category
 from loyalrules.rules.context import Context
@@ -217,14 +217,14 @@ class Earning:
         if upgrade is not tier_changes.NO_UPGRADE:
             entries += upgrade.entries
             explanation += upgrade.explanation
-        return Outcome(
-            event_key=key,
-            entries=entries,
-            explanation=explanation,
-            ledger_version=ledger.version,
-            reasons=Reasons(self.book, ctx, evaluation, None),
-            budgets_used=used,
-            member_messages=self.member_messages(entries, ledger),
+        return engine_outcome(
+            key,
+            entries,
+            explanation,
+            ledger.version,
+            Reasons(self.book, ctx, evaluation, None),
+            used,
+            self.member_messages(entries, ledger) if self.messages else (),
         )
 
     def earn(

@@ -307,3 +307,43 @@ class Outcome(_Explained):
 
     def __str__(self) -> str:
         return _lines_text(self.explanation)
+
+
+_new_outcome = object.__new__
+(
+    _set_event_key,
+    _set_entries,
+    _set_outcome_explanation,
+    _set_ledger_version,
+    _set_accounts,
+    _set_duplicate,
+    _set_grant,
+    _set_outcome_reasons,
+    _set_budgets_used,
+    _set_member_messages,
+) = slot_setters(Outcome)
+
+
+def engine_outcome(
+    event_key: str,
+    entries: tuple[Entry, ...],
+    explanation: tuple[Explanation, ...],
+    ledger_version: int,
+    reasons: Reasons,
+    budgets_used: Mapping[str, int],
+    member_messages: tuple[str, ...],
+) -> Outcome:
+    """``Outcome(...)`` of an evaluated event without its generated ``__init__``, for
+    the engine's hot path: every value is one the engine built."""
+    outcome: Outcome = _new_outcome(Outcome)
+    _set_event_key(outcome, event_key)
+    _set_entries(outcome, entries)
+    _set_outcome_explanation(outcome, explanation)
+    _set_ledger_version(outcome, ledger_version)
+    _set_accounts(outcome, ())
+    _set_duplicate(outcome, False)
+    _set_grant(outcome, None)
+    _set_outcome_reasons(outcome, reasons)
+    _set_budgets_used(outcome, _used(budgets_used))
+    _set_member_messages(outcome, member_messages)
+    return outcome
