@@ -143,6 +143,10 @@ class NoFixedExpiry(Expiry):
         return f"expires after {self.inactivity} without activity"
 
 
+_DAYS_REMEMBERED = 4096
+"""How many local days of earning an ``ExpireAfter`` keeps the expiry date of."""
+
+
 @attrs.frozen
 class ExpireAfter(Expiry):
     """``period`` after earning; with ``end_of``, at the end of that month/quarter/year."""
@@ -151,8 +155,29 @@ class ExpireAfter(Expiry):
     end_of: Period | None = None
     inactivity: InactivityTerm | None = None
     resume: Resume = Resume.REMAINING
+    # With ``end_of`` and a duration of whole days, the date depends only on the local day
+    # of earning: the dates of the days seen, by (day, zone), as lots are dated by the
+    # thousand.
+    _by_day: dict[tuple[date, tzinfo], datetime] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
+        if self.end_of is None or self.period.clock:
+            return self._expires_at(earned_at, zone)
+        key = (earned_at.astimezone(zone).date(), zone)
+        try:
+            found = self._by_day.get(key)
+        except TypeError:  # a zone that cannot be hashed (some of dateutil's): no memo
+            return self._expires_at(earned_at, zone)
+        if found is None:
+            found = self._expires_at(earned_at, zone)
+            if len(self._by_day) >= _DAYS_REMEMBERED:
+                self._by_day.clear()
+            self._by_day[key] = found
+        return found
+
+    def _expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime:
         due = to_utc(self.period.after(earned_at, zone))
         if self.end_of is None:
             return due
