@@ -22,10 +22,8 @@ from loyalrules.operations.explain import ledger_before
 from loyalrules.operations.outcome import Outcome, Quote, naming, naming_accounts
 from loyalrules.program_spending import check as _check
 from loyalrules.program_standing import Standing
-from loyalrules.rules.challenges import OPT_IN, Challenge
 from loyalrules.rules.pipeline import RuleBook
 from loyalrules.rules.referrals import ReferralTerms
-from loyalrules.rules.rewards import Reward
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
 from loyalrules.values.events import Activation, Activity, Cart, Membership, Purchase, Return
@@ -36,6 +34,8 @@ from loyalrules.values.timeutil import to_utc
 if TYPE_CHECKING:
     from loyalrules.operations.referrals import Referral
     from loyalrules.operations.status import Status
+    from loyalrules.rules.challenges import Challenge
+    from loyalrules.rules.rewards import Reward
 
 # Operations a purchase never needs (catalog, memberships, payouts, referrals, status...)
 # are imported by the methods that use them, on first use: an evaluating host does not
@@ -349,6 +349,8 @@ class Program(Standing):
     def opt_in(self, challenge_id: str, *, member: Member, ledger: Ledger, at: datetime) -> Outcome:
         """The member joins challenge ``challenge_id`` from ``at`` on: an ``opt_in:<id>``
         activity, recorded in the ledger. Joining again adds nothing."""
+        from loyalrules.rules.challenges import OPT_IN
+
         self.challenge(challenge_id)
         joined = Activity(
             id="joined", member_id=member.id, kind=OPT_IN + challenge_id, occurred_at=at

@@ -12,7 +12,6 @@ from loyalrules.errors import NotAllowed, UnknownReward, ValidationError, WrongT
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.outcome import Outcome, naming_accounts
-from loyalrules.rules.rewards import Reward
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import PayWithPoints
 from loyalrules.values.events import Cart
@@ -22,6 +21,7 @@ from loyalrules.values.timeutil import to_utc
 
 if TYPE_CHECKING:  # imported on first use: a host that only earns does not pay for them
     from loyalrules.operations import points_payment, redemption
+    from loyalrules.rules.rewards import Reward
 
 
 def check_key(key: object) -> None:

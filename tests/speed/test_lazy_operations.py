@@ -48,3 +48,32 @@ def test_loading_and_earning_leave_the_rare_operations_unimported() -> None:
     assert not RARE & set(modules.split())
     # ... and they work on first use: 12 earned, 5 redeemed.
     assert available == "7"
+
+
+HOST = """
+import pickle, sys
+from datetime import UTC, datetime
+from loyalrules import Ledger, LineItem, Member, Money, Purchase
+
+program = pickle.loads(sys.stdin.buffer.read())
+at = datetime(2026, 5, 1, tzinfo=UTC)
+member = Member(id="m-1", joined_at=at)
+cup = LineItem(sku="CUP", category="tea", unit_price=Money("12.00", "USD"))
+order = Purchase(id="o-1", member_id="m-1", occurred_at=at, lines=[cup])
+print(program.process(order, member=member, ledger=Ledger()).points)
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_a_host_that_only_earns_imports_neither_rewards_nor_challenges() -> None:
+    import pickle
+
+    from loyalrules import loads_program
+
+    program = loads_program(PROGRAM.replace("rewards: [", "# rewards: ["))
+    run = subprocess.run(
+        [sys.executable, "-c", HOST], input=pickle.dumps(program), capture_output=True, check=True
+    )
+    points, modules = run.stdout.decode().splitlines()
+    assert points == "12"
+    assert not {"loyalrules.rules.rewards", "loyalrules.rules.challenges"} & set(modules.split())

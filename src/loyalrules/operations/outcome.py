@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from functools import wraps
 from types import MappingProxyType
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
 from loyalrules.errors import UnknownAccount
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, Entry, Lot, Restored
 from loyalrules.rules.explanation import Explanation
-from loyalrules.rules.rewards import Grant
 from loyalrules.rules.why_not import Reason, Reasons, RuleCheck
 from loyalrules.values.fields import reduce_frozen, slot_setters
 from loyalrules.values.money import Money
+
+if TYPE_CHECKING:  # a purchase's outcome has no grant: its module is for redemptions
+    from loyalrules.rules.rewards import Grant
 
 _NOTHING: Mapping[str, int] = MappingProxyType({})
 
