@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from loyalrules.errors import CurrencyMismatch, DuplicateEntry, StaleOutcome, WrongTypeError
-from loyalrules.ledger.activity import activity_marks
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import Earned, Entry, Recorded
 from loyalrules.ledger.exemption import Exemption, merged, tier_periods
@@ -89,12 +88,11 @@ class History(HistoryState):
         if not self.pending:
             return
         with self.lock:
-            activity = self.activity
+            pending = self.pending
             folds = FOLDS  # the fold of each entry type, looked up inline: the hot loop
-            for entry in self.pending:
-                if entry.active:
-                    activity.add(entry.at, activity_marks(entry))
+            for entry in pending:
                 (folds.get(type(entry)) or fold_of(type(entry)))(self, entry)
+            self.activity.note(pending)  # taken in when the clock is first read
             self.pending = []
 
     def _check(self, entries: tuple[Entry, ...]) -> None:
@@ -123,7 +121,11 @@ class History(HistoryState):
     def series(self) -> Series:
         """What tiers qualify on: spend, purchases and points earned, over time."""
         self.catch_up()
-        return self._series
+        series = self._series
+        if not series.settled:  # summed under the lock, as a fold is
+            with self.lock:
+                series.settle()
+        return series
 
     @property
     def tier_floors(self) -> list[tuple[datetime, datetime | None, str]]:
