@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from loyalrules import Earned, Recorded
 from loyalrules.ledger.activity_clock import ActivityClock
-from loyalrules.ledger.fold import FOLDS, HistoryState
+from loyalrules.ledger.fold import HistoryState
+from loyalrules.ledger.folds import FOLDS
 from loyalrules.ledger.series import Series
 
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -18,7 +18,8 @@ from loyalrules.errors import CurrencyMismatch, DuplicateEntry, StaleOutcome, Wr
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import Earned, Entry, Recorded
 from loyalrules.ledger.exemption import Exemption, merged, tier_periods
-from loyalrules.ledger.fold import FOLDS, HistoryState, fold_of
+from loyalrules.ledger.fold import HistoryState
+from loyalrules.ledger.folds import FOLDS, fold_of
 from loyalrules.ledger.lots import NEVER, ConsumptionOrder, LotState
 from loyalrules.ledger.series import PURCHASES, Series
 from loyalrules.ledger.standing_entries import MembershipChanged, TierChanged
