@@ -14,6 +14,7 @@ from datetime import datetime
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Ledger
+from loyalrules.ledger.lots import NEVER
 from loyalrules.values.timeutil import to_utc
 
 
@@ -40,18 +41,25 @@ def available_and_pending(
     available, pending = [0] * count, [0] * count
     expiry_of = history.expiry_of
     for lot in state.lots.values():
+        # ``lot.remaining(as_of)`` and ``lot.is_available(as_of)``, read inline
+        earned, points, taken, available_at = lot.at, lot.points, lot.taken, lot.available_at
         expiry = None
         for index, as_of in enumerate(instants):
-            if lot.at > as_of:
+            if earned > as_of:
                 continue
             if expiry is None:  # the same at every instant: worked out once
                 expiry = expiry_of(lot)
             if expiry <= as_of:
                 continue
-            left = lot.remaining(as_of)
+            if not taken:
+                left = points
+            elif as_of is NEVER:
+                left = lot.left
+            else:
+                left = points - sum(part for when, part in taken if when <= as_of)
             if left <= 0:
                 continue
-            if lot.is_available(as_of):
+            if available_at is not None and available_at <= as_of:
                 available[index] += left
             else:
                 pending[index] += left

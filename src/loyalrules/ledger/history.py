@@ -16,7 +16,17 @@ from datetime import datetime, timedelta
 
 from loyalrules.errors import CurrencyMismatch, DuplicateEntry, StaleOutcome, WrongTypeError
 from loyalrules.ledger.checkpoint import Checkpoint
-from loyalrules.ledger.entries import Earned, Entry, Recorded
+from loyalrules.ledger.entries import (
+    Activated,
+    Adjusted,
+    Earned,
+    Entry,
+    Expired,
+    Recorded,
+    Redeemed,
+    Restored,
+    Reversed,
+)
 from loyalrules.ledger.exemption import Exemption, merged, tier_periods
 from loyalrules.ledger.fold import HistoryState
 from loyalrules.ledger.folds import FOLDS, fold_of
@@ -28,6 +38,13 @@ from loyalrules.values.money import Money
 # A checkpoint keeps the instants a rule earned within this horizon: enough for every
 # calendar period a limit can name (the longest is a year), whatever the time zone.
 RULE_HORIZON = timedelta(days=368)
+
+
+_SPENDLESS = frozenset(
+    (Earned, Expired, Redeemed, Reversed, Restored, Adjusted, Activated, TierChanged)
+)
+"""Entry classes (exactly these: subclasses may add anything) that are entries, not
+checkpoints, and record no spend: what ``History.extend`` need not look into."""
 
 
 class History(HistoryState):
@@ -59,11 +76,18 @@ class History(HistoryState):
         # operations; anything else goes through ``_check`` entry by entry, which
         # raises the error of the first entry at fault.
         for entry in entries:
-            if not isinstance(entry, Entry) or isinstance(entry, Checkpoint):
+            kind = type(entry)
+            if (
+                kind is not Recorded  # the usual kinds need no test
+                and kind not in _SPENDLESS
+                and (not isinstance(entry, Entry) or isinstance(entry, Checkpoint))
+            ):
                 self._check(entries)
                 break
         currency = self.currency
         for entry in entries:
+            if type(entry) in _SPENDLESS:
+                continue
             spend = entry.spend if isinstance(entry, Recorded | Checkpoint) else None
             if spend is not None and spend.currency != currency:
                 currency = _same_currency(currency, spend)
