@@ -10,7 +10,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalrules import Earned, Recorded
+from loyalrules import Earned, Ledger, Money, Recorded
 from loyalrules.ledger.activity_clock import ActivityClock
 from loyalrules.ledger.fold import HistoryState
 from loyalrules.ledger.folds import FOLDS
@@ -107,3 +107,57 @@ def test_folding_earned_in_one_step_keeps_what_credit_then_earned_keep(
         slow.credit(entry)
         slow.earned(entry)
     assert _state(fast) == _state(slow)
+
+
+@st.composite
+def purchases_and_returns(draw: st.DrawFn) -> list[Recorded]:
+    entries: list[Recorded] = []
+    for number in range(draw(st.integers(0, 12))):
+        at = START + timedelta(hours=number)
+        if entries and draw(st.booleans()):
+            source = draw(st.sampled_from([e.key for e in entries if e.event_type == "purchase"]))
+            entries.append(
+                Recorded(
+                    key=f"return:{number}",
+                    at=at,
+                    event_type="return",
+                    event_id=f"r-{number}",
+                    source=source,
+                    spend=Money(draw(st.sampled_from(("1.00", "4.50"))), "USD"),
+                    returned=(("l1", 1),),
+                    categories=(("shoes", Decimal("1.00")),),
+                )
+            )
+        else:
+            entries.append(
+                Recorded(
+                    key=f"purchase:{number}",
+                    at=at,
+                    event_type="purchase",
+                    event_id=f"o-{number}",
+                    spend=Money("4.50", "USD"),
+                    fingerprint=f"f{number}",
+                    categories=(("hats", Decimal("2.00")), ("shoes", Decimal("2.50"))),
+                )
+            )
+    return entries
+
+
+def _facts(ledger: Ledger) -> tuple[object, ...]:
+    history = ledger.history
+    return (
+        history.fingerprints, history.returned, history.purchase_spend, history.purchase_at,
+        history.category_kept, history.spend_returned, history.lifetime_spend,
+        sorted(history.series.items()),
+    )  # fmt: skip
+
+
+@given(purchases_and_returns())
+def test_recorded_entries_folded_on_the_first_question_tell_what_folding_each_tells(
+    entries: list[Recorded],
+) -> None:
+    asked = Ledger()
+    for entry in entries:  # a question after every entry: each is folded in at once
+        asked = asked.append([entry])
+        _facts(asked)
+    assert _facts(asked) == _facts(Ledger(entries))

@@ -51,32 +51,33 @@ class HistoryState:
     """
 
     __slots__ = (
+        "_category_kept",
+        "_fingerprints",
+        "_purchase_at",
+        "_purchase_spend",
+        "_recorded_later",
+        "_returned",
         "_series",
+        "_spend_amount",
+        "_spend_currency",
+        "_spend_returned",
         "_tier_floors",
         "accounts",
         "activations",
         "activity",
-        "category_kept",
         "checkpoint",
         "currency",
-        "fingerprints",
         "held",
         "keys",
         "lock",
         "memberships",
         "pending",
-        "purchase_at",
-        "purchase_spend",
         "redemptions",
         "restored",
-        "returned",
         "rule_counts",
         "rule_earn_times",
         "size",
         "sources",
-        "spend_amount",
-        "spend_currency",
-        "spend_returned",
         "tier_changes",
     )
 
@@ -89,29 +90,30 @@ class HistoryState:
         self.pending: list[Entry] = []  # taken in, not folded yet
         # Lifetime spend as a bare running total (no Money built per purchase); no
         # currency while no spend was recorded. See ``lifetime_spend``.
-        self.spend_amount = Decimal(0)
-        self.spend_currency: str | None = None
+        self._spend_amount = Decimal(0)
+        self._spend_currency: str | None = None
         self.activity = ActivityClock()  # when the member did something: inactivity
         self.rule_earn_times: dict[str, list[datetime]] = {}
         self.rule_counts: dict[str, int] = {}  # earnings before a checkpoint's horizon
         self.accounts: dict[str, AccountState] = {}
         self.sources = LotsBySource(self.accounts)  # event key -> the lots it created
         self.activations: dict[str, datetime] = {}
-        self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
-        self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
-        self.purchase_at: dict[str, datetime] = {}  # purchase key -> when it was made
+        self._returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
+        self._purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
+        self._purchase_at: dict[str, datetime] = {}  # purchase key -> when it was made
         # purchase key -> category -> eligible spend on it that no return took back yet
-        self.category_kept: dict[str, dict[str, Decimal]] = {}
+        self._category_kept: dict[str, dict[str, Decimal]] = {}
         # purchase key -> the order's fingerprint and instant, which its returns must match
-        self.fingerprints: dict[str, tuple[str, datetime]] = {}
+        self._fingerprints: dict[str, tuple[str, datetime]] = {}
         self._series = Series()  # what tiers qualify on
+        self._recorded_later: list[Recorded] = []  # see ``defer_record``
         self.tier_changes: list[tuple[datetime, str]] = []  # (when, level) as written down
         self.memberships: dict[str, list[MembershipChanged]] = {}  # by plan, in fold order
         self.held: dict[object, Any] = {}  # standing periods by exemption, until one changes
         self._tier_floors: list[tuple[datetime, datetime | None, str]] = []  # manual tiers
         self.redemptions: dict[str, Redeemed] = {}  # by key, to cancel or restore them
         self.restored: dict[str, int] = {}  # redemption key -> points given back
-        self.spend_returned: dict[str, Decimal] = {}  # purchase key -> spend taken back
+        self._spend_returned: dict[str, Decimal] = {}  # purchase key -> spend taken back
 
     def account(self, name: str) -> AccountState:
         state = self.accounts.get(name)
@@ -119,47 +121,100 @@ class HistoryState:
             state = self.accounts[name] = AccountState()
         return state
 
+    # --- ``Recorded`` entries: folded on the first question about what they tell ------
+
+    def defer_record(self, entry: Recorded) -> None:
+        """Fold ``entry`` on the first question about spend, purchases, returns or the
+        series (``settle_records``). What it tells is kept apart from the lots, so an
+        expiry run or a debit never waits for it; deferred ones fold in their order."""
+        self._recorded_later.append(entry)
+
+    def settle_records(self) -> None:
+        """Fold in the ``Recorded`` entries deferred so far (under the lock, as a fold)."""
+        if self._recorded_later:
+            with self.lock:
+                record = self.record
+                for entry in self._recorded_later:  # empty if another thread folded them
+                    record(entry)
+                self._recorded_later = []  # emptied once all are in: see ``Series.settle``
+
+    @property
+    def fingerprints(self) -> dict[str, tuple[str, datetime]]:
+        """Purchase key -> the order's fingerprint and instant, which returns must match."""
+        self.settle_records()
+        return self._fingerprints
+
+    @property
+    def returned(self) -> dict[str, dict[str, int]]:
+        """Purchase key -> line id -> units returned so far."""
+        self.settle_records()
+        return self._returned
+
+    @property
+    def purchase_spend(self) -> dict[str, Decimal]:
+        """Purchase key -> its eligible spend."""
+        self.settle_records()
+        return self._purchase_spend
+
+    @property
+    def purchase_at(self) -> dict[str, datetime]:
+        """Purchase key -> when it was made."""
+        self.settle_records()
+        return self._purchase_at
+
+    @property
+    def category_kept(self) -> dict[str, dict[str, Decimal]]:
+        """Purchase key -> category -> eligible spend on it no return took back yet."""
+        self.settle_records()
+        return self._category_kept
+
+    @property
+    def spend_returned(self) -> dict[str, Decimal]:
+        """Purchase key -> spend its returns took back."""
+        self.settle_records()
+        return self._spend_returned
+
     def record(self, entry: Recorded) -> None:
         series = self._series
         if entry.event_type == "purchase":
             self._add_spend(entry.spend)
             series.add(PURCHASES, entry.at, 1)
             if entry.fingerprint is not None:
-                self.fingerprints[entry.key] = (entry.fingerprint, entry.at)
+                self._fingerprints[entry.key] = (entry.fingerprint, entry.at)
             if entry.spend is not None:
-                self.purchase_spend[entry.key] = entry.spend.amount
-                self.purchase_at[entry.key] = entry.at
+                self._purchase_spend[entry.key] = entry.spend.amount
+                self._purchase_at[entry.key] = entry.at
                 series.add(SPEND, entry.at, entry.spend.amount)
             if entry.categories:
-                self.category_kept[entry.key] = recorded(series, entry.at, entry.categories)
+                self._category_kept[entry.key] = recorded(series, entry.at, entry.categories)
         elif entry.event_type == "activity" and entry.activity is not None:
             series.add(activities(entry.activity), entry.at, 1)
         elif entry.event_type == "return" and entry.source is not None:
             if entry.spend is not None:
                 self._add_spend(-entry.spend)
-                taken = self.spend_returned.get(entry.source, Decimal(0))
-                self.spend_returned[entry.source] = taken + entry.spend.amount
+                taken = self._spend_returned.get(entry.source, Decimal(0))
+                self._spend_returned[entry.source] = taken + entry.spend.amount
                 series.add(SPEND + RETURNED, entry.at, entry.spend.amount)
-                spent = self.purchase_spend.get(entry.source, Decimal(0))
+                spent = self._purchase_spend.get(entry.source, Decimal(0))
                 if taken < spent <= taken + entry.spend.amount:  # returned in full now
                     series.add(PURCHASES + RETURNED, entry.at, 1)
-                    made = self.purchase_at.get(entry.source)
+                    made = self._purchase_at.get(entry.source)
                     if made is not None:
                         series.add(PURCHASES + UNDONE, made, 1)
             if entry.categories:
-                kept = self.category_kept.get(entry.source, {})
+                kept = self._category_kept.get(entry.source, {})
                 taken_back(series, entry.at, entry.categories, kept)
-            units = self.returned.setdefault(entry.source, {})
+            units = self._returned.setdefault(entry.source, {})
             for line_id, quantity in entry.returned:
                 units[line_id] = units.get(line_id, 0) + quantity
 
     def _add_spend(self, spend: Money | None) -> None:
         if spend is None:
             return
-        if self.spend_currency is None:  # the first spend: kept as given
-            self.spend_amount, self.spend_currency = spend.amount, spend.currency
+        if self._spend_currency is None:  # the first spend: kept as given
+            self._spend_amount, self._spend_currency = spend.amount, spend.currency
         else:  # one currency: ``extend`` refused any other
-            self.spend_amount += spend.amount
+            self._spend_amount += spend.amount
 
     def credit(self, entry: Lot | Adjusted) -> None:
         source = getattr(entry, "source", None)
@@ -289,8 +344,8 @@ class HistoryState:
     def restore(self, checkpoint: Checkpoint) -> None:
         self.checkpoint = checkpoint
         if checkpoint.spend is not None:
-            self.spend_amount = checkpoint.spend.amount
-            self.spend_currency = checkpoint.spend.currency
+            self._spend_amount = checkpoint.spend.amount
+            self._spend_currency = checkpoint.spend.currency
         if checkpoint.last_activity_at is not None:
             self.activity.add(checkpoint.last_activity_at)
         self.activity.restore_marks(checkpoint.last_marked)

@@ -108,7 +108,7 @@ def _tier_assigned(state: HistoryState, entry: TierAssigned) -> None:
 
 FOLDS: dict[type[Entry], Callable[[HistoryState, Any], None]] = {
     Entry: _nothing,
-    Recorded: HistoryState.record,
+    Recorded: HistoryState.defer_record,
     Lot: HistoryState.credit,
     Earned: _earned,
     TransferredIn: HistoryState.credit,

@@ -146,6 +146,7 @@ class History(HistoryState):
     def series(self) -> Series:
         """What tiers qualify on: spend, purchases and points earned, over time."""
         self.catch_up()
+        self.settle_records()
         series = self._series
         if not series.settled:  # summed under the lock, as a fold is
             with self.lock:
@@ -297,8 +298,9 @@ class History(HistoryState):
         """Eligible spend of every purchase, less what returns took back (``None``
         while no spend was recorded)."""
         self.catch_up()
-        currency = self.spend_currency
-        return None if currency is None else Money(self.spend_amount, currency)
+        self.settle_records()
+        currency = self._spend_currency
+        return None if currency is None else Money(self._spend_amount, currency)
 
     def redemptions_of(self, reward_id: str, order_id: str) -> int:
         """How many redemptions of ``reward_id`` for ``order_id`` stand (not cancelled)."""
