@@ -332,6 +332,10 @@ class Ledger:
 
 
 _new_ledger = object.__new__
+# The slots' own setters: what ``_set_field`` calls, without looking the name up.
+_set_log, _set_size, _set_history, _set_tuple, _set_accounts = (
+    Ledger.__dict__[name].__set__ for name in ("_log", "_size", "_history", "_tuple", "_accounts")
+)
 
 
 def _names(accounts: Iterable[str]) -> tuple[str, ...]:
@@ -352,11 +356,11 @@ def _appended(log: list[Entry], size: int, history: History, accounts: tuple[str
     """The ledger ``append`` returns: the first ``size`` entries of ``log``, all folded
     into ``history`` already, so the constructor's work is skipped."""
     ledger: Ledger = _new_ledger(Ledger)
-    _set_field(ledger, "_log", log)
-    _set_field(ledger, "_size", size)
-    _set_field(ledger, "_history", history)
-    _set_field(ledger, "_tuple", None)
-    _set_field(ledger, "_accounts", accounts)
+    _set_log(ledger, log)
+    _set_size(ledger, size)
+    _set_history(ledger, history)
+    _set_tuple(ledger, None)
+    _set_accounts(ledger, accounts)
     return ledger
 
 
