@@ -53,17 +53,23 @@ class Series:
     A ledger's history settles its series under its own lock before handing it out.
     """
 
-    __slots__ = ("_later", "_sums", "_times", "_values")
+    __slots__ = ("_later", "_later_amounts", "_later_times", "_sums", "_times", "_values")
 
     def __init__(self) -> None:
         self._times: dict[str, list[datetime]] = {}
         self._values: dict[str, list[Decimal]] = {}
         self._sums: dict[str, list[Decimal]] = {}  # running totals: _sums[i] = sum of first i
-        self._later: list[tuple[str, datetime, Decimal | int]] = []  # added, not summed yet
+        # Added, not summed yet: names, instants and amounts side by side (no tuple per
+        # amount for the garbage collector to look at while the series is not asked).
+        self._later: list[str] = []
+        self._later_times: list[datetime] = []
+        self._later_amounts: list[Decimal | int] = []
 
     def add(self, name: str, at: datetime, amount: Decimal | int) -> None:
         """Add ``amount`` of ``name`` at ``at`` (summed in on the next question)."""
-        self._later.append((name, at, amount))
+        self._later.append(name)
+        self._later_times.append(at)
+        self._later_amounts.append(amount)
 
     @property
     def settled(self) -> bool:
@@ -76,9 +82,10 @@ class Series:
         if not later:
             return
         add = self._add
-        for name, at, amount in later:
+        for name, at, amount in zip(later, self._later_times, self._later_amounts, strict=True):
             add(name, at, amount)
         # Emptied only once all are in: a reader that finds it empty reads full sums.
+        self._later_times, self._later_amounts = [], []
         self._later = []
 
     def _add(self, name: str, at: datetime, amount: Decimal | int) -> None:
