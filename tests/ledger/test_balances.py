@@ -35,6 +35,26 @@ moments = st.lists(
 )
 
 
+def by_lot_methods(ledger: Ledger, at: datetime, account: str) -> tuple[int, int]:
+    """Available and pending points read through the lots' own methods, lot by lot."""
+    history = ledger.history
+    state = history.accounts.get(account)
+    if state is None:
+        return 0, 0
+    available = pending = 0
+    for lot in state.lots.values():
+        if lot.at > at:
+            continue
+        left = lot.remaining(at)
+        if history.expiry_of(lot) <= at or left <= 0:
+            continue
+        if lot.is_available(at):
+            available += left
+        else:
+            pending += left
+    return available - sum(p for when, p in state.deficit if when <= at), pending
+
+
 @pytest.mark.parametrize("name", NAMES)
 @settings(max_examples=25, deadline=None)
 @given(moments=moments)
@@ -48,6 +68,7 @@ def test_balances_at_many_instants_are_what_balance_reads_at_each(
                 (b.available, b.pending) for b in (ledger.balance(at, account) for at in moments)
             ]
             assert available_and_pending(ledger, moments, account) == expected
+            assert expected == [by_lot_methods(ledger, at, account) for at in moments]
 
 
 def test_an_instant_before_the_checkpoint_is_refused_as_balance_refuses_it() -> None:

@@ -90,6 +90,9 @@ def account_balance(
             left = lot.left if as_of is NEVER else lot.points
         elif as_of is NEVER:
             left = lot.left
+        elif len(taken) == 1:  # the usual debit of a lot: one
+            when, part = taken[0]
+            left = lot.points - part if when <= as_of else lot.points
         else:
             left = lot.points - sum(points for when, points in taken if when <= as_of)
         if expiry <= as_of:

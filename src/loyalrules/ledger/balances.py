@@ -55,6 +55,9 @@ def available_and_pending(
                 left = points
             elif as_of is NEVER:
                 left = lot.left
+            elif len(taken) == 1:  # the usual debit of a lot: one
+                when, part = taken[0]
+                left = points - part if when <= as_of else points
             else:
                 left = points - sum(part for when, part in taken if when <= as_of)
             if left <= 0:
