@@ -32,6 +32,7 @@ from loyalrules import (
     TransferredOut,
 )
 from loyalrules.economics.calendar import BEGINNING, FOREVER, Month
+from loyalrules.ledger.balances import available_and_pending
 from loyalrules.operations.redemption import PAY_WITH_POINTS
 from loyalrules.terms.policies import Unit
 
@@ -313,10 +314,9 @@ def measure(
         members += 1
         kept.append(ledger)
         levels = reader.read(ledger)
-        for i, moment in enumerate(ends):
-            balance = ledger.balance(moment, POINTS)
-            outstanding[i] += balance.available
-            pending[i] += balance.pending
+        for i, (available, waiting) in enumerate(available_and_pending(ledger, ends, POINTS)):
+            outstanding[i] += available
+            pending[i] += waiting
             level = levels[i]
             if level is not None:
                 tiers[i][level] = tiers[i].get(level, 0) + 1

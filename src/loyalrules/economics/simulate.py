@@ -11,6 +11,7 @@ the month's end (``Program.expire`` and, with tiers, ``Program.review_tiers``).
 
 from __future__ import annotations
 
+import operator
 import random
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -43,6 +44,7 @@ from loyalrules.storage.inputs import run
 from loyalrules.values.inputs import Adjust, Expire, ReviewTiers
 
 DEFAULT_START: Final = date(2026, 1, 1)
+_in_time_order = operator.itemgetter(0, 1)  # an event's instant, then its kind's rank
 Progress = Callable[[int, int], None]
 """Called with (members done, members in all) as the simulation goes."""
 
@@ -182,7 +184,7 @@ class _Run:
         due = [r for r in self.returns if r.occurred_at < month.end]
         self.returns = [r for r in self.returns if r.occurred_at >= month.end]
         events += [(r.occurred_at, 2, r) for r in due]
-        events.sort(key=lambda item: (item[0], item[1]))
+        events.sort(key=_in_time_order)
         for _, _, event in events:
             if isinstance(event, Purchase):
                 event = sim.till.checkout(self, event)
@@ -243,19 +245,21 @@ class _Run:
 
     def purchase(self, at: datetime) -> Purchase:
         sim, rng, tables = self.sim, self.rng, self.sim.tables
+        draw = rng.random
         lines = []
         count = 1
-        while count < 8 and rng.random() < sim.lines_more:
+        while count < 8 and draw() < sim.lines_more:
             count += 1
-        cache = sim.lines
-        for n in range(count):
-            category = tables.categories.pick(rng)
-            sku = pick(sim.skus[category], rng)
-            if sim.shape.skus and rng.random() < 0.1:
-                sku = pick(sim.shape.skus, rng)
-            tags = tuple(t for t in sim.shape.tags if rng.random() < 0.1) if sim.shape.tags else ()
-            price = int(rng.random() * len(tables.prices))
-            quantity = 1 + int(rng.random() * sim.max_quantity)
+        cache, skus, prices, categories = sim.lines, sim.skus, tables.prices, tables.categories
+        named, tagged, most = sim.shape.skus, sim.shape.tags, sim.max_quantity
+        for n in range(count):  # the draws in the same order as ever: the same orders
+            category = categories.pick(rng)
+            sku = pick(skus[category], rng)
+            if named and draw() < 0.1:
+                sku = pick(named, rng)
+            tags = tuple([t for t in tagged if draw() < 0.1]) if tagged else ()
+            price = int(draw() * len(prices))
+            quantity = 1 + int(draw() * most)
             key = (n, sku, category, price, quantity, tags)
             line = cache.get(key)
             if line is None:  # values are immutable: one line serves every order with it
@@ -263,7 +267,7 @@ class _Run:
                     id=f"l{n}",
                     sku=sku,
                     category=category,
-                    unit_price=tables.prices[price],
+                    unit_price=prices[price],
                     quantity=quantity,
                     tags=tags,
                 )

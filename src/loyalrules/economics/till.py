@@ -40,6 +40,7 @@ class Shopper(Protocol):
     redeemer: bool
     points: int  # available + pending points, as the outcomes changed them
     paid: dict[str, Purchase]
+    steps: list[Any] | None  # the steps recorded, when they are
 
     def note(self, step: Any) -> None: ...
     def apply(self, outcome: Outcome) -> None: ...
@@ -79,9 +80,13 @@ class Till:
         rng, order, at = person.rng, purchase.id, purchase.occurred_at
         cart = None
         if person.redeemer and self.rewards and rng.random() < self.chance:
-            reward, cart = pick(self.rewards, rng), _cart(purchase)
-            step = Redeem(reward, at, f"{order}:{reward}", cart, order)
-            self.attempt(person, step, self.least[reward])
+            reward = pick(self.rewards, rng)
+            least = self.least[reward]
+            # A step certainly refused and not recorded needs no cart: none is built.
+            if person.steps is not None or least is None or person.points >= least:
+                cart = _cart(purchase)
+                step = Redeem(reward, at, f"{order}:{reward}", cart, order)
+                self.attempt(person, step, least)
         if not (self.pay_chance and rng.random() < self.pay_chance and self.pay is not None):
             return purchase
         paying = PayWithPoints(cart or _cart(purchase), at, f"{order}:pay", order)

@@ -4,8 +4,12 @@ inactivity rule draws from them."""
 from __future__ import annotations
 
 import bisect
+import threading
+from collections.abc import Iterable
 from datetime import datetime
 
+from loyalrules.ledger.activity import activity_marks
+from loyalrules.ledger.entries import Entry
 from loyalrules.ledger.exemption import GapEnd
 from loyalrules.ledger.fields import Inactivity
 
@@ -13,14 +17,37 @@ from loyalrules.ledger.fields import Inactivity
 class ActivityClock:
     """The instants the member did something, in order, and the deadlines an inactivity
     rule draws from them (kept until an instant is added). Each instant may carry the
-    kinds of activity it was (``ledger.activity``), for rules that count only some."""
+    kinds of activity it was (``ledger.activity``), for rules that count only some.
 
-    __slots__ = ("_deadlines", "_marked", "_times")
+    A ledger's entries are ``note``-d as they are folded and taken in on the first
+    question after them: most programs have no inactivity rule, and their members'
+    clocks are then never read. The clock is a set of instants per kind, so the order
+    entries are taken in does not change it.
+    """
+
+    __slots__ = ("_deadlines", "_later", "_lock", "_marked", "_times")
 
     def __init__(self) -> None:
         self._times: list[datetime] = []
         self._marked: dict[str, list[datetime]] = {}
         self._deadlines: dict[object, tuple[list[datetime], list[datetime]]] = {}
+        self._later: list[Entry] = []  # noted, not taken in yet
+        self._lock = threading.Lock()
+
+    def note(self, entries: Iterable[Entry]) -> None:
+        """Take in the active ones of ``entries`` before the next question."""
+        self._later += entries
+
+    def _settle(self) -> None:
+        with self._lock:
+            later = self._later
+            if not later:  # another thread took them in meanwhile
+                return
+            add = self.add
+            for entry in later:
+                if entry.active:
+                    add(entry.at, activity_marks(entry))
+            self._later = []  # emptied once all are in: see ``Series.settle``
 
     def add(self, at: datetime, marks: tuple[str, ...] = ()) -> None:
         for mark in marks:
@@ -30,6 +57,8 @@ class ActivityClock:
 
     def last(self, as_of: datetime) -> datetime | None:
         """The last instant up to ``as_of``."""
+        if self._later:
+            self._settle()
         index = bisect.bisect_right(self._times, as_of)
         return self._times[index - 1] if index else None
 
@@ -43,6 +72,8 @@ class ActivityClock:
 
     def last_marked(self) -> tuple[tuple[str, datetime], ...]:
         """The last instant of each kind of activity (what a checkpoint keeps)."""
+        if self._later:
+            self._settle()
         return tuple((mark, times[-1]) for mark, times in sorted(self._marked.items()))
 
     def _counted(self, rule: Inactivity) -> list[datetime]:
@@ -61,6 +92,8 @@ class ActivityClock:
         ``gap_end`` (cached under ``key``) gives, for a gap from an activity, the instant
         the next activity must come by and the instant the lot expires if it does not:
         an exemption moves them (``Exemption.gap_end``)."""
+        if self._later:
+            self._settle()
         cache_key = rule if key is None else (rule, key)
         found = self._deadlines.get(cache_key)
         if found is None:

@@ -8,6 +8,8 @@ from types import MappingProxyType
 
 import attrs
 
+from loyalrules.ledger.history import History
+from loyalrules.ledger.lots import NEVER, AccountState, totals_by_kind
 from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.timeutil import to_utc
 
@@ -63,3 +65,60 @@ class Balance:
         """Open points that will have expired by ``moment``."""
         moment = to_utc(moment, "moment")
         return sum(points for when, points in self.expiring if when <= moment)
+
+
+def account_balance(
+    history: History, state: AccountState, account: str, as_of: datetime
+) -> Balance:
+    """The :class:`Balance` of ``account`` (its folded ``state``) at ``as_of``, as
+    ``Ledger.balance`` reads it: one pass over the account's lots, each counted by its own
+    dates (pending, expiry, inactivity)."""
+    available = pending = unwritten_expired = 0
+    expiring: dict[datetime, int] = {}
+    expiry_of = history.expiry_of
+    for lot in state.lots.values():
+        if lot.at > as_of:
+            continue
+        # ``history.expiry_of(lot)``, ``lot.remaining(as_of)`` and
+        # ``lot.is_available(as_of)``, read inline for the usual lot
+        if lot.exemption is None and lot.inactivity is None:
+            expiry = lot.expires_at or NEVER
+        else:
+            expiry = expiry_of(lot)
+        taken = lot.taken
+        if not taken:
+            left = lot.left if as_of is NEVER else lot.points
+        elif as_of is NEVER:
+            left = lot.left
+        elif len(taken) == 1:  # the usual debit of a lot: one
+            when, part = taken[0]
+            left = lot.points - part if when <= as_of else lot.points
+        else:
+            left = lot.points - sum(points for when, points in taken if when <= as_of)
+        if expiry <= as_of:
+            if not lot.expired_by_entry:
+                unwritten_expired += max(left, 0)
+            continue
+        if left <= 0:
+            continue
+        available_at = lot.available_at
+        if available_at is not None and available_at <= as_of:
+            available += left
+        else:
+            pending += left
+        if expiry != NEVER:
+            expiring[expiry] = expiring.get(expiry, 0) + left
+    deficit = sum(points for when, points in state.deficit if when <= as_of)
+    debited = totals_by_kind(state.debits, as_of)
+    if unwritten_expired:
+        debited["expired"] = debited.get("expired", 0) + unwritten_expired
+    return Balance(
+        account,
+        available - deficit,
+        pending,
+        deficit,
+        tuple(sorted(expiring.items())),
+        totals_by_kind(state.credited, as_of),
+        debited,
+        sum(points for when, points in state.written_off if when <= as_of),
+    )

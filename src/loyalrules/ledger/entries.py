@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import attrs
 
 from loyalrules.errors import ValidationError, WrongTypeError
-from loyalrules.ledger.codec import OMIT_DEFAULT, encode_fields, field_decoders
+from loyalrules.ledger.codec import OMIT_DEFAULT, field_decoders
 from loyalrules.ledger.exemption import Exemption, exemption_or_none
 from loyalrules.ledger.fields import (
     Inactivity,
@@ -38,6 +38,7 @@ from loyalrules.ledger.fields import (
     utc,
     whole,
 )
+from loyalrules.ledger.row_coders import row_decoder, row_encoder
 from loyalrules.values.money import Money
 
 ENTRY_FORMAT = 1
@@ -68,8 +69,9 @@ class Entry:
         return False
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-safe form of this entry, for any database."""
-        return {"v": ENTRY_FORMAT, "kind": self.kind, **encode_fields(self)}
+        """The JSON-safe form of this entry, for any database: ``{"v": ENTRY_FORMAT,
+        "kind": self.kind, **encode_fields(self)}``, written out per class."""
+        return row_encoder(type(self), ENTRY_FORMAT)(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -339,6 +341,13 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     cls = _KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise ValidationError(f"unknown entry kind {kind!r}; expected one of {sorted(_KINDS)}")
+    if type(data) is dict:
+        try:  # the usual row, read by the class's own decoder
+            fast: Entry | None = row_decoder(cls)(data)
+        except Exception:  # read again below, to say what is wrong with it
+            fast = None
+        if fast is not None:
+            return fast
     # The fields are decoded in one pass; only a row that is not the usual shape
     # (a field missing or unknown) is looked at again, to say what is wrong with it.
     arguments: dict[str, Any] = {}

@@ -1,14 +1,13 @@
 """How each kind of entry adds to what a ledger's history knows.
 
-Entries are plain data; the fold dispatches on their type (``FOLDS``), so adding an entry
-kind means adding a method here and a line to the table, never a method on the entry.
+Entries are plain data; the fold dispatches on their type (``folds.FOLDS``), so adding an
+entry kind means adding a method here and a line to the table, never a method on the entry.
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,23 +16,19 @@ from loyalrules.ledger.activity_clock import ActivityClock
 from loyalrules.ledger.categories import recorded, taken_back
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.entries import (
-    Activated,
     Adjusted,
     Debit,
     Earned,
     Entry,
-    Expired,
     Lot,
     Recorded,
     Redeemed,
     Restored,
     Reversed,
-    TransferredIn,
-    TransferredOut,
 )
 from loyalrules.ledger.lots import AccountState, LotsBySource, LotState
 from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, UNDONE, Series, activities, earned
-from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
+from loyalrules.ledger.standing_entries import MembershipChanged
 from loyalrules.values.money import Money
 
 TIER_BONUS = "tier:"
@@ -56,32 +51,33 @@ class HistoryState:
     """
 
     __slots__ = (
+        "_category_kept",
+        "_fingerprints",
+        "_purchase_at",
+        "_purchase_spend",
+        "_recorded_later",
+        "_returned",
         "_series",
+        "_spend_amount",
+        "_spend_currency",
+        "_spend_returned",
         "_tier_floors",
         "accounts",
         "activations",
         "activity",
-        "category_kept",
         "checkpoint",
         "currency",
-        "fingerprints",
         "held",
         "keys",
         "lock",
         "memberships",
         "pending",
-        "purchase_at",
-        "purchase_spend",
         "redemptions",
         "restored",
-        "returned",
         "rule_counts",
         "rule_earn_times",
         "size",
         "sources",
-        "spend_amount",
-        "spend_currency",
-        "spend_returned",
         "tier_changes",
     )
 
@@ -94,29 +90,30 @@ class HistoryState:
         self.pending: list[Entry] = []  # taken in, not folded yet
         # Lifetime spend as a bare running total (no Money built per purchase); no
         # currency while no spend was recorded. See ``lifetime_spend``.
-        self.spend_amount = Decimal(0)
-        self.spend_currency: str | None = None
+        self._spend_amount = Decimal(0)
+        self._spend_currency: str | None = None
         self.activity = ActivityClock()  # when the member did something: inactivity
         self.rule_earn_times: dict[str, list[datetime]] = {}
         self.rule_counts: dict[str, int] = {}  # earnings before a checkpoint's horizon
         self.accounts: dict[str, AccountState] = {}
         self.sources = LotsBySource(self.accounts)  # event key -> the lots it created
         self.activations: dict[str, datetime] = {}
-        self.returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
-        self.purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
-        self.purchase_at: dict[str, datetime] = {}  # purchase key -> when it was made
+        self._returned: dict[str, dict[str, int]] = {}  # purchase key -> line id -> units
+        self._purchase_spend: dict[str, Decimal] = {}  # purchase key -> eligible spend
+        self._purchase_at: dict[str, datetime] = {}  # purchase key -> when it was made
         # purchase key -> category -> eligible spend on it that no return took back yet
-        self.category_kept: dict[str, dict[str, Decimal]] = {}
+        self._category_kept: dict[str, dict[str, Decimal]] = {}
         # purchase key -> the order's fingerprint and instant, which its returns must match
-        self.fingerprints: dict[str, tuple[str, datetime]] = {}
+        self._fingerprints: dict[str, tuple[str, datetime]] = {}
         self._series = Series()  # what tiers qualify on
+        self._recorded_later: list[Recorded] = []  # see ``defer_record``
         self.tier_changes: list[tuple[datetime, str]] = []  # (when, level) as written down
         self.memberships: dict[str, list[MembershipChanged]] = {}  # by plan, in fold order
         self.held: dict[object, Any] = {}  # standing periods by exemption, until one changes
         self._tier_floors: list[tuple[datetime, datetime | None, str]] = []  # manual tiers
         self.redemptions: dict[str, Redeemed] = {}  # by key, to cancel or restore them
         self.restored: dict[str, int] = {}  # redemption key -> points given back
-        self.spend_returned: dict[str, Decimal] = {}  # purchase key -> spend taken back
+        self._spend_returned: dict[str, Decimal] = {}  # purchase key -> spend taken back
 
     def account(self, name: str) -> AccountState:
         state = self.accounts.get(name)
@@ -124,47 +121,100 @@ class HistoryState:
             state = self.accounts[name] = AccountState()
         return state
 
+    # --- ``Recorded`` entries: folded on the first question about what they tell ------
+
+    def defer_record(self, entry: Recorded) -> None:
+        """Fold ``entry`` on the first question about spend, purchases, returns or the
+        series (``settle_records``). What it tells is kept apart from the lots, so an
+        expiry run or a debit never waits for it; deferred ones fold in their order."""
+        self._recorded_later.append(entry)
+
+    def settle_records(self) -> None:
+        """Fold in the ``Recorded`` entries deferred so far (under the lock, as a fold)."""
+        if self._recorded_later:
+            with self.lock:
+                record = self.record
+                for entry in self._recorded_later:  # empty if another thread folded them
+                    record(entry)
+                self._recorded_later = []  # emptied once all are in: see ``Series.settle``
+
+    @property
+    def fingerprints(self) -> dict[str, tuple[str, datetime]]:
+        """Purchase key -> the order's fingerprint and instant, which returns must match."""
+        self.settle_records()
+        return self._fingerprints
+
+    @property
+    def returned(self) -> dict[str, dict[str, int]]:
+        """Purchase key -> line id -> units returned so far."""
+        self.settle_records()
+        return self._returned
+
+    @property
+    def purchase_spend(self) -> dict[str, Decimal]:
+        """Purchase key -> its eligible spend."""
+        self.settle_records()
+        return self._purchase_spend
+
+    @property
+    def purchase_at(self) -> dict[str, datetime]:
+        """Purchase key -> when it was made."""
+        self.settle_records()
+        return self._purchase_at
+
+    @property
+    def category_kept(self) -> dict[str, dict[str, Decimal]]:
+        """Purchase key -> category -> eligible spend on it no return took back yet."""
+        self.settle_records()
+        return self._category_kept
+
+    @property
+    def spend_returned(self) -> dict[str, Decimal]:
+        """Purchase key -> spend its returns took back."""
+        self.settle_records()
+        return self._spend_returned
+
     def record(self, entry: Recorded) -> None:
         series = self._series
         if entry.event_type == "purchase":
             self._add_spend(entry.spend)
             series.add(PURCHASES, entry.at, 1)
             if entry.fingerprint is not None:
-                self.fingerprints[entry.key] = (entry.fingerprint, entry.at)
+                self._fingerprints[entry.key] = (entry.fingerprint, entry.at)
             if entry.spend is not None:
-                self.purchase_spend[entry.key] = entry.spend.amount
-                self.purchase_at[entry.key] = entry.at
+                self._purchase_spend[entry.key] = entry.spend.amount
+                self._purchase_at[entry.key] = entry.at
                 series.add(SPEND, entry.at, entry.spend.amount)
             if entry.categories:
-                self.category_kept[entry.key] = recorded(series, entry.at, entry.categories)
+                self._category_kept[entry.key] = recorded(series, entry.at, entry.categories)
         elif entry.event_type == "activity" and entry.activity is not None:
             series.add(activities(entry.activity), entry.at, 1)
         elif entry.event_type == "return" and entry.source is not None:
             if entry.spend is not None:
                 self._add_spend(-entry.spend)
-                taken = self.spend_returned.get(entry.source, Decimal(0))
-                self.spend_returned[entry.source] = taken + entry.spend.amount
+                taken = self._spend_returned.get(entry.source, Decimal(0))
+                self._spend_returned[entry.source] = taken + entry.spend.amount
                 series.add(SPEND + RETURNED, entry.at, entry.spend.amount)
-                spent = self.purchase_spend.get(entry.source, Decimal(0))
+                spent = self._purchase_spend.get(entry.source, Decimal(0))
                 if taken < spent <= taken + entry.spend.amount:  # returned in full now
                     series.add(PURCHASES + RETURNED, entry.at, 1)
-                    made = self.purchase_at.get(entry.source)
+                    made = self._purchase_at.get(entry.source)
                     if made is not None:
                         series.add(PURCHASES + UNDONE, made, 1)
             if entry.categories:
-                kept = self.category_kept.get(entry.source, {})
+                kept = self._category_kept.get(entry.source, {})
                 taken_back(series, entry.at, entry.categories, kept)
-            units = self.returned.setdefault(entry.source, {})
+            units = self._returned.setdefault(entry.source, {})
             for line_id, quantity in entry.returned:
                 units[line_id] = units.get(line_id, 0) + quantity
 
     def _add_spend(self, spend: Money | None) -> None:
         if spend is None:
             return
-        if self.spend_currency is None:  # the first spend: kept as given
-            self.spend_amount, self.spend_currency = spend.amount, spend.currency
+        if self._spend_currency is None:  # the first spend: kept as given
+            self._spend_amount, self._spend_currency = spend.amount, spend.currency
         else:  # one currency: ``extend`` refused any other
-            self.spend_amount += spend.amount
+            self._spend_amount += spend.amount
 
     def credit(self, entry: Lot | Adjusted) -> None:
         source = getattr(entry, "source", None)
@@ -294,8 +344,8 @@ class HistoryState:
     def restore(self, checkpoint: Checkpoint) -> None:
         self.checkpoint = checkpoint
         if checkpoint.spend is not None:
-            self.spend_amount = checkpoint.spend.amount
-            self.spend_currency = checkpoint.spend.currency
+            self._spend_amount = checkpoint.spend.amount
+            self._spend_currency = checkpoint.spend.currency
         if checkpoint.last_activity_at is not None:
             self.activity.add(checkpoint.last_activity_at)
         self.activity.restore_marks(checkpoint.last_marked)
@@ -341,81 +391,6 @@ class HistoryState:
     def assign(self, start: datetime, until: datetime | None, level: str) -> None:
         """A manual tier: at least ``level`` from ``start`` until ``until``."""
         self._tier_floors.append((start, until, level))
-
-
-def fold_of(kind: type[Entry]) -> Callable[[HistoryState, Any], None]:
-    """The fold of entries of type ``kind``: its own, or its nearest folded base's (noted
-    in ``FOLDS`` so the next lookup is one dict get)."""
-    fold = FOLDS.get(kind)
-    if fold is None:
-        fold = FOLDS[kind] = next((FOLDS[base] for base in kind.__mro__ if base in FOLDS), _nothing)
-    return fold
-
-
-def _nothing(state: HistoryState, entry: Any) -> None:
-    """Entries that tell nothing the history keeps."""
-
-
-def _earned(state: HistoryState, entry: Earned) -> None:
-    state.credit(entry)
-    state.earned(entry)
-
-
-def _reversed(state: HistoryState, entry: Reversed) -> None:
-    state.debit(entry)
-    state.reverse(entry)
-
-
-def _transferred_out(state: HistoryState, entry: TransferredOut) -> None:
-    state.debit(entry)
-    state.sent(entry.account, entry.at, entry.points)
-
-
-def _redeemed(state: HistoryState, entry: Redeemed) -> None:
-    state.debit(entry)
-    state.redeemed(entry)
-
-
-def _adjusted(state: HistoryState, entry: Adjusted) -> None:
-    if entry.points > 0:
-        state.credit(entry)
-    else:
-        state.debit(entry)
-
-
-def _activated(state: HistoryState, entry: Activated) -> None:
-    state.activate(entry.source, entry.at)
-
-
-def _tier_changed(state: HistoryState, entry: TierChanged) -> None:
-    state.tier_changes.append((entry.at, entry.level))
-    state.held.clear()
-
-
-def _tier_assigned(state: HistoryState, entry: TierAssigned) -> None:
-    state.assign(entry.at, entry.until, entry.level)
-
-
-FOLDS: dict[type[Entry], Callable[[HistoryState, Any], None]] = {
-    Entry: _nothing,
-    Recorded: HistoryState.record,
-    Lot: HistoryState.credit,
-    Earned: _earned,
-    TransferredIn: HistoryState.credit,
-    Debit: HistoryState.debit,
-    Reversed: _reversed,
-    Expired: HistoryState.debit,
-    TransferredOut: _transferred_out,
-    Redeemed: _redeemed,
-    Restored: HistoryState.restore_points,
-    Adjusted: _adjusted,
-    Activated: _activated,
-    Checkpoint: HistoryState.restore,
-    TierChanged: _tier_changed,
-    TierAssigned: _tier_assigned,
-    MembershipChanged: HistoryState.membership,
-}
-"""The fold of each entry type; a type not listed folds as its nearest listed base."""
 
 
 def reward_key(reward_id: str) -> str:

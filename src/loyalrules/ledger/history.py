@@ -15,11 +15,21 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from loyalrules.errors import CurrencyMismatch, DuplicateEntry, StaleOutcome, WrongTypeError
-from loyalrules.ledger.activity import activity_marks
 from loyalrules.ledger.checkpoint import Checkpoint
-from loyalrules.ledger.entries import Earned, Entry, Recorded
+from loyalrules.ledger.entries import (
+    Activated,
+    Adjusted,
+    Earned,
+    Entry,
+    Expired,
+    Recorded,
+    Redeemed,
+    Restored,
+    Reversed,
+)
 from loyalrules.ledger.exemption import Exemption, merged, tier_periods
-from loyalrules.ledger.fold import FOLDS, HistoryState, fold_of
+from loyalrules.ledger.fold import HistoryState
+from loyalrules.ledger.folds import FOLDS, fold_of
 from loyalrules.ledger.lots import NEVER, ConsumptionOrder, LotState
 from loyalrules.ledger.series import PURCHASES, Series
 from loyalrules.ledger.standing_entries import MembershipChanged, TierChanged
@@ -28,6 +38,13 @@ from loyalrules.values.money import Money
 # A checkpoint keeps the instants a rule earned within this horizon: enough for every
 # calendar period a limit can name (the longest is a year), whatever the time zone.
 RULE_HORIZON = timedelta(days=368)
+
+
+_SPENDLESS = frozenset(
+    (Earned, Expired, Redeemed, Reversed, Restored, Adjusted, Activated, TierChanged)
+)
+"""Entry classes (exactly these: subclasses may add anything) that are entries, not
+checkpoints, and record no spend: what ``History.extend`` need not look into."""
 
 
 class History(HistoryState):
@@ -59,11 +76,18 @@ class History(HistoryState):
         # operations; anything else goes through ``_check`` entry by entry, which
         # raises the error of the first entry at fault.
         for entry in entries:
-            if not isinstance(entry, Entry) or isinstance(entry, Checkpoint):
+            kind = type(entry)
+            if (
+                kind is not Recorded  # the usual kinds need no test
+                and kind not in _SPENDLESS
+                and (not isinstance(entry, Entry) or isinstance(entry, Checkpoint))
+            ):
                 self._check(entries)
                 break
         currency = self.currency
         for entry in entries:
+            if type(entry) in _SPENDLESS:
+                continue
             spend = entry.spend if isinstance(entry, Recorded | Checkpoint) else None
             if spend is not None and spend.currency != currency:
                 currency = _same_currency(currency, spend)
@@ -89,12 +113,11 @@ class History(HistoryState):
         if not self.pending:
             return
         with self.lock:
-            activity = self.activity
+            pending = self.pending
             folds = FOLDS  # the fold of each entry type, looked up inline: the hot loop
-            for entry in self.pending:
-                if entry.active:
-                    activity.add(entry.at, activity_marks(entry))
+            for entry in pending:
                 (folds.get(type(entry)) or fold_of(type(entry)))(self, entry)
+            self.activity.note(pending)  # taken in when the clock is first read
             self.pending = []
 
     def _check(self, entries: tuple[Entry, ...]) -> None:
@@ -123,7 +146,12 @@ class History(HistoryState):
     def series(self) -> Series:
         """What tiers qualify on: spend, purchases and points earned, over time."""
         self.catch_up()
-        return self._series
+        self.settle_records()
+        series = self._series
+        if not series.settled:  # summed under the lock, as a fold is
+            with self.lock:
+                series.settle()
+        return series
 
     @property
     def tier_floors(self) -> list[tuple[datetime, datetime | None, str]]:
@@ -270,8 +298,9 @@ class History(HistoryState):
         """Eligible spend of every purchase, less what returns took back (``None``
         while no spend was recorded)."""
         self.catch_up()
-        currency = self.spend_currency
-        return None if currency is None else Money(self.spend_amount, currency)
+        self.settle_records()
+        currency = self._spend_currency
+        return None if currency is None else Money(self._spend_amount, currency)
 
     def redemptions_of(self, reward_id: str, order_id: str) -> int:
         """How many redemptions of ``reward_id`` for ``order_id`` stand (not cancelled)."""

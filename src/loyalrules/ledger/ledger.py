@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import attrs
 
 from loyalrules.errors import StaleOutcome, UnknownAccount, ValidationError, WrongTypeError
-from loyalrules.ledger.balance import Balance
+from loyalrules.ledger.balance import Balance, account_balance
 from loyalrules.ledger.checkpoint import Checkpoint
 from loyalrules.ledger.compaction import checkpoint_of
 from loyalrules.ledger.entries import (
@@ -30,7 +30,6 @@ from loyalrules.ledger.entries import (
 )
 from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.history import History
-from loyalrules.ledger.lots import NEVER, totals_by_kind
 from loyalrules.ledger.verify import Inconsistency, inconsistencies
 from loyalrules.values.collector import collector_paused
 from loyalrules.values.keywords import renamed_instant
@@ -268,39 +267,7 @@ class Ledger:
             if self._accounts and account not in self._accounts:
                 raise UnknownAccount(account, self._accounts)
             return Balance(account, 0, 0)
-        available = pending = unwritten_expired = 0
-        expiring: dict[datetime, int] = {}
-        for lot in state.lots.values():
-            if lot.at > as_of:
-                continue
-            expiry = history.expiry_of(lot)
-            left = lot.remaining(as_of)
-            if expiry <= as_of:
-                if not lot.expired_by_entry:
-                    unwritten_expired += max(left, 0)
-                continue
-            if left <= 0:
-                continue
-            if lot.is_available(as_of):
-                available += left
-            else:
-                pending += left
-            if expiry != NEVER:
-                expiring[expiry] = expiring.get(expiry, 0) + left
-        deficit = sum(points for when, points in state.deficit if when <= as_of)
-        debited = totals_by_kind(state.debits, as_of)
-        if unwritten_expired:
-            debited["expired"] = debited.get("expired", 0) + unwritten_expired
-        return Balance(
-            account,
-            available - deficit,
-            pending,
-            deficit,
-            tuple(sorted(expiring.items())),
-            totals_by_kind(state.credited, as_of),
-            debited,
-            sum(points for when, points in state.written_off if when <= as_of),
-        )
+        return account_balance(history, state, account, as_of)
 
     def compact(self, at: datetime | None = None, *, as_of: datetime | None = None) -> Ledger:
         """A ledger whose history before ``at`` is one :class:`Checkpoint` entry
@@ -365,6 +332,10 @@ class Ledger:
 
 
 _new_ledger = object.__new__
+# The slots' own setters: what ``_set_field`` calls, without looking the name up.
+_set_log, _set_size, _set_history, _set_tuple, _set_accounts = (
+    Ledger.__dict__[name].__set__ for name in ("_log", "_size", "_history", "_tuple", "_accounts")
+)
 
 
 def _names(accounts: Iterable[str]) -> tuple[str, ...]:
@@ -385,11 +356,11 @@ def _appended(log: list[Entry], size: int, history: History, accounts: tuple[str
     """The ledger ``append`` returns: the first ``size`` entries of ``log``, all folded
     into ``history`` already, so the constructor's work is skipped."""
     ledger: Ledger = _new_ledger(Ledger)
-    _set_field(ledger, "_log", log)
-    _set_field(ledger, "_size", size)
-    _set_field(ledger, "_history", history)
-    _set_field(ledger, "_tuple", None)
-    _set_field(ledger, "_accounts", accounts)
+    _set_log(ledger, log)
+    _set_size(ledger, size)
+    _set_history(ledger, history)
+    _set_tuple(ledger, None)
+    _set_accounts(ledger, accounts)
     return ledger
 
 

@@ -227,7 +227,9 @@ class AccountState:
         those whose fixed date is ``as_of`` or earlier, and every one with an
         inactivity rule or an exemption (its expiry depends on the activity clock or the
         standing)."""
-        dated = self.dated
+        dated, head = self.dated, self.head
+        if not self.inactive and (head >= len(dated) or dated[head][0] > as_of):
+            return []  # the usual night: the soonest open lot expires later
         end = bisect.bisect_right(dated, (as_of, NEVER, "\U0010ffff"))
         open_lots = self.open
         found = [open_lots[item[2]] for item in dated[self.head : end] if item[2] in open_lots]

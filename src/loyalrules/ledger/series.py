@@ -2,7 +2,9 @@
 
 Tier qualification asks "how much in this window?" on every purchase, so sums come from
 running totals kept as entries are folded (appends in time order keep them current; an
-entry older than the last one rebuilds them once).
+entry older than the last one rebuilds them once). Amounts are noted as they are added
+and summed in on the first question after them, in the order they were added, so a
+ledger whose series no rule asks about never pays for the sums.
 """
 
 from __future__ import annotations
@@ -44,16 +46,49 @@ def earned(account: str) -> str:
 
 
 class Series:
-    """Amounts at instants, by name; ``total`` sums a name over a time window."""
+    """Amounts at instants, by name; ``total`` sums a name over a time window.
 
-    __slots__ = ("_sums", "_times", "_values")
+    ``add`` only notes the amount; every question first sums in what was noted
+    (``settle``), in the order it was added, so the answers are those of adding at once.
+    A ledger's history settles its series under its own lock before handing it out.
+    """
+
+    __slots__ = ("_later", "_later_amounts", "_later_times", "_sums", "_times", "_values")
 
     def __init__(self) -> None:
         self._times: dict[str, list[datetime]] = {}
         self._values: dict[str, list[Decimal]] = {}
         self._sums: dict[str, list[Decimal]] = {}  # running totals: _sums[i] = sum of first i
+        # Added, not summed yet: names, instants and amounts side by side (no tuple per
+        # amount for the garbage collector to look at while the series is not asked).
+        self._later: list[str] = []
+        self._later_times: list[datetime] = []
+        self._later_amounts: list[Decimal | int] = []
 
     def add(self, name: str, at: datetime, amount: Decimal | int) -> None:
+        """Add ``amount`` of ``name`` at ``at`` (summed in on the next question)."""
+        self._later.append(name)
+        self._later_times.append(at)
+        self._later_amounts.append(amount)
+
+    @property
+    def settled(self) -> bool:
+        """Whether every amount added is summed in already."""
+        return not self._later
+
+    def settle(self) -> None:
+        """Sum in the amounts added since the last question, in the order they came."""
+        later = self._later
+        if not later:
+            return
+        add = self._add
+        for name, at, amount in zip(later, self._later_times, self._later_amounts, strict=True):
+            add(name, at, amount)
+        # Emptied only once all are in: a reader that finds it empty reads full sums.
+        self._later_times, self._later_amounts = [], []
+        self._later = []
+
+    def _add(self, name: str, at: datetime, amount: Decimal | int) -> None:
         times = self._times.get(name)
         if times is None:
             times = self._times[name] = []
@@ -78,6 +113,8 @@ class Series:
 
     def total(self, name: str, start: datetime | None, end: datetime) -> Decimal:
         """The sum of ``name`` over ``[start, end)`` (``start`` None: since the first)."""
+        if self._later:
+            self.settle()
         times = self._times.get(name)
         if not times:
             return _ZERO
@@ -87,27 +124,37 @@ class Series:
 
     def instants(self, name: str, start: datetime | None, end: datetime) -> list[datetime]:
         """The instants of ``name`` in ``[start, end)``."""
+        if self._later:
+            self.settle()
         times = self._times.get(name, [])
         low = 0 if start is None else bisect.bisect_left(times, start)
         return times[low : bisect.bisect_left(times, end)]
 
     def last_before(self, name: str, end: datetime) -> datetime | None:
         """The last instant of ``name`` strictly before ``end``."""
+        if self._later:
+            self.settle()
         times = self._times.get(name, [])
         index = bisect.bisect_left(times, end)
         return times[index - 1] if index else None
 
     def names(self, prefix: str) -> list[str]:
         """The names of the series starting with ``prefix`` (not what returns took back)."""
+        if self._later:
+            self.settle()
         return [n for n in self._times if n.startswith(prefix) and not n.endswith(RETURNED)]
 
     def first(self) -> datetime | None:
         """The earliest instant of any series."""
+        if self._later:
+            self.settle()
         firsts = [times[0] for times in self._times.values() if times]
         return min(firsts) if firsts else None
 
     def items(self) -> list[tuple[str, datetime, Decimal]]:
         """Every (name, instant, amount), for a checkpoint."""
+        if self._later:
+            self.settle()
         return [
             (name, at, value)
             for name, times in self._times.items()
