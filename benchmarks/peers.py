@@ -26,10 +26,10 @@ means in loyalrules (it doubles the beans' share of the whole dollars). **Engine
 (target: at most 2x): the same ``Program.process`` on values converted beforehand.
 
 **The floor**: the same conversion into objects of the same shape with slots and no
-checks at all (``convert_bare``), the least any library whose engine takes values of its
-own can cost here; and the conversion into loyalrules values alone. Both print their
-multiple of the reference, so the end-to-end target can be read against what building the
-inputs costs before any rule runs.
+checks at all (``convert`` with ``BARE``), the least any library whose engine takes
+values of its own can cost here; and the conversion into loyalrules values alone. Both
+print their multiple of the reference, so the end-to-end target can be read against what
+building the inputs costs before any rule runs.
 
 Every purchase is checked against the reference before timing (all of them, not a
 sample); one difference fails the run. Each rep times the five back to back over all
@@ -191,47 +191,6 @@ earn:
 EMPTY = Ledger()  # immutable; the scenario's purchases do not depend on each other
 
 
-def convert(purchase: ScenarioPurchase, member: ScenarioMember) -> tuple[Purchase, Member]:
-    """The scenario's purchase and member as loyalrules values (beans lines twice)."""
-    lines = []
-    for i, line in enumerate(purchase.lines):
-        price = Money(line.unit_price, "USD")
-        lines.append(
-            LineItem(
-                id=str(i),
-                sku=line.sku,
-                category=line.category,
-                unit_price=price,
-                quantity=line.quantity,
-            )
-        )
-        if line.category == "coffee_beans":
-            lines.append(
-                LineItem(
-                    id=f"{i}+",
-                    sku=line.sku,
-                    category="coffee_beans_again",
-                    unit_price=price,
-                    quantity=line.quantity,
-                )
-            )
-    day, joined = purchase.date, member.join_date
-    return (
-        Purchase(
-            id=str(purchase.id),
-            member_id=f"m{purchase.member_id}",
-            occurred_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
-            lines=lines,
-        ),
-        Member(
-            id=f"m{member.id}",
-            joined_at=datetime(joined.year, joined.month, joined.day, tzinfo=UTC),
-            birthday=date(2000, member.birth_month, 1),
-            attributes={"tier": member.tier},
-        ),
-    )
-
-
 class _Bare:
     """A value with slots and no checks: what building the same objects costs at the
     least, whatever the library (the floor of any engine that takes values of its own)."""
@@ -259,13 +218,21 @@ class _BareLine:
         self.unit_price, self.quantity = unit_price, quantity
 
 
-def convert_bare(purchase: ScenarioPurchase, member: ScenarioMember) -> tuple[_Bare, _Bare]:
-    """``convert`` line for line, into objects with no checks (the floor)."""
+BARE = (_BareMoney, _BareLine, _Bare, _Bare)
+"""``convert``'s classes for the floor: the same objects, no checks."""
+
+
+def convert(
+    purchase: ScenarioPurchase, member: ScenarioMember, make: tuple[Any, ...] = ()
+) -> tuple[Any, Any]:
+    """The scenario's purchase and member as loyalrules values (beans lines twice), or
+    as the values ``make`` (money, line, purchase and member classes) builds."""
+    money, line_item, purchase_of, member_of = make or (Money, LineItem, Purchase, Member)
     lines = []
     for i, line in enumerate(purchase.lines):
-        price = _BareMoney(line.unit_price, "USD")
+        price = money(line.unit_price, "USD")
         lines.append(
-            _BareLine(
+            line_item(
                 id=str(i),
                 sku=line.sku,
                 category=line.category,
@@ -275,7 +242,7 @@ def convert_bare(purchase: ScenarioPurchase, member: ScenarioMember) -> tuple[_B
         )
         if line.category == "coffee_beans":
             lines.append(
-                _BareLine(
+                line_item(
                     id=f"{i}+",
                     sku=line.sku,
                     category="coffee_beans_again",
@@ -285,13 +252,13 @@ def convert_bare(purchase: ScenarioPurchase, member: ScenarioMember) -> tuple[_B
             )
     day, joined = purchase.date, member.join_date
     return (
-        _Bare(
+        purchase_of(
             id=str(purchase.id),
             member_id=f"m{purchase.member_id}",
             occurred_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
-            lines=tuple(lines),
+            lines=lines,
         ),
-        _Bare(
+        member_of(
             id=f"m{member.id}",
             joined_at=datetime(joined.year, joined.month, joined.day, tzinfo=UTC),
             birthday=date(2000, member.birth_month, 1),
@@ -359,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows["end-to-end"].append(timed(lambda: [evaluate(p, m) for p, m in data]))
         rows["engine"].append(timed(engine))
         rows["values"].append(timed(lambda: [convert(p, m) for p, m in data]))
-        rows["floor"].append(timed(lambda: [convert_bare(p, m) for p, m in data]))
+        rows["floor"].append(timed(lambda: [convert(p, m, BARE) for p, m in data]))
     n = len(data)
     reference = rows["reference"]
     targets = {"end-to-end": 3.0, "engine": 2.0}
