@@ -16,14 +16,13 @@ from loyalrules.errors import (
 )
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.ledger import Balance, Ledger
-from loyalrules.operations import lifecycle, returns
+from loyalrules.operations import lifecycle
 from loyalrules.operations.earning import Earning
 from loyalrules.operations.explain import ledger_before
 from loyalrules.operations.outcome import Outcome, Quote, naming, naming_accounts
 from loyalrules.program_spending import check as _check
 from loyalrules.program_standing import Standing
 from loyalrules.rules.pipeline import RuleBook
-from loyalrules.rules.referrals import ReferralTerms
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
 from loyalrules.values.events import Activation, Activity, Cart, Membership, Purchase, Return
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from loyalrules.operations.referrals import Referral
     from loyalrules.operations.status import Status
     from loyalrules.rules.challenges import Challenge
+    from loyalrules.rules.referrals import ReferralTerms
     from loyalrules.rules.rewards import Reward
 
 # Operations a purchase never needs (catalog, memberships, payouts, referrals, status...)
@@ -153,6 +153,8 @@ class Program(Standing):
         return self.process(event, member=member, ledger=before, budgets=budgets)
 
     def _process_return(self, ret: Return, member: Member, ledger: Ledger) -> Outcome:
+        from loyalrules.operations import returns
+
         earning = self._earning
         earning.check_currency(ret.purchase)
         outcome = returns.process_return(ret, ledger, self.settings, earning.earnings(member))

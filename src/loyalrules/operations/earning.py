@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -20,13 +21,13 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Earned, Entry
 from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.history import HistoryBefore
 from loyalrules.ledger.ledger import Ledger
-from loyalrules.operations import returns, tier_changes
+from loyalrules.operations import tier_changes
 from loyalrules.operations.lifecycle import duplicate
 from loyalrules.operations.outcome import Awarded, Outcome, Quote, engine_outcome, engine_quote
 from loyalrules.rules.budgets import draw
-from loyalrules.rules.categories import spend_by_category
 from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.lines import spend_by_category
 from loyalrules.rules.messages import lot_expires_text
 from loyalrules.rules.pipeline import (
     Evaluation,
@@ -49,6 +50,9 @@ from loyalrules.values.events import Activity, Cart, Purchase
 from loyalrules.values.fingerprint import fingerprint
 from loyalrules.values.member import Member
 from loyalrules.values.money import engine_money
+
+if TYPE_CHECKING:  # returns are imported by Program on the first one
+    from loyalrules.operations import returns
 
 _TICK = timedelta(microseconds=1)
 

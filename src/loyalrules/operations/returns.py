@@ -22,8 +22,8 @@ from loyalrules.ledger.ledger import Ledger
 from loyalrules.ledger.lots import LotState, consumption_order, take_first
 from loyalrules.operations.lifecycle import cover, duplicate, open_lots
 from loyalrules.operations.outcome import Outcome
-from loyalrules.rules.categories import spend_by_category
 from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.lines import spend_by_category
 from loyalrules.rules.pipeline import eligible_lines, purchase_key
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Account

@@ -19,38 +19,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
-from decimal import Decimal
 from typing import ClassVar
 
 import attrs
 
 from loyalrules.ledger import categories
-from loyalrules.ledger.categories import Amounts
 from loyalrules.ledger.facts import Facts
 from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context
 from loyalrules.rules.lines import EligibleLine
+from loyalrules.rules.lines import spend_by_category as spend_by_category  # its old home
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.values.timeutil import Period
 
 _TICK = timedelta(microseconds=1)
-_ZERO = Decimal(0)
-
-
-def spend_by_category(lines: Sequence[EligibleLine], count: int) -> Amounts:
-    """Eligible spend per category of the first ``count`` of ``lines`` (a cart's own
-    lines: shipping and tax come after them), sorted by name. A line that earns nothing
-    (excluded, or free) buys no category."""
-    if count == 1:  # the usual order: no sums, no sorting (a cent per purchase counts)
-        only = lines[0]
-        return ((only.line.category, only.spend),) if only.spend > _ZERO else ()
-    sums: dict[str, Decimal] = {}
-    for el in lines[:count]:
-        spend = el.spend
-        if spend > _ZERO:
-            category = el.line.category
-            sums[category] = sums[category] + spend if category in sums else spend
-    return tuple(sorted(sums.items()))
 
 
 def previous(period: Period, local: datetime, zone: tzinfo) -> tuple[datetime, datetime]:

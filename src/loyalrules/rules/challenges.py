@@ -25,9 +25,9 @@ import attrs
 from loyalrules.ledger import categories
 from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, activities
-from loyalrules.rules.categories import spend_by_category
 from loyalrules.rules.conditions import Condition, Window
 from loyalrules.rules.context import Context
+from loyalrules.rules.lines import spend_by_category
 from loyalrules.rules.visit_conditions import purchase_days
 from loyalrules.values.events import Cart
 from loyalrules.values.money import format_money

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -15,8 +15,6 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.exemption import Exemption
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.rules.stacking import Group
-from loyalrules.terms.chart import Chart
-from loyalrules.terms.payouts import Payout
 from loyalrules.terms.policies import (
     Account,
     Expiry,
@@ -29,6 +27,10 @@ from loyalrules.terms.policies import (
 from loyalrules.terms.tiers import Tiers
 from loyalrules.values.durations import Duration
 from loyalrules.values.money import Money, format_money, minor_units
+
+if TYPE_CHECKING:  # a chart and payouts are read by the operations that use them
+    from loyalrules.terms.chart import Chart
+    from loyalrules.terms.payouts import Payout
 
 
 class RoundingMode(enum.Enum):
