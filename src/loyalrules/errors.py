@@ -7,7 +7,6 @@ what to do instead.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 import attrs
@@ -48,6 +47,8 @@ class UnknownAccount(ValidationError, KeyError):
     def __init__(self, account: object, known: Iterable[str]) -> None:
         self.account = account
         self.known = tuple(known)
+        import difflib  # on the error path only: an evaluating host does not import it
+
         text = f"the program has no account {account!r}; its accounts are: {', '.join(self.known)}"
         close = (
             difflib.get_close_matches(account, self.known, n=1) if isinstance(account, str) else []

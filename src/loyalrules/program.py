@@ -26,6 +26,7 @@ from loyalrules.rules.pipeline import RuleBook
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
 from loyalrules.values.events import Activation, Activity, Cart, Membership, Purchase, Return
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.keywords import old_forms
 from loyalrules.values.member import Member
 from loyalrules.values.timeutil import to_utc
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
 # pay for importing them (issue 17).
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Program(Standing):
     """A validated, compiled loyalty program. Load one with ``load_program(path)``.
 

@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar
 import attrs
 
 from loyalrules import ValidationError
+from loyalrules.values.frozen import value_methods
 
 P = TypeVar("P")
 R = TypeVar("R")
@@ -41,7 +42,8 @@ class Backend(Protocol):
         ...
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class InProcess:
     """One partition after the other in this process: the default, and the reference."""
 
@@ -53,7 +55,8 @@ class InProcess:
         return 1
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ProcessPool:
     """A pool of ``workers`` local processes (default: one per CPU), started fresh
     (``spawn``) so no thread or connection of the parent is inherited."""
@@ -70,7 +73,8 @@ class ProcessPool:
         return self.workers
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Dask:
     """A Dask cluster (the ``dask`` extra): a ``dask.bag`` of the partitions, one bag
     partition each, computed by ``client`` (a ``distributed.Client``) or by the

@@ -43,6 +43,7 @@ from loyalrules.storage import (
     member_from_dict,
     run,
 )
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.keywords import instant_of
 
 
@@ -75,7 +76,8 @@ class _At:
         return self.at
 
 
-@attrs.frozen(init=False)
+@value_methods
+@attrs.frozen(init=False, eq=False, repr=False)
 class NightlyExpiry(_At):
     """``Program.expire`` at ``at``: write down the points that expired."""
 
@@ -98,7 +100,8 @@ class NightlyExpiry(_At):
         return Expire(self.at)
 
 
-@attrs.frozen(init=False)
+@value_methods
+@attrs.frozen(init=False, eq=False, repr=False)
 class TierReview(_At):
     """``Program.review_tiers`` at ``at``: write down the tier changes."""
 
@@ -124,7 +127,8 @@ class TierReview(_At):
 PeriodCloseOperation = Callable[[Program, Member, Ledger, datetime], Outcome]
 
 
-@attrs.frozen(init=False)
+@value_methods
+@attrs.frozen(init=False, eq=False, repr=False)
 class PeriodClose(_At):
     """Period-close payouts (cashback paid out, certificates issued at a period's end):
     the hook. ``operation(program, member, ledger, at)`` computes one member's payout
@@ -151,7 +155,8 @@ class PeriodClose(_At):
         return None
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class NightlyRun:
     """What a worker runs on one partition: every job, in order, for every member. The
     program travels as its YAML text and is loaded once per partition."""
@@ -199,7 +204,8 @@ def _run_member(
     return outcomes
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Report:
     """What a nightly run computed: ``members`` seen, per-member ``results`` (the
     outcomes to store, as plain data), and ``errors`` (a member the program refused)."""
@@ -231,7 +237,8 @@ def run_jobs(
     )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Applied:
     """What :func:`apply_results` did: outcomes ``stored`` as computed, ``recomputed``
     because the member's ledger changed since the partitions were read (a checkout

@@ -21,6 +21,7 @@ from loyalrules import Ledger, LoyalRulesError, loads_program
 from loyalrules.batch.backends import Backend, InProcess
 from loyalrules.batch.partitions import Partition, Record, error_record, load_partition
 from loyalrules.storage import Store, StoreConflict, input_from_dict, member_from_dict, replay
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.keywords import instant_of
 
 
@@ -34,7 +35,8 @@ def _summary(ledger: Ledger, at: datetime) -> dict[str, int]:
     }
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Rederivation:
     """What a worker runs on one partition: each member's inputs replayed through the
     program given as YAML text, compared with their stored ledger at ``at``."""
@@ -74,7 +76,8 @@ class Rederivation:
         return {"members": len(records), "differences": differences, "errors": errors}
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class RederivationReport:
     """Members whose ledger the new program changes (``differences``: balances
     ``before`` and ``after``, entry keys ``added`` and ``removed``), and those whose

@@ -19,6 +19,7 @@ import attrs
 import yaml
 
 from loyalrules import ValidationError
+from loyalrules.values.frozen import value_methods
 
 DEFAULT_MODEL: Final = """\
 visits:
@@ -89,13 +90,15 @@ QUANTITY: Final = {"low": _ZERO, "high": None}
 AT_LEAST_ONE: Final = {"low": _ONE, "high": None}
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Visits:
     per_month: Decimal = attrs.field(converter=Decimal, metadata=QUANTITY)
     spread: Decimal = attrs.field(converter=Decimal, metadata=QUANTITY)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Basket:
     lines: Decimal = attrs.field(converter=Decimal, metadata=AT_LEAST_ONE)
     max_quantity: Decimal = attrs.field(converter=Decimal, metadata=AT_LEAST_ONE)
@@ -105,64 +108,75 @@ class Basket:
     other_share: Decimal = attrs.field(converter=Decimal, metadata=QUANTITY)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Returns:
     rate: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
     partial: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
     within_days: Decimal = attrs.field(converter=Decimal, metadata=AT_LEAST_ONE)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Redemption:
     propensity: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
     chance: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Churn:
     monthly: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Engagement:
     per_month: Decimal = attrs.field(converter=Decimal, metadata=QUANTITY)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TierReaction:
     within: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
     boost: Decimal = attrs.field(converter=Decimal, metadata=QUANTITY)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Memberships:
     subscribe: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
     renew: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PayingWithPoints:
     chance: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Adjustments:
     per_month: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
     points: Decimal = attrs.field(converter=Decimal, metadata=AT_LEAST_ONE)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Referrals:
     per_month: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Transfers:
     per_month: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
     share: Decimal = attrs.field(converter=Decimal, metadata=SHARE)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BehaviourModel:
     """Every parameter of the population's behaviour (see ``docs/economics.md``)."""
 

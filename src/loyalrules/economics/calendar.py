@@ -8,13 +8,16 @@ from typing import Final
 
 import attrs
 
+from loyalrules.values.frozen import value_methods
+
 BEGINNING: Final = datetime(1, 1, 2, tzinfo=UTC)
 """Before any event (a day after ``datetime.min``, so every zone can show it)."""
 FOREVER: Final = datetime(9999, 12, 30, tzinfo=UTC)
 """After any event."""
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Month:
     """The month ``name`` (``"2026-01"``): from ``start`` (included) to ``end`` (not)."""
 

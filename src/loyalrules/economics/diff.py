@@ -23,9 +23,11 @@ from loyalrules.economics.calendar import Month, months_spanning
 from loyalrules.economics.metrics import POINTS, Report, measure, points_by_rule
 from loyalrules.economics.scenario import Scenario, play_ledgers, step_time
 from loyalrules.economics.simulate import DEFAULT_START, Progress, simulate
+from loyalrules.values.frozen import value_methods
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Spread:
     """How per-member point differences (new minus old) are spread."""
 
@@ -53,7 +55,8 @@ class Spread:
         )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class RuleChange:
     """What one rule paid (points issued less reversed) under each version."""
 
@@ -66,7 +69,8 @@ class RuleChange:
         return self.new - self.old
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ProgramDiff:
     """The old and new reports, and what changed between them."""
 

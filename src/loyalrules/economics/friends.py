@@ -36,6 +36,7 @@ from loyalrules.economics.behaviour import BehaviourModel
 from loyalrules.economics.calendar import Month
 from loyalrules.economics.metrics import POINTS
 from loyalrules.rules.referrals import REFERRED_BY
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.inputs import Transfer
 
 Event = tuple[datetime, int, Any]
@@ -58,7 +59,8 @@ class Person(Protocol):
     def purchase(self, at: datetime) -> Purchase: ...
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Habits:
     """The model's friend parameters, for one program: chances per month (0: never)."""
 

@@ -35,6 +35,7 @@ from loyalrules.economics.calendar import BEGINNING, FOREVER, Month
 from loyalrules.ledger.balances import available_and_pending
 from loyalrules.operations.redemption import PAY_WITH_POINTS
 from loyalrules.terms.policies import Unit
+from loyalrules.values.frozen import value_methods
 
 POINTS = "points"
 REWARD_CREDIT = "reward:"
@@ -66,7 +67,8 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return (numerator / denominator).quantize(_RATE_PLACES, ROUND_HALF_UP)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Figures:
     """The figures of one period (a month, or ``total``).
 
@@ -130,7 +132,8 @@ class Figures:
         return {k: str(v) if isinstance(v, Decimal) else v for k, v in data.items()}
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Report:
     """Figures per month and in total, with what each paid plan gave against its fees."""
 

@@ -17,6 +17,7 @@ from loyalrules import Member, Money
 from loyalrules.economics.behaviour import BehaviourModel
 from loyalrules.economics.shape import OTHER_CATEGORY, ProgramShape
 from loyalrules.values.fields import AttributeValue
+from loyalrules.values.frozen import value_methods
 
 _PI: Final = Decimal("3.14159265358979323846264338327950288")
 TABLE_SIZE: Final = 256
@@ -40,7 +41,8 @@ def log_logistic(median: Decimal, spread: Decimal, size: int = TABLE_SIZE) -> tu
     return tuple(values)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Weighted:
     """A choice among ``values`` by weight, made with one ``random()``."""
 
@@ -69,7 +71,8 @@ def category_weights(shape: ProgramShape, model: BehaviourModel) -> Weighted:
     return Weighted(names, tuple(cumulative))
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Tables:
     """Everything a member's months draw from, built once per simulation."""
 

@@ -32,6 +32,7 @@ from loyalrules import (
     ValidationError,
 )
 from loyalrules.storage.inputs import input_from_dict, member_from_dict, run
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.inputs import (
     Adjust,
     CancelRedemption,
@@ -115,7 +116,8 @@ def describe_step(step: Step) -> str:
     return str(step)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Scenario:
     """One member and their steps, oldest first."""
 
@@ -162,7 +164,8 @@ def scenario_from_record(record: Mapping[str, Any]) -> Scenario:
     return Scenario(member, tuple(input_from_dict(item) for item in inputs))
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Played:
     """A step and its outcome; ``refused`` says why a redemption was not made."""
 
@@ -171,7 +174,8 @@ class Played:
     refused: str | None = None
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Playback:
     """A scenario played through a program: the final ledger and each step's outcome."""
 

@@ -22,6 +22,7 @@ from loyalrules.rules.conditions import (
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.terms.tiers import Metric
 from loyalrules.values.fields import AttributeValue
+from loyalrules.values.frozen import value_methods
 
 OTHER_CATEGORY = "other"
 """A category no rule names, so generated carts also hold lines no rule selects."""
@@ -31,7 +32,8 @@ def _sorted(values: set[Any]) -> tuple[Any, ...]:
     return tuple(sorted(values, key=lambda v: (type(v).__name__, str(v))))
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ProgramShape:
     """The values a program's rules, rewards and tiers test, each sorted.
 

@@ -41,6 +41,7 @@ from loyalrules.economics.scenario import Scenario, Step
 from loyalrules.economics.shape import ProgramShape, shape_of
 from loyalrules.economics.till import Till
 from loyalrules.storage.inputs import run
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.inputs import Adjust, Expire, ReviewTiers
 
 DEFAULT_START: Final = date(2026, 1, 1)
@@ -49,7 +50,8 @@ Progress = Callable[[int, int], None]
 """Called with (members done, members in all) as the simulation goes."""
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Population:
     """A simulated population: each member with their ledger, and the months run;
     with ``record=True``, each member's steps as a :class:`Scenario` too."""
@@ -355,7 +357,8 @@ def simulate(
     )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class _Part:
     """Members ``first`` to ``end`` (excluded) of a simulation, for one worker."""
 

@@ -28,6 +28,7 @@ from loyalrules.economics.metrics import POINTS
 from loyalrules.economics.population import pick
 from loyalrules.storage.inputs import run
 from loyalrules.terms.policies import PayWithPoints as PayPolicy
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.inputs import PayWithPoints, Redeem
 
 
@@ -46,7 +47,8 @@ class Shopper(Protocol):
     def apply(self, outcome: Outcome) -> None: ...
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Till:
     """A program's checkout as the behaviour model uses it."""
 

@@ -11,6 +11,7 @@ import attrs
 from loyalrules.ledger.history import History
 from loyalrules.ledger.lots import NEVER, AccountState, totals_by_kind
 from loyalrules.values.fields import reduce_frozen
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import to_utc
 
 
@@ -19,7 +20,8 @@ def frozen_counts(value: Mapping[str, int]) -> Mapping[str, int]:
     return MappingProxyType(dict(value))
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Balance:
     """One account as of an instant.
 

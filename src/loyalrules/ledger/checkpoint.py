@@ -19,13 +19,15 @@ from loyalrules.ledger.fields import (
     utc,
 )
 from loyalrules.ledger.standing_entries import MembershipChanged
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money
 
 PAYOUT = "payout:"
 """Keys of payout lots start with this (``payout:<id>:<first day of the period>``)."""
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class OpenLot:
     """A lot as a checkpoint keeps it: what was left of it, and its dates."""
 
@@ -45,7 +47,8 @@ class OpenLot:
     rule_id: str | None = attrs.field(default=None, metadata=OMIT_DEFAULT)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class RuleCount:
     """How often a rule earned before a checkpoint: ``earlier`` times before its
     horizon, and the instants of the ``recent`` ones (enough for yearly limits)."""
@@ -55,7 +58,8 @@ class RuleCount:
     recent: tuple[datetime, ...]
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class AccountTotal:
     """An account's lifetime figures at a checkpoint, by entry kind."""
 
@@ -66,7 +70,8 @@ class AccountTotal:
     written_off: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Checkpoint(Entry):
     """History before ``at``, compacted: open lots plus the aggregates rules consult.
 

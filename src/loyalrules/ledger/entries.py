@@ -39,6 +39,7 @@ from loyalrules.ledger.fields import (
     whole,
 )
 from loyalrules.ledger.row_coders import row_decoder, row_encoder
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money
 
 ENTRY_FORMAT = 1
@@ -49,7 +50,8 @@ DEFAULT_ACCOUNT = "points"
 _KINDS: dict[str, type[Entry]] = {}
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Entry:
     """Base of every ledger entry: a unique ``key`` and the instant ``at`` it happened."""
 
@@ -74,7 +76,8 @@ class Entry:
         return row_encoder(type(self), ENTRY_FORMAT)(self)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Recorded(Entry):
     """The engine saw an event (even one that earned nothing).
 
@@ -104,7 +107,8 @@ class Recorded(Entry):
         return self.event_type != "return"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Lot(Entry):
     """Fields every credit shares. Pending until ``available_at`` (``None``: until the
     source event is activated); gone at ``expires_at`` (``None``: no fixed date) or
@@ -127,7 +131,8 @@ class Lot(Entry):
         return True
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Earned(Lot):
     """A lot of points credited to ``account`` by ``rule_id`` for the event ``source``."""
 
@@ -136,7 +141,8 @@ class Earned(Lot):
     source: str = attrs.field(validator=non_empty)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TransferredIn(Lot):
     """Points received from another member; expiry is kept from the sender's lots."""
 
@@ -145,7 +151,8 @@ class TransferredIn(Lot):
     from_member: str = attrs.field(validator=non_empty)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Consumption:
     """``points`` taken from the lot whose key is ``lot``."""
 
@@ -161,7 +168,8 @@ def _consumptions(value: Iterable[Consumption]) -> tuple[Consumption, ...]:
     return items
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Debit(Entry):
     """Fields every debit shares: ``points`` = sum of ``consumed`` + ``deficit`` +
     ``written_off``."""
@@ -190,7 +198,8 @@ class Debit(Entry):
         return self.points - self.written_off
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Reversed(Debit):
     """Points taken back because ``source`` (a purchase) was returned or cancelled.
 
@@ -213,7 +222,8 @@ class Reversed(Debit):
         return super().charged - sum(c.points for c in self.expired)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Expired(Debit):
     """What was left of the lot ``lot`` when it expired at ``at``."""
 
@@ -221,7 +231,8 @@ class Expired(Debit):
     lot: str = attrs.field(validator=non_empty)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TransferredOut(Debit):
     """Points given to another member."""
 
@@ -234,7 +245,8 @@ class TransferredOut(Debit):
         return True
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Redeemed(Debit):
     """Points spent on the reward ``reward_id`` (``pay_with_points`` for points paid
     towards an order), for the order ``order_id`` if one was given."""
@@ -248,7 +260,8 @@ class Redeemed(Debit):
         return True
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Restored(Entry):
     """Points of the redemption ``redemption`` (its key) given back: ``restored`` to the
     very lots it took them from, with their own expiry; ``lapsed`` not given back because
@@ -275,7 +288,8 @@ class Restored(Entry):
             )
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Adjusted(Entry):
     """A manual correction by ``actor`` for ``reason``: a lot when ``points`` > 0, a debit
     when ``points`` < 0 (then ``consumed``, ``deficit`` and ``written_off`` cover it)."""
@@ -313,7 +327,8 @@ class Adjusted(Entry):
         return self.at
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Activated(Entry):
     """The event ``source`` was activated (e.g. the order shipped): its lots waiting for
     activation become available at ``at``."""

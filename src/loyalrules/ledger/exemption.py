@@ -23,6 +23,7 @@ import attrs
 
 from loyalrules.errors import ValidationError, WrongTypeError
 from loyalrules.values.durations import parse_duration
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import Period, to_utc, zone
 
 NEVER = datetime.max.replace(tzinfo=UTC)
@@ -56,7 +57,8 @@ def _resume(_: object, attribute: attrs.Attribute[str], value: str) -> None:
         )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Exemption:
     """The lot does not expire while the member holds one of ``tiers`` or has one of
     ``plans`` active; ``resume`` says what its deadlines do when that ends. With

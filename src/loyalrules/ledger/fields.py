@@ -14,6 +14,7 @@ import attrs
 
 from loyalrules.errors import ValidationError, WrongTypeError
 from loyalrules.values.durations import parse_duration
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import Period, to_utc, zone
 
 
@@ -82,7 +83,8 @@ def _marks(value: object) -> tuple[str, ...]:
     return tuple(sorted(set(value)))
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Inactivity:
     """ "Gone after ``period`` (ISO 8601) without activity", counted in ``timezone``.
 

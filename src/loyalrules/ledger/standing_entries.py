@@ -9,10 +9,12 @@ import attrs
 
 from loyalrules.ledger.entries import Entry
 from loyalrules.ledger.fields import non_empty, optional_utc, utc
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TierChanged(Entry):
     """The member's tier became ``level`` (from ``previous``) at ``at``, for ``reason``.
 
@@ -25,7 +27,8 @@ class TierChanged(Entry):
     reason: str = attrs.field(validator=non_empty)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TierAssigned(Entry):
     """A manual tier by ``actor`` for ``reason``: the member's tier is at least ``level``
     until ``until`` (``None``: until further notice)."""
@@ -37,7 +40,8 @@ class TierAssigned(Entry):
     actor: str = attrs.field(validator=non_empty)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MembershipChanged(Entry):
     """A paid membership event: ``action`` is ``subscribe``, ``renew``, ``cancel`` or
     ``lapse``; benefits last until ``valid_until`` (``at`` for cancel and lapse).

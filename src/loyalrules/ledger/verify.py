@@ -10,9 +10,11 @@ import attrs
 from loyalrules.ledger.entries import Adjusted, Debit, Entry, Expired, Restored, Reversed
 from loyalrules.ledger.history import History
 from loyalrules.ledger.lots import LotState
+from loyalrules.values.frozen import value_methods
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Inconsistency:
     """A broken invariant found by :meth:`Ledger.verify`, on the entry ``key``."""
 

@@ -32,11 +32,13 @@ from loyalrules.rules.effects import Effect
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Account
+from loyalrules.values.frozen import value_methods
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class BuildEnv:
     """What a build function may need: program settings, the rule's line scope and
     the account it credits."""
@@ -46,7 +48,8 @@ class BuildEnv:
     account: Account = attrs.field(factory=Account)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ConditionType:
     name: str
     spec: Spec
@@ -54,7 +57,8 @@ class ConditionType:
     doc: str
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class EffectType:
     name: str
     fields: Mapping[str, Field] | None

@@ -12,6 +12,7 @@ import attrs
 import yaml
 
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
+from loyalrules.values.frozen import value_methods
 
 MAX_WHOLE = 10**12
 """The largest whole number (points, counts) and amount a program may state; larger
@@ -38,7 +39,8 @@ class ScalarSpec(Spec):
     def parse(self, node: yaml.ScalarNode, where: Where) -> Any: ...
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Text(ScalarSpec):
     choices: tuple[str, ...] | None = None
     pattern: str | None = None
@@ -71,7 +73,8 @@ class Text(ScalarSpec):
         return schema
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Integer(ScalarSpec):
     minimum: int | None = None
 
@@ -99,7 +102,8 @@ class Integer(ScalarSpec):
         return schema
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Number(ScalarSpec):
     """An exact decimal number; quoted ("12.50") or not (12.50), never via float."""
 

@@ -18,9 +18,11 @@ import yaml
 from loyalrules.errors import LoyalRulesError
 from loyalrules.loader.scalars import Text
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
+from loyalrules.values.frozen import value_methods
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ListOf(Spec):
     """A list; with ``one_or_many`` a single value also counts as a one-item list."""
 
@@ -61,7 +63,8 @@ def _ok(value: Any) -> bool:
 _MISSING: Final = object()
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Field:
     """One key of a mapping: its spec, whether it is required, its default, its doc."""
 
@@ -83,7 +86,8 @@ def mapping_pairs(node: yaml.MappingNode, where: Where) -> list[tuple[str, yaml.
     return [(key, k, v) for key, (k, v) in pairs.items()]
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Fields(Spec):
     """A mapping with known keys. Unknown keys are errors, with a "did you mean" hint."""
 
@@ -139,7 +143,8 @@ class Fields(Spec):
         return result
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class MapOf(Spec):
     """A mapping from free names to values of one spec."""
 
@@ -158,7 +163,8 @@ class MapOf(Spec):
         return {"type": "object", "additionalProperties": self.value.json_schema()}
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ByShape(Spec):
     """Chooses a spec by the node's shape: single value, list or mapping."""
 
@@ -182,7 +188,8 @@ class ByShape(Spec):
         return {"anyOf": [s.json_schema() for s in (self.scalar, self.sequence, self.mapping) if s]}
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Built(Spec):
     """Checks ``spec`` then turns its value into an object with ``build(value, env)``.
 

@@ -13,6 +13,7 @@ import attrs
 import yaml
 
 from loyalrules.loader.yaml_source import Report
+from loyalrules.values.frozen import value_methods
 
 INVALID: Final = object()
 """Returned by a spec whose node had problems (already reported)."""
@@ -24,7 +25,8 @@ _NODE_NAMES = {
 }
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Where:
     """Where a node sits: its path in the document, the report, and build context."""
 

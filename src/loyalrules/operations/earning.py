@@ -48,6 +48,7 @@ from loyalrules.rules.why_not import Reasons
 from loyalrules.terms.tiers import TierState
 from loyalrules.values.events import Activity, Cart, Purchase
 from loyalrules.values.fingerprint import fingerprint
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.member import Member
 from loyalrules.values.money import engine_money
 
@@ -64,7 +65,8 @@ class _Unset:
 _UNSET = _Unset()
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Earning:
     """A program's rules, planned once, with what evaluating an event needs."""
 

@@ -35,6 +35,7 @@ from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.pipeline import purchase_key
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Account, NegativeBalance
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import local_moment, until_text
 
 
@@ -159,7 +160,8 @@ def _kept_until(history: History, lot: LotState, expiry: datetime, settings: Set
 # --- adjustments ---------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class AdjustmentRequest:
     """A manual correction as the host passes it in."""
 
@@ -224,7 +226,8 @@ def adjust(request: AdjustmentRequest, ledger: Ledger, settings: Settings) -> Ou
 # --- transfers -----------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TransferRequest:
     points: int
     sender: str

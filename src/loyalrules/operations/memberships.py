@@ -19,6 +19,7 @@ from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Plan
 from loyalrules.values.events import Membership
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money
 from loyalrules.values.timeutil import until_text
 
@@ -90,7 +91,8 @@ def process(plan: Plan, event: Membership, ledger: Ledger, settings: Settings) -
     )
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class MembershipValue:
     """What a plan gave its members against what they paid for it."""
 

@@ -14,6 +14,7 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT, Adjusted, Debit, Earned, 
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.why_not import Reason, Reasons, RuleCheck
 from loyalrules.values.fields import reduce_frozen, slot_setters
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money
 
 if TYPE_CHECKING:  # a purchase's outcome has no grant: its module is for redemptions
@@ -171,7 +172,8 @@ def _messages(explanation: tuple[Explanation, ...]) -> tuple[str, ...]:
     )
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Quote(_Explained):
     """What a cart would earn, without committing anything: ``points`` in the
     ``points`` account, ``awarded`` per account (cashback in cents; an ``Awarded``
@@ -227,7 +229,8 @@ def engine_quote(
     return quote
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Outcome(_Explained):
     """The result of processing one event for one member.
 

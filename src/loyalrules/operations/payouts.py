@@ -23,13 +23,15 @@ from loyalrules.operations.outcome import Outcome
 from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.payouts import Payout
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money, minor_units
 from loyalrules.values.timeutil import until_text
 
 _TICK = timedelta(microseconds=1)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class PayoutStatus:
     """A payout's open period: the credit ``accrued`` so far (exact, shown to the cent),
     what closing it now would issue (``to_issue``), and when it closes (``issues_at``)."""

@@ -24,13 +24,15 @@ from loyalrules.rules.rewards import Grant, merchandise
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.chart import Chart
 from loyalrules.values.events import Cart
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money
 
 CHART = "redemption_chart"
 """The reward id of points redeemed by the chart."""
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ChartRequest:
     points: int
     key: str

@@ -29,10 +29,12 @@ from loyalrules.rules.rewards import Grant
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import PayWithPoints
 from loyalrules.values.events import Cart, Return
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PointsPayment:
     """How much of a cart points can pay: ``points`` paying ``amount``; ``most`` is the
     largest allowed for this cart and balance."""

@@ -37,6 +37,7 @@ from loyalrules.rules.rewards import Credit, Reward
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Unit
 from loyalrules.values.events import Cart
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import until_text
 
 PAY_WITH_POINTS = "pay_with_points"
@@ -143,7 +144,8 @@ def take_points(
     return tuple(consumed)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RedeemRequest:
     reward: Reward
     ctx: Context
@@ -215,7 +217,8 @@ def _credit(gift: Credit, key: str, at: datetime, settings: Settings) -> Earned:
     )
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RewardOption:
     """A reward as a member sees it now: what it costs them, whether they can redeem it,
     and if not, why or how many more points they need."""

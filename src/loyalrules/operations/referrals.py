@@ -8,10 +8,12 @@ import attrs
 from loyalrules.operations.outcome import Outcome
 from loyalrules.rules.referrals import REFERRED_BY, ReferralTerms
 from loyalrules.values.events import Activity
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.member import Member
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Referral:
     """What a referee's outcome means for their referrer: the ``event`` to process
     against the referrer's ledger, or ``None`` and the ``reason`` it is refused."""

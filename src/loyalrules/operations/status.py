@@ -16,12 +16,14 @@ from loyalrules.rules.challenges import Challenge, ChallengeProgress, progress
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Unit
 from loyalrules.terms.tiers import Level, Measure, Metric, Tiers, TierState, Window
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.member import Member
 from loyalrules.values.money import Money, format_money, minor_units
 from loyalrules.values.timeutil import local_moment, until_text
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class AccountStatus:
     """One account: its balance, and for a money account the same in currency."""
 
@@ -47,7 +49,8 @@ class AccountStatus:
         return f"{units} {points_name if self.name == DEFAULT_ACCOUNT else self.name}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class TierStatus:
     """Where the member stands in the tiers: ``level`` since ``since``, guaranteed until
     ``valid_until``; ``value`` counted so far in the window that ends ``window_end``; and
@@ -150,7 +153,8 @@ def _each(
     )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Status:
     """Balances of every account as of ``as_of``, with customer-facing messages."""
 

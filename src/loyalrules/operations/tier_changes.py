@@ -24,6 +24,7 @@ from loyalrules.rules.explanation import Explanation
 from loyalrules.rules.pipeline import Evaluation
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.tiers import Crossing, Level, Measure, Metric, Tiers, TierState, Window
+from loyalrules.values.frozen import value_methods
 
 _TICK = timedelta(microseconds=1)
 
@@ -53,7 +54,8 @@ def contribution(measure: Measure, ctx: Context, evaluation: Evaluation) -> Deci
     )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Upgrade:
     """A purchase's effect on the member's tier."""
 

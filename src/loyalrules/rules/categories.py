@@ -30,6 +30,7 @@ from loyalrules.rules.context import Context
 from loyalrules.rules.lines import EligibleLine
 from loyalrules.rules.lines import spend_by_category as spend_by_category  # its old home
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import Period
 
 _TICK = timedelta(microseconds=1)
@@ -47,7 +48,8 @@ def top_category(history: Facts, zone: tzinfo, period: Period, at: datetime) -> 
     return categories.top(history.series, start, end)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TopCategory(LineSelector):
     """The lines of the member's top category of the ``period`` before the event's
     (none when they bought nothing then), less the lines ``exclude_*`` leave out."""
@@ -74,7 +76,8 @@ def _seen(top: str | None, period: Period) -> str:
     return f"{top} was the top" if top else f"nothing bought in the previous {period.value}"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TopCategoryIs(Condition):
     """The member's top category of the ``period`` before the event's is ``category``
     (a member who bought nothing then has none)."""

@@ -30,6 +30,7 @@ from loyalrules.rules.context import Context
 from loyalrules.rules.lines import spend_by_category
 from loyalrules.rules.visit_conditions import purchase_days
 from loyalrules.values.events import Cart
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import format_money
 from loyalrules.values.timeutil import Period, until_text
 
@@ -49,7 +50,8 @@ class Metric(enum.Enum):
     CATEGORIES = "categories"  # line categories bought (with spend left after returns)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Goal(Condition):
     """``target`` of ``metric`` in the event's ``period``, the event included."""
 
@@ -155,7 +157,8 @@ class Goal(Condition):
         return f"{more} by {until_text(end, zone)}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class OptedIn(Condition):
     """The member joined challenge ``challenge`` (an ``opt_in:<id>`` activity) at or
     before the event."""
@@ -179,7 +182,8 @@ def opted_in(history: Facts, challenge: str, at: datetime) -> bool:
     return history.series.last_before(activities(OPT_IN + challenge), at + _TICK) is not None
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Challenge:
     """A challenge as the program states it (planned as the rule ``id``)."""
 
@@ -198,7 +202,8 @@ class Challenge:
         )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ChallengeProgress:
     """Where a member stands in one challenge, for ``status``."""
 

@@ -17,6 +17,7 @@ import attrs
 
 from loyalrules.rules.context import Context
 from loyalrules.rules.selectors import LineSelector
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import format_money
 from loyalrules.values.timeutil import to_utc
 
@@ -59,7 +60,8 @@ class Condition(abc.ABC):
         return type(self).missing is not Condition.missing
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class AllOf(Condition):
     conditions: tuple[Condition, ...]
 
@@ -85,7 +87,8 @@ class AllOf(Condition):
         return " and ".join(hints) if hints else None
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class AnyOf(Condition):
     conditions: tuple[Condition, ...]
 
@@ -107,7 +110,8 @@ class AnyOf(Condition):
         return None
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Not(Condition):
     condition: Condition
 
@@ -127,7 +131,8 @@ def selected_spend(ctx: Context, selector: LineSelector | None) -> Decimal:
     return selector.spend(ctx.lines)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class MinSpend(Condition):
     """Eligible spend (of the rule's lines, if it has a ``lines`` selector) >= amount."""
 
@@ -158,7 +163,8 @@ class MinSpend(Condition):
         return f"spend {short} more{on}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Contains(Condition):
     """The cart holds at least ``min_quantity`` units of the selected items."""
 
@@ -188,7 +194,8 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else to_utc(value, "window bound")
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Window(Condition):
     """The event happens in ``[start, end)``; either end may be open."""
 
@@ -214,7 +221,8 @@ class Window(Condition):
         return f"the event at {ctx.local.isoformat()}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Weekdays(Condition):
     """The event falls on one of ``days`` (0 = Monday) in the program's time zone."""
 
@@ -232,7 +240,8 @@ class Weekdays(Condition):
         return f"a {WEEKDAYS[ctx.local.weekday()]}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class TimeOfDay(Condition):
     """Local time of day in ``[start, end)``; a window past midnight wraps around."""
 
@@ -263,7 +272,8 @@ def _match_key(value: object) -> tuple[bool, object]:
     return (isinstance(value, bool), value)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class _AttributeIn(Condition):
     name: str
     values: frozenset[object]
@@ -279,7 +289,8 @@ class _AttributeIn(Condition):
         return " or ".join(sorted(map(str, self.values)))
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class MemberAttribute(_AttributeIn):
     """The member's attribute ``name`` is one of ``values``."""
 
@@ -296,7 +307,8 @@ class MemberAttribute(_AttributeIn):
         return _attribute_seen(f"member {self.name}", ctx.member.attributes.get(self.name))
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class EventAttribute(_AttributeIn):
     """The purchase's or activity's attribute ``name`` is one of ``values``."""
 
@@ -313,7 +325,8 @@ class EventAttribute(_AttributeIn):
         return _attribute_seen(self.name, value)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Channel(Condition):
     """The purchase was made through one of ``channels`` (web, app, store...)."""
 
@@ -329,7 +342,8 @@ class Channel(Condition):
         return f"channel {ctx.cart.channel if ctx.cart is not None else None}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Payment(Condition):
     """The purchase was paid with one of ``methods`` (in part, with ``tenders``)."""
 
@@ -345,7 +359,8 @@ class Payment(Condition):
         return f"payment {ctx.cart.payment if ctx.cart is not None else None}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class BirthdayMonth(Condition):
     """The event falls (or, with ``expected=False``, does not fall) in the birthday month."""
 
@@ -367,7 +382,8 @@ class BirthdayMonth(Condition):
         return f"month {ctx.local.month}, {born}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class NthPurchase(Condition):
     """This purchase is the member's ``n``-th (1 = first), counted from the ledger."""
 

@@ -21,6 +21,7 @@ import attrs
 
 from loyalrules.rules.context import Context
 from loyalrules.rules.lines import EligibleLine
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import format_money
 
 
@@ -80,7 +81,8 @@ class BonusEffect(Effect):
         """The bonus for this event; ``lines`` are the eligible lines the rule selects."""
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class PointsPerSpend(SpendEffect):
     """``points`` for every ``per`` of eligible spend.
 
@@ -124,7 +126,8 @@ class PointsPerSpend(SpendEffect):
         return f"{_number(self.points)} {unit} per {whole}{per}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Multiply(Multiplier):
     """Multiply base points by ``factor`` (2 for double points), or only those of the
     share paid with ``paid_with`` ("3x on the part paid with the co-brand card")."""
@@ -139,7 +142,8 @@ class Multiply(Multiplier):
         return f"{text} on the part paid with {' or '.join(sorted(self.paid_with))}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Bonus(BonusEffect):
     """A fixed number of points."""
 
@@ -152,7 +156,8 @@ class Bonus(BonusEffect):
         return f"+{self.amount} bonus {unit}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class PointsPerTender(BonusEffect):
     """``rate`` points for every ``per`` of the rule's eligible spend paid with ``methods``:
     the spend times the share of the purchase those tenders paid (whole increments, or
@@ -184,7 +189,8 @@ class PointsPerTender(BonusEffect):
         return f"{_number(self.rate)} {unit} per {whole}{per} paid with {paid}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class PointsPerItem(BonusEffect):
     """``amount`` points for each unit bought of the selected items."""
 
@@ -197,7 +203,8 @@ class PointsPerItem(BonusEffect):
         return f"+{self.amount} {unit} per item"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Cashback(PointsPerSpend):
     """``percent`` of eligible spend, pro rata, in whole minor units of the currency
     (cents) for a money account; built with ``points`` = cents per one currency unit."""

@@ -21,6 +21,7 @@ import attrs
 from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context
 from loyalrules.values.durations import Duration
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import membership_year
 
 
@@ -41,7 +42,8 @@ def _words(least: Duration | None, within: Duration | None, since: str) -> str:
     return " and ".join(parts)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class SinceJoining(Condition):
     """The event is ``at_least`` after the member joined and/or ``within`` of it."""
 
@@ -61,7 +63,8 @@ class SinceJoining(Condition):
         return f"joined {ctx.member.joined_at.astimezone(ctx.settings.timezone).isoformat()}"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class SinceLastPurchase(Condition):
     """The member's previous purchase (strictly before the event) was ``at_least`` ago
     and/or ``within`` ago. Without a previous purchase it does not hold."""
@@ -87,7 +90,8 @@ class SinceLastPurchase(Condition):
         return f"previous purchase {last.astimezone(ctx.settings.timezone).isoformat()}"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Anniversary(Condition):
     """The event falls on an anniversary of joining (the first one on), or ``within``
     the time after it: from local midnight of the anniversary day, in the program's

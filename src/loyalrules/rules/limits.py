@@ -7,10 +7,12 @@ from datetime import datetime
 import attrs
 
 from loyalrules.rules.context import Context
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import Period, membership_year
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class PeriodLimit:
     """At most ``times`` earnings from the rule per member per ``period``; with
     ``membership_year``, per year of membership (from each anniversary of joining)

@@ -21,11 +21,13 @@ import attrs
 
 from loyalrules.ledger.entries import Earned, Entry
 from loyalrules.ledger.ledger import Ledger
+from loyalrules.values.frozen import value_methods
 
 NAMES = ("points", "reward", "expires")
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class MessageTemplate:
     """A checked message: ``text`` with only the placeholders of :data:`NAMES`."""
 

@@ -19,12 +19,14 @@ import attrs
 
 from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context
+from loyalrules.values.frozen import value_methods
 
 REFERRED_BY = "referred_by"
 """The member attribute the host sets to the id of whoever referred the member."""
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ReferralTerms:
     """How a program's referrals work.
 
@@ -40,7 +42,8 @@ class ReferralTerms:
     identity: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Referred(Condition):
     """The member was referred (``expected``), or was not: their attribute
     ``referred_by`` names a referrer."""

@@ -25,6 +25,7 @@ from loyalrules.rules.messages import MessageTemplate
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.values.events import Cart
 from loyalrules.values.fields import reduce_frozen
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money, format_money
 
 
@@ -32,7 +33,8 @@ def _frozen(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(value or {}))
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Grant:
     """What a redemption gives, for the host to apply.
 
@@ -127,7 +129,8 @@ class Gift(abc.ABC):
         return None
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class AmountOff(Gift):
     """A fixed amount off the order: with a cart, never more than its merchandise
     (``of_order``: never more than all it costs, tax and shipping included)."""
@@ -150,7 +153,8 @@ class AmountOff(Gift):
         )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class PercentOff(Gift):
     """``percent`` off the order, at most ``max_amount`` (to the cent, half up): of all
     the order costs (``of_order``, the default), or of its merchandise only."""
@@ -183,7 +187,8 @@ class PercentOff(Gift):
         )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class FreeItem(Gift):
     """One item from ``items`` free, worth at most ``max_value``. With a cart, the most
     expensive matching unit in it is the one made free."""
@@ -220,7 +225,8 @@ class FreeItem(Gift):
         )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class FreeShipping(Gift):
     """Shipping free (with a cart, its shipping is the amount)."""
 
@@ -235,7 +241,8 @@ class FreeShipping(Gift):
         )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Credit(Gift):
     """``amount`` credited to the money account ``account`` (store credit)."""
 
@@ -256,7 +263,8 @@ class Credit(Gift):
         )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Donation(Gift):
     """The points go to ``cause``, whose value the host passes on."""
 
@@ -270,7 +278,8 @@ class Donation(Gift):
         )  # fmt: skip
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Custom(Gift):
     """Anything the host applies itself (an event ticket, early access): ``payload`` is
     passed through as written."""
@@ -290,7 +299,8 @@ class Custom(Gift):
         )
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Price:
     """``cost`` applies when ``condition`` holds (e.g. a tier's own price)."""
 
@@ -298,7 +308,8 @@ class Price:
     cost: int
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Reward:
     """One reward of the catalog, built once when the program loads."""
 

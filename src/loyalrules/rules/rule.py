@@ -12,9 +12,11 @@ from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.messages import MessageTemplate
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.terms.policies import Expiry, Pending
+from loyalrules.values.frozen import value_methods
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Rule:
     """One earning rule, compiled once when the program loads.
 

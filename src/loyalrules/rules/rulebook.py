@@ -31,6 +31,7 @@ from loyalrules.rules.settings import Settings, Stacking
 from loyalrules.rules.stacking import StackingControl
 from loyalrules.terms.policies import Account, Expiry, NoFixedExpiry, NotPending, Pending, Unit
 from loyalrules.values.events import Cart
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import format_money, minor_units
 from loyalrules.values.timeutil import to_utc
 
@@ -311,7 +312,8 @@ def _grouped(plans: list[PlannedRule], phase: Phase) -> tuple[PlannedRule, ...]:
     return tuple(p for p in plans if p.phase is phase)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class RuleBook:
     """The program's rules planned once, at load, by event and phase.
 

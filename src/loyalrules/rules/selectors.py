@@ -10,6 +10,7 @@ import attrs
 
 from loyalrules.rules.lines import EligibleLine
 from loyalrules.values.events import LineItem
+from loyalrules.values.frozen import value_methods
 
 _ZERO = Decimal(0)
 
@@ -18,7 +19,8 @@ def _frozen(values: Iterable[str]) -> frozenset[str]:
     return frozenset(values)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class LineSelector:
     """Selects lines by category, SKU or tag, with exclusions that always win.
 

@@ -26,6 +26,7 @@ from loyalrules.terms.policies import (
 )
 from loyalrules.terms.tiers import Tiers
 from loyalrules.values.durations import Duration
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money, format_money, minor_units
 
 if TYPE_CHECKING:  # a chart and payouts are read by the operations that use them
@@ -68,7 +69,8 @@ class Stacking(enum.Enum):
     BEST = "best"  # 2x and 3x make 3x
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class EligibleSpendPolicy:
     """What counts as spend that earns: exclusions, discounts, tax and shipping."""
 
@@ -79,7 +81,8 @@ class EligibleSpendPolicy:
     points_payment_earns: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Settings:
     """Program-wide settings."""
 

@@ -24,9 +24,11 @@ from typing import NamedTuple, Protocol, TypeVar
 import attrs
 
 from loyalrules.rules.explanation import Explanation
+from loyalrules.values.frozen import value_methods
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Group:
     """A group of rules: with ``best``, only the one paying most pays; with
     ``max_points``, their total per event is capped."""
@@ -81,7 +83,8 @@ class Note(NamedTuple):
     kind: str = "stacking"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class StackingControl:
     """The program's stacking control, planned once at load."""
 

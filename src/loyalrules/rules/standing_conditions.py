@@ -7,9 +7,11 @@ import attrs
 
 from loyalrules.rules.conditions import Condition
 from loyalrules.rules.context import Context
+from loyalrules.values.frozen import value_methods
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class TierIs(Condition):
     """The member's tier (just before the event) is one of ``levels``."""
 
@@ -28,7 +30,8 @@ class TierIs(Condition):
         return f"tier {ctx.tier}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class TierSource(Condition):
     """The member's tier (just before the event) is ``assigned`` by the host through a
     manual tier (a status match), or (``assigned`` false) earned by qualifying."""
@@ -44,7 +47,8 @@ class TierSource(Condition):
         return "an assigned tier" if self.assigned else "a tier earned by qualifying"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class MemberOf(Condition):
     """The member holds one of the paid memberships ``plans`` at the event."""
 

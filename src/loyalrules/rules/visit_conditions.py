@@ -27,6 +27,7 @@ from loyalrules.ledger.facts import Facts
 from loyalrules.ledger.series import PURCHASES, UNDONE
 from loyalrules.rules.conditions import AllOf, AnyOf, Condition, Not
 from loyalrules.rules.context import Context
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import Period
 
 _TICK = timedelta(microseconds=1)
@@ -45,7 +46,8 @@ def purchase_days(history: Facts, zone: tzinfo, start: datetime, end: datetime) 
     return {at.astimezone(zone).date() for at in made}
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Moment:
     """What visits and streaks read of an event: the member's history, the program's
     time zone, the event's instant and whether it is a purchase (its day counts)."""
@@ -70,7 +72,8 @@ def _purchase_days(moment: Moment, start: datetime, end: datetime) -> set[date]:
     return days
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Visits(Condition):
     """At least ``at_least`` visits (days with a purchase) in the event's ``period``,
     the event's own day included."""
@@ -104,7 +107,8 @@ class Visits(Condition):
         return f"{self.count(ctx)} visits in the {self.period.value}"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Streak(Condition):
     """A purchase in each of ``periods`` consecutive periods, ending with the event's
     (which the event fills when it is a purchase)."""

@@ -15,7 +15,6 @@ Big order bonus: not paid: wanted spend at least $50.00, saw spent $20.00
 
 from __future__ import annotations
 
-import json
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
@@ -32,6 +31,7 @@ from loyalrules.rules.pipeline import Evaluation, RuleBook, evaluate_activity, e
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Stacking
 from loyalrules.rules.stacking import Note
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import until_text
 
 ReasonKind = Literal[
@@ -53,7 +53,8 @@ CHECK_FORMAT = 1
 """Version of the dict form written by ``RuleCheck.to_dict``."""
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Reason:
     """One reason a rule paid nothing or less than it would have.
 
@@ -75,7 +76,8 @@ class Reason:
         return self.text
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class RuleCheck:
     """Whether one rule paid for the event, how much, and if not (or not all), why."""
 
@@ -122,12 +124,16 @@ class RuleCheck:
         >>> RuleCheck.loads(text)[0].points
         12
         """
+        import json  # stored checks only: an evaluating host does not import it
+
         rows = [check.to_dict() for check in checks]
         return json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     @staticmethod
     def loads(text: str) -> tuple[RuleCheck, ...]:
         """The checks ``dumps`` wrote, in their order."""
+        import json
+
         try:
             rows = json.loads(text)
         except ValueError as error:
@@ -173,7 +179,8 @@ Evaluate = Callable[[tuple[Rule, ...]], dict[str, int]]
 """Points per rule id when the event is evaluated with the given rules (a what-if)."""
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Asked:
     """What one event's evaluation saw: the program's ``rules``, which of them were
     ``relevant`` to the event (planned for its kind), the points ``awarded`` per rule

@@ -35,6 +35,7 @@ from loyalrules.storage.inputs import (
     member_to_dict,
     run,
 )
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.keywords import instant_of
 
 T = TypeVar("T")
@@ -94,7 +95,8 @@ class Transaction(Protocol):
     def member_ids(self) -> list[str]: ...
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Stored:
     """What ``Store.apply`` did: the member's ``version`` afterwards, and whether it
     ``wrote`` anything (False for an outcome with no entries, or one stored already)."""

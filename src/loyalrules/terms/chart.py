@@ -20,9 +20,11 @@ from decimal import Decimal
 import attrs
 
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
+from loyalrules.values.frozen import value_methods
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Step:
     """``points`` redeem for ``amount``."""
 
@@ -35,7 +37,8 @@ class Pick(enum.Enum):
     LARGEST_FIRST = "largest_first"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Chart:
     """The program's ``redemption_chart``: its steps, how to combine them, the account."""
 

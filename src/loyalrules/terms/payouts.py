@@ -21,6 +21,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import attrs
 
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import Period
 
 _ZERO = Decimal(0)
@@ -39,7 +40,8 @@ class PayoutRounding(enum.Enum):
         return {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceil": ROUND_CEILING}[self.value]
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Payout:
     """One ``payouts`` entry of a program (amounts in the program's currency)."""
 

@@ -22,6 +22,7 @@ from loyalrules.ledger.fields import Inactivity
 from loyalrules.ledger.lots import ConsumptionOrder
 from loyalrules.values.durations import Duration
 from loyalrules.values.events import Cart
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money
 from loyalrules.values.timeutil import Period, to_utc
 
@@ -46,7 +47,8 @@ class Pending(abc.ABC):
     def describe(self) -> str: ...
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class NotPending(Pending):
     def available_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
         return earned_at
@@ -55,7 +57,8 @@ class NotPending(Pending):
         return "available at once"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class PendingFor(Pending):
     """Available ``period`` after earning (e.g. ``P14D``, a return window)."""
 
@@ -68,7 +71,8 @@ class PendingFor(Pending):
         return f"pending for {self.period}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class UntilActivated(Pending):
     """Available when the host reports the source event activated (e.g. shipped)."""
 
@@ -79,7 +83,8 @@ class UntilActivated(Pending):
         return "pending until the order is activated"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class InactivityTerm:
     """ "After ``period`` without activity": what counts as activity (``counts``, kinds
     from ``ledger.activity``; empty: everything active) and whether the deadline runs
@@ -127,7 +132,8 @@ class Expiry(abc.ABC):
         return Exemption(tiers, plans, self.resume.value, zone_name, period, end_of)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class NoFixedExpiry(Expiry):
     """Never expires by date (only by inactivity, when ``inactivity`` is set)."""
 
@@ -147,7 +153,8 @@ _DAYS_REMEMBERED = 4096
 """How many local days of earning an ``ExpireAfter`` keeps the expiry date of."""
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ExpireAfter(Expiry):
     """``period`` after earning; with ``end_of``, at the end of that month/quarter/year."""
 
@@ -188,7 +195,8 @@ class ExpireAfter(Expiry):
         return f"expires {self.period} after earning{end}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ExpireOnDate(Expiry):
     """At the end of a fixed calendar day (promotional points)."""
 
@@ -203,7 +211,8 @@ class ExpireOnDate(Expiry):
         return f"expires at the end of {self.day.isoformat()}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ExpireAnnually(Expiry):
     """At the end of the first ``month``-``day`` on or after the earning day, plus
     ``years_later`` years ("December 31 of the year after earning": 12-31, 1)."""
@@ -238,7 +247,8 @@ class Unit(enum.Enum):
     MONEY = "money"  # whole minor units of the program currency (cents)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Account:
     """An account's unit and lifecycle. ``points`` always exists."""
 
@@ -250,7 +260,8 @@ class Account:
     consumption: ConsumptionOrder = ConsumptionOrder.SOONEST_EXPIRING
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TransferPolicy:
     """Members may give points of ``account`` to other members, within limits."""
 
@@ -261,7 +272,8 @@ class TransferPolicy:
     limit_period: Period = Period.YEAR
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PayWithPoints:
     """Points paying part of an order: ``points`` of ``account`` are worth ``value``.
 
@@ -294,7 +306,8 @@ class PayWithPoints:
         return Money(amount, currency)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RedemptionLimits:
     """Limits across the whole catalog: at most ``per_order`` rewards per order, and at
     most ``times`` redemptions per member per calendar ``per`` (``redemption_limits``)."""
@@ -304,7 +317,8 @@ class RedemptionLimits:
     per: Period | None = None
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Plan:
     """A paid membership plan (see ``memberships``)."""
 

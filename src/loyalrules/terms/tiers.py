@@ -34,6 +34,7 @@ from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, earned
 from loyalrules.terms.policies import Expiry
 from loyalrules.values.durations import Duration
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import format_money
 from loyalrules.values.timeutil import Period
 
@@ -41,7 +42,8 @@ _TICK = timedelta(microseconds=1)
 _ZERO = Decimal(0)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Level:
     """One tier. ``qualify`` is the entry threshold (0 for the first level); ``keep`` the
     lower threshold that keeps the tier at re-evaluation (hysteresis)."""
@@ -99,7 +101,8 @@ class Crossing(enum.Enum):
     SPLIT = "split"  # the part beyond the threshold at the new rate
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Measure:
     """One thing tiers qualify on: spend, purchases, or the points of an account."""
 
@@ -137,7 +140,8 @@ class Measure:
         return f"Earn {value} more {name}"
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class TierState:
     """A member's tier at ``at``: since when, until when it is guaranteed, the value
     that counts now, and the window it is measured in."""
@@ -154,7 +158,8 @@ class TierState:
     values: tuple[Decimal, ...] = ()  # every measure's value (``value`` is the first's)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Tiers:
     """A program's tiers: levels in rank order and how members move between them."""
 

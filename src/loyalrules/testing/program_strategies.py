@@ -40,6 +40,7 @@ from loyalrules import (
 from loyalrules.economics.scenario import Scenario, Step, step_time
 from loyalrules.economics.shape import ProgramShape, shape_of
 from loyalrules.testing.cart_strategies import DEFAULT_END, DEFAULT_START, carts, money
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.inputs import (
     Adjust,
     CancelRedemption,
@@ -61,7 +62,8 @@ def _step_order(step: Step) -> tuple[datetime, int]:
     return (step_time(step), 1 if late else 0)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class ProgramStrategies:
     """Hypothesis strategies for one program; build it with :func:`from_program`."""
 

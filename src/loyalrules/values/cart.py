@@ -27,6 +27,7 @@ from loyalrules.values.fields import (
     reduce_frozen,
     slot_setters,
 )
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.line_item import MAX_QUANTITY as MAX_QUANTITY
 from loyalrules.values.line_item import LineItem as LineItem
 from loyalrules.values.money import Money, allocate
@@ -54,7 +55,8 @@ def _lines(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
     return lines
 
 
-@attrs.frozen(kw_only=True, init=False)
+@value_methods
+@attrs.frozen(kw_only=True, init=False, eq=False, repr=False)
 class Cart:
     """What is being bought: lines plus order-level discount, shipping and tax, and the
     part paid with points (``points_payment``, see ``Program.pay_with_points``).
@@ -282,7 +284,8 @@ _CART_FIELDS = attrs.fields(Cart)
 
 # mypy compares the attrs-made ``__attrs_init__`` of both, which a subclass with more
 # required fields always breaks; the constructors themselves agree.
-@attrs.frozen(kw_only=True, init=False)
+@value_methods
+@attrs.frozen(kw_only=True, init=False, eq=False, repr=False)
 class Purchase(Cart):  # type: ignore[override]
     """A completed order by a member."""
 

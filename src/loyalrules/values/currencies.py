@@ -14,7 +14,6 @@ loyalrules.errors.ValidationError: unknown currency 'XYZ': use an ISO 4217 code 
 
 from __future__ import annotations
 
-import difflib
 import re
 from decimal import Decimal
 from types import MappingProxyType
@@ -95,6 +94,8 @@ def _refuse(code: object) -> NoReturn:
             f"{code} is an ISO 4217 code without a minor unit (a precious metal, a unit of "
             "account or a test code): amounts need a currency such as 'USD' or 'EUR'"
         )
+    import difflib  # on the error path only
+
     close = [repr(c) for c in sorted(difflib.get_close_matches(code, list(MINOR_UNITS), 3))]
     if not close:
         hint = "use an ISO 4217 code such as 'USD', 'EUR' or 'JPY'"

@@ -11,6 +11,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from loyalrules.errors import ValidationError
+from loyalrules.values.frozen import value_methods
 
 _DURATION = re.compile(
     r"P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
@@ -30,7 +31,8 @@ def _too_long(text: str) -> ValidationError:
     )
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Duration:
     """A duration as written (``text``): its ``calendar`` part (years, months, weeks,
     days) and its ``clock`` part (hours, minutes, seconds)."""

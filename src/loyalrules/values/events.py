@@ -28,12 +28,14 @@ from loyalrules.values.fields import (
     optional_non_negative_money,
     reduce_frozen,
 )
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.line_item import MAX_QUANTITY as MAX_QUANTITY
 from loyalrules.values.line_item import LineItem as LineItem
 from loyalrules.values.money import Money
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Activity:
     """Any non-purchase event: newsletter signup, social follow, review, referral..."""
 
@@ -68,7 +70,8 @@ def _returned_units(value: Mapping[str, int] | None) -> Mapping[str, int] | None
     return MappingProxyType(units)
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Return:
     """Units of ``purchase`` given back (``lines``: line id -> quantity).
 
@@ -117,7 +120,8 @@ class Return:
         return self.purchase.member_id
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Activation:
     """The host reports a purchase final (shipped, fulfilled, past its return window):
     its points pending ``until: activated`` become available at ``occurred_at``."""
@@ -130,7 +134,8 @@ class Activation:
 _MEMBERSHIP_ACTIONS = ("subscribe", "renew", "cancel", "lapse")
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Membership:
     """A paid membership event: the member subscribes to ``plan``, renews it, cancels it
     or lets it lapse. ``fee`` is what was paid, when it differs from the plan's fee."""

@@ -24,6 +24,7 @@ import attrs
 from loyalrules.errors import WrongTypeError
 from loyalrules.values.events import Cart
 from loyalrules.values.fields import identifier, optional_identifier
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.keywords import renamed_instant
 from loyalrules.values.timeutil import to_utc
 
@@ -51,7 +52,8 @@ def _optional_points(instance: object, attribute: attrs.Attribute[Any], value: o
         _points(instance, attribute, value)
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Redeem:
     """``Program.redeem``: the member asks for ``reward_id`` at ``at``; ``key``
     identifies the redemption. At a checkout, ``cart`` is the order and ``order_id`` its id.
@@ -67,7 +69,8 @@ class Redeem:
         return f"{_when(self.at)} redeem {self.reward_id} (key {self.key})"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class CancelRedemption:
     """``Program.cancel_redemption``: the redemption made with ``key`` is undone at ``at``."""
 
@@ -78,7 +81,8 @@ class CancelRedemption:
         return f"{_when(self.at)} cancel redemption {self.key}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class PayWithPoints:
     """``Program.pay_with_points``: points pay part of the order ``order_id`` (its
     ``cart``) at ``at``; ``points`` None pays the most the program allows."""
@@ -94,7 +98,8 @@ class PayWithPoints:
         return f"{_when(self.at)} pay {how_many} points towards {self.order_id} (key {self.key})"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Adjust:
     """``Program.adjust``: a manual credit (``points`` > 0) or debit by ``actor`` for
     ``reason`` at ``at``; ``key`` identifies it (a ticket number)."""
@@ -111,7 +116,8 @@ class Adjust:
         return f"{_when(self.at)} adjust {change} by {self.actor}: {self.reason}"
 
 
-@attrs.frozen
+@value_methods
+@attrs.frozen(eq=False, repr=False)
 class Transfer:
     """``Program.transfer``: the member gives ``points`` to the member ``recipient`` at
     ``at``; ``key`` identifies it. It concerns two ledgers, so a population replay plays
@@ -126,7 +132,8 @@ class Transfer:
         return f"{_when(self.at)} give {self.points} points to {self.recipient} (key {self.key})"
 
 
-@attrs.frozen(init=False)
+@value_methods
+@attrs.frozen(init=False, eq=False, repr=False)
 class Expire:
     """``Program.expire``: the nightly expiry run at ``at``."""
 
@@ -139,7 +146,8 @@ class Expire:
         return f"{_when(self.at)} expiry run"
 
 
-@attrs.frozen(init=False)
+@value_methods
+@attrs.frozen(init=False, eq=False, repr=False)
 class ReviewTiers:
     """``Program.review_tiers``: the nightly tier review at ``at``."""
 

@@ -20,6 +20,7 @@ from loyalrules.values.fields import (
     slot_setters,
     tag_tuple,
 )
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money
 
 MAX_QUANTITY = 1_000_000
@@ -29,7 +30,8 @@ MAX_QUANTITY = 1_000_000
 _SAME_AS_SKU: Any = object()  # the default id
 
 
-@attrs.frozen(kw_only=True, init=False)
+@value_methods
+@attrs.frozen(kw_only=True, init=False, eq=False, repr=False)
 class LineItem:
     """One line of a cart. ``discount`` is the line's own discount (total, not per unit).
 

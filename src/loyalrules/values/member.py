@@ -14,6 +14,7 @@ from loyalrules.values.fields import (
     reduce_frozen,
     slot_setters,
 )
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import event_time, optional_date
 
 
@@ -21,7 +22,8 @@ def _joined_at(value: object) -> datetime:
     return event_time(value, "joined_at")
 
 
-@attrs.frozen(kw_only=True, init=False)
+@value_methods
+@attrs.frozen(kw_only=True, init=False, eq=False, repr=False)
 class Member:
     """A program member. ``attributes`` hold host-defined facts (segment, opt-ins...)."""
 

@@ -14,6 +14,7 @@ import attrs
 from loyalrules.errors import CurrencyMismatch, ValidationError, WrongTypeError
 from loyalrules.values.currencies import MINOR_UNITS, check_currency, quantum
 from loyalrules.values.currencies import minor_units as minor_units  # where the modules import it
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.locales import format_amount
 
 _SYMBOLS: Final = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩"}
@@ -85,7 +86,8 @@ def format_money(
     return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
 
 
-@attrs.frozen(order=False, init=False)
+@value_methods
+@attrs.frozen(order=False, init=False, eq=False, repr=False)
 class Money:
     """An exact amount of one currency.
 

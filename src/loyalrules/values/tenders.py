@@ -13,10 +13,12 @@ import attrs
 
 from loyalrules.errors import WrongTypeError
 from loyalrules.values.fields import identifier, non_negative_money
+from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money
 
 
-@attrs.frozen(kw_only=True)
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Tender:
     """One way a purchase was paid: ``amount`` by ``method`` (``card``, ``gift_card``,
     ``stored_value``...). A cart paid several ways lists one tender per method."""

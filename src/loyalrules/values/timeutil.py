@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
 import re
@@ -99,6 +98,8 @@ def zone(name: str) -> tzinfo:
                 return found
     shown = name if not isinstance(name, str) or len(name) <= 64 else f"{name[:64]}..."
     message = f"unknown time zone {shown!r}; use an IANA name such as 'Europe/London'"
+    import difflib  # on the error path only
+
     close = difflib.get_close_matches(str(name)[:64], _zone_names(), n=1, cutoff=0.8)
     if close:
         message += f" (did you mean {close[0]!r}?)"
