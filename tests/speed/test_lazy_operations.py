@@ -86,3 +86,13 @@ def test_a_host_that_only_earns_imports_none_of_what_it_does_not_use() -> None:
         "loyalrules.operations.returns",
     }
     assert not unused & set(modules.split())
+
+
+def test_importing_what_a_host_evaluates_with_loads_neither_hashlib_nor_json() -> None:
+    code = (
+        "import sys\n"
+        "from loyalrules import Ledger, Member, Money, Outcome, Program, Purchase\n"
+        "print(sorted({'hashlib', 'json', 'difflib', 'yaml'} & set(sys.modules)))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"

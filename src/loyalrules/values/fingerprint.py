@@ -10,10 +10,9 @@ Equal values give equal digests however they are written: amounts are normalised
 from __future__ import annotations
 
 import functools
-import hashlib
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from loyalrules.values.money import Money
 
@@ -112,11 +111,25 @@ def fingerprint(purchase: Purchase) -> str:
     if attributes:
         for name in sorted(attributes):
             parts += (name, _value(attributes[name]))
-    return _blake2b("\0".join(parts).encode(), digest_size=12).digest().hex()
+    return _digest("\0".join(parts).encode())
+
+
+def _digest(data: bytes) -> str:
+    global _blake2b
+    if _blake2b is None:
+        # Imported on the first purchase, not with the package: hashlib loads OpenSSL,
+        # which a host that only reads ledgers or quotes never needs (a few ms).
+        import hashlib
+
+        _blake2b = hashlib.blake2b
+    digest: str = _blake2b(data, digest_size=12).digest().hex()
+    return digest
+
+
+_blake2b: Any = None  # hashlib.blake2b, once a purchase needs it
 
 
 _SOH = chr(1)  # between a line's tags
-_blake2b = hashlib.blake2b
 
 
 __all__ = ["fingerprint"]
