@@ -10,7 +10,6 @@ tier reviews), oldest first.
 from __future__ import annotations
 
 import heapq
-import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -41,6 +40,7 @@ from loyalrules.values.inputs import (
     Redeem,
     ReviewTiers,
     Transfer,
+    old_names,
 )
 
 Step = (
@@ -61,20 +61,7 @@ Step = (
 Progress = Callable[[int, int], None]
 
 # Names this module gave before the operation records were one set (see decision 0024).
-_RENAMED = {"ExpiryRun": Expire, "TierReview": ReviewTiers}
-
-
-def __getattr__(name: str) -> Any:
-    record = _RENAMED.get(name)
-    if record is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    warnings.warn(
-        f"loyalrules.economics.scenario.{name} is {record.__name__} from loyalrules "
-        "now; the old name is deprecated and will be removed in the next release",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return record
+__getattr__ = old_names(__name__, {"ExpiryRun": "Expire", "TierReview": "ReviewTiers"})
 
 
 def _when(at: datetime) -> str:

@@ -15,9 +15,6 @@ prove its economics in your own test suite (see ``docs/economics.md``)::
 May import: every layer of the library but ``cli``; nothing in the library imports it.
 """
 
-import warnings
-from typing import Any
-
 from loyalrules.economics.scenario import Playback, Played, Scenario, play
 from loyalrules.testing.cart_strategies import carts, instants, line_items, money
 from loyalrules.testing.checks import (
@@ -34,6 +31,7 @@ from loyalrules.testing.checks import (
 )
 from loyalrules.testing.program_strategies import ProgramStrategies, from_program
 from loyalrules.testing.strategies import activities, members, purchase_histories, purchases
+from loyalrules.values.inputs import old_names
 
 __all__ = [
     "CHECKS",
@@ -63,26 +61,13 @@ __all__ = [
 ]
 
 # Records this package gave before the operation records were one set (decision 0024):
-# the same classes now live in ``loyalrules.values.inputs``, exported by ``loyalrules.storage``.
-_MOVED = {
-    "CancelRedemption": "CancelRedemption",
-    "ExpiryRun": "Expire",
-    "Redeem": "Redeem",
-    "TierReview": "ReviewTiers",
-}
-
-
-def __getattr__(name: str) -> Any:
-    new = _MOVED.get(name)
-    if new is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from loyalrules.values import inputs
-
-    warnings.warn(
-        f"loyalrules.testing.{name} is deprecated and will be removed in the next release; "
-        f"use {new} from loyalrules (one set of operation records for stores, "
-        "batch jobs, the simulator and scenarios)",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return getattr(inputs, new)
+# the same classes now live in ``loyalrules.values.inputs``, exported by ``loyalrules``.
+__getattr__ = old_names(
+    __name__,
+    {
+        "CancelRedemption": "CancelRedemption",
+        "ExpiryRun": "Expire",
+        "Redeem": "Redeem",
+        "TierReview": "ReviewTiers",
+    },
+)

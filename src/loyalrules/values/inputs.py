@@ -16,6 +16,8 @@ May import: ``loyalrules.errors`` and the other value modules.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -158,6 +160,27 @@ class ReviewTiers:
 
     def __str__(self) -> str:
         return f"{_when(self.at)} tier review"
+
+
+def old_names(module: str, renamed: dict[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for the names ``module`` gave these records before they
+    were one set (decision 0024): each of ``renamed`` (old name -> record) gives the
+    record, with a ``DeprecationWarning``; any other name is an ``AttributeError``."""
+
+    def __getattr__(name: str) -> Any:  # noqa: N807 (a module's __getattr__)
+        new = renamed.get(name)
+        if new is None:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        warnings.warn(
+            f"{module}.{name} is deprecated and will be removed in the next release; use "
+            f"{new} from loyalrules (one set of operation records for stores, batch jobs, "
+            "the simulator and scenarios)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]
+
+    return __getattr__
 
 
 __all__ = [
