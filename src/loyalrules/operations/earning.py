@@ -230,7 +230,7 @@ class Earning:
             ledger.version,
             Reasons(self.book, ctx, evaluation, None),
             used,
-            self.member_messages(entries, ledger) if self.messages else (),
+            self.member_messages(entries, ledger),
         )
 
     def earn(
@@ -360,8 +360,7 @@ class Earning:
         ctx, evaluation, upgrade = self.earn(
             cart, member, history, at, "purchase:(quote)", before, settled
         )
-        if self.budget_of:
-            evaluation, _ = self._drawn(evaluation, budgets)
+        evaluation, _ = self._drawn(evaluation, budgets)
         awarded: dict[str, int] = {}
         for plan, points in evaluation.awards:
             account = plan.rule.account

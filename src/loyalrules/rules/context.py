@@ -61,10 +61,7 @@ class Context:
         self.activity = activity
         self.tier = tier
         self.tier_assigned = tier_assigned
-        spend = _NO_SPEND
-        for line in lines:
-            spend += line.spend
-        self.spend = spend
+        self.spend = _spend(lines)
 
     def with_cart(self, cart: Cart, lines: tuple[EligibleLine, ...]) -> Context:
         """This context for another cart (with its eligible ``lines``) of the same member
@@ -74,11 +71,16 @@ class Context:
         ctx.at, ctx.local, ctx.activity = self.at, self.local, None
         ctx.tier, ctx.tier_assigned = self.tier, self.tier_assigned
         ctx.cart, ctx.lines = cart, lines
-        spend = _NO_SPEND
-        for line in lines:
-            spend += line.spend
-        ctx.spend = spend
+        ctx.spend = _spend(lines)
         return ctx
+
+
+def _spend(lines: tuple[EligibleLine, ...]) -> Decimal:
+    """The eligible spend of ``lines``."""
+    spend = _NO_SPEND
+    for line in lines:
+        spend += line.spend
+    return spend
 
 
 _new_context = object.__new__  # a copy needs none of __init__'s work
