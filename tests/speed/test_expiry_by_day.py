@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalrules.terms.policies import ExpireAfter
+from loyalrules.terms.policies import ExpireAfter, _expiry_of_day
 from loyalrules.values.durations import parse_duration
 from loyalrules.values.timeutil import Period
 
@@ -46,8 +46,9 @@ def test_the_date_remembered_by_day_is_the_date_of_the_instant(
 def test_a_duration_with_hours_is_not_remembered_by_day() -> None:
     expiry = ExpireAfter(period=parse_duration("P1MT12H"), end_of=Period.MONTH)
     zone = ZoneInfo("America/New_York")
+    remembered = _expiry_of_day.cache_info().currsize
     morning = datetime(2026, 1, 31, 14, tzinfo=UTC)  # 9 a.m. on the 31st in New York
     night = datetime(2026, 2, 1, 4, 30, tzinfo=UTC)  # 11:30 p.m. on the 31st
     assert expiry.expires_at(morning, zone) == datetime(2026, 3, 1, 5, tzinfo=UTC)
     assert expiry.expires_at(night, zone) == datetime(2026, 4, 1, 4, tzinfo=UTC)
-    assert not expiry._by_day
+    assert _expiry_of_day.cache_info().currsize == remembered

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import abc
 import enum
-from datetime import date, datetime, timedelta, tzinfo
+import functools
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_DOWN, Decimal
 
 import attrs
@@ -149,10 +150,6 @@ class NoFixedExpiry(Expiry):
         return f"expires after {self.inactivity} without activity"
 
 
-_DAYS_REMEMBERED = 4096
-"""How many local days of earning an ``ExpireAfter`` keeps the expiry date of."""
-
-
 @value_methods
 @attrs.frozen(eq=False, repr=False)
 class ExpireAfter(Expiry):
@@ -162,27 +159,16 @@ class ExpireAfter(Expiry):
     end_of: Period | None = None
     inactivity: InactivityTerm | None = None
     resume: Resume = Resume.REMAINING
-    # With ``end_of`` and a duration of whole days, the date depends only on the local day
-    # of earning: the dates of the days seen, by (day, zone), as lots are dated by the
-    # thousand.
-    _by_day: dict[tuple[date, tzinfo], datetime] = attrs.field(
-        init=False, factory=dict, eq=False, repr=False
-    )
 
     def expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime | None:
         if self.end_of is None or self.period.clock:
             return self._expires_at(earned_at, zone)
-        key = (earned_at.astimezone(zone).date(), zone)
+        # With ``end_of`` and a duration of whole days, the date depends only on the local
+        # day of earning: worked out once per day, as lots are dated by the thousand.
         try:
-            found = self._by_day.get(key)
+            return _expiry_of_day(self, earned_at.astimezone(zone).date(), zone)
         except TypeError:  # a zone that cannot be hashed (some of dateutil's): no memo
             return self._expires_at(earned_at, zone)
-        if found is None:
-            found = self._expires_at(earned_at, zone)
-            if len(self._by_day) >= _DAYS_REMEMBERED:
-                self._by_day.clear()
-            self._by_day[key] = found
-        return found
 
     def _expires_at(self, earned_at: datetime, zone: tzinfo) -> datetime:
         due = to_utc(self.period.after(earned_at, zone))
@@ -193,6 +179,13 @@ class ExpireAfter(Expiry):
     def describe(self) -> str:
         end = f", at the end of that {self.end_of.value}" if self.end_of else ""
         return f"expires {self.period} after earning{end}"
+
+
+@functools.lru_cache(maxsize=4096)  # pure: the same policy, day and zone, the same date
+def _expiry_of_day(expiry: ExpireAfter, day: date, zone: tzinfo) -> datetime:
+    """When ``expiry`` (with ``end_of``, a whole number of days) ends the lots earned on
+    the local ``day`` in ``zone``: as for any instant of that day, here its noon."""
+    return expiry._expires_at(datetime.combine(day, time(12), tzinfo=zone), zone)
 
 
 @value_methods
