@@ -15,7 +15,7 @@ def checkpoint_of(history: History, cutoff: datetime) -> Checkpoint:
     for name, state in history.accounts.items():
         for lot in state.lots.values():
             left = lot.remaining()
-            if history.expiry_of(lot) > cutoff and left > 0:
+            if history.expiry_of(lot) >= cutoff and left > 0:
                 lots.append(_open_lot(lot, left))
         totals.append(_account_total(name, state))
     # Lots kept by a tier read every tier written down, not only the last one.

@@ -268,17 +268,25 @@ class AccountState:
     def settle_from_pending(self, at: datetime) -> None:
         """Pay a deficit a debit just carried from points still pending at ``at``, oldest
         lot first: as a pending credit written after the debit pays it when credited, so
-        the order the two were written in does not matter."""
+        the order the two were written in does not matter. A lot whose fixed expiry has
+        come by ``at`` pays nothing: its points expired before they were ever spendable."""
         for lot in list(self.open.values()):
             if self.owed <= 0:
                 return
-            if lot.at <= at and not lot.is_available(at) and lot.left > 0:
+            if lot.at <= at and not lot.is_available(at) and lot.left > 0 and _unexpired(lot, at):
                 self.settle(lot, at, lot.left)
 
     def carry(self, at: datetime, points: int) -> None:
         """Change the deficit by ``points`` (negative: paid back) at ``at``."""
         self.deficit.append((at, points))
         self.owed += points
+
+
+def _unexpired(lot: LotState, at: datetime) -> bool:
+    """Whether ``lot``'s fixed expiry is still to come at ``at``. A lot kept by a standing
+    (its expiry postponed) or expiring by inactivity is read by the history, which the
+    fold of one account does not see: those count as still to come."""
+    return lot.expires_at is None or lot.expires_at > at or lot.exemption is not None
 
 
 def _added(lot: LotState) -> int:
