@@ -26,6 +26,7 @@ from loyalrules.rules.pipeline import RuleBook
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Settings
 from loyalrules.values.events import Activation, Activity, Cart, Membership, Purchase, Return
+from loyalrules.values.fields import points_argument
 from loyalrules.values.frozen import value_methods
 from loyalrules.values.keywords import old_forms
 from loyalrules.values.member import Member
@@ -220,8 +221,7 @@ class Program(Standing):
         """
         _check(member, Member, "member")
         _check(ledger, Ledger, "ledger")
-        if isinstance(points, bool) or not isinstance(points, int) or points == 0:
-            raise WrongTypeError(f"points must be a non-zero whole number, not {points!r}")
+        points_argument(points, signed=True)
         for name, value in (("reason", reason), ("actor", actor), ("key", key)):
             if not isinstance(value, str) or not value.strip():
                 raise ValidationError(f"{name} must be a non-empty string, not {value!r}")
@@ -255,8 +255,7 @@ class Program(Standing):
             (recipient_ledger, Ledger, "recipient_ledger"),
         ):
             _check(value, kind, what)
-        if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
-            raise WrongTypeError(f"points must be a positive whole number, not {points!r}")
+        points_argument(points)
         if not isinstance(key, str) or not key:
             raise ValidationError(f"key must be a non-empty string, not {key!r}")
         request = lifecycle.TransferRequest(

@@ -15,6 +15,7 @@ from loyalrules.operations.outcome import Outcome, naming_accounts
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import PayWithPoints
 from loyalrules.values.events import Cart
+from loyalrules.values.fields import points_argument
 from loyalrules.values.keywords import old_forms
 from loyalrules.values.member import Member
 from loyalrules.values.timeutil import to_utc
@@ -125,8 +126,7 @@ class Spending:
         chart = self.settings.redemption_chart
         if chart is None:
             raise NotAllowed("this program has no 'redemption_chart'")
-        if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
-            raise WrongTypeError(f"points must be a positive whole number, not {points!r}")
+        points_argument(points)
         if cart is not None:
             check(cart, Cart, "cart")
         from loyalrules.operations import points_chart
@@ -170,6 +170,8 @@ class Spending:
         was paid with points towards ``order_id`` already)."""
         check(cart, Cart, "cart")
         check(ledger, Ledger, "ledger")
+        if points is not None:
+            points_argument(points)
         policy = self._pay_policy()
         from loyalrules.operations import points_payment
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TypeVar
 
-from loyalrules.errors import NotAllowed, WrongTypeError
+from loyalrules.errors import NotAllowed, ValidationError, WrongTypeError
 from loyalrules.rules.stacking import Note, Planned
 
 P = TypeVar("P", bound=Planned)
@@ -34,8 +34,10 @@ def remaining(budgets: Mapping[str, int], name: str, user: str) -> int:
         raise NotAllowed(
             f"{user!r} draws on budget {name!r}: pass budgets={{{name!r}: <what is left>}}"
         )
-    if isinstance(left, bool) or not isinstance(left, int) or left < 0:
+    if isinstance(left, bool) or not isinstance(left, int):
         raise WrongTypeError(f"budget {name!r} must be a whole number left, not {left!r}")
+    if left < 0:
+        raise ValidationError(f"budget {name!r} has {left} left: pass 0 or more")
     return left
 
 

@@ -107,6 +107,20 @@ def slot_setters(cls: type[Any]) -> tuple[Callable[[Any, Any], None], ...]:
     return tuple(setters)
 
 
+def points_argument(value: object, what: str = "points", *, signed: bool = False) -> int:
+    """``value``, a number of points a host passed to a method: a whole number
+    (``WrongTypeError`` otherwise) above zero, or, when ``signed``, other than zero
+    (``ValidationError`` otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise WrongTypeError(
+            f"{what} must be a whole number of points, e.g. {what}=100, not {value!r}"
+        )
+    if value <= 0 and not (signed and value < 0):
+        sign = "other than 0 (negative to take points away)" if signed else "at least 1"
+        raise ValidationError(f"{what} must be {sign}, not {value}")
+    return value
+
+
 def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
         raise ValidationError(f"{attribute.name} must be a non-empty string, not {value!r}")
