@@ -19,6 +19,7 @@ from loyalrules import (
     Member,
     NotAllowed,
     Purchase,
+    ValidationError,
     WrongTypeError,
 )
 
@@ -62,8 +63,10 @@ def test_a_missing_or_wrong_budget_is_refused_with_a_hint() -> None:
         match=r"'launch' draws on budget 'launch': pass budgets=\{'launch': <what is left>\}",
     ):
         PROGRAM.process(_order(), member=MEMBER, ledger=Ledger())
-    with pytest.raises(WrongTypeError, match="whole number"):
+    with pytest.raises(ValidationError, match="has -1 left: pass 0 or more"):
         PROGRAM.process(_order(), member=MEMBER, ledger=Ledger(), budgets={"launch": -1})
+    with pytest.raises(WrongTypeError, match="whole number"):
+        PROGRAM.process(_order(), member=MEMBER, ledger=Ledger(), budgets={"launch": "1"})
     activation = Activation(member_id=MEMBER.id, purchase_id="o-1", occurred_at=AT)
     with pytest.raises(NotAllowed, match="purchases and activities"):
         PROGRAM.process(activation, member=MEMBER, ledger=Ledger(), budgets={})

@@ -28,7 +28,7 @@ from loyalrules.rules.pipeline import eligible_lines, purchase_key
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.policies import Account
 from loyalrules.values.events import Cart, Purchase, Return
-from loyalrules.values.fingerprint import fingerprint
+from loyalrules.values.fingerprint import matches
 from loyalrules.values.money import Money, allocate
 
 Earnings = Callable[[Cart, Facts, datetime], tuple[dict[str, tuple[str, int]], Decimal]]
@@ -101,10 +101,10 @@ def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Ea
         )
     ledger.check_after_checkpoint(ret.occurred_at, "the return")
     kept = history.fingerprints.get(source)
-    if kept is not None and kept != (fingerprint(purchase), purchase.occurred_at):
+    if kept is not None and (kept[1] != purchase.occurred_at or not matches(kept[0], purchase)):
         raise ValidationError(
             f"return {ret.id!r}: its purchase is not the order recorded as {purchase.id!r} "
-            "(its lines, amounts, time or details differ); pass the Purchase exactly as it "
+            "(its lines, amounts, tenders, time or details differ); pass the Purchase as it "
             "was processed"
         )
     before = history.returned.get(source, {})
@@ -139,7 +139,7 @@ def process_return(ret: Return, ledger: Ledger, settings: Settings, earnings: Ea
             event_id=ret.id,
             source=source,
             spend=Money(_spend_back(history, source, left_spend), purchase.currency),
-            returned=tuple(units.items()),
+            returned=tuple(sorted(units.items())),  # one record however the host listed them
             categories=_categories_back(history, source, remaining, settings),
         )
     ]

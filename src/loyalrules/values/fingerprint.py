@@ -4,7 +4,8 @@ A return carries its original purchase, and the engine re-evaluates what remains
 The digest, kept in the purchase's ``Recorded`` entry, lets the engine refuse a return
 whose purchase has the recorded id but other lines or amounts (docs/decisions/0050).
 Equal values give equal digests however they are written: amounts are normalised
-(``20`` and ``20.00``), attributes sorted by name.
+(``20`` and ``20.00``), and lines, tenders and attributes read in an order of their own
+(line id, method, name), so an order reloaded from storage in another order matches.
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ def _value(value: object) -> str:
 
 
 def fingerprint(purchase: Purchase) -> str:
-    """A 24-character digest of the lines, amounts and details of ``purchase`` (its id,
-    member and instant are checked apart).
+    """A 24-character digest of the lines, amounts, tenders and details of ``purchase``
+    (its id, member and instant are checked apart), the same whatever order its lines
+    and tenders come in.
 
     >>> from datetime import UTC, datetime
     >>> from loyalrules.values.events import LineItem, Purchase
@@ -72,8 +74,25 @@ def fingerprint(purchase: Purchase) -> str:
     >>> fingerprint(order("20")) == fingerprint(order("20.00")) != fingerprint(order("21"))
     True
     """
-    # The id, member and instant are checked apart (the entry's key and time hold them).
-    # Fields are split by NUL, which a host's ids do not hold.
+    return _digest(_text_of(purchase, _VERSION))
+
+
+def matches(recorded: str, purchase: Purchase) -> bool:
+    """Whether ``recorded``, the fingerprint a ``Recorded`` entry keeps, is that of
+    ``purchase``: as made now, or as loyalrules 0.1 made it (the lines in the order
+    given, the tenders left out), which rows stored then keep."""
+    if recorded == fingerprint(purchase):
+        return True
+    return recorded == _digest(_text_of(purchase, ()))
+
+
+_VERSION = ("2",)  # the first part of the text since 0.2: no 0.1 digest can equal one
+
+
+def _text_of(purchase: Purchase, version: tuple[str, ...]) -> bytes:
+    """The text digested: its parts split by NUL, which a host's ids do not hold. With
+    a ``version``, the lines in id order and the tenders sorted after the attributes;
+    without one, the text of 0.1 (lines as given, no tenders)."""
     lines = purchase.lines
     currency = lines[0].unit_price.currency  # of every amount: the Cart checks it
     decimals = _decimals(currency)
@@ -82,6 +101,7 @@ def fingerprint(purchase: Purchase) -> str:
     point = -decimals - 1 if decimals else None
     text = str
     parts = [
+        *version,
         currency,
         purchase.channel or "",
         purchase.payment or "",
@@ -90,28 +110,39 @@ def fingerprint(purchase: Purchase) -> str:
         _amount(purchase.tax, decimals),
         _amount(purchase.points_payment, decimals),
     ]
+    each = []
     for line in lines:
         price = text(line.unit_price.amount)
         if point is None or price[point : point + 1] != "." or "E" in price:
             price = _text(line.unit_price.amount, decimals)
         discount = line.discount
         tags = line.tags
-        # A line's fields are split by NUL as the parts are: added one by one, they give
-        # the text one formatted string per line gave.
-        parts += (
-            line.id,
-            line.sku,
-            line.category,
-            price,
-            text(line.quantity),
-            "" if discount is None else _text(discount.amount, decimals),
-            _SOH.join(tags) if tags else "",
+        each.append(
+            (
+                line.id,
+                line.sku,
+                line.category,
+                price,
+                text(line.quantity),
+                "" if discount is None else _text(discount.amount, decimals),
+                _SOH.join(tags) if tags else "",
+            )
         )
+    if version and len(each) > 1:
+        each.sort()  # line ids are distinct: the sort reads them alone
+    for fields in each:
+        parts += fields
     attributes = purchase.attributes
     if attributes:
         for name in sorted(attributes):
             parts += (name, _value(attributes[name]))
-    return _digest("\0".join(parts).encode())
+    if version and purchase.tenders:
+        parts.append(_STX)  # where a value's text would be, which is never one character
+        parts += sorted(
+            f"{tender.method}{_SOH}{_text(tender.amount.amount, decimals)}"
+            for tender in purchase.tenders
+        )
+    return "\0".join(parts).encode()
 
 
 def _digest(data: bytes) -> str:
@@ -129,7 +160,8 @@ def _digest(data: bytes) -> str:
 _blake2b: Any = None  # hashlib.blake2b, once a purchase needs it
 
 
-_SOH = chr(1)  # between a line's tags
+_SOH = chr(1)  # between a line's tags, and a tender's method and amount
+_STX = chr(2)  # before the tenders
 
 
-__all__ = ["fingerprint"]
+__all__ = ["fingerprint", "matches"]
