@@ -535,9 +535,18 @@ def test_a_stored_entry_missing_a_field_is_refused_naming_it(field: str) -> None
     assert f"missing the field {field!r}" in str(caught.value)
 
 
-def test_a_stored_entry_with_an_unreadable_time_is_refused() -> None:
-    with pytest.raises(ValidationError, match=r"malformed 'earned' entry.*yesterday"):
-        entry_from_dict({**stored(), "at": "yesterday"})
+def test_a_stored_entry_with_an_unreadable_time_is_refused_naming_the_field() -> None:
+    row = {**stored(), "at": "yesterday"}
+    with pytest.raises(ValidationError) as caught:
+        entry_from_dict(row)
+    assert str(caught.value).startswith(
+        f"malformed 'earned' entry {row['key']!r}: its 'at' cannot be 'yesterday' (Invalid"
+    )
+
+
+def test_a_stored_entry_without_a_key_says_so() -> None:
+    with pytest.raises(ValidationError, match=r"^'earned' entry without a key: missing the"):
+        entry_from_dict({"v": 1, "kind": "earned"})
 
 
 def test_a_stored_entry_with_a_naive_time_is_refused() -> None:

@@ -367,21 +367,29 @@ def entry_from_dict(data: Mapping[str, Any]) -> Entry:
     # (a field missing or unknown) is looked at again, to say what is wrong with it.
     arguments: dict[str, Any] = {}
     missing = []
+    key = data.get("key")
+    where = f"{kind!r} entry {key!r}" if key is not None else f"{kind!r} entry without a key"
+    field = None  # the field being decoded, for the message
     try:
-        for name, decoder, required in field_decoders(cls):
-            if name in data:
-                value = data[name]
-                arguments[name] = value if decoder is None else decoder(value)
+        for field, decoder, required in field_decoders(cls):
+            if field in data:
+                value = data[field]
+                arguments[field] = value if decoder is None else decoder(value)
             elif required:
-                missing.append(name)
+                missing.append(field)
+        field = None
         if missing or len(arguments) != len(data) - 2:  # less "v" and "kind"
             unknown = sorted(set(data) - set(arguments) - {"v", "kind"})
             problems = [f"unknown field {n!r}" for n in unknown]
             problems += [f"missing the field {n!r}" for n in missing]
-            raise ValidationError(f"{kind!r} entry {data.get('key')!r}: {', '.join(problems)}")
+            raise ValidationError(f"{where}: {', '.join(problems)}")
         entry: Entry = cls(**arguments)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         if isinstance(error, ValidationError):
             raise
-        raise ValidationError(f"malformed {kind!r} entry {dict(data)!r}: {error!r}") from None
+        if field is None:
+            raise ValidationError(f"malformed {where}: {error}") from None
+        raise ValidationError(
+            f"malformed {where}: its {field!r} cannot be {data[field]!r} ({error})"
+        ) from None
     return entry
