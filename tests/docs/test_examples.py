@@ -126,7 +126,7 @@ def test_rewards_prints_the_worked_numbers(capsys: pytest.CaptureFixture[str]) -
     # 55.10... for skincare, 135; the order earned 161, so 26 go. 142 - 26 = +116.
     assert "Return R-1 of one mascara: +116 points" in out
     assert "  Returned 1 x MASCARA from order B-1004: -26 points" in out
-    assert "  Points paid towards order B-1004 given back: +142 points" in out
+    assert "  Paid towards order B-1004, given back: +142 points" in out
     # 626 - 600 + 161 + 116 = 303; redeemed 500 + 600, given back 500 + 142.
     assert "Balance on 2026-05-29: 303 points" in out
     assert "  redeemed 1100 in all, 642 given back" in out

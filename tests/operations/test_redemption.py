@@ -438,7 +438,7 @@ def test_the_part_paid_with_points_earns_nothing_and_comes_back_with_a_return(
     )
     assert (back.change(), back.messages[-1]) == (
         1500 - 150,
-        "Points paid towards order o-2 given back: +1500 points",
+        "Paid towards order o-2, given back: +1500 points",
     )
 
 

@@ -143,7 +143,7 @@ def with_points_given_back(
         entry = restore(payment, due, ret.occurred_at, key, history, settings, whole=False)
         entries.append(entry)
         given = entry.points - entry.lapsed
-        text = f"Points paid towards order {purchase.id} given back: +"
+        text = f"Paid towards order {purchase.id}, given back: +"  # points or credit
         text += settings.amount(entry.account, given)
         if entry.lapsed:
             text += f" ({settings.amount(entry.account, entry.lapsed)} had expired and lapse)"
