@@ -27,7 +27,16 @@ from loyalrules.ledger.entries import (
     Reversed,
 )
 from loyalrules.ledger.lots import AccountState, LotsBySource, LotState
-from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, UNDONE, Series, activities, earned
+from loyalrules.ledger.series import (
+    PURCHASES,
+    RETURNED,
+    SPEND,
+    UNDONE,
+    Series,
+    activities,
+    earned,
+    rule_points,
+)
 from loyalrules.ledger.standing_entries import MembershipChanged
 from loyalrules.values.money import Money
 
@@ -305,8 +314,11 @@ class HistoryState:
             lot = lots.get(part.lot)
             if lot is not None:
                 before, lot.reversed = lot.reversed, lot.reversed + part.points
-                if before < lot.points <= lot.reversed and lot.rule_id is not None:
-                    self._unearned(lot.rule_id, lot.at)  # counts for no limit any more
+                if lot.rule_id is not None:
+                    # Taken back where it was earned: room again in that period's limit.
+                    self._series.add(rule_points(lot.rule_id), lot.at, -part.points)
+                    if before < lot.points <= lot.reversed:
+                        self._unearned(lot.rule_id, lot.at)  # counts for no limit any more
         for part in entry.expired:
             if part.lot in lots:
                 lots[part.lot].forgiven += part.points
@@ -323,6 +335,7 @@ class HistoryState:
 
     def earned(self, entry: Earned) -> None:
         self.rule_earned(entry.rule_id, entry.at)
+        self._series.add(rule_points(entry.rule_id), entry.at, entry.points)
         if not entry.rule_id.startswith(BONUSES):  # tier and membership bonuses never qualify
             self._series.add(earned(entry.account), entry.at, entry.points)
 

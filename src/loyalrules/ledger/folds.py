@@ -25,7 +25,7 @@ from loyalrules.ledger.entries import (
 )
 from loyalrules.ledger.fold import BONUSES, HistoryState
 from loyalrules.ledger.lots import LotState
-from loyalrules.ledger.series import earned
+from loyalrules.ledger.series import earned, rule_points
 from loyalrules.ledger.standing_entries import MembershipChanged, TierAssigned, TierChanged
 
 
@@ -67,8 +67,10 @@ def _earned(state: HistoryState, entry: Earned) -> None:
             bisect.insort(times, at)
     else:
         state.rule_earned(rule_id, at)
+    series = state._series
+    series.add(rule_points(rule_id), at, points)
     if not rule_id.startswith(BONUSES):  # tier and membership bonuses never qualify
-        state._series.add(earned(entry.account), at, points)
+        series.add(earned(entry.account), at, points)
 
 
 def _reversed(state: HistoryState, entry: Reversed) -> None:

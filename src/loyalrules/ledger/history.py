@@ -31,7 +31,7 @@ from loyalrules.ledger.exemption import Exemption, merged, tier_periods
 from loyalrules.ledger.fold import HistoryState
 from loyalrules.ledger.folds import FOLDS, fold_of
 from loyalrules.ledger.lots import NEVER, ConsumptionOrder, LotState
-from loyalrules.ledger.series import PURCHASES, Series
+from loyalrules.ledger.series import PURCHASES, Series, rule_points
 from loyalrules.ledger.standing_entries import MembershipChanged, TierChanged
 from loyalrules.values.money import Money
 
@@ -176,6 +176,11 @@ class History(HistoryState):
         if checkpoint is not None and start <= checkpoint.at - RULE_HORIZON:
             count += self.rule_counts.get(rule_id, 0)
         return count
+
+    def rule_points_between(self, rule_id: str, start: datetime, end: datetime) -> int:
+        """The points ``rule_id`` earned in ``[start, end)``, less what returns took back
+        of them."""
+        return int(self.series.total(rule_points(rule_id), start, end))
 
     def before(self, moment: datetime) -> HistoryBefore:
         """This history as rules saw it just before ``moment``."""
@@ -355,6 +360,10 @@ class HistoryBefore:
     def rule_earnings_between(self, rule_id: str, start: datetime, end: datetime) -> int:
         end = min(end, self.moment)
         return self.history.rule_earnings_between(rule_id, start, end) if start < end else 0
+
+    def rule_points_between(self, rule_id: str, start: datetime, end: datetime) -> int:
+        end = min(end, self.moment)
+        return self.history.rule_points_between(rule_id, start, end) if start < end else 0
 
 
 def _active(changes: list[MembershipChanged], at: datetime) -> bool:

@@ -45,6 +45,12 @@ def earned(account: str) -> str:
     return f"earned:{account}"
 
 
+def rule_points(rule_id: str) -> str:
+    """The series of the points rule ``rule_id`` earned, less what returns took back of
+    them, at the instant they were earned: what a rule's ``limit`` on points counts."""
+    return f"rule-points:{rule_id}"
+
+
 class Series:
     """Amounts at instants, by name; ``total`` sums a name over a time window.
 

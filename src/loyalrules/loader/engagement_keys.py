@@ -235,9 +235,12 @@ def limit_of(values: dict[str, Any] | None) -> PeriodLimit | None:
     """The limit of a rule's ``limit`` mapping (``None`` without ``per``)."""
     if values is None or values["per"] is None:
         return None
+    times, points = values["times"], values["points"]
+    if times is None and points is None:
+        times = 1  # a limit of times alone: once, unless it says
     if values["per"] == MEMBERSHIP_YEAR:
-        return PeriodLimit(values["times"], Period.YEAR, membership_year=True)
-    return PeriodLimit(values["times"], Period(values["per"]))
+        return PeriodLimit(times, Period.YEAR, membership_year=True, points=points)
+    return PeriodLimit(times, Period(values["per"]), points=points)
 
 
 def engagement_values(values: dict[str, Any]) -> dict[str, Any]:

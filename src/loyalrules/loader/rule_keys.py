@@ -59,11 +59,12 @@ RULE_FIELDS = {
     "limit": Field(
         Fields(
             {
-                "times": Field(Integer(minimum=1), "how many times", default=1),
+                "times": Field(Integer(minimum=1), "how many times (1 without 'points')"),
+                "points": Field(Integer(minimum=1), "how many points in all"),
                 "per": LIMIT_PER,
             }
         ),
-        "earn at most 'times' times per member per 'per'",
+        "earn at most 'times' times, or 'points' points, per member per 'per'",
     ),
     **ENGAGEMENT_RULE_FIELDS,
 }

@@ -228,7 +228,7 @@ class Earning:
             entries,
             explanation,
             ledger.version,
-            Reasons(self.book, ctx, evaluation, None),
+            Reasons(self.book, ctx, evaluation, None, ledger),
             used,
             self.member_messages(entries, ledger),
         )
@@ -309,7 +309,7 @@ class Earning:
             entries=entries,
             explanation=explanation,
             ledger_version=ledger.version,
-            reasons=Reasons(self.book, ctx, evaluation, activity.kind),
+            reasons=Reasons(self.book, ctx, evaluation, activity.kind, ledger),
             budgets_used=used,
             member_messages=self.member_messages(entries, ledger),
         )
@@ -324,7 +324,7 @@ class Earning:
     ) -> Quote:
         """What ``cart`` would earn if bought at ``at`` (UTC): the same numbers, no
         entries."""
-        return self._quote(cart, member, ledger.history, at, _UNSET, budgets)
+        return self._quote(cart, member, ledger, at, _UNSET, budgets)
 
     def quote_many(
         self, carts: Iterable[Cart], member: Member, ledger: Ledger, at: datetime
@@ -344,21 +344,21 @@ class Earning:
             self.book, self.cart_context(carts[0], member, history, at, tier, assigned)
         )
         return tuple(
-            [self._quote(cart, member, history, at, before, None, settled) for cart in carts]
+            [self._quote(cart, member, ledger, at, before, None, settled) for cart in carts]
         )
 
     def _quote(
         self,
         cart: Cart,
         member: Member,
-        history: Facts,
+        ledger: Ledger,
         at: datetime,
         before: TierState | _Unset | None,
         budgets: Mapping[str, int] | None,
         settled: Settled | None = None,
     ) -> Quote:
         ctx, evaluation, upgrade = self.earn(
-            cart, member, history, at, "purchase:(quote)", before, settled
+            cart, member, ledger.history, at, "purchase:(quote)", before, settled
         )
         evaluation, _ = self._drawn(evaluation, budgets)
         awarded: dict[str, int] = {}
@@ -374,5 +374,5 @@ class Earning:
             engine_money(ctx.spend, self.settings.currency),
             evaluation.explanation + upgrade.explanation,  # no copy when () is added
             Awarded(awarded, self.settings.account_names),
-            Reasons(self.book, ctx, evaluation, None),
+            Reasons(self.book, ctx, evaluation, None, ledger),
         )

@@ -74,6 +74,14 @@ class Context:
         ctx.spend = _spend(lines)
         return ctx
 
+    def with_history(self, history: Facts) -> Context:
+        """This context with ``history`` in place of its own."""
+        ctx = _new_context(Context)
+        for name in Context.__slots__:
+            setattr(ctx, name, getattr(self, name))
+        ctx.history = history
+        return ctx
+
 
 def _spend(lines: tuple[EligibleLine, ...]) -> Decimal:
     """The eligible spend of ``lines``."""

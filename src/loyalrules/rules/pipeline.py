@@ -130,7 +130,7 @@ def _evaluate(
     multiplying: list[PlannedRule] = []
     scoped: Scopes = {}
     awards: dict[int, int] = {}
-    capped: list[tuple[PlannedRule, int]] = []  # spend rules and multipliers, max_points
+    capped: list[tuple[PlannedRule, int]] = []  # spend rules and multipliers, their most
     for plan in plans:
         chosen: Chosen | None = None
         selector = plan.lines
@@ -146,7 +146,7 @@ def _evaluate(
             bonus = plan.bonus
             if bonus is not None:
                 points = bonus.points(ctx, eligible if chosen is None else chosen)
-                most = plan.max_points
+                most = plan.most(ctx) if plan.capped else None
                 awards[plan.pos] = points if most is None else min(points, most)
             else:
                 if plan.phase is _SPEND:
@@ -161,8 +161,10 @@ def _evaluate(
                     multiplying.append(plan)
                 if chosen is not None:
                     scoped[plan.pos] = chosen
-                if plan.max_points is not None:
-                    capped.append((plan, plan.max_points))
+                if plan.capped:
+                    most = plan.most(ctx)
+                    if most is not None:
+                        capped.append((plan, most))
         elif plan.miss is not None:
             hint = plan.miss(ctx)
             if hint is not None:

@@ -24,6 +24,7 @@ from loyalrules.rules.conditions import reads_cart
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import BonusEffect, Multiplier, SpendEffect
 from loyalrules.rules.explanation import Explanation
+from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.plan_index import PlanIndex
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.selectors import LineSelector
@@ -151,16 +152,29 @@ class PlannedRule:
     locale: str | None = None  # how the program writes amounts
     bonus: BonusEffect | None = None  # the effect of a bonus rule
     max_points: int | None = None
+    period_cap: PeriodLimit | None = None  # the rule's limit, when it limits points
     # Whether its test may pass for one cart and fail for another of the same member at
     # the same instant (see ``Condition.reads_cart``): one that cannot is asked once a page.
     reads_cart: bool = True
     # Lots available at once and with no fixed expiry (the usual case) need no dating.
     undated: bool = attrs.field(init=False)
+    capped: bool = attrs.field(init=False)  # by ``max_points`` or a limit on points
 
     def __attrs_post_init__(self) -> None:
         undated = isinstance(self.pending, NotPending) and isinstance(self.expiry, NoFixedExpiry)
         undated = undated and not self.by_tier
         object.__setattr__(self, "undated", undated)
+        capped = self.max_points is not None or self.period_cap is not None
+        object.__setattr__(self, "capped", capped)
+
+    def most(self, ctx: Context) -> int | None:
+        """The most this rule may give for the event in ``ctx``: its ``max_points``, and
+        what its limit on points leaves of the period."""
+        most, limit = self.max_points, self.period_cap
+        if limit is not None:
+            room = limit.room(ctx, self.rule.id)
+            most = room if most is None else min(most, room)
+        return most
 
     @classmethod
     def of(cls, pos: int, rule: Rule, settings: Settings) -> PlannedRule:
@@ -195,6 +209,7 @@ class PlannedRule:
             locale=settings.locale,
             bonus=effect if isinstance(effect, BonusEffect) else None,
             max_points=rule.max_points,
+            period_cap=rule.limit if rule.limit is not None and rule.limit.points else None,
             reads_cart=_reads_cart(rule),
         )
 

@@ -24,9 +24,11 @@ import attrs
 
 from loyalrules.errors import ValidationError
 from loyalrules.ledger.codec import decode_fields, encode_fields
+from loyalrules.ledger.ledger import Ledger
 from loyalrules.rules.conditions import AllOf, AnyOf, Condition, Not, Window
 from loyalrules.rules.context import Context
 from loyalrules.rules.effects import Multiplier
+from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.pipeline import Evaluation, RuleBook, evaluate_activity, evaluate_cart
 from loyalrules.rules.rule import Rule
 from loyalrules.rules.settings import Stacking
@@ -237,22 +239,38 @@ def _unpaid(asked: Asked, rule: Rule) -> tuple[Reason, ...]:
         reasons.append(Reason("inactive", text, wanted=wanted, seen=seen))
     limit = rule.limit
     if limit is not None and not limit.allows(ctx, rule.id):
-        start, end = limit.bounds(ctx)
-        used = ctx.history.rule_earnings_between(rule.id, start, end)
         desired = _desired(asked, rule, attrs.evolve(rule, limit=None)) if not reasons else None
-        zone = ctx.settings.timezone
-        text = f"limit reached: {limit.describe()} ({used} used)"
-        if limit.resets:
-            text += f", open again after {until_text(end, zone)}"
-        if desired:
-            text += f"; would have given {desired}"
-        resets = end if limit.resets else None
-        reasons.append(Reason("limit", text, desired=desired, awarded=0, resets_at=resets))
+        reasons.append(_limit_reason(limit, ctx, rule, "limit reached", desired, 0))
     if rule.condition is not None and not rule.condition(ctx):
         reasons.extend(condition_reasons(rule.condition, ctx))
     if not reasons:
         reasons.append(Reason("refused", "its own test said no"))
     return tuple(reasons)
+
+
+def _limit_reason(
+    limit: PeriodLimit, ctx: Context, rule: Rule, what: str, desired: int | None, awarded: int
+) -> Reason:
+    """The ``limit`` reason of ``rule``: its limit, what the period used of it, when it
+    opens again and what the rule would have given without it."""
+    start, end = limit.bounds(ctx)
+    history, settings = ctx.history, ctx.settings
+
+    def amount(points: int) -> str:  # "120 points", or "$1.20" in a money account
+        return settings.amount(rule.account, points)
+
+    used = []
+    if limit.times is not None:
+        used.append(f"{history.rule_earnings_between(rule.id, start, end)} used")
+    if limit.points is not None:
+        used.append(f"{amount(history.rule_points_between(rule.id, start, end))} earned")
+    text = f"{what}: {limit.describe(amount)} ({', '.join(used)})"
+    if limit.resets:
+        text += f", open again after {until_text(end, settings.timezone)}"
+    if desired:
+        text += f"; would have given {desired if limit.points is None else amount(desired)}"
+    resets = end if limit.resets else None
+    return Reason("limit", text, desired=desired, awarded=awarded, resets_at=resets)
 
 
 def _paid_less(asked: Asked, rule: Rule, points: int) -> tuple[Reason, ...]:
@@ -261,6 +279,11 @@ def _paid_less(asked: Asked, rule: Rule, points: int) -> tuple[Reason, ...]:
         text = f"{note.text}; would have given {note.desired}"
         kind: ReasonKind = "budget" if note.kind == "budget" else "stacking"
         return (Reason(kind, text, desired=note.desired, awarded=note.awarded),)
+    limit = rule.limit
+    if limit is not None and limit.points is not None:
+        desired = _desired(asked, rule, attrs.evolve(rule, limit=None))
+        if desired > points:
+            return (_limit_reason(limit, asked.ctx, rule, "held to its limit", desired, points),)
     if rule.max_points is not None:
         desired = _desired(asked, rule, attrs.evolve(rule, max_points=None))
         if desired > points:
@@ -287,20 +310,27 @@ def check_rules(asked: Asked) -> tuple[RuleCheck, ...]:
 class Reasons:
     """The rule checks of one evaluated event, worked out on the first question.
 
-    The engine builds one per event from what it has at hand (the rule book, the context
-    and the evaluation), which costs one small object; nothing is computed unless a host
-    asks. Pickling works the checks out and carries them, not the context.
+    The engine builds one per event from what it has at hand (the rule book, the context,
+    the evaluation and the ``ledger`` it was evaluated against), which costs one small
+    object; nothing is computed unless a host asks. Pickling works the checks out and
+    carries them, not the context.
     """
 
-    __slots__ = ("_book", "_checks", "_ctx", "_evaluation", "_event")
+    __slots__ = ("_book", "_checks", "_ctx", "_evaluation", "_event", "_ledger")
 
     def __init__(
-        self, book: RuleBook, ctx: Context, evaluation: Evaluation, event: str | None
+        self,
+        book: RuleBook,
+        ctx: Context,
+        evaluation: Evaluation,
+        event: str | None,
+        ledger: Ledger | None = None,
     ) -> None:
         self._book: RuleBook | None = book
         self._ctx = ctx
         self._evaluation = evaluation
         self._event = event
+        self._ledger = ledger
         self._checks: tuple[RuleCheck, ...] | None = None
 
     @classmethod
@@ -318,11 +348,15 @@ class Reasons:
         if self._checks is None and book is not None:
             self._checks = check_rules(self._asked(book))
             self._book = None  # what the checks were worked out from is not needed again
-            del self._ctx, self._evaluation
+            del self._ctx, self._evaluation, self._ledger
         return self._checks or ()
 
     def _asked(self, book: RuleBook) -> Asked:
-        ctx, event = self._ctx, self._event
+        ctx, event, ledger = self._ctx, self._event, self._ledger
+        if ledger is not None and ledger.facts is not ctx.history:
+            # A ledger made from it since has folded its own entries into the history the
+            # event was evaluated on: ask the one of exactly the entries it saw.
+            ctx = ctx.with_history(ledger.facts)
         settings = book.settings
         plans = book.purchase if event is None else book.activities.get(event, ())
 
