@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from loyalrules.errors import NotAllowed
+from loyalrules.errors import NotAllowed, WrongTypeError
 from loyalrules.ledger.ledger import Ledger
 from loyalrules.operations import tier_changes
 from loyalrules.operations.outcome import Outcome, naming_accounts
@@ -49,6 +49,14 @@ class Standing(Spending):
             value = pay.value / pay.points
         if value is None:
             raise NotAllowed("give point_value (or declare pay_with_points) to value points")
+        if isinstance(ledgers, Ledger) or not isinstance(ledgers, Iterable):
+            raise WrongTypeError(
+                f"ledgers must be a list of Ledger values (one per member), not "
+                f"{type(ledgers).__name__}; e.g. membership_value(plan, [ledger])"
+            )
+        ledgers = list(ledgers)
+        for ledger in ledgers:
+            check(ledger, Ledger, "each of ledgers")
         from loyalrules.operations import memberships
 
         return memberships.value_of(self.plan(plan_id), ledgers, value, self.settings.currency)

@@ -176,6 +176,18 @@ def test_membership_value_leaves_out_what_returns_took_back() -> None:
     assert PROGRAM.membership_value("plus", [ledger]).points_given == 500
 
 
+def test_membership_value_takes_a_list_of_ledgers() -> None:
+    from loyalrules import WrongTypeError
+
+    ledger = run(Ledger(), event(1, "subscribe", at(2026, 1, 10)))
+    for wrong, named in [(ledger, "not Ledger"), (Ledger(), "not Ledger"), (None, "NoneType")]:
+        with pytest.raises(WrongTypeError, match=f"must be a list of Ledger values.*{named}"):
+            PROGRAM.membership_value("plus", wrong)  # type: ignore[arg-type]
+    with pytest.raises(WrongTypeError, match="each of ledgers must be a Ledger, not dict"):
+        PROGRAM.membership_value("plus", [ledger, {}])  # type: ignore[list-item]
+    assert PROGRAM.membership_value("plus", (ledger,)).members == 1
+
+
 def test_a_fee_in_another_currency_is_refused() -> None:
     from loyalrules import CurrencyMismatch
 

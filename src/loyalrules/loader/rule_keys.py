@@ -18,7 +18,7 @@ from loyalrules.loader.engagement_keys import (
 from loyalrules.loader.lifecycle_keys import EXPIRY, PENDING
 from loyalrules.loader.registry import CONDITIONS, EFFECT, BuildEnv
 from loyalrules.loader.scalars import Integer, Text
-from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields
+from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, ListOf
 from loyalrules.loader.spec import INVALID, Spec, Where, suggest
 from loyalrules.rules.conditions import Window
 from loyalrules.rules.effects import BonusEffect
@@ -49,7 +49,10 @@ RULE_FIELDS = {
         "only in this window: {from, until} (program time zone)",
     ),
     "lines": Field(RULE_LINES, "only these lines count for the effect and spend"),
-    "activity": Field(builtins.NAMES, "apply to these activity kinds instead of purchases"),
+    "activity": Field(
+        ListOf(Text(), one_or_many=True, min_items=1),
+        "apply to these activity kinds instead of purchases",
+    ),
     "when": Field(RawNode(CONDITIONS), "conditions that must all hold"),
     "effect": Field(RawNode(EFFECT), "what the rule gives: {type: ..., ...}", required=True),
     "max_points": Field(Integer(minimum=1), "at most this many points per event"),
@@ -95,6 +98,17 @@ class RuleSpec(Spec):
                 values["effect"],
                 "a rule for activities can only give fixed points",
                 "use an effect of type 'bonus'",
+            )
+        if (
+            activities is not None
+            and values["pending"] is None
+            and isinstance(account.pending, UntilActivated)
+        ):
+            return where.key("activity").problem(
+                value_node(node, "activity") or node,
+                f"a rule for activities would wait for an activation (the pending of "
+                f"account {account.name!r}), and no activation ever comes for an activity",
+                "give the rule its own pending: none, or a period such as P14D",
             )
         if activities is not None and isinstance(values["pending"], UntilActivated):
             return where.key("pending").problem(
