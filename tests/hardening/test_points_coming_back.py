@@ -67,6 +67,30 @@ def snapshot(ledger: Ledger, at: datetime) -> tuple[int, int, int]:
     return balance.available, balance.pending, balance.deficit
 
 
+@pytest.mark.parametrize("returned_on", [2, 5, 9, 12, 13])
+def test_a_deficit_a_backdated_return_carries_is_paid_by_a_credit_dated_after_it(
+    shop: Program, returned_on: int
+) -> None:
+    """Order A earns 100, a redemption spends them, order B earns 40; then A's return is
+    written, dated any day. Dated before B, the credit B (written earlier) pays the
+    deficit from B's own date, as it would have, written after; B's points are not left
+    to expire while the member owes them."""
+    first = order("a", "100.00", START + timedelta(days=1))
+    ledger = Ledger().apply(shop.process(first, member=MEMBER, ledger=Ledger()))
+    spend = shop.redeem("gift", member=MEMBER, ledger=ledger, at=START + timedelta(days=3), key="g")
+    ledger = ledger.apply(spend)
+    second = order("b", "40.00", START + timedelta(days=10))
+    ledger = ledger.apply(shop.process(second, member=MEMBER, ledger=ledger))
+    back = Return(id="r", purchase=first, occurred_at=START + timedelta(days=returned_on))
+    ledger = ledger.apply(shop.process(back, member=MEMBER, ledger=ledger))
+    assert ledger.verify() == ()
+    now, later = START + timedelta(days=14), START + timedelta(days=400)
+    assert snapshot(ledger, now) == snapshot(ledger, later) == (-60, 0, 60)
+    assert ledger.balance(now).expiring == ()
+    if returned_on < 10:  # the debt stood whole until B's points came
+        assert snapshot(ledger, START + timedelta(days=9, hours=23)) == (-100, 0, 100)
+
+
 def test_cancelling_after_the_return_pays_the_deficit(shop: Program) -> None:
     """Earn 100 on order A, redeem them, return A, cancel the redemption: net zero."""
     a = order("A", "100.00", START)

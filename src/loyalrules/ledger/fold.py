@@ -269,7 +269,7 @@ class HistoryState:
                 lot.expired_at = entry.at
         if entry.deficit:
             state.carry(entry.at, entry.deficit)
-            state.settle_from_pending(entry.at)
+            state.settle_from_later(entry.at)
         if entry.written_off:
             state.written_off.append((entry.at, entry.written_off))
         charged = entry.charged if isinstance(entry, Debit) else -entry.points

@@ -265,16 +265,28 @@ class AccountState:
             self.take(lot, at, paid)
             self.carry(at, -paid)
 
-    def settle_from_pending(self, at: datetime) -> None:
-        """Pay a deficit a debit just carried from points still pending at ``at``, oldest
-        lot first: as a pending credit written after the debit pays it when credited, so
-        the order the two were written in does not matter. A lot whose fixed expiry has
-        come by ``at`` pays nothing: its points expired before they were ever spendable."""
+    def settle_from_later(self, at: datetime) -> None:
+        """Pay a deficit a debit just carried at ``at`` from the credits that would have
+        paid it had the debit been written first, so the order the two were written in
+        does not matter: points still pending at ``at``, oldest lot first, and then the
+        points of credits dated after ``at`` (a debit backdated before them), each from
+        its own date. A lot whose fixed expiry has come by ``at`` pays nothing: its points
+        expired before they were ever spendable."""
+        later = []
         for lot in list(self.open.values()):
             if self.owed <= 0:
                 return
-            if lot.at <= at and not lot.is_available(at) and lot.left > 0 and _unexpired(lot, at):
+            if lot.left <= 0:
+                continue
+            if lot.at > at:
+                later.append(lot)
+            elif not lot.is_available(at) and _unexpired(lot, at):
                 self.settle(lot, at, lot.left)
+        later.sort(key=_credited)
+        for lot in later:
+            if self.owed <= 0:
+                return
+            self.settle(lot, lot.at, lot.left)
 
     def carry(self, at: datetime, points: int) -> None:
         """Change the deficit by ``points`` (negative: paid back) at ``at``."""
@@ -287,6 +299,10 @@ def _unexpired(lot: LotState, at: datetime) -> bool:
     (its expiry postponed) or expiring by inactivity is read by the history, which the
     fold of one account does not see: those count as still to come."""
     return lot.expires_at is None or lot.expires_at > at or lot.exemption is not None
+
+
+def _credited(lot: LotState) -> tuple[datetime, int]:
+    return lot.at, lot.order
 
 
 def _added(lot: LotState) -> int:
