@@ -891,3 +891,56 @@ def test_cli_validate_fails_when_one_of_several_files_is_broken(
     assert code == 1
     assert "coffee_club.yaml: ok" in out
     assert f"{path}: the program is empty" in err
+
+
+# --- hints for near misses -----------------------------------------------------------------
+
+
+def test_a_singular_key_suggests_its_plural_over_a_longer_key_that_contains_it() -> None:
+    problem = only_problem(
+        program(
+            "earn:",
+            "  - id: r",
+            "    lines: {category: [tea]}",
+            "    effect: {type: bonus, points: 5}",
+        )
+    )
+    assert problem.hint == "did you mean 'categories'?"
+
+
+def test_qualifying_on_an_account_by_its_name_says_how_to_write_it() -> None:
+    problem = only_problem(
+        program(
+            "accounts: {nights: {}}",
+            "tiers:",
+            "  qualify_on: nights",
+            "  levels: [{id: member, name: Member}, {id: gold, name: Gold, qualify: 10}]",
+            "earn: [{id: base, effect: {type: points_per_spend, points: 1}}]",
+        )
+    )
+    assert problem.message == "expected one of spend, purchases, got 'nights'"
+    assert problem.hint == (
+        "to qualify on the points earned in an account, write {points: <account>}"
+    )
+
+
+def test_a_bad_top_level_key_does_not_also_make_the_rules_accounts_unknown() -> None:
+    problem = only_problem(
+        program(
+            "expiry: {inactivity: 24M}",
+            "accounts: {nights: {}}",
+            "earn: [{id: stays, account: nights, effect: {type: points_per_spend, points: 1}}]",
+        )
+    )
+    assert (problem.line, problem.path) == (4, "expiry.inactivity")
+
+
+def test_a_membership_period_of_no_time_is_refused() -> None:
+    problem = only_problem(
+        program(
+            "memberships: [{id: plus, fee: '9.99', period: P0D}]",
+            "earn: [{id: base, effect: {type: points_per_spend, points: 1}}]",
+        )
+    )
+    assert problem.path == "memberships[0].period"
+    assert problem.message == "'P0D' is no time at all; give a period such as P1M or P1Y"

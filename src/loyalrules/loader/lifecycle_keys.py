@@ -8,6 +8,7 @@ import re
 from datetime import date
 from typing import Any
 
+from loyalrules.errors import ValidationError
 from loyalrules.ledger.activity import ACTIVITY_KINDS, activity_of
 from loyalrules.ledger.entries import DEFAULT_ACCOUNT
 from loyalrules.ledger.exemption import Resume
@@ -30,12 +31,23 @@ from loyalrules.terms.policies import (
     Unit,
     UntilActivated,
 )
-from loyalrules.values.durations import parse_duration
+from loyalrules.values.durations import Duration, parse_duration
 from loyalrules.values.timeutil import Period
 
 _MONTH_DAY = re.compile(r"(\d\d)-(\d\d)")
 
 DURATION = Built(Text(), lambda text, env: parse_duration(text))
+
+
+def _longer_than_zero(text: str, env: object) -> Duration:
+    duration = parse_duration(text)
+    if not duration.calendar and not duration.clock:
+        raise ValidationError(f"{text!r} is no time at all; give a period such as P1M or P1Y")
+    return duration
+
+
+LONGER_THAN_ZERO = Built(Text(), _longer_than_zero)
+"""A duration of some time: a period that repeats (a plan's)."""
 
 CALENDAR_PERIOD = Built(
     Text(choices=("day", "week", "month", "quarter", "year")), lambda v, env: Period(v)

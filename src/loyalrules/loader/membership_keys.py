@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from loyalrules.loader.lifecycle_keys import DURATION
+from loyalrules.loader.lifecycle_keys import LONGER_THAN_ZERO
 from loyalrules.loader.registry import BuildEnv, register_condition
 from loyalrules.loader.scalars import Boolean, Integer, Number, Text
 from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, ListOf
@@ -29,7 +29,7 @@ PLAN = Fields(
         "fee": Field(
             Number(minimum=Decimal(0), words="an amount"), "the fee per period", required=True
         ),
-        "period": Field(DURATION, "how long a fee buys: P1M, P1Y", required=True),
+        "period": Field(LONGER_THAN_ZERO, "how long a fee buys: P1M, P1Y", required=True),
         "multiplier": Field(Number(minimum=Decimal(1), words="a factor"), "earn multiplier"),
         "signup_bonus": Field(Integer(minimum=1), "points for the first subscription"),
         "keeps_points": Field(

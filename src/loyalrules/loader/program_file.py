@@ -184,7 +184,8 @@ def _program(node: yaml.Node, report: Report) -> Program | None:
         )
         if earn is not None:
             fallback = Settings(currency="USD", timezone=zone("UTC"))
-            RulesSpec().check(earn, where.key("earn").with_env(BuildEnv(fallback)))
+            env = BuildEnv(fallback, placeholder=True)
+            RulesSpec().check(earn, where.key("earn").with_env(env))
         return None
     settings = _settings(values, node, where)
     if settings is None:

@@ -46,6 +46,9 @@ class BuildEnv:
     settings: Settings
     lines: LineSelector | None = None
     account: Account = attrs.field(factory=Account)
+    # Settings made up so the rules of a program whose own did not load are still
+    # checked: they hold none of its accounts, so an account name is not checked.
+    placeholder: bool = False
 
 
 @value_methods

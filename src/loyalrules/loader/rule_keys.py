@@ -82,7 +82,10 @@ class RuleSpec(Spec):
             self._check_parts(node, where)  # so every problem of the rule is reported
             return INVALID
         settings = where.env.settings
-        account = account_named(settings, values["account"], node, where)
+        if where.env.placeholder and values["account"] not in settings.account_names:
+            account: Account | None = Account(name=values["account"])
+        else:
+            account = account_named(settings, values["account"], node, where)
         if account is None:
             return INVALID
         env = BuildEnv(settings=settings, lines=values["lines"], account=account)

@@ -45,6 +45,7 @@ class Text(ScalarSpec):
     choices: tuple[str, ...] | None = None
     pattern: str | None = None
     pattern_words: str = ""
+    otherwise: str = ""  # the hint for a value that is none of the choices nor close to one
 
     @property
     def expected(self) -> str:  # type: ignore[override]
@@ -55,9 +56,8 @@ class Text(ScalarSpec):
     def parse(self, node: yaml.ScalarNode, where: Where) -> Any:
         value = str(node.value)
         if self.choices is not None and value not in self.choices:
-            return where.problem(
-                node, f"expected {self.expected}, got {value!r}", suggest(value, self.choices)
-            )
+            hint = suggest(value, self.choices) or self.otherwise or None
+            return where.problem(node, f"expected {self.expected}, got {value!r}", hint)
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
             return self.wrong(node, where)
         if not value:

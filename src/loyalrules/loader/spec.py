@@ -50,8 +50,23 @@ class Where:
 
 def suggest(word: str, choices: Sequence[str]) -> str | None:
     """A "did you mean" hint for a misspelled ``word``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    if not close:
+        return None
+    # Of the close ones, the one that begins as the word does: "category" is more likely
+    # "categories" than "top_category" (the first of equals is the closest).
+    best = max(close, key=lambda choice: _shared_start(word, choice))
+    return f"did you mean {best!r}?"
+
+
+def _shared_start(word: str, other: str) -> int:
+    """How many first characters ``word`` and ``other`` have in common."""
+    count = 0
+    for a, b in zip(word, other, strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
 
 
 def describe_node(node: yaml.Node) -> str:

@@ -57,7 +57,13 @@ LEVEL = Fields(
 )
 
 METRIC = ByShape(
-    scalar=Built(Text(choices=("spend", "purchases")), lambda v, env: (Metric(v), "points")),
+    scalar=Built(
+        Text(
+            choices=("spend", "purchases"),
+            otherwise="to qualify on the points earned in an account, write {points: <account>}",
+        ),
+        lambda v, env: (Metric(v), "points"),
+    ),
     mapping=Built(
         Fields({"points": Field(Text(), "the account whose earned points count", required=True)}),
         lambda v, env: (Metric.POINTS, v["points"]),
