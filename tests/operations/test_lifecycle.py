@@ -119,6 +119,16 @@ def test_an_activation_that_arrives_first_makes_the_points_available_when_earned
     assert ledger.balance(at(3, 1)).available == 10
 
 
+def test_an_activation_of_an_order_returned_in_full_says_nothing_was_waiting() -> None:
+    prog = program("pending: {until: activated}")
+    bought = order("o-1", at(3, 1), SHOES, SOCKS)
+    back = Return(id="r", purchase=bought, occurred_at=at(3, 2))
+    activation = Activation(purchase_id="o-1", member_id=MEMBER.id, occurred_at=at(3, 5))
+    _, (_, _, activated) = run(prog, Ledger(), bought, back, activation)
+    assert str(activated) == "Order o-1 activated: no points were waiting for it (yet)"
+    assert activated.explanation[0].points == 0
+
+
 def test_an_activation_twice_adds_nothing() -> None:
     prog = program("pending: {until: activated}")
     activation = Activation(purchase_id="o-1", member_id=MEMBER.id, occurred_at=at(3, 2))

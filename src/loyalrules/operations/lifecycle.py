@@ -76,8 +76,9 @@ def process_activation(
     ledger.check_after_checkpoint(at, "the activation")
     waiting: dict[str, int] = {}
     for lot in ledger.history.sources.get(source, ()):
-        if lot.available_at is None:
-            waiting[lot.account] = waiting.get(lot.account, 0) + lot.remaining()
+        left = lot.remaining()
+        if lot.available_at is None and left > 0:  # a returned order leaves none waiting
+            waiting[lot.account] = waiting.get(lot.account, 0) + left
     if waiting:
         amounts = " and ".join(settings.amount(name, units) for name, units in waiting.items())
         text = f"Order {purchase_id} activated: {amounts} now available"
