@@ -170,3 +170,50 @@ def test_the_issue_is_the_rounded_total_never_the_sum_of_rounded_parts(cents: li
     expected = int((total * 2).to_integral_value(rounding="ROUND_FLOOR"))  # cents of 2%
     got = issued(prog, ledger)
     assert got == ([("payout:dividend:2026-01-01", expected)] if expected else [])
+
+
+def _in(currency: str, step: str = "") -> Program:
+    return loads_program(
+        f"program: souq\ncurrency: {currency}\ntimezone: Asia/Kuwait\n"
+        "accounts: {cash: {unit: money}}\n"
+        "payouts:\n"
+        f"  - {{id: back, percent: 2, period: quarter, account: cash{step}}}\n"
+        "earn: []\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("currency", "step", "fils"),
+    [
+        ("KWD", "", 246),  # 2% of 12.345 is 0.2469: whole fils, rounded down
+        ("KWD", ', step: "0.001"', 246),
+        ("KWD", ', step: "0.005"', 245),
+        ("BHD", "", 246),
+        ("JPY", "", 0),  # 2% of 12 yen is 0.24: no whole yen
+    ],
+)
+def test_a_payout_is_issued_in_whole_minor_units_of_its_currency(
+    currency: str, step: str, fils: int
+) -> None:
+    from loyalrules import LineItem, Money
+
+    kuwait = ZoneInfo("Asia/Kuwait")
+    prog = _in(currency, step)
+    member = Member(id="m-1", joined_at=datetime(2026, 1, 1, tzinfo=kuwait))
+    price = "12" if currency == "JPY" else "12.345"
+    order = Purchase(
+        id="o-1", member_id="m-1", occurred_at=datetime(2026, 1, 10, tzinfo=kuwait),
+        lines=[LineItem(sku="a", category="c", unit_price=Money(price, currency))],
+    )  # fmt: skip
+    ledger = Ledger().apply(prog.process(order, member=member, ledger=Ledger()))
+    status = prog.status(member=member, ledger=ledger, at=datetime(2026, 3, 1, tzinfo=kuwait))
+    closed = prog.close_periods(
+        member=member, ledger=ledger, at=datetime(2026, 4, 2, tzinfo=kuwait)
+    )
+    assert closed.awarded("cash") == fils
+    assert status.payouts[0].to_issue.amount * 10 ** (0 if currency == "JPY" else 3) == fils
+
+
+def test_a_payout_step_in_parts_of_a_minor_unit_is_refused() -> None:
+    with pytest.raises(ProgramError, match=r"'step' 0\.005 is not whole USD minor units \(0\.01\)"):
+        _in("USD", ', step: "0.005"')

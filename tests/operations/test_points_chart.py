@@ -107,15 +107,16 @@ def test_steps_must_differ() -> None:
         program(steps="[{points: 100, amount: 2}, {points: 100, amount: 3}]")
 
 
-def _brute(steps: tuple[Step, ...], points: int) -> Decimal:
-    best = Decimal(0)
+def _brute(steps: tuple[Step, ...], points: int) -> tuple[Decimal, int, int]:
+    """The best (amount, -points, -steps) of every combination: the most money, then the
+    fewest points, then the fewest steps."""
+    best = (Decimal(0), 0, 0)
     ranges = [range(points // s.points + 1) for s in steps]
     for counts in itertools.product(*ranges):
         used = sum(s.points * n for s, n in zip(steps, counts, strict=True))
         if used <= points:
-            best = max(
-                best, sum((s.amount * n for s, n in zip(steps, counts, strict=True)), Decimal(0))
-            )
+            amount = sum((s.amount * n for s, n in zip(steps, counts, strict=True)), Decimal(0))
+            best = max(best, (amount, -used, -sum(counts)))
     return best
 
 
@@ -139,9 +140,15 @@ def test_best_value_is_the_best_combination_and_never_worse_than_largest_first(
     def value(picked: tuple[tuple[Step, int], ...]) -> Decimal:
         return sum((s.amount * n for s, n in picked), Decimal(0))
 
-    assert sum(s.points * n for s, n in best) <= points * 10
-    assert value(best) == _brute(steps, points * 10)
+    used, pieces = sum(s.points * n for s, n in best), sum(n for _, n in best)
+    assert used <= points * 10
+    assert (value(best), -used, -pieces) == _brute(steps, points * 10)
     assert value(best) >= value(greedy)
+
+
+def test_between_equal_combinations_the_fewest_steps_win() -> None:
+    chart = Chart(steps=(Step(200, Decimal(2)), Step(1000, Decimal(10))))
+    assert [(s.points, n) for s, n in chart.pick(1350) if n] == [(1000, 1), (200, 1)]
 
 
 def test_a_huge_request_is_solved_without_a_huge_table() -> None:

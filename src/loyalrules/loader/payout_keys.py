@@ -10,6 +10,7 @@ from loyalrules.loader.schema import IDENTIFIER, Built, Field, Fields, ListOf, c
 from loyalrules.rules.settings import Settings
 from loyalrules.terms.payouts import Payout, PayoutRounding
 from loyalrules.terms.policies import Unit
+from loyalrules.values.money import Money
 from loyalrules.values.timeutil import Period
 
 _AMOUNT = Number(minimum=Decimal(0), words="an amount")
@@ -68,6 +69,15 @@ PAYOUT = Built(
 )
 
 PAYOUTS = ListOf(PAYOUT)
+
+
+def step_problem(payout: Payout, currency: str) -> str | None:
+    """What is wrong with ``payout``'s step in ``currency`` (None: nothing)."""
+    minor_unit = Money.zero(currency).quantum
+    step = payout.step
+    if step is None or step % minor_unit == 0:
+        return None
+    return f"'step' {step} is not whole {currency} minor units ({minor_unit})"
 
 
 def account_problem(payout: Payout, settings: Settings) -> str | None:

@@ -21,7 +21,7 @@ from loyalrules.loader.engagement_keys import (
 from loyalrules.loader.lifecycle_keys import ACCOUNTS, LIFECYCLE_FIELDS, TRANSFERS
 from loyalrules.loader.membership_keys import MEMBERSHIPS, membership_rules
 from loyalrules.loader.money_keys import CURRENCY, LOCALE
-from loyalrules.loader.payout_keys import PAYOUTS, account_problem
+from loyalrules.loader.payout_keys import PAYOUTS, account_problem, step_problem
 from loyalrules.loader.registry import BuildEnv, ConditionsSpec
 from loyalrules.loader.rewards_keys import PAY_WITH_POINTS, RESTORE_EXPIRED, RewardsSpec
 from loyalrules.loader.rule_keys import RawNode, RulesSpec, account_named, value_node
@@ -158,6 +158,10 @@ def _settings(values: dict[str, Any], node: yaml.Node, where: Where) -> Settings
         problem = account_problem(payout, settings)
         if problem is not None:
             where.key("payouts").index(position).key("account").problem(node, problem)
+            return None
+        problem = step_problem(payout, settings.currency)
+        if problem is not None:
+            where.key("payouts").index(position).key("step").problem(node, problem)
             return None
     points = settings.account(DEFAULT_ACCOUNT)
     if points.unit is not Unit.POINTS:

@@ -73,6 +73,7 @@ def close_periods(
     entries: list[Entry] = []
     explanation = []
     scale = Decimal(10) ** minor_units(settings.currency)
+    minor_unit = Money.zero(settings.currency).quantum
     for payout in payouts:
         if first is None:  # nothing recorded yet: no period to close
             break
@@ -80,7 +81,7 @@ def close_periods(
             key = payout_key(payout, start, settings)
             if key in ledger:  # a checkpoint keeps the keys of the payouts before it
                 continue
-            amount = payout.to_issue(net_spend(history.series, start, end))
+            amount = payout.to_issue(net_spend(history.series, start, end), minor_unit)
             if not amount:
                 continue
             cents = int(amount * scale)
@@ -104,6 +105,7 @@ def close_periods(
 def payout_statuses(ledger: Ledger, at: datetime, settings: Settings) -> tuple[PayoutStatus, ...]:
     """Each payout's open period at ``at``: accrued so far and when it is issued."""
     statuses = []
+    minor_unit = Money.zero(settings.currency).quantum
     for payout in settings.payouts:
         start, end = payout.period.bounds(at.astimezone(settings.timezone))
         spent = net_spend(ledger.history.series, start, min(end, at + _TICK))
@@ -112,12 +114,10 @@ def payout_statuses(ledger: Ledger, at: datetime, settings: Settings) -> tuple[P
                 payout.id,
                 payout.name,
                 Money(
-                    payout.accrued(spent).quantize(
-                        Money.zero(settings.currency).quantum, ROUND_FLOOR
-                    ),
+                    payout.accrued(spent).quantize(minor_unit, ROUND_FLOOR),
                     settings.currency,
                 ),
-                Money(payout.to_issue(spent), settings.currency),
+                Money(payout.to_issue(spent, minor_unit), settings.currency),
                 end,
             )
         )

@@ -2,8 +2,8 @@
 $17.50"), and which combination of steps a request for some points gets.
 
 ``best_value`` gives the member the most money the requested points can buy (ties: the
-fewest points); ``largest_first`` takes the largest step as often as it fits, then the
-next. Either way the request is rounded down to what the chart can give.
+fewest points, then the fewest steps); ``largest_first`` takes the largest step as often
+as it fits, then the next. Either way the request is rounded down to what the chart can give.
 
 >>> from decimal import Decimal
 >>> chart = Chart(steps=(Step(100, Decimal("2.00")), Step(500, Decimal("17.50"))))
@@ -72,21 +72,22 @@ def _best_value(steps: tuple[Step, ...], points: int) -> dict[Step, int]:
     # Unbounded knapsack. In an optimal choice the steps other than the best-rated one
     # use fewer than best.points of each residue, so beyond a bounded remainder the
     # best-rated step is taken as often as it fits; the rest is solved exactly.
-    best = max(steps, key=lambda s: (s.amount / s.points, -s.points))
+    best = max(steps, key=lambda s: (s.amount / s.points, s.points))  # equals: the larger
     bound = (best.points + 1) * max(s.points for s in steps)
     bulk = max(0, (points - bound) // best.points)
     rest = points - bulk * best.points
     unit = math.gcd(*(s.points for s in steps))
     size = rest // unit
-    value: list[tuple[Decimal, int]] = [(Decimal(0), 0)] * (size + 1)  # (amount, -points)
+    # (amount, -points, -steps): the most money, then the fewest points and steps
+    value: list[tuple[Decimal, int, int]] = [(Decimal(0), 0, 0)] * (size + 1)
     choice: list[Step | None] = [None] * (size + 1)
     for n in range(1, size + 1):
         value[n], choice[n] = value[n - 1], None
         for step in steps:
             k = step.points // unit
             if k <= n:
-                amount, used = value[n - k]
-                candidate = (amount + step.amount, used - step.points)
+                amount, used, pieces = value[n - k]
+                candidate = (amount + step.amount, used - step.points, pieces - 1)
                 if candidate > value[n]:
                     value[n], choice[n] = candidate, step
     counts = {best: bulk}

@@ -10,7 +10,7 @@ and only from ``minimum`` and with at least ``min_net_spend`` spent.
 >>> from loyalrules.values.timeutil import Period
 >>> payout = Payout(id="d", name="Dividend", percent=Decimal(2), period=Period.YEAR,
 ...                 account="cash", step=Decimal("0.50"), minimum=Decimal("0.50"))
->>> payout.to_issue(Decimal("187.40"))  # 2% is 3.748: whole 0.50s, rounded down
+>>> payout.to_issue(Decimal("187.40"), Decimal("0.01"))  # 2% is 3.748: whole 0.50s, down
 Decimal('3.50')
 """
 
@@ -25,11 +25,11 @@ from loyalrules.values.frozen import value_methods
 from loyalrules.values.timeutil import Period
 
 _ZERO = Decimal(0)
-_CENT = Decimal("0.01")
 
 
 class PayoutRounding(enum.Enum):
-    """How a period's exact accrual becomes the amount issued (to the step or cent)."""
+    """How a period's exact accrual becomes the amount issued (to the step, or the
+    currency's minor unit)."""
 
     FLOOR = "floor"
     HALF_UP = "half_up"
@@ -51,7 +51,7 @@ class Payout:
     period: Period
     account: str
     rounding: PayoutRounding = PayoutRounding.FLOOR
-    step: Decimal | None = None  # issue whole multiples of this (default: the cent)
+    step: Decimal | None = None  # issue whole multiples of this (default: the minor unit)
     minimum: Decimal | None = None  # nothing is issued under this
     maximum: Decimal | None = None  # at most this per period
     min_net_spend: Decimal | None = None  # the period's net spend must reach this
@@ -60,15 +60,17 @@ class Payout:
         """The exact credit ``net_spend`` accrues (never below zero)."""
         return max(net_spend, _ZERO) * self.percent / 100
 
-    def to_issue(self, net_spend: Decimal) -> Decimal:
-        """What a period with ``net_spend`` issues at its end (zero: nothing)."""
+    def to_issue(self, net_spend: Decimal, minor_unit: Decimal) -> Decimal:
+        """What a period with ``net_spend`` issues at its end (zero: nothing), in whole
+        ``minor_unit``s of the program's currency (``0.01`` for USD, ``0.001`` for KWD)."""
         if self.min_net_spend is not None and net_spend < self.min_net_spend:
             return _ZERO
-        quantum = self.step or _CENT
+        quantum = self.step or minor_unit
         units = (self.accrued(net_spend) / quantum).quantize(
             Decimal(1), rounding=self.rounding.decimal_mode
         )
-        amount = (units * quantum).quantize(_CENT)
+        # A step is whole minor units (the loader checks): this only sets the exponent.
+        amount = (units * quantum).quantize(minor_unit, rounding=ROUND_FLOOR)
         if self.maximum is not None:
             amount = min(amount, self.maximum)
         if self.minimum is not None and amount < self.minimum:
