@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -139,3 +139,54 @@ def test_an_empty_since_is_refused() -> None:
         shop("{since_joining: {}}")
     with pytest.raises(ProgramError, match="since_last_purchase"):
         shop("{since_last_purchase: {within: 14 days}}")
+
+
+# --- birthday ------------------------------------------------------------------------------
+
+
+def _on_birthday(born: date | None, when: datetime, condition: str = "true") -> bool:
+    member = Member(id="m-1", joined_at=JOINED, birthday=born)
+    purchase = Purchase(id="o-1", member_id="m-1", occurred_at=when, lines=[item()])
+    program = shop(f"{{birthday: {condition}}}")
+    return program.process(purchase, member=member, ledger=Ledger()).points > 0
+
+
+@pytest.mark.parametrize(
+    ("born", "when", "condition", "expected"),
+    [
+        (date(1990, 5, 20), datetime(2026, 5, 20, 0, 0, tzinfo=NY), "true", True),
+        (date(1990, 5, 20), datetime(2026, 5, 20, 23, 59, tzinfo=NY), "true", True),
+        (date(1990, 5, 20), datetime(2026, 5, 21, 0, 0, tzinfo=NY), "true", False),
+        (date(1990, 5, 20), datetime(2026, 5, 19, 23, 59, tzinfo=NY), "true", False),
+        (date(1990, 5, 20), datetime(2026, 5, 26, 23, 59, tzinfo=NY), "{within: P7D}", True),
+        (date(1990, 5, 20), datetime(2026, 5, 27, 0, 0, tzinfo=NY), "{within: P7D}", False),
+        # the week of a birthday at the end of December runs into January
+        (date(1990, 12, 30), datetime(2027, 1, 2, 12, 0, tzinfo=NY), "{within: P7D}", True),
+        (date(1990, 12, 30), datetime(2027, 1, 6, 0, 0, tzinfo=NY), "{within: P7D}", False),
+        # 29 February is 28 February in other years, and itself in leap years
+        (date(2000, 2, 29), datetime(2027, 2, 28, 12, 0, tzinfo=NY), "true", True),
+        (date(2000, 2, 29), datetime(2027, 3, 1, 12, 0, tzinfo=NY), "true", False),
+        (date(2000, 2, 29), datetime(2028, 2, 28, 12, 0, tzinfo=NY), "true", False),
+        (date(2000, 2, 29), datetime(2028, 2, 29, 12, 0, tzinfo=NY), "true", True),
+        (None, datetime(2026, 5, 20, 12, 0, tzinfo=NY), "true", False),
+    ],
+)
+def test_the_birthday_holds_from_local_midnight_for_its_span(
+    born: date | None, when: datetime, condition: str, expected: bool
+) -> None:
+    assert _on_birthday(born, when, condition) is expected
+
+
+def test_birthday_false_is_refused_with_a_hint() -> None:
+    with pytest.raises(ProgramError, match=r"write 'birthday: true' or \{within: P7D\}"):
+        shop("{birthday: false}")
+
+
+def test_why_a_birthday_rule_did_not_pay_names_the_last_birthday() -> None:
+    member = Member(id="m-1", joined_at=JOINED, birthday=date(1990, 5, 20))
+    when = datetime(2026, 6, 1, 12, 0, tzinfo=NY)
+    purchase = Purchase(id="o-1", member_id="m-1", occurred_at=when, lines=[item()])
+    outcome = shop("{birthday: true}").process(purchase, member=member, ledger=Ledger())
+    check = outcome.why("bonus")
+    assert check is not None
+    assert "last birthday 2026-05-20" in check.reasons[0].text

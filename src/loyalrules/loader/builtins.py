@@ -38,7 +38,12 @@ from loyalrules.rules.effects import (
     PointsPerSpend,
     PointsPerTender,
 )
-from loyalrules.rules.history_conditions import Anniversary, SinceJoining, SinceLastPurchase
+from loyalrules.rules.history_conditions import (
+    Anniversary,
+    Birthday,
+    SinceJoining,
+    SinceLastPurchase,
+)
 from loyalrules.rules.selectors import LineSelector
 from loyalrules.terms.policies import Unit
 from loyalrules.values.durations import parse_duration
@@ -260,6 +265,25 @@ register_condition(
         ),
     ),
     doc="The event is on an anniversary of joining (true), or within a time after it.",
+)
+
+
+def _birthday(value: bool | dict[str, Any], env: BuildEnv) -> Condition:
+    if isinstance(value, dict):
+        return Birthday(within=value["within"])
+    if not value:
+        raise ValueError("write 'birthday: true' or {within: P7D}; for 'not', use 'not:'")
+    return Birthday(within=parse_duration("P1D"))
+
+
+register_condition(
+    "birthday",
+    _birthday,
+    spec=ByShape(
+        scalar=Boolean(),
+        mapping=Fields({"within": Field(DURATION, "how long after the birthday", required=True)}),
+    ),
+    doc="The event is on the member's birthday (true), or within a time after it.",
 )
 register_condition(
     "all",

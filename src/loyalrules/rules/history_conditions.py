@@ -1,5 +1,5 @@
-"""Conditions on the member's history: time since joining (and tenure), time since the
-previous purchase.
+"""Conditions on the member's history and dates: time since joining (and tenure), time
+since the previous purchase, an anniversary of joining, a birthday.
 
 Each takes an ``at_least`` and/or a ``within`` duration, added on the program's local
 calendar to the instant it counts from: ``within`` holds strictly before that end
@@ -14,7 +14,8 @@ and ``within`` does not, so the two split time cleanly.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+import calendar
+from datetime import date, datetime, time, tzinfo
 
 import attrs
 
@@ -112,3 +113,48 @@ class Anniversary(Condition):
         years, start, _ = membership_year(ctx.member.joined_at, ctx.local)
         day = start.astimezone(ctx.settings.timezone).date().isoformat()
         return f"membership year {years}, from {day}"
+
+
+@value_methods
+@attrs.frozen(eq=False, repr=False)
+class Birthday(Condition):
+    """The event falls on the member's birthday, or ``within`` the time after it: from
+    local midnight of the birthday, in the program's zone (a birthday on 29 February is
+    on 28 February in other years). A member without a birthday never has one. Pair it
+    with ``limit: {per: year}`` to pay once a year."""
+
+    reads_cart = False
+
+    within: Duration
+
+    def __call__(self, ctx: Context) -> bool:
+        start = _last_birthday(ctx)
+        return start is not None and ctx.at < self.within.after(start, ctx.settings.timezone)
+
+    def describe(self) -> str:
+        return f"within {self.within} of the member's birthday"
+
+    def seen(self, ctx: Context) -> str | None:
+        start = _last_birthday(ctx)
+        if start is None:
+            return "no birthday"
+        return f"last birthday {start.astimezone(ctx.settings.timezone).date().isoformat()}"
+
+
+def _last_birthday(ctx: Context) -> datetime | None:
+    """Local midnight of the member's last birthday at or before the event (UTC)."""
+    born = ctx.member.birthday
+    if born is None:
+        return None
+    local = ctx.local
+    day = _birthday_in(born, local.year)
+    if day > local.date():
+        day = _birthday_in(born, local.year - 1)
+    zone = ctx.settings.timezone
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(local.tzinfo)
+
+
+def _birthday_in(born: date, year: int) -> date:
+    if born.month == 2 and born.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return born.replace(year=year)
