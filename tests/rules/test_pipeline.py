@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -551,6 +552,22 @@ def test_a_registered_spend_effect_is_multiplied_like_a_built_in_one(own_registr
         "r": 14,
         "double": 13,
     }
+
+
+@pytest.mark.parametrize(
+    ("amount", "error", "shown"),
+    [(-5, ValidationError, "-10"), (Fraction(1, 2), WrongTypeError, "Fraction(1, 1)")],
+)
+def test_an_effect_that_gives_negative_or_broken_points_is_refused(
+    own_registry: None, amount: object, error: type[Exception], shown: str
+) -> None:
+    register_effect("test_engine_per_category", lambda v, env: PerCategory(amount))  # type: ignore[arg-type]
+    program = load("- id: fee\n  effect: {type: test_engine_per_category}")
+    message = f"rule 'fee': its effect \\(PerCategory\\) gave {re.escape(shown)} points"
+    with pytest.raises(error, match=message):
+        run(program, buy(latte(), beans()))
+    with pytest.raises(error, match=message):
+        program.quote(Cart(lines=[latte(), beans()]), member=MEMBER, ledger=Ledger(), at=AT)
 
 
 def test_registering_a_taken_name_needs_replace(own_registry: None) -> None:

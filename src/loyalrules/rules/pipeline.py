@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import attrs
 
+from loyalrules.errors import ValidationError, WrongTypeError
 from loyalrules.ledger.entries import Entry, Recorded
 from loyalrules.rules.context import Context
 from loyalrules.rules.explanation import Explanation
@@ -183,11 +184,21 @@ def _evaluate(
     for slot in slots:
         if isinstance(slot, PlannedRule):
             points = awards.get(slot.pos, 0)
+            if type(points) is not int or points < 0:  # only a host's own effect can
+                _refuse_points(slot, points)
             awarded.append((slot, points))
             explanation.append(slot.explain(points))
         else:
             explanation.append(slot)  # a near-miss line
     return Evaluation(tuple(awarded), tuple(explanation))
+
+
+def _refuse_points(plan: PlannedRule, points: object) -> None:
+    effect = type(plan.rule.effect).__name__
+    raise (ValidationError if isinstance(points, int) else WrongTypeError)(
+        f"rule {plan.rule.id!r}: its effect ({effect}) gave {points!r} points; an effect "
+        "gives a whole number, 0 or more (to take points away, use Program.adjust)"
+    )
 
 
 def _spend_units(
