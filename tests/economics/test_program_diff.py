@@ -47,3 +47,23 @@ def test_percentiles_are_nearest_rank() -> None:
     spread = Spread.of([5, -3, 0, 10, 1])
     assert dict(spread.percentiles) == {0: -3, 5: -3, 25: 0, 50: 1, 75: 5, 95: 10, 100: 10}
     assert (spread.up, spread.down, str(spread.mean)) == (3, 1, "2.6")
+
+
+def test_a_reward_the_new_program_removed_is_refused_there_not_an_error() -> None:
+    """A diff replays the old program's redemptions through the new one: a reward the new
+    one does not have is a refused redemption, and its points stay in the accounts."""
+    import yaml
+
+    from loyalrules.economics.render import diff_text
+
+    document = yaml.safe_load((EXAMPLES / "rewards.yaml").read_text(encoding="utf-8"))
+    old = loads_program(yaml.safe_dump(document))
+    kept = [reward for reward in document["rewards"] if reward["id"] != "ten-off"]
+    new = loads_program(yaml.safe_dump({**document, "rewards": kept}))
+    diff = diff_programs(old, new, members=60, months=6, seed=3)
+    assert diff.new.total.redeemed != diff.old.total.redeemed
+    assert diff.new.total.issued == diff.old.total.issued  # the same purchases earn the same
+    text = diff_text(diff, "t").splitlines()
+    rows = {line.split("  ")[0]: line.split()[-1] for line in text if line.strip()}
+    rise = diff.new.total.outstanding - diff.old.total.outstanding
+    assert rows["liability at the end"].startswith("+$" if rise > 0 else "-$")

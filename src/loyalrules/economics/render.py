@@ -152,8 +152,10 @@ def diff_text(diff: ProgramDiff, title: str) -> str:
             rows.append([label, _count(a), _count(b), _signed(b - a)])
     for label, name in (("liability at the end", "liability"),):
         a, b = getattr(old, name), getattr(new, name)
-        rows.append([label, format_money(a, currency), format_money(b, currency),
-                     format_money(b - a, currency)])  # fmt: skip
+        change = format_money(b - a, currency)
+        if b > a:  # signed like the other changes (a decrease has its minus already)
+            change = f"+{change}"
+        rows.append([label, format_money(a, currency), format_money(b, currency), change])
     for label, name in (
         ("reward rate", "reward_rate"),
         ("cost rate", "cost_rate"),

@@ -28,6 +28,7 @@ from loyalrules import (
     Program,
     Purchase,
     Return,
+    UnknownReward,
     ValidationError,
 )
 from loyalrules.storage.inputs import input_from_dict, member_from_dict, run
@@ -172,7 +173,9 @@ class Playback:
 
 
 def run_step(program: Program, member: Member, ledger: Ledger, step: Step) -> Played:
-    """Play one step against ``ledger``; a refused redemption changes nothing."""
+    """Play one step against ``ledger``; a refused redemption changes nothing, and so
+    does one of a reward the program does not have (a diff replays the steps of another
+    program, which may have had it)."""
     if isinstance(step, ReviewTiers) and program.settings.tiers is None:
         return Played(step, None, "the program has no tiers")  # none to review
     if isinstance(step, Transfer):
@@ -182,7 +185,7 @@ def run_step(program: Program, member: Member, ledger: Ledger, step: Step) -> Pl
         )
     try:
         return Played(step, run(program, member, ledger, step))
-    except (InsufficientPoints, NotAllowed) as refusal:
+    except (InsufficientPoints, NotAllowed, UnknownReward) as refusal:
         if isinstance(step, Redeem | CancelRedemption | PayWithPoints | Adjust | Membership):
             return Played(step, None, str(refusal))
         raise
