@@ -7,11 +7,13 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 from loyalrules import LoyalRulesError, Program, ProgramError, load_program
 from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
+from loyalrules.economics.budgets import budget_names
 from loyalrules.economics.chart import draw
 from loyalrules.economics.diff import diff_programs, diff_recorded
 from loyalrules.economics.metrics import Report, measure
@@ -65,11 +67,27 @@ def shown(bar: ProgressBar, label: str, done: Callable[[], None]) -> Callable[[i
 def _month(text: str) -> date:
     try:
         year, month = text.split("-")
-        return date(int(year), int(month), 1)
+        first = date(int(year), int(month), 1)
     except ValueError:
+        first = None
+    # Members joined years before the first month, and events end before 3000.
+    if first is None or not 1950 <= first.year <= 2900:
         raise argparse.ArgumentTypeError(
-            f"expected a month such as 2026-01, not {text!r}"
-        ) from None
+            f"expected a month from 1950-01 to 2900-12 such as 2026-01, not {text!r}"
+        )
+    return first
+
+
+def _amount(text: str) -> str:
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        value = Decimal("NaN")
+    if not value.is_finite() or value <= 0 or abs(value.adjusted()) > 12:
+        raise argparse.ArgumentTypeError(
+            f"expected what a point is worth, such as 0.01, not {text!r}"
+        )
+    return text
 
 
 def add_commands(commands: Any) -> None:
@@ -108,6 +126,7 @@ def add_commands(commands: Any) -> None:
         )
         parser.add_argument(
             "--point-value",
+            type=_amount,
             metavar="AMOUNT",
             help="what a point is worth, for a program that does not say",
         )
@@ -184,10 +203,12 @@ def _command(args: argparse.Namespace, bar: ProgressBar, done: Callable[[], None
         report = measure(program, population.ledgers, population.months,
                          point_value=_value(program, args))  # fmt: skip
         friends = len(population.members) - args.members
-        joined = f" and {friends:,} friends who joined" if friends else ""
+        joined = (
+            f" and {friends:,} friend{'s' if friends > 1 else ''} who joined" if friends else ""
+        )
         title = (
             f"{program.name} ({program.id}): {args.members:,} members{joined}, {args.months} "
-            f"months from {population.months[0].name}, seed {args.seed}"
+            f"months from {population.months[0].name}, seed {args.seed}{_unlimited(program)}"
         )
         _show(args, [(program.id, report)], title, report.to_dict(), simulation_text(report, title))
         return 0
@@ -209,6 +230,7 @@ def _command(args: argparse.Namespace, bar: ProgressBar, done: Callable[[], None
     title = (
         f"{args.old} -> {args.new}: {args.members:,} members, {args.months} months from "
         f"{result.old.months[0].period}, seed {args.seed}; the same steps through both"
+        f"{_unlimited(old, new)}"
     )
     charted = [("old", result.old), ("new", result.new)]
     _show(args, charted, title, result.to_dict(), diff_text(result, title))
@@ -235,6 +257,7 @@ def _diff_events(
     title = (
         f"{args.old} -> {args.new}: {len(scenarios):,} members' recorded events, "
         f"{len(months)} months from {months[0].period}; the same steps through both"
+        f"{_unlimited(old, new)}"
     )
     charted = [("old", result.old), ("new", result.new)]
     _show(args, charted, title, result.to_dict(), diff_text(result, title))
@@ -255,6 +278,12 @@ def _recorded(path: str) -> list[Scenario]:
                     f"{path}:{number}: not a member record with inputs ({error})"
                 ) from None
     return scenarios
+
+
+def _unlimited(*programs: Program) -> str:
+    """The title's note of the budgets a run let pay without running out."""
+    names = sorted({name for program in programs for name in budget_names(program)})
+    return f"; budget {', '.join(names)} never runs out" if names else ""
 
 
 def _value(program: Program, args: argparse.Namespace) -> str | None:

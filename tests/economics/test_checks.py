@@ -84,7 +84,9 @@ class Misbehaving:
         return self._overrides.get(name) or getattr(self._real, name)
 
 
-@pytest.mark.parametrize("name", ["coffee_club", "lifecycle", "membership", "rewards", "tiers"])
+@pytest.mark.parametrize(
+    "name", ["coffee_club", "crumbs", "engagement", "lifecycle", "membership", "rewards", "tiers"]
+)
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
 def test_the_example_programs_pass_the_checks(name: str, check: Callable[..., None]) -> None:
     program = load_program(EXAMPLES / f"{name}.yaml")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -15,7 +16,7 @@ from loyalrules.cli import main
 from loyalrules.cli_economics import ProgressBar
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-NAMES = ["coffee_club", "lifecycle", "membership", "rewards", "tiers", "crumbs"]
+NAMES = ["coffee_club", "lifecycle", "membership", "rewards", "tiers", "crumbs", "engagement"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -23,10 +24,24 @@ def test_simulate_prints_a_month_table_and_the_summary(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert (
-        main(["simulate", str(EXAMPLES / f"{name}.yaml"), "--members", "20", "--months", "3"]) == 0
+        main(
+            [
+                "simulate",
+                str(EXAMPLES / f"{name}.yaml"),
+                "--members",
+                "20",
+                "--months",
+                "3",
+                "--point-value",
+                "0.01",  # for a program that does not say (engagement)
+            ]
+        )
+        == 0
     )
     out = capsys.readouterr().out
-    assert ": 20 members, 3 months from 2026-01, seed 0" in out
+    assert re.search(
+        r": 20 members( and \d+ friends? who joined)?, 3 months from 2026-01, seed 0", out
+    )
     assert "month    active" in out
     for month in ("2026-01", "2026-02", "2026-03", "total"):
         assert f"\n{month} " in out
@@ -135,8 +150,41 @@ def test_diff_and_its_chart_work_on_every_example(
     program = str(EXAMPLES / f"{name}.yaml")
     chart = tmp_path / "diff.png"
     args = ["diff", program, program, "--members", "8", "--months", "2", "--plot", str(chart)]
+    args += ["--point-value", "0.01"]  # for a program that does not say (engagement)
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "get more, 0 fewer, 8 the same; mean +0" in out
     assert "No rule pays differently." in out
     assert chart.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_budgeted_rule_is_simulated_as_if_its_budget_never_ran_out(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    program = str(EXAMPLES / "engagement.yaml")
+    args = ["simulate", program, "--members", "20", "--months", "12", "--point-value", "0.01"]
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith("; budget launch never runs out")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--point-value", "abc", "expected what a point is worth, such as 0.01, not 'abc'"),
+        ("--point-value", "NaN", "expected what a point is worth, such as 0.01, not 'NaN'"),
+        ("--point-value", "-0.01", "expected what a point is worth, such as 0.01, not '-0.01'"),
+        ("--point-value", "1e400", "expected what a point is worth, such as 0.01, not '1e400'"),
+        ("--start", "9999-12", "expected a month from 1950-01 to 2900-12"),
+        ("--start", "1800-01", "expected a month from 1950-01 to 2900-12"),
+        ("--start", "2026-13", "expected a month from 1950-01 to 2900-12"),
+    ],
+)
+def test_a_bad_option_is_refused_naming_it(
+    option: str, value: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = str(EXAMPLES / "crumbs.yaml")
+    with pytest.raises(SystemExit) as exited:
+        main(["simulate", program, "--members", "2", "--months", "1", option, value])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: {expected}" in err

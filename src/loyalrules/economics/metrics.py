@@ -30,6 +30,7 @@ from loyalrules import (
     Reversed,
     TierChanged,
     TransferredOut,
+    ValidationError,
 )
 from loyalrules.economics.calendar import BEGINNING, FOREVER, Month
 from loyalrules.ledger.balances import available_and_pending
@@ -48,7 +49,15 @@ def point_value_of(program: Program, given: Decimal | str | None = None) -> Deci
     """What one point is worth: ``given``, else the program's ``point_value``, else what
     points pay at checkout under ``pay_with_points``."""
     if given is not None:
-        return Decimal(given)
+        try:
+            value = Decimal(given)
+        except (ArithmeticError, TypeError, ValueError):
+            value = Decimal("NaN")
+        if not value.is_finite() or value <= 0:
+            raise ValidationError(
+                f"point_value must be an amount above 0 such as '0.01', not {given!r}"
+            )
+        return value
     settings = program.settings
     if settings.point_value is not None:
         return settings.point_value
@@ -57,7 +66,8 @@ def point_value_of(program: Program, given: Decimal | str | None = None) -> Deci
         return pay.value / pay.points
     raise NotAllowed(
         f"program {program.id!r} does not say what a point is worth: add 'point_value: "
-        '"0.01"\' to the program file, or pass point_value'
+        '"0.01"\' to the program file, or pass point_value (--point-value on the '
+        "command line)"
     )
 
 

@@ -31,6 +31,7 @@ from loyalrules import (
     UnknownReward,
     ValidationError,
 )
+from loyalrules.economics.budgets import without_budgets
 from loyalrules.storage.inputs import input_from_dict, member_from_dict, run
 from loyalrules.values.frozen import value_methods
 from loyalrules.values.inputs import (
@@ -193,6 +194,7 @@ def run_step(program: Program, member: Member, ledger: Ledger, step: Step) -> Pl
 
 def play_ledger(program: Program, scenario: Scenario) -> Ledger:
     """The ledger of ``scenario`` played through ``program`` (see :func:`play`)."""
+    program = without_budgets(program)
     ledger, member = Ledger(), scenario.member
     for step in scenario.steps:
         outcome = run_step(program, member, ledger, step).outcome
@@ -211,6 +213,7 @@ def play_ledgers(
     other steps of its instant, with both ledgers (``Program.transfer``); a refused
     transfer changes nothing. ``progress`` is called with (members done, members).
     """
+    program = without_budgets(program)
     linked = {
         name
         for scenario in scenarios
@@ -274,11 +277,14 @@ def play(program: Program, scenario: Scenario, ledger: Ledger | None = None) -> 
     Redemptions the program refuses (too few points, not eligible, a limit),
     cancellations of redemptions that were never made and subscriptions to a plan the
     member holds already are recorded as refused, and so are tier reviews for a program
-    without tiers; any other error propagates. For example::
+    without tiers; any other error propagates. Rules and rewards with a program-wide
+    ``budget`` pay as if it never ran out (:mod:`loyalrules.economics.budgets`). For
+    example::
 
         playback = play(program, scenario)
         playback.ledger.balance(at=scenario.end).available
     """
+    program = without_budgets(program)
     ledger = Ledger() if ledger is None else ledger
     played = []
     for step in scenario.steps:

@@ -33,6 +33,7 @@ from loyalrules import (
 )
 from loyalrules.batch.backends import Backend
 from loyalrules.economics.behaviour import BehaviourModel, behaviour_from_yaml
+from loyalrules.economics.budgets import without_budgets
 from loyalrules.economics.calendar import Month, months_from
 from loyalrules.economics.friends import Circle, Event, habits_of
 from loyalrules.economics.metrics import POINTS
@@ -327,6 +328,7 @@ def simulate(
     if partition_size < 1:
         raise NotAllowed(f"partition_size must be at least 1, not {partition_size}")
     model = behaviour_from_yaml() if model is None else model
+    program = without_budgets(program)  # each member runs alone: no budget is shared
     calendar = months_from(start, months, program.settings.timezone)
     if backend is None:
         sim = _Simulator(program, model, calendar, seed)

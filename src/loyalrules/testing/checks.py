@@ -15,9 +15,11 @@ property. Hypothesis then shrinks the scenario to a small one::
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+import functools
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Concatenate, ParamSpec
 
 import attrs
 
@@ -33,6 +35,7 @@ from loyalrules import (
     Return,
     allocate,
 )
+from loyalrules.economics.budgets import without_budgets
 from loyalrules.economics.metrics import points_by_rule, reward_rate_of
 from loyalrules.economics.scenario import (
     Scenario,
@@ -48,6 +51,22 @@ from loyalrules.values.inputs import PayWithPoints
 
 class CheckFailed(LoyalRulesError, AssertionError):
     """A program broke an economic property; the message shows how, step by step."""
+
+
+P = ParamSpec("P")
+
+
+def _budgets_unlimited(
+    check: Callable[Concatenate[Program, P], None],
+) -> Callable[Concatenate[Program, P], None]:
+    """``check`` run on the program with its budgeted rules and rewards paying as if
+    their program-wide budgets never ran out (:mod:`loyalrules.economics.budgets`)."""
+
+    @functools.wraps(check)
+    def checked(program: Program, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        check(without_budgets(program), *args, **kwargs)
+
+    return checked
 
 
 def _fail(title: str, scenario: Scenario, *details: str) -> CheckFailed:
@@ -94,6 +113,7 @@ def _standing(ledger: Ledger, program: Program, at: datetime) -> dict[str, tuple
     return result
 
 
+@_budgets_unlimited
 def check_full_return_nets_zero(
     program: Program, scenario: Scenario, *, kept_rules: Collection[str] = (TIER_BONUS,)
 ) -> None:
@@ -134,6 +154,7 @@ def check_full_return_nets_zero(
         )
 
 
+@_budgets_unlimited
 def check_replay_adds_nothing(program: Program, scenario: Scenario) -> None:
     """Once a scenario is played, playing any of its steps again (an event, a
     redemption with the same key, an expiry run, a tier review) adds no entry."""
@@ -196,6 +217,7 @@ def _counted(outcome: Outcome, account: str, visit_rules: Collection[str]) -> in
     )
 
 
+@_budgets_unlimited
 def check_split_never_earns_more(
     program: Program,
     scenario: Scenario,
@@ -235,6 +257,7 @@ def check_split_never_earns_more(
                 )
 
 
+@_budgets_unlimited
 def check_reward_rate(
     program: Program,
     scenario: Scenario,
@@ -262,6 +285,7 @@ def check_reward_rate(
         )
 
 
+@_budgets_unlimited
 def check_no_negative_balance(program: Program, scenario: Scenario) -> None:
     """After every step, no account whose ``negative_balance`` is ``clamp`` shows a
     negative available balance or a deficit."""
@@ -283,6 +307,7 @@ def check_no_negative_balance(program: Program, scenario: Scenario) -> None:
                 )
 
 
+@_budgets_unlimited
 def check_conservation(program: Program, scenario: Scenario) -> None:
     """Per account, after the scenario: everything credited less everything debited
     (redeemed, expired, reversed, transferred, adjusted; a written-off shortfall is not
@@ -302,6 +327,7 @@ def check_conservation(program: Program, scenario: Scenario) -> None:
             )
 
 
+@_budgets_unlimited
 def check_redemption_cancel_restores(program: Program, scenario: Scenario) -> None:
     """At the end of the scenario, redeeming any reward the member can have and then
     cancelling that redemption leaves every balance and every reward's availability
