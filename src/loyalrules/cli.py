@@ -10,13 +10,16 @@ import sys
 from collections.abc import Sequence
 
 from loyalrules import __version__, cli_economics
-from loyalrules.errors import ProgramError
+from loyalrules.errors import LoyalRulesError, ProgramError
 from loyalrules.loader import load_program, program_json_schema
 
 
 def _validate(paths: Sequence[str]) -> int:
     failed = 0
     for path in paths:
+        if path.endswith(cli_economics.MODEL_SUFFIX):  # beside its program, for simulate
+            failed += not _validate_model(path)
+            continue
         try:
             program = load_program(path)
         except ProgramError as error:
@@ -26,6 +29,20 @@ def _validate(paths: Sequence[str]) -> int:
         count = len(program.rules)
         print(f"{path}: ok ({program.id}, {count} rule{'s' if count != 1 else ''})")
     return 1 if failed else 0
+
+
+def _validate_model(path: str) -> bool:
+    """Check a behaviour model file (``PROGRAM.population.yaml``) as ``simulate`` reads it."""
+    from loyalrules.economics.behaviour import behaviour_from_yaml
+
+    try:
+        with open(path, encoding="utf-8") as file:
+            behaviour_from_yaml(file.read(), source=path)
+    except (OSError, LoyalRulesError) as error:
+        print(error, file=sys.stderr)
+        return False
+    print(f"{path}: ok (a behaviour model for simulate)")
+    return True
 
 
 def _schema() -> int:

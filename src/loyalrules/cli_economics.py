@@ -152,7 +152,8 @@ def add_commands(commands: Any) -> None:
         metavar="FILE",
         help="replay recorded real events instead of a simulated population: a JSON Lines "
         "file of member records with their inputs (the batch format; repeat for each "
-        "partition); the months are those the events span",
+        "partition); the months are those the events span, and --members, --months, "
+        "--seed, --start and --model do not apply",
     )
 
 
@@ -244,6 +245,9 @@ def _diff_events(
     bar: ProgressBar,
     done: Callable[[], None],
 ) -> int:
+    twice = sorted({path for path in args.events if args.events.count(path) > 1})
+    if twice:
+        raise LoyalRulesError(f"--events {twice[0]} is given twice: give each partition once")
     scenarios = [scenario for path in args.events for scenario in _recorded(path)]
     phases = {phase: shown(bar, phase, done) for phase in ("old", "new")}
     result = diff_recorded(

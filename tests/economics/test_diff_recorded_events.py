@@ -102,6 +102,14 @@ def test_partitions_are_read_as_one_file(
     assert parted["old"]["total"] == whole["old"]["total"]
 
 
+def test_a_partition_given_twice_is_refused(
+    events: tuple[SQLiteStore, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, path = events
+    assert main(["diff", str(OLD), str(OLD), "--events", str(path), "--events", str(path)]) == 1
+    assert f"--events {path} is given twice: give each partition once" in capsys.readouterr().err
+
+
 def test_a_record_without_inputs_is_refused_with_its_line(
     events: tuple[SQLiteStore, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from loyalrules import Ledger, Member, Purchase, Return, load_program
+from loyalrules import (
+    Ledger,
+    Member,
+    Purchase,
+    Return,
+    ValidationError,
+    WrongTypeError,
+    load_program,
+)
 from loyalrules.economics.shape import OTHER_CATEGORY, shape_of
 from loyalrules.storage import Expire, Redeem
 from loyalrules.testing import Scenario, from_program, play
@@ -111,3 +119,22 @@ def test_the_testing_package_imports_before_hypothesis_has_started(first: str) -
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"start": datetime(2027, 1, 1, tzinfo=UTC), "end": datetime(2026, 1, 1, tzinfo=UTC)},
+         ValidationError, "is before start"),
+        ({"max_price": -5}, ValidationError, "max_price must be above 0"),
+        ({"max_price": "abc"}, ValidationError, "max_price 'abc' is not a number"),
+        ({"start": datetime(2026, 1, 1)}, ValidationError, "has no time zone"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_are_loyalrules_errors(
+    arguments: dict[str, object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        from_program(COFFEE, **arguments)  # type: ignore[arg-type]
+    with pytest.raises(WrongTypeError, match="from_program takes a Program, not str"):
+        from_program("crumbs.yaml")  # type: ignore[arg-type]

@@ -944,3 +944,18 @@ def test_a_membership_period_of_no_time_is_refused() -> None:
     )
     assert problem.path == "memberships[0].period"
     assert problem.message == "'P0D' is no time at all; give a period such as P1M or P1Y"
+
+
+def test_validate_checks_a_behaviour_model_beside_its_program(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate examples/*.yaml`` meets the simulator's model files too: each is checked
+    as a behaviour model, not refused as a program."""
+    assert cli_main(["validate", *sorted(str(p) for p in EXAMPLES.glob("*.yaml"))]) == 0
+    assert "coffee_club.population.yaml: ok (a behaviour model for simulate)" in (
+        capsys.readouterr().out
+    )
+    bad = tmp_path / "shop.population.yaml"
+    bad.write_text("churn: {monthly: 2}\n", encoding="utf-8")
+    assert cli_main(["validate", str(bad)]) == 1
+    assert "churn.monthly: 2 must be between 0 and 1" in capsys.readouterr().err

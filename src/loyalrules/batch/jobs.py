@@ -242,18 +242,20 @@ def run_jobs(
 class Applied:
     """What :func:`apply_results` did: outcomes ``stored`` as computed, ``recomputed``
     because the member's ledger changed since the partitions were read (a checkout
-    during the night), and ``skipped`` (changed, with no input to recompute from)."""
+    during the night), ``skipped`` (changed, with no input to recompute from), and
+    ``already`` stored (a report applied again): nothing written for those."""
 
     stored: int = 0
     recomputed: int = 0
     skipped: tuple[str, ...] = ()
+    already: int = 0
 
 
 def apply_results(store: Store, program: Program, report: Report) -> Applied:
     """Store a report's outcomes, each under the store's compare-and-set. An outcome
     whose member changed meanwhile is computed again from its input against the
     current ledger (``store.submit``), so no write is lost and none is stale."""
-    stored = recomputed = 0
+    stored = recomputed = already = 0
     skipped: list[str] = []
     for result in report.results:
         member_id = result["member_id"]
@@ -266,15 +268,17 @@ def apply_results(store: Store, program: Program, report: Report) -> Applied:
             )
             item = None if done["input"] is None else input_from_dict(done["input"])
             try:
-                store.apply(member_id, outcome, input=item)
-                stored += 1
+                if store.apply(member_id, outcome, input=item).wrote:
+                    stored += 1
+                else:
+                    already += 1
             except StoreConflict:
                 if item is None:
                     skipped.append(member_id)
                     continue
                 store.submit(program, member_id, item)
                 recomputed += 1
-    return Applied(stored, recomputed, tuple(skipped))
+    return Applied(stored, recomputed, tuple(skipped), already)
 
 
 __all__ = [

@@ -36,6 +36,8 @@ from loyalrules import (
     Program,
     Purchase,
     Return,
+    ValidationError,
+    WrongTypeError,
 )
 from loyalrules.economics.scenario import Scenario, Step, step_time
 from loyalrules.economics.shape import ProgramShape, shape_of
@@ -49,6 +51,8 @@ from loyalrules.values.inputs import (
     Redeem,
     ReviewTiers,
 )
+from loyalrules.values.money import to_decimal
+from loyalrules.values.timeutil import to_utc
 
 _SECOND: Final = timedelta(seconds=1)
 _MARGIN: Final = timedelta(days=30)
@@ -271,14 +275,24 @@ def from_program(
         shapes = from_program(program)
         shapes.scenarios().example()
     """
+    if not isinstance(program, Program):
+        raise WrongTypeError(f"from_program takes a Program, not {type(program).__name__}")
     shape = shape_of(program)
     if start is None:
         start = min(shape.instants) - _MARGIN if shape.instants else DEFAULT_START
+    else:
+        start = to_utc(start, "start")
     if end is None:
         end = max(shape.instants) + _MARGIN if shape.instants else DEFAULT_END
+    else:
+        end = to_utc(end, "end")
+    if end < start:
+        raise ValidationError(f"end {end.isoformat()} is before start {start.isoformat()}")
     if max_price is None:
         top = max(shape.thresholds, default=Decimal(0)) * Decimal("1.2")
         price = max(Decimal(100), top)
     else:
-        price = Decimal(max_price)
+        price = to_decimal(max_price, "max_price")
+        if price <= 0:
+            raise ValidationError(f"max_price must be above 0, such as '100', not {max_price!r}")
     return ProgramStrategies(program, shape, start, end, price)
