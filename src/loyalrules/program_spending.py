@@ -172,6 +172,7 @@ class Spending:
         check(ledger, Ledger, "ledger")
         if points is not None:
             points_argument(points)
+        self._earning.check_currency(cart)  # what points pay is in the program's currency
         policy = self._pay_policy()
         from loyalrules.operations import points_payment
 

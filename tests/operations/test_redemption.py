@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from loyalrules import (
     LimitReached,
     LineItem,
     Member,
+    Money,
     NotAllowed,
     NotEligible,
     Program,
@@ -166,6 +168,40 @@ def test_a_free_item_is_the_dearest_match_in_the_cart_up_to_its_maximum(shop: Pr
     outcome = shop.redeem("drink", member=GOLD, ledger=ledger, at=at(3, 2), key="k", cart=two)
     assert outcome.grant is not None
     assert (outcome.grant.amount, outcome.grant.categories) == (usd("6.00"), ("drinks",))
+
+
+def test_a_free_item_is_priced_at_what_its_unit_costs_after_its_lines_discount(
+    shop: Program,
+) -> None:
+    """A $5.50 mocha with $3.00 off its line costs $2.50: free, it takes $2.50 off, not
+    $5.50 (which would take $3.00 off the cake). Two units sharing $1.00 off cost $4.50."""
+    ledger = funded(shop)
+    happy_hour = LineItem(
+        sku="MOCHA", category="drinks", unit_price=usd("5.50"), discount=usd("3.00")
+    )
+    cake = LineItem(sku="CAKE", category="food", unit_price=usd("9.00"))
+    for line, free in [
+        (happy_hour, "2.50"),
+        (attrs.evolve(happy_hour, quantity=2, discount=usd("2.00")), "4.50"),
+    ]:
+        outcome = shop.redeem(
+            "drink", member=GOLD, ledger=ledger, at=at(3, 2), key="k", cart=Cart(lines=[line, cake])
+        )
+        assert outcome.grant is not None
+        assert outcome.grant.amount == usd(free)
+
+
+def test_paying_with_points_refuses_a_cart_in_another_currency() -> None:
+    from loyalrules import CurrencyMismatch, loads_program
+
+    program = loads_program(
+        "program: p\ncurrency: USD\ntimezone: UTC\n"
+        "pay_with_points: {rate: {points: 100, value: 1}}\n"
+        "earn: [{id: base, effect: {type: points_per_spend, points: 1}}]\n"
+    )
+    yen = Cart(lines=[LineItem(sku="A", category="x", unit_price=Money("10000", "JPY"))])
+    with pytest.raises(CurrencyMismatch, match="the cart is in JPY but program 'p' is in USD"):
+        program.points_payment(yen, member=PLAIN, ledger=Ledger(), at=at(3, 2))
 
 
 def test_a_free_item_needs_a_matching_item_in_the_cart(shop: Program) -> None:

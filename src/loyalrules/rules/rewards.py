@@ -23,7 +23,7 @@ from loyalrules.rules.context import Context
 from loyalrules.rules.limits import PeriodLimit
 from loyalrules.rules.messages import MessageTemplate
 from loyalrules.rules.selectors import LineSelector
-from loyalrules.values.events import Cart
+from loyalrules.values.events import Cart, LineItem
 from loyalrules.values.fields import reduce_frozen
 from loyalrules.values.frozen import value_methods
 from loyalrules.values.money import Money, format_money
@@ -191,7 +191,8 @@ class PercentOff(Gift):
 @attrs.frozen(eq=False, repr=False)
 class FreeItem(Gift):
     """One item from ``items`` free, worth at most ``max_value``. With a cart, the most
-    expensive matching unit in it is the one made free."""
+    expensive matching unit in it is the one made free, at what it costs there: its
+    price less its share of its line's own discount."""
 
     items: LineSelector
     max_value: Decimal | None = None
@@ -199,7 +200,7 @@ class FreeItem(Gift):
     kind = "free_item"
 
     def _best(self, cart: Cart) -> Decimal | None:
-        prices = [line.unit_price.amount for line in cart.lines if self.items(line)]
+        prices = [_unit_cost(line) for line in cart.lines if self.items(line)]
         return max(prices) if prices else None
 
     def missing(self, cart: Cart | None) -> str | None:
@@ -223,6 +224,16 @@ class FreeItem(Gift):
             skus=tuple(sorted(self.items.skus)),
             categories=tuple(sorted(self.items.categories)),
         )
+
+
+def _unit_cost(line: LineItem) -> Decimal:
+    """What one unit of ``line`` costs: its price, less its share of the line's own
+    discount (to the minor unit, half up)."""
+    price = line.unit_price
+    if line.discount is None:
+        return price.amount
+    net = price.amount * line.quantity - line.discount.amount
+    return (net / line.quantity).quantize(price.quantum, ROUND_HALF_UP)
 
 
 @value_methods
