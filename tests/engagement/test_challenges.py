@@ -121,6 +121,26 @@ def test_a_return_that_undoes_completion_takes_the_reward_back() -> None:
     assert ledger.balance(MONDAY + timedelta(days=4)).available == 60
 
 
+@pytest.mark.parametrize("price", ["100.00", "120.00"])
+def test_a_return_counts_in_the_period_of_its_purchase_not_again_in_the_next(
+    price: str,
+) -> None:
+    """$100 in March completes March's challenge; returned in April, March's reward goes
+    back, and April's own $100 still completes April's: the return is not counted twice."""
+    march = _order(1, datetime(2026, 3, 20, 12, tzinfo=NY), price)
+    ledger, paid = _paid(Ledger(), march)
+    assert paid["spend"] == 100
+    back = Return(id="r-1", purchase=march, occurred_at=datetime(2026, 4, 2, 12, tzinfo=NY))
+    ledger, _ = _paid(ledger, back)
+    assert ledger.balance(datetime(2026, 4, 3, tzinfo=NY)).available == 0
+    april = _order(2, datetime(2026, 4, 10, 12, tzinfo=NY), "100.00")
+    ledger, paid = _paid(ledger, april)
+    assert paid["spend"] == 100
+    status = PROGRAM.status(member=MEMBER, ledger=ledger, at=datetime(2026, 4, 11, tzinfo=NY))
+    (april_spend,) = [c for c in status.challenges if c.challenge.id == "spend"]
+    assert april_spend.completed
+
+
 @pytest.mark.parametrize(("returned", "balance"), [("PIN", 50 + 45), ("CAP", 10 + 45)])
 def test_a_return_of_an_earlier_order_that_undoes_completion_takes_the_reward_back(
     returned: str, balance: int

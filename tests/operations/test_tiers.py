@@ -212,6 +212,21 @@ def test_anniversary_years_start_on_the_join_date() -> None:
     assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 6, 15)).level.id == "insider"
 
 
+def test_an_anniversary_year_starts_at_local_midnight_of_the_join_date() -> None:
+    """Joined at 18:00: the year still turns at midnight, as a membership_year limit does,
+    so a purchase in the morning of the anniversary counts in the new year."""
+    prog = loads_program(BEAUTY.format(extra="").replace("calendar_year", "anniversary_year"))
+    evening = Member(id=MEMBER.id, joined_at=datetime(2025, 6, 15, 18, tzinfo=NY))
+    ledger = Ledger()
+    for n, (when, amount) in enumerate(
+        [(at(2026, 6, 14), "200.00"), (at(2026, 6, 15, 9), "200.00")]
+    ):
+        ledger = ledger.apply(prog.process(buy(n, when, amount), member=evening, ledger=ledger))
+    state = prog.tier(member=evening, ledger=ledger, at=at(2026, 6, 15, 10))
+    assert state.level.id == "insider"
+    assert state.window_start == datetime(2026, 6, 15, tzinfo=NY)
+
+
 def test_a_rolling_window_with_retention() -> None:
     prog = loads_program(
         BEAUTY.format(extra="retention: P6M")

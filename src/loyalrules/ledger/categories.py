@@ -26,6 +26,7 @@ from decimal import Decimal
 from loyalrules.ledger.series import (
     CATEGORY,
     RETURNED,
+    UNDONE,
     Series,
     category_purchases,
     category_spend,
@@ -43,29 +44,45 @@ def recorded(series: Series, at: datetime, categories: Amounts) -> dict[str, Dec
     return dict(categories)
 
 
-def taken_back(series: Series, at: datetime, categories: Amounts, kept: dict[str, Decimal]) -> None:
-    """Add what a return took back of each category at ``at``; ``kept`` (what its
-    purchase still pays for each) goes down, and a category it no longer pays for
-    counts as a purchase returned."""
+def taken_back(
+    series: Series,
+    at: datetime,
+    categories: Amounts,
+    kept: dict[str, Decimal],
+    made: datetime | None = None,
+) -> None:
+    """Add what a return took back of each category at ``at`` (and, as undone, at its
+    purchase's instant ``made`` when known); ``kept`` (what its purchase still pays for
+    each) goes down, and a category it no longer pays for counts as a purchase returned."""
     for name, amount in categories:
         series.add(category_spend(name) + RETURNED, at, amount)
+        if made is not None:
+            series.add(category_spend(name) + UNDONE, made, amount)
         before = kept.get(name)
         if before is not None:
             kept[name] = before - amount
             if before > 0 >= before - amount:
                 series.add(category_purchases(name) + RETURNED, at, 1)
+                if made is not None:
+                    series.add(category_purchases(name) + UNDONE, made, 1)
 
 
-def net_spend(series: Series, name: str, start: datetime | None, end: datetime) -> Decimal:
-    """Spend on category ``name`` in ``[start, end)``, less what returns in it took."""
+def net_spend(
+    series: Series, name: str, start: datetime | None, end: datetime, taken: str = RETURNED
+) -> Decimal:
+    """Spend on category ``name`` in ``[start, end)``, less what returns in it took
+    (``taken=UNDONE``: less what any return took back of the purchases in it)."""
     spend = category_spend(name)
-    return series.total(spend, start, end) - series.total(spend + RETURNED, start, end)
+    return series.total(spend, start, end) - series.total(spend + taken, start, end)
 
 
-def net_purchases(series: Series, name: str, start: datetime | None, end: datetime) -> int:
-    """Purchases of category ``name`` in ``[start, end)``, less those returned in it."""
+def net_purchases(
+    series: Series, name: str, start: datetime | None, end: datetime, taken: str = RETURNED
+) -> int:
+    """Purchases of category ``name`` in ``[start, end)``, less those returned in it
+    (``taken=UNDONE``: less those of them returned since)."""
     count = category_purchases(name)
-    return int(series.total(count, start, end) - series.total(count + RETURNED, start, end))
+    return int(series.total(count, start, end) - series.total(count + taken, start, end))
 
 
 def known(series: Series) -> list[str]:
@@ -73,9 +90,12 @@ def known(series: Series) -> list[str]:
     return sorted(name[len(CATEGORY) :] for name in series.names(CATEGORY))
 
 
-def bought(series: Series, start: datetime | None, end: datetime) -> set[str]:
-    """The categories bought in ``[start, end)``, net of the returns in it."""
-    return {name for name in known(series) if net_purchases(series, name, start, end) > 0}
+def bought(
+    series: Series, start: datetime | None, end: datetime, taken: str = RETURNED
+) -> set[str]:
+    """The categories bought in ``[start, end)``, net of the returns in it (or, with
+    ``taken=UNDONE``, of the returns of its purchases)."""
+    return {name for name in known(series) if net_purchases(series, name, start, end, taken) > 0}
 
 
 def top(series: Series, start: datetime, end: datetime) -> str | None:

@@ -204,15 +204,18 @@ class HistoryState:
                 taken = self._spend_returned.get(entry.source, Decimal(0))
                 self._spend_returned[entry.source] = taken + entry.spend.amount
                 series.add(SPEND + RETURNED, entry.at, entry.spend.amount)
+                made = self._purchase_at.get(entry.source)
+                if made is not None:  # and at the purchase's instant, for its period
+                    series.add(SPEND + UNDONE, made, entry.spend.amount)
                 spent = self._purchase_spend.get(entry.source, Decimal(0))
                 if taken < spent <= taken + entry.spend.amount:  # returned in full now
                     series.add(PURCHASES + RETURNED, entry.at, 1)
-                    made = self._purchase_at.get(entry.source)
                     if made is not None:
                         series.add(PURCHASES + UNDONE, made, 1)
             if entry.categories:
                 kept = self._category_kept.get(entry.source, {})
-                taken_back(series, entry.at, entry.categories, kept)
+                made = self._purchase_at.get(entry.source)
+                taken_back(series, entry.at, entry.categories, kept, made)
             units = self._returned.setdefault(entry.source, {})
             for line_id, quantity in entry.returned:
                 units[line_id] = units.get(line_id, 0) + quantity

@@ -148,7 +148,11 @@ class Series:
         """The names of the series starting with ``prefix`` (not what returns took back)."""
         if self._later:
             self.settle()
-        return [n for n in self._times if n.startswith(prefix) and not n.endswith(RETURNED)]
+        return [
+            n
+            for n in self._times
+            if n.startswith(prefix) and not n.endswith(RETURNED) and not n.endswith(UNDONE)
+        ]
 
     def first(self) -> datetime | None:
         """The earliest instant of any series."""

@@ -24,7 +24,7 @@ import attrs
 
 from loyalrules.ledger import categories
 from loyalrules.ledger.facts import Facts
-from loyalrules.ledger.series import PURCHASES, RETURNED, SPEND, Series, activities
+from loyalrules.ledger.series import PURCHASES, SPEND, UNDONE, Series, activities
 from loyalrules.rules.conditions import Condition, Window
 from loyalrules.rules.context import Context
 from loyalrules.rules.lines import spend_by_category
@@ -78,19 +78,19 @@ class Goal(Condition):
         for other goals)."""
         category = self.category
         if self.metric is Metric.CATEGORIES:
-            return Decimal(len(categories.bought(series, start, at)))
+            return Decimal(len(categories.bought(series, start, at, UNDONE)))
         if category is None:
             return None
         if self.metric is Metric.SPEND:
-            return categories.net_spend(series, category, start, at)
-        return Decimal(categories.net_purchases(series, category, start, at))
+            return categories.net_spend(series, category, start, at, UNDONE)
+        return Decimal(categories.net_purchases(series, category, start, at, UNDONE))
 
     def _event_categories(self, ctx: Context, cart: Cart, done: Decimal) -> Decimal:
         """Progress of a goal over categories with the event's purchase ``cart``."""
         bought = dict(spend_by_category(ctx.lines, len(cart.lines)))
         if self.metric is Metric.CATEGORIES:
             start, _ = self.period.bounds(ctx.local)
-            before = categories.bought(ctx.history.series, start, ctx.at)
+            before = categories.bought(ctx.history.series, start, ctx.at, UNDONE)
             return Decimal(len(before | bought.keys()))
         spend = bought.get(self.category or "", Decimal(0))
         if self.metric is Metric.SPEND:
@@ -111,8 +111,10 @@ class Goal(Condition):
             # Activities at the same instant count: an activity is never re-evaluated
             # against a ledger that holds it already.
             return series.total(activities(self.kind or ""), start, at + _TICK)
+        # A return counts in the period of the purchase it returns, as taking back a
+        # completed challenge's bonus does: never a second time in the period it is made.
         name = PURCHASES if self.metric is Metric.PURCHASES else SPEND
-        return series.total(name, start, at) - series.total(name + RETURNED, start, at)
+        return series.total(name, start, at) - series.total(name + UNDONE, start, at)
 
     def progress(self, ctx: Context) -> Decimal:
         """Progress in the event's period with the event itself."""

@@ -269,7 +269,8 @@ class Tiers:
         local = at.astimezone(zone)
         if self.window is Window.CALENDAR_YEAR:
             return Period.YEAR.bounds(local)
-        anniversary = joined.astimezone(zone)
+        # From local midnight of the joining day, as membership years and their limits.
+        anniversary = joined.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
         years = local.year - anniversary.year
         start = _years_after(anniversary, years)
         if start > local:
