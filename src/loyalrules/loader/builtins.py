@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
@@ -247,43 +248,41 @@ register_condition(
 )
 
 
-def _anniversary(value: bool | dict[str, Any], env: BuildEnv) -> Condition:
-    if isinstance(value, dict):
-        return Anniversary(within=value["within"])
-    if not value:
-        raise ValueError("write 'anniversary: true' or {within: P7D}; for 'not', use 'not:'")
-    return Anniversary(within=parse_duration("P1D"))
+def _register_yearly_day(
+    name: str, condition: Callable[..., Condition], after: str, doc: str
+) -> None:
+    """``name: true`` (the day, from local midnight) or ``name: {within: P7D}`` (a span
+    from it): an anniversary of joining, a birthday."""
 
+    def build(value: bool | dict[str, Any], env: BuildEnv) -> Condition:
+        if isinstance(value, dict):
+            return condition(within=value["within"])
+        if not value:
+            raise ValueError(f"write '{name}: true' or {{within: P7D}}; for 'not', use 'not:'")
+        return condition(within=parse_duration("P1D"))
 
-register_condition(
-    "anniversary",
-    _anniversary,
-    spec=ByShape(
-        scalar=Boolean(),
-        mapping=Fields(
-            {"within": Field(DURATION, "how long after the anniversary day", required=True)}
+    register_condition(
+        name,
+        build,
+        spec=ByShape(
+            scalar=Boolean(),
+            mapping=Fields({"within": Field(DURATION, f"how long after {after}", required=True)}),
         ),
-    ),
-    doc="The event is on an anniversary of joining (true), or within a time after it.",
+        doc=doc,
+    )
+
+
+_register_yearly_day(
+    "anniversary",
+    Anniversary,
+    "the anniversary day",
+    "The event is on an anniversary of joining (true), or within a time after it.",
 )
-
-
-def _birthday(value: bool | dict[str, Any], env: BuildEnv) -> Condition:
-    if isinstance(value, dict):
-        return Birthday(within=value["within"])
-    if not value:
-        raise ValueError("write 'birthday: true' or {within: P7D}; for 'not', use 'not:'")
-    return Birthday(within=parse_duration("P1D"))
-
-
-register_condition(
+_register_yearly_day(
     "birthday",
-    _birthday,
-    spec=ByShape(
-        scalar=Boolean(),
-        mapping=Fields({"within": Field(DURATION, "how long after the birthday", required=True)}),
-    ),
-    doc="The event is on the member's birthday (true), or within a time after it.",
+    Birthday,
+    "the birthday",
+    "The event is on the member's birthday (true), or within a time after it.",
 )
 register_condition(
     "all",
