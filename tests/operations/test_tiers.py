@@ -241,6 +241,20 @@ def test_a_rolling_window_with_retention() -> None:
     assert prog.tier(member=MEMBER, ledger=ledger, at=at(2027, 9, 2)).level.id == "insider"
 
 
+def test_a_rolling_retention_is_counted_on_the_local_calendar() -> None:
+    """Held to 2027-01-15 12:00 EST by the window, then kept P6M: to 12:00 EDT on July 15,
+    the same wall-clock time, not 13:00 (six months on the UTC calendar)."""
+    prog = loads_program(
+        BEAUTY.format(extra="retention: P6M")
+        .replace("window: calendar_year", "window: {rolling: P12M}")
+        .replace(', keep: "900.00"', "")
+    )
+    ledger = history(prog, (at(2026, 1, 15), "400.00"))
+    assert prog.tier(member=MEMBER, ledger=ledger, at=at(2027, 7, 15, 12)).level.id == "vib"
+    after = at(2027, 7, 15, 12) + timedelta(minutes=30)
+    assert prog.tier(member=MEMBER, ledger=ledger, at=after).level.id == "insider"
+
+
 def test_tiers_on_a_qualifying_account() -> None:
     prog = loads_program("""
 program: air

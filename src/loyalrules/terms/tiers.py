@@ -294,7 +294,7 @@ class Tiers:
         if self.valid_for is not None:
             return self._from_qualifying(series, at, joined, zone)
         if self.window is Window.ROLLING and self.rolling is not None:
-            return self._rolling(series, at, self.rolling)
+            return self._rolling(series, at, self.rolling, zone)
         return self._periodic(series, at, joined, zone)
 
     def window_at(
@@ -347,13 +347,15 @@ class Tiers:
             valid_until=until, reason=reason,
         )  # fmt: skip
 
-    def _rolling(self, series: Series, at: datetime, rolling: Duration) -> TierState:
+    def _rolling(
+        self, series: Series, at: datetime, rolling: Duration, zone: tzinfo
+    ) -> TierState:
         through = at + _TICK
         calendar_back = _back(at, rolling)
         value = self.measure(series, calendar_back, through)
         best = self.qualified(value)
         if self.retention is not None:  # the best reached within the retention
-            since = _back(at, self.retention)
+            since = _back_local(at, self.retention, zone)  # as every duration of a program
             # The rolling value only falls between contributions, so its best over the
             # retention is at its start or at one of them.
             for moment in [since, *self.instants(series, since, through)]:
@@ -420,3 +422,10 @@ def _years_after(moment: datetime, years: int) -> datetime:
 def _back(at: datetime, duration: Duration) -> datetime:
     """``duration`` before ``at`` (calendar part on the UTC calendar)."""
     return at - duration.calendar - duration.clock
+
+
+def _back_local(at: datetime, duration: Duration, zone: tzinfo) -> datetime:
+    """``duration`` before ``at``, its calendar part on the local calendar of ``zone``
+    (the same wall-clock time, whatever daylight saving does)."""
+    local = at.astimezone(zone) - duration.calendar
+    return local.astimezone(at.tzinfo) - duration.clock
