@@ -347,9 +347,7 @@ class Tiers:
             valid_until=until, reason=reason,
         )  # fmt: skip
 
-    def _rolling(
-        self, series: Series, at: datetime, rolling: Duration, zone: tzinfo
-    ) -> TierState:
+    def _rolling(self, series: Series, at: datetime, rolling: Duration, zone: tzinfo) -> TierState:
         through = at + _TICK
         calendar_back = _back(at, rolling)
         value = self.measure(series, calendar_back, through)
