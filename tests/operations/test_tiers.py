@@ -205,6 +205,29 @@ def test_a_manual_tier_is_a_floor_until_its_end() -> None:
     assert prog.tier(member=MEMBER, ledger=ledger, at=at(2026, 9, 1)).level.id == "insider"
 
 
+@pytest.mark.parametrize("bought", [False, True])
+def test_a_late_review_writes_a_manual_tier_given_before_any_purchase_at_its_dates(
+    bought: bool,
+) -> None:
+    """A status match before the member's first purchase (or with none at all), reviewed
+    once after it ended: the review writes it up and down, each when it happened."""
+    prog = beauty()
+    ledger = Ledger().apply(
+        prog.assign_tier(
+            member=MEMBER, ledger=Ledger(), level="rouge", until=at(2026, 6, 1),
+            reason="status match", actor="ops", at=at(2026, 3, 2), key="t-1",
+        )
+    )  # fmt: skip
+    if bought:
+        later = buy(1, at(2026, 3, 3), "10.00")
+        ledger = ledger.apply(prog.process(later, member=MEMBER, ledger=ledger))
+    review = prog.review_tiers(member=MEMBER, ledger=ledger, at=at(2026, 7, 1))
+    written = [(e.at, e.previous, e.level) for e in review.entries if isinstance(e, TierChanged)]
+    assert written == [(at(2026, 3, 2), "insider", "rouge"), (at(2026, 6, 1), "rouge", "insider")]
+    again = ledger.apply(review)
+    assert prog.review_tiers(member=MEMBER, ledger=again, at=at(2026, 7, 1)).entries == ()
+
+
 def test_anniversary_years_start_on_the_join_date() -> None:
     prog = loads_program(BEAUTY.format(extra="").replace("calendar_year", "anniversary_year"))
     ledger = history(prog, (at(2026, 6, 14), "200.00"), (at(2026, 6, 15), "200.00"))

@@ -217,9 +217,12 @@ def review(
     ``as_of`` (period ends, grace and retention running out, returns), each dated when
     it took effect. Idempotent."""
     history = ledger.history
-    last = (
-        history.tier_changes[-1][0] if history.tier_changes else (history.series.first() or as_of)
-    )
+    if history.tier_changes:
+        last = history.tier_changes[-1][0]
+    else:  # from the first purchase on, or from just before a manual tier given earlier
+        starts = [floor_start - _TICK for floor_start, _, _ in history.tier_floors]
+        first = history.series.first()
+        last = min([*starts, first]) if first is not None else min(starts, default=as_of)
     entries: list[Entry] = []
     explanation = []
     level = recorded_level(history, tiers, last)
