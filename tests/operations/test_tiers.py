@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loyalrules import (
+    Earned,
     Ledger,
     LineItem,
     Member,
@@ -118,6 +119,21 @@ def test_the_crossing_purchase_split_at_the_threshold() -> None:
     ledger = history(prog, (at(2026, 3, 1), "300.00"))
     outcome = prog.process(buy(9, at(2026, 3, 2), "100.00"), member=MEMBER, ledger=ledger)
     assert outcome.points == 100 + 12 + 100  # base, half of the 25 extra (floor), bonus
+
+
+def test_a_tier_gated_bonus_on_a_split_crossing_is_paid_whole_at_the_tier_reached() -> None:
+    """A fixed bonus has no share of the order to split: the crossing order pays the VIB
+    gift in full (not 250 x 50/100), and its limit counts that one payment."""
+    text = BEAUTY.format(extra="crossing_purchase: split") + (
+        "  - {id: gift, when: {tier: vib}, limit: {per: year},\n"
+        "     effect: {type: bonus, points: 250}}\n"
+    )
+    prog = loads_program(text)
+    ledger = history(prog, (at(2026, 3, 1), "300.00"))
+    outcome = prog.process(buy(9, at(2026, 3, 2), "100.00"), member=MEMBER, ledger=ledger)
+    paid = {e.rule_id: e.points for e in outcome.entries if isinstance(e, Earned)}
+    assert paid["gift"] == 250
+    assert outcome.points == 100 + 12 + 100 + 250  # the rate still splits: half of the extra 25
 
 
 def test_the_last_day_of_the_window_counts_in_the_program_time_zone() -> None:

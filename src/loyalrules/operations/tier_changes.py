@@ -135,13 +135,18 @@ def _bonus_given(tiers: Tiers, level: Level, before: TierState, ctx: Context) ->
 
 def _split(old: Evaluation, new: Evaluation, share: Decimal) -> Evaluation:
     """Each rule's points at the old rate, plus ``share`` of what the new rate changes
-    (rules of the old tier fade out as those of the new one come in)."""
+    (rules of the old tier fade out as those of the new one come in). A fixed bonus has
+    no share to give: it pays what it pays at the tier reached, whole or not at all."""
     at_old = {plan.pos: (plan, points) for plan, points in old.awards}
     at_new = {plan.pos: (plan, points) for plan, points in new.awards}
     awards = []
     for pos in sorted(at_old.keys() | at_new.keys()):
         plan, was = at_old[pos] if pos in at_old else (at_new[pos][0], 0)
         now = at_new[pos][1] if pos in at_new else 0
+        if plan.bonus is not None:
+            if now:
+                awards.append((at_new[pos][0], now))
+            continue
         awards.append((plan, was + int((now - was) * share)))
     lines = {plan.rule.id: plan.explain(points) for plan, points in awards}
     positions = {plan.rule.id: plan.pos for plan, _ in awards}
