@@ -14,8 +14,7 @@ and ``within`` does not, so the two split time cleanly.
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, datetime, time, tzinfo
+from datetime import datetime, time, tzinfo
 
 import attrs
 
@@ -142,19 +141,10 @@ class Birthday(Condition):
 
 
 def _last_birthday(ctx: Context) -> datetime | None:
-    """Local midnight of the member's last birthday at or before the event (UTC)."""
+    """Local midnight of the member's last birthday at or before the event (UTC): the
+    start of the year of life holding it, counted as membership years are."""
     born = ctx.member.birthday
     if born is None:
         return None
-    local = ctx.local
-    day = _birthday_in(born, local.year)
-    if day > local.date():
-        day = _birthday_in(born, local.year - 1)
-    zone = ctx.settings.timezone
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(local.tzinfo)
-
-
-def _birthday_in(born: date, year: int) -> date:
-    if born.month == 2 and born.day == 29 and not calendar.isleap(year):
-        return date(year, 2, 28)
-    return born.replace(year=year)
+    birth = datetime.combine(born, time(), tzinfo=ctx.settings.timezone)
+    return membership_year(birth, ctx.local)[1]

@@ -229,11 +229,9 @@ class FreeItem(Gift):
 def _unit_cost(line: LineItem) -> Decimal:
     """What one unit of ``line`` costs: its price, less its share of the line's own
     discount (to the minor unit, half up)."""
-    price = line.unit_price
     if line.discount is None:
-        return price.amount
-    net = price.amount * line.quantity - line.discount.amount
-    return (net / line.quantity).quantize(price.quantum, ROUND_HALF_UP)
+        return line.unit_price.amount
+    return (line.net.amount / line.quantity).quantize(line.unit_price.quantum, ROUND_HALF_UP)
 
 
 @value_methods
